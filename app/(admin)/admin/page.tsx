@@ -1,0 +1,51 @@
+// Admin: people and roles, invites, API tokens.
+import { listAccounts } from "@/lib/auth/accounts";
+import { requirePageRole } from "@/lib/auth/session";
+import { listApiTokens } from "@/lib/auth/tokens";
+import { Card } from "@/app/_components/form";
+import { InviteForm, TokenPanel, UserRow } from "./admin-forms";
+
+export default async function AdminPage() {
+  const actor = await requirePageRole("admin");
+  const [{ users, invites }, tokens] = await Promise.all([listAccounts(actor), listApiTokens(actor)]);
+  const pending = invites.filter((i) => !i.acceptedAt);
+  return (
+    <div className="space-y-6" data-testid="admin-page">
+      <h1 className="text-2xl font-semibold">Admin</h1>
+      <Card title="Invite someone">
+        <InviteForm />
+      </Card>
+      <Card title="People">
+        <table className="w-full text-left text-sm">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-2">Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <UserRow key={u.id} user={{ id: u.id, name: u.name, email: u.email, role: u.role, disabled: Boolean(u.disabledAt) }} self={u.id === actor.id} />
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      {pending.length > 0 && (
+        <Card title="Pending invites">
+          <ul className="space-y-1 text-sm">
+            {pending.map((i) => (
+              <li key={i.id} data-testid="pending-invite">
+                {i.email} · {i.role} · {i.expiresAt.getTime() < Date.now() ? "expired" : `expires ${i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+      <Card title="API tokens">
+        <TokenPanel tokens={tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, revoked: Boolean(t.revokedAt), lastUsedAt: t.lastUsedAt?.toISOString() ?? null }))} />
+      </Card>
+    </div>
+  );
+}

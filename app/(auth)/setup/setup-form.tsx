@@ -1,0 +1,35 @@
+// The first-admin form.
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { Field, FormError, SubmitButton } from "@/app/_components/form";
+import type { FieldErrors } from "@/lib/errors";
+import { setupAdmin } from "./actions";
+
+export function SetupForm() {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  return (
+    <form
+      className="space-y-4"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setPending(true);
+        const form = new FormData(e.currentTarget);
+        const res = await setupAdmin(Object.fromEntries(form));
+        setPending(false);
+        if (res.ok) return router.push("/login?setup=done");
+        setError(res.error);
+        setFieldErrors(res.fieldErrors ?? {});
+      }}
+    >
+      <FormError message={error} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
+      <Field label="Name" name="name" autoComplete="name" required error={fieldErrors.name} />
+      <Field label="Password (10 characters or more)" name="password" type="password" autoComplete="new-password" required error={fieldErrors.password} />
+      <SubmitButton pending={pending}>Create admin</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+// Form building blocks: a labelled field with its error beside it, a submit button, a form-level error.
+"use client";
+import type { InputHTMLAttributes, ReactNode } from "react";
+
+export const inputClass =
+  "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 dark:border-slate-700 dark:bg-slate-900";
+
+export function Field({ label, name, error, children, ...input }: { label: string; name: string; error?: string[]; children?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  const errorId = `${name}-error`;
+  return (
+    <label className="block space-y-1">
+      <span className="text-sm font-medium">{label}</span>
+      {children ?? (
+        <input name={name} data-testid={`field-${name}`} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} className={inputClass} {...input} />
+      )}
+      {error && (
+        <span id={errorId} role="alert" data-testid={`error-${name}`} className="block text-sm text-red-600 dark:text-red-400">
+          {error.join(" ")}
+        </span>
+      )}
+    </label>
+  );
+}
+
+export function FormError({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <p role="alert" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+      {message}
+    </p>
+  );
+}
+
+export function SubmitButton({ pending, children, testId }: { pending?: boolean; children: ReactNode; testId?: string }) {
+  return (
+    <button type="submit" disabled={pending} data-testid={testId ?? "submit"} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+      {pending ? "Working…" : children}
+    </button>
+  );
+}
+
+export function Card({ title, children }: { title?: string; children: ReactNode }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      {title && <h2 className="mb-3 text-lg font-semibold">{title}</h2>}
+      {children}
+    </section>
+  );
+}

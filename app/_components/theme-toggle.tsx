@@ -1,0 +1,19 @@
+// Light/dark switch; the choice is kept in localStorage.
+"use client";
+
+export function ThemeToggle() {
+  return (
+    <button
+      type="button"
+      aria-label="Toggle dark mode"
+      data-testid="theme-toggle"
+      className="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+      onClick={() => {
+        const dark = document.documentElement.classList.toggle("dark");
+        localStorage.setItem("theme", dark ? "dark" : "light");
+      }}
+    >
+      ◐
+    </button>
+  );
+}

@@ -1,0 +1,30 @@
+// The root layout: Tailwind, dark mode, and the navigation for whoever is signed in.
+import type { Metadata } from "next";
+import "./globals.css";
+import { Nav } from "./_components/nav";
+
+export const metadata: Metadata = { title: "Tuneloop", description: "Human feedback for instruction tuning" };
+// Every page depends on who is signed in and on live data.
+export const dynamic = "force-dynamic";
+
+// Applied before paint so a dark-mode user never sees a white flash.
+const themeScript = `try{var t=localStorage.getItem("theme");if(t==="dark"||(!t&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-1 dark:focus:bg-slate-800">
+          Skip to content
+        </a>
+        <Nav />
+        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,8 @@
+// The whole schema, re-exported for drizzle and drizzle-kit.
+export * from "./enums";
+export * from "./users";
+export * from "./audit";
+export * from "./projects";
+export * from "./prompts";
+export * from "./rankings";
+export * from "./training";

@@ -1,0 +1,39 @@
+// Projects: guidelines, task categories and the settings that drive assignment and curation.
+import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+export type ProjectSettings = {
+  /** outputs shown per ranking task (2–9) */
+  k: number;
+  /** rankings wanted per prompt */
+  overlap: number;
+  /** agreement (Kendall's W) a prompt needs to count as settled, 0–1 */
+  agreementThreshold: number;
+  /** share of gold tasks mixed into each annotator's stream, 0–1 */
+  goldRate: number;
+  /** hours an annotator may revise their own ranking */
+  reviseHours: number;
+  /** minutes a task lease lasts before it returns to the pool */
+  leaseMinutes: number;
+};
+
+export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean };
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    guidelines: text("guidelines").notNull().default(""),
+    categories: jsonb("categories").$type<string[]>().notNull(),
+    settings: jsonb("settings").$type<ProjectSettings>().notNull(),
+    retrainSchedule: jsonb("retrain_schedule").$type<RetrainSchedule | null>(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("projects_slug_idx").on(t.slug)],
+);
+export type Project = typeof projects.$inferSelect;
+export type NewProject = typeof projects.$inferInsert;

@@ -1,0 +1,66 @@
+// Prompts and their completions (demonstrations, model outputs, imported outputs).
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { completionSourceEnum, promptSourceEnum, promptStatusEnum } from "./enums";
+import { projects } from "./projects";
+import { users } from "./users";
+
+export const prompts = pgTable(
+  "prompts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id").notNull().references(() => projects.id),
+    instruction: text("instruction").notNull(),
+    input: text("input"),
+    category: text("category"),
+    authorId: uuid("author_id").references(() => users.id),
+    source: promptSourceEnum("source").notNull(),
+    status: promptStatusEnum("status").notNull().default("draft"),
+    /** sha256 of the imported record; re-importing the same row adds nothing */
+    contentHash: text("content_hash"),
+    /** consensus state, recomputed after each ranking */
+    rankingCount: integer("ranking_count").notNull().default(0),
+    settled: boolean("settled").notNull().default(false),
+    agreement: real("agreement"),
+    consensus: jsonb("consensus").$type<{ order: string[]; scores: Record<string, number> } | null>(),
+    /** a reviewer-set gold order (groups of completion ids, best first) */
+    goldOrder: jsonb("gold_order").$type<string[][] | null>(),
+    isGold: boolean("is_gold").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("prompts_project_status_idx").on(t.projectId, t.status),
+    // next-task scans open prompts of a project by how many rankings they still need.
+    index("prompts_project_open_idx").on(t.projectId, t.settled, t.rankingCount),
+    index("prompts_author_idx").on(t.authorId),
+    uniqueIndex("prompts_project_content_hash_idx").on(t.projectId, t.contentHash).where(sql`${t.contentHash} is not null`),
+  ],
+);
+export type Prompt = typeof prompts.$inferSelect;
+export type NewPrompt = typeof prompts.$inferInsert;
+
+export const completions = pgTable(
+  "completions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    promptId: uuid("prompt_id").notNull().references(() => prompts.id),
+    text: text("text").notNull(),
+    source: completionSourceEnum("source").notNull(),
+    authorId: uuid("author_id").references(() => users.id),
+    /** model_versions.id when a version of ours wrote it */
+    modelVersionId: uuid("model_version_id"),
+    /** free-text generator name for imported outputs (e.g. "gpt4"), or the version label */
+    generator: text("generator"),
+    /** a human demonstration (written, or a rewrite of a model output) goes through review */
+    isDemonstration: boolean("is_demonstration").notNull().default(false),
+    status: promptStatusEnum("status").notNull().default("submitted"),
+    /** the completion this one rewrites, for "edit a model's reply" */
+    parentId: uuid("parent_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("completions_prompt_idx").on(t.promptId), index("completions_model_version_idx").on(t.modelVersionId)],
+);
+export type Completion = typeof completions.$inferSelect;
+export type NewCompletion = typeof completions.$inferInsert;

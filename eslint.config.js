@@ -1,0 +1,65 @@
+// ESLint: TypeScript parsing plus the import rules that keep data flowing app → lib → db.
+import tseslint from "typescript-eslint";
+
+const noApp = { group: ["@/app/*", "**/app/*"], message: "lib/, db/ and trainer/ never import app/." };
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", ".next/**", ".tuneloop/**", "db/migrations/**", "next-env.d.ts"] },
+  {
+    files: ["**/*.{ts,tsx,js,mjs}"],
+    languageOptions: { parser: tseslint.parser },
+    rules: {},
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "drizzle-orm", message: "The web layer never writes SQL: call a lib/ function." },
+            { name: "next-auth", message: "Only lib/auth imports next-auth." },
+            { name: "pg", message: "The web layer never talks to the database: call a lib/ function." },
+          ],
+          patterns: [
+            { group: ["@/db/queries/*", "@/db/client"], message: "The web layer never touches db/: call a lib/ function." },
+            { group: ["next-auth/*"], message: "Only lib/auth imports next-auth." },
+            { group: ["@/trainer/*"], message: "The web layer starts training through lib/jobs, never by importing trainer/." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/**/*.ts", "trainer/**/*.ts"],
+    ignores: ["lib/auth/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "next-auth", message: "Only lib/auth imports next-auth." }],
+          patterns: [noApp, { group: ["next-auth/*"], message: "Only lib/auth imports next-auth." }],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/auth/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noApp] }] },
+  },
+  {
+    files: ["db/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            noApp,
+            { group: ["@/lib/*", "!@/lib/env"], message: "db/ is the bottom layer: it imports nothing from lib/ but env." },
+            { group: ["@/trainer/*"], message: "db/ never imports trainer/." },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,33 @@
+// defineAction(): the one wrapper every server action goes through: validate, authorize, call lib, map errors.
+import { z } from "zod";
+import { getSessionActor, assertRole } from "@/lib/auth/session";
+import type { Actor, Role } from "@/lib/auth/roles";
+import { isAppError, zodFieldErrors, type FieldErrors } from "@/lib/errors";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code: string; fieldErrors?: FieldErrors };
+
+type Access = Role | "public";
+
+export function defineAction<S extends z.ZodType, T>(
+  opts: { input: S; role: Access },
+  fn: (input: z.infer<S>, actor: Actor | null) => Promise<T>,
+): (raw: unknown) => Promise<ActionResult<T>> {
+  return async (raw: unknown) => {
+    try {
+      let actor: Actor | null = null;
+      if (opts.role !== "public") actor = assertRole(await getSessionActor(), opts.role);
+      const parsed = opts.input.safeParse(raw);
+      if (!parsed.success) {
+        const fieldErrors = zodFieldErrors(parsed.error);
+        return { ok: false, code: "bad_request:input", error: "Please fix the highlighted fields.", fieldErrors };
+      }
+      return { ok: true, data: await fn(parsed.data, actor) };
+    } catch (e) {
+      if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors };
+      // redirect()/notFound() from inside an action must propagate to Next.
+      if (e && typeof e === "object" && "digest" in e) throw e;
+      console.error("[tuneloop] action failed", e);
+      return { ok: false, code: "internal", error: "Something went wrong on our side. Nothing was saved." };
+    }
+  };
+}

@@ -1,0 +1,9 @@
+// The next-auth route handler, built from our options at request time.
+import NextAuth from "next-auth";
+import { authOptions } from "./options";
+
+type Ctx = { params: Promise<{ nextauth: string[] }> };
+
+export async function authHandler(req: Request, ctx: Ctx) {
+  return NextAuth(req as never, { params: await ctx.params } as never, authOptions());
+}

@@ -1,0 +1,38 @@
+// Who is asking: the signed-in person (session cookie) or an API token, re-checked against the database.
+import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { AppError } from "@/lib/errors";
+import { loadActiveActor } from "./accounts";
+import { authOptions } from "./options";
+import { hasRole, type Actor, type Role } from "./roles";
+import { actorFromApiToken } from "./tokens";
+
+export async function getSessionActor(): Promise<Actor | null> {
+  const session = await getServerSession(authOptions());
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  if (!id) return null;
+  return loadActiveActor(id, "session");
+}
+
+/** Bearer token first (scripts), else the session cookie. */
+export async function getRequestActor(req?: Request): Promise<Actor | null> {
+  const auth = req ? req.headers.get("authorization") : (await headers()).get("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) return actorFromApiToken(auth.slice(7).trim());
+  return getSessionActor();
+}
+
+/** For pages and layouts: anonymous → /login, signed in without the role → the 403 page. */
+export async function requirePageRole(role: Role): Promise<Actor> {
+  const actor = await getSessionActor();
+  if (!actor) redirect("/login");
+  if (!hasRole(actor, role)) forbidden();
+  return actor;
+}
+
+/** For actions and route handlers: throws an AppError that maps to 401 or 403. */
+export function assertRole(actor: Actor | null, role: Role): Actor {
+  if (!actor) throw new AppError("unauthorized:auth", "Sign in first.");
+  if (!hasRole(actor, role)) throw new AppError(`forbidden:${role}`, `This needs the ${role} role.`);
+  return actor;
+}

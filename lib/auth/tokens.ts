@@ -1,0 +1,49 @@
+// API tokens: shown once at creation, stored as a sha256 hash, revocable.
+import { randomBytes } from "node:crypto";
+import { getDb } from "@/db/client";
+import * as q from "@/db/queries/users";
+import { recordAudit } from "@/lib/audit";
+import { AppError, parseInput } from "@/lib/errors";
+import { createApiTokenInput } from "@/lib/validation/users";
+import { hashToken, loadActiveActor } from "./accounts";
+import { hasRole, type Actor } from "./roles";
+
+const TOKEN_PREFIX = "tl_";
+
+export async function createApiToken(actor: Actor, raw: unknown) {
+  if (!hasRole(actor, "admin")) throw new AppError("forbidden:tokens", "Only an admin can create API tokens.");
+  const input = parseInput(createApiTokenInput, raw, "token");
+  const secret = TOKEN_PREFIX + randomBytes(24).toString("base64url");
+  return getDb().transaction(async (tx) => {
+    const row = await q.insertApiToken(tx, { userId: actor.id, name: input.name, tokenHash: hashToken(secret), prefix: secret.slice(0, 8) });
+    await recordAudit(tx, { actorId: actor.id, action: "token.create", targetType: "api_token", targetId: row.id, data: { name: input.name } });
+    return { id: row.id, name: row.name, prefix: row.prefix, token: secret };
+  });
+}
+
+export async function listApiTokens(actor: Actor) {
+  if (!hasRole(actor, "admin")) throw new AppError("forbidden:tokens", "Only an admin can see API tokens.");
+  const rows = await q.listApiTokensByUser(getDb());
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, userId: r.userId, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt }));
+}
+
+export async function revokeApiToken(actor: Actor, id: string) {
+  if (!hasRole(actor, "admin")) throw new AppError("forbidden:tokens", "Only an admin can revoke API tokens.");
+  return getDb().transaction(async (tx) => {
+    const row = await q.revokeApiToken(tx, id);
+    if (!row) throw new AppError("not_found:token", "No such token.");
+    await recordAudit(tx, { actorId: actor.id, action: "token.revoke", targetType: "api_token", targetId: id });
+    return { id: row.id };
+  });
+}
+
+/** The actor a bearer token acts as, or null when unknown, revoked, or its owner is disabled. */
+export async function actorFromApiToken(secret: string): Promise<Actor | null> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
+  const db = getDb();
+  const row = await q.getApiTokenByHash(db, hashToken(secret));
+  if (!row || row.revokedAt) return null;
+  const actor = await loadActiveActor(row.userId, "token");
+  if (actor) await q.touchApiToken(db, row.id);
+  return actor;
+}

@@ -1,0 +1,64 @@
+// The tuneloop CLI: one dispatcher over the app's commands and the trainer's.
+import { UsageError } from "./args";
+import { isAppError } from "@/lib/errors";
+import { DatabaseInUseError } from "@/db/client";
+
+type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+
+const commands: Record<string, Command> = {
+  serve: { summary: "build if needed, then serve the app (npm start)", run: async (a) => (await import("./commands/serve")).serve(a) },
+  migrate: { summary: "apply database migrations", run: async (a) => (await import("./commands/db")).migrateCommand(a) },
+  user: { summary: "user add --email E --role R [--name N]  (password on stdin)", run: async (a) => (await import("./commands/user")).userCommand(a) },
+  train: { summary: "train a model on a snapshot (see --help)", run: (a) => trainer(["train", ...a]) },
+  generate: { summary: "generate text from a checkpoint", run: (a) => trainer(["generate", ...a]) },
+  evaluate: { summary: "evaluate a checkpoint on a snapshot", run: (a) => trainer(["evaluate", ...a]) },
+  "import-model": { summary: "import GPT-2 weights from a local Hugging Face folder", run: (a) => trainer(["import-model", ...a]) },
+};
+
+async function trainer(argv: string[]): Promise<number> {
+  const { runTrainerCli } = await import("@/trainer/cli");
+  return runTrainerCli(argv);
+}
+
+export function registerCommand(name: string, command: Command) {
+  commands[name] = command;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  return ["Usage: tuneloop <command> [flags]", "", ...Object.entries(commands).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`)].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`tuneloop: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`tuneloop ${name}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DatabaseInUseError) {
+      console.error(`tuneloop ${name}: ${e.message}`);
+      return 3;
+    }
+    if (isAppError(e)) {
+      console.error(`tuneloop ${name}: ${e.message}`);
+      return e.status < 500 ? 2 : 1;
+    }
+    console.error(`tuneloop ${name}: failed:`, e);
+    return 1;
+  } finally {
+    const { closeConnection } = await import("@/db/client");
+    await closeConnection().catch(() => {});
+  }
+}

@@ -1,0 +1,40 @@
+// process.env parsed by zod, read once; nothing else in the project reads the environment.
+import path from "node:path";
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  TUNELOOP_DATA_DIR: z.string().min(1).default("./.tuneloop"),
+  TUNELOOP_ROOT: z.string().optional(),
+  AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  TUNELOOP_EMBEDDED_WORKER: z.enum(["0", "1"]).optional(),
+  NEXTAUTH_URL: z.url().optional(),
+  TUNELOOP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: (Env & { dataDir: string; rootDir: string }) | null = null;
+
+export function env(): Env & { dataDir: string; rootDir: string } {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  const rootDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.TUNELOOP_ROOT ?? process.cwd());
+  cached = { ...parsed.data, rootDir, dataDir: path.resolve(/*turbopackIgnore: true*/ rootDir, parsed.data.TUNELOOP_DATA_DIR) };
+  return cached;
+}
+
+/** Tests change the environment between suites; this forgets the parsed copy. */
+export function resetEnvForTests() {
+  cached = null;
+}

@@ -1,0 +1,81 @@
+// One error type for expected failures; its kind maps to an HTTP status.
+import { z } from "zod";
+
+const statusByKind = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limit: 429,
+  unavailable: 503,
+} as const;
+
+export type ErrorKind = keyof typeof statusByKind;
+export type FieldErrors = Record<string, string[]>;
+
+/** code is "<kind>:<surface>", e.g. "forbidden:admin" or "bad_request:invite". */
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  readonly surface: string;
+  readonly fieldErrors?: FieldErrors;
+  constructor(code: `${ErrorKind}:${string}`, message: string, fieldErrors?: FieldErrors) {
+    super(message);
+    const [kind, ...rest] = code.split(":");
+    this.kind = kind as ErrorKind;
+    this.surface = rest.join(":");
+    this.fieldErrors = fieldErrors;
+  }
+  get code() {
+    return `${this.kind}:${this.surface}`;
+  }
+  get status() {
+    return statusByKind[this.kind];
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Flattens a zod error to field → messages, keyed by the dotted path ("settings.k"). */
+export function zodFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/** A readable one-liner naming the fields: `email: Invalid email; role: …`. */
+export function describeFieldErrors(fieldErrors: FieldErrors): string {
+  return Object.entries(fieldErrors)
+    .map(([field, msgs]) => `${field}: ${msgs.join(", ")}`)
+    .join("; ");
+}
+
+export function validationError(surface: string, error: z.ZodError): AppError {
+  const fieldErrors = zodFieldErrors(error);
+  return new AppError(`bad_request:${surface}`, `Invalid input: ${describeFieldErrors(fieldErrors)}`, fieldErrors);
+}
+
+/** Parses or throws an AppError that names the fields. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, surface: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(surface, result.error);
+  return result.data;
+}
+
+/** JSON response for a route handler; unexpected errors are logged and answered with a generic 500. */
+export function toResponse(e: unknown): Response {
+  if (isAppError(e)) {
+    return Response.json(
+      { error: { code: e.code, message: e.message, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) } },
+      { status: e.status },
+    );
+  }
+  console.error("[tuneloop] unexpected error", e);
+  return Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
+}

@@ -1,0 +1,75 @@
+// End-to-end fixtures: the built app on a free port with its own data folder, and Debian's Chromium.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const hasChromium = fs.existsSync(chromiumPath);
+
+export type App = { baseUrl: string; dataDir: string; logs: () => string; stop: () => Promise<void> };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** Starts `tuneloop serve` (next start over the existing build) on the embedded database, or on databaseUrl. */
+export async function startApp(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<App> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tuneloop-e2e-"));
+  let out = "";
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "lib/cli/tuneloop.mjs"), "serve", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, TUNELOOP_DATA_DIR: dataDir, DATABASE_URL: opts.databaseUrl ?? "", NODE_ENV: "production", ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${out}`);
+    try {
+      const res = await fetch(`${baseUrl}/login`, { redirect: "manual" });
+      if (res.status < 500) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`app did not start in time:\n${out}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    baseUrl,
+    dataDir,
+    logs: () => out,
+    stop: async () => {
+      if (child.exitCode === null) {
+        process.kill(-child.pid!, "SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A fresh context per person, so sessions never mix. */
+export async function newPerson(browser: Browser, baseUrl: string): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseUrl });
+}

@@ -1,0 +1,147 @@
+// Accounts on a real database: first-run setup, invites, roles, disabling, sign-in throttling, tokens, audit.
+import { expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describeEachDatabase } from "../helpers/db";
+import { makeActor } from "../helpers/actors";
+import { getDb } from "@/db/client";
+import { auditLog, invites, users } from "@/db/schema";
+import {
+  acceptInvite,
+  changeRole,
+  createFirstAdmin,
+  getInviteState,
+  inviteUser,
+  loadActiveActor,
+  needsSetup,
+  setUserDisabled,
+} from "@/lib/auth/accounts";
+import { signInWithPassword, throttlePolicy } from "@/lib/auth/sign-in";
+import { actorFromApiToken, createApiToken, revokeApiToken } from "@/lib/auth/tokens";
+import { AppError } from "@/lib/errors";
+
+const password = "correct horse battery";
+
+async function auditActions() {
+  return (await getDb().select({ action: auditLog.action, data: auditLog.data }).from(auditLog)).map((r) => r.action);
+}
+
+describeEachDatabase("accounts", () => {
+  it("creates the first admin once, then refuses setup for good", async () => {
+    expect(await needsSetup()).toBe(true);
+    const admin = await createFirstAdmin({ email: "Boss@Example.test", name: "Boss", password });
+    expect(admin).toMatchObject({ email: "boss@example.test", role: "admin" });
+    expect(await needsSetup()).toBe(false);
+    await expect(createFirstAdmin({ email: "other@example.test", name: "Other", password })).rejects.toMatchObject({ kind: "not_found" });
+    expect(await getDb().select().from(users)).toHaveLength(1);
+  });
+
+  it("concurrent setups create exactly one admin", async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => createFirstAdmin({ email: `a${i}@example.test`, name: `A${i}`, password })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await getDb().select().from(users)).toHaveLength(1);
+  });
+
+  it("rejects bad setup input naming the field, writing nothing", async () => {
+    const err = await createFirstAdmin({ email: "not-an-email", name: "", password: "short" }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.status).toBe(400);
+    expect(Object.keys(err.fieldErrors).sort()).toEqual(["email", "name", "password"]);
+    expect(await needsSetup()).toBe(true);
+  });
+
+  it("invites a person who sets a name and password once; the link then says it was used", async () => {
+    const admin = await makeActor("admin");
+    const invite = await inviteUser(admin, { email: "new@example.test", role: "reviewer" });
+    expect(invite.path).toBe(`/invite/${invite.token}`);
+    expect(await getInviteState(invite.token)).toEqual({ state: "valid", email: "new@example.test", role: "reviewer" });
+    const stored = await getDb().select().from(invites);
+    expect(stored[0].tokenHash).not.toContain(invite.token);
+
+    const user = await acceptInvite({ token: invite.token, name: "New Person", password });
+    expect(user).toMatchObject({ email: "new@example.test", role: "reviewer", name: "New Person" });
+    expect(await getInviteState(invite.token)).toEqual({ state: "used" });
+    await expect(acceptInvite({ token: invite.token, name: "Again", password })).rejects.toMatchObject({ kind: "conflict" });
+
+    const signedIn = await signInWithPassword({ email: "NEW@example.test", password }, "10.0.0.1");
+    expect(signedIn.ok).toBe(true);
+    expect(await auditActions()).toEqual(expect.arrayContaining(["user.invite", "user.accept_invite", "auth.sign_in"]));
+  });
+
+  it("says when an invite link is unknown or expired", async () => {
+    const admin = await makeActor("admin");
+    expect(await getInviteState("x".repeat(32))).toEqual({ state: "unknown" });
+    const invite = await inviteUser(admin, { email: "late@example.test", role: "annotator" });
+    await getDb().update(invites).set({ expiresAt: new Date(Date.now() - 1000) });
+    expect(await getInviteState(invite.token)).toEqual({ state: "expired" });
+    await expect(acceptInvite({ token: invite.token, name: "Late", password })).rejects.toThrow(/expired/);
+    expect(await getDb().select().from(users).where(eq(users.email, "late@example.test"))).toHaveLength(0);
+  });
+
+  it("only admins invite and change roles", async () => {
+    const reviewer = await makeActor("reviewer");
+    await expect(inviteUser(reviewer, { email: "x@example.test", role: "admin" })).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(changeRole(reviewer, { userId: reviewer.id, role: "admin" })).rejects.toMatchObject({ kind: "forbidden" });
+    const before = await auditActions();
+    expect(before).not.toContain("user.invite");
+  });
+
+  it("never demotes or disables the last active admin, even when two try at once", async () => {
+    const a = await makeActor("admin");
+    await expect(changeRole(a, { userId: a.id, role: "reviewer" })).rejects.toMatchObject({ kind: "conflict" });
+    await expect(setUserDisabled(a, { userId: a.id, disabled: true })).rejects.toMatchObject({ kind: "conflict" });
+
+    const b = await makeActor("admin");
+    const results = await Promise.allSettled([
+      changeRole(a, { userId: a.id, role: "annotator" }),
+      changeRole(b, { userId: b.id, role: "annotator" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const admins = (await getDb().select().from(users)).filter((u) => u.role === "admin");
+    expect(admins).toHaveLength(1);
+    expect(await auditActions()).toContain("user.role_change");
+  });
+
+  it("a disabled account is refused at once: its session actor and its tokens stop working", async () => {
+    const admin = await makeActor("admin");
+    const annotator = await makeActor("annotator");
+    expect(await loadActiveActor(annotator.id, "session")).not.toBeNull();
+    await setUserDisabled(admin, { userId: annotator.id, disabled: true });
+    expect(await loadActiveActor(annotator.id, "session")).toBeNull();
+    const res = await signInWithPassword({ email: annotator.email, password }, null);
+    expect(res).toMatchObject({ ok: false, reason: "disabled" });
+    expect(await auditActions()).toEqual(expect.arrayContaining(["user.disable", "auth.sign_in_failed"]));
+  });
+
+  it("slows, then locks, repeated failed sign-ins for one account, and says so", async () => {
+    const user = await makeActor("annotator");
+    const saved = { ...throttlePolicy };
+    Object.assign(throttlePolicy, { delayStepMs: 1, maxDelayMs: 5 });
+    try {
+      for (let i = 0; i < throttlePolicy.lockAfter.email; i++) {
+        const r = await signInWithPassword({ email: user.email, password: "wrong password!" }, `10.1.0.${i}`);
+        expect(r).toMatchObject({ ok: false, reason: "invalid" });
+      }
+      const locked = await signInWithPassword({ email: user.email, password }, "10.2.0.1");
+      expect(locked).toMatchObject({ ok: false, reason: "locked" });
+      if (!locked.ok) expect(locked.message).toMatch(/locked for \d+ more minute/);
+    } finally {
+      Object.assign(throttlePolicy, saved);
+    }
+    const rows = await getDb().select().from(auditLog);
+    expect(JSON.stringify(rows)).not.toContain(password);
+    expect(JSON.stringify(rows)).not.toContain("wrong password!");
+  });
+
+  it("API tokens are shown once, stored hashed, and stop working when revoked", async () => {
+    const admin = await makeActor("admin");
+    const token = await createApiToken(admin, { name: "ci" });
+    expect(token.token).toMatch(/^tl_/);
+    expect((await actorFromApiToken(token.token))?.id).toBe(admin.id);
+    const dump = JSON.stringify(await getDb().execute("select * from api_tokens"));
+    expect(dump).not.toContain(token.token);
+    await revokeApiToken(admin, token.id);
+    expect(await actorFromApiToken(token.token)).toBeNull();
+  });
+});

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# npm test: types, lint, unit + integration + trainer tests, a production build, then end-to-end tests in Chromium.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+reports="$(mktemp -d)"
+status=0
+
+step() { echo; echo "── $1"; }
+
+step "typecheck (tsc)"
+npx tsc --noEmit -p . || status=1
+
+step "lint (eslint)"
+npx eslint . || status=1
+
+step "unit, integration and trainer tests (vitest)"
+npx vitest run --project unit --project integration --project trainer \
+  --reporter=default --reporter=json --outputFile.json="$reports/main.json" || status=1
+
+step "production build (next build)"
+if npx next build > "$reports/build.log" 2>&1; then
+  tail -n 3 "$reports/build.log"
+  step "end-to-end tests (vitest + playwright-core + Chromium)"
+  npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json" || status=1
+else
+  cat "$reports/build.log"; status=1
+fi
+
+step "summary"
+node tests/helpers/summarize.mjs "$reports"/*.json || status=1
+exit $status
