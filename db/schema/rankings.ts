@@ -1,6 +1,6 @@
 // Rankings of a prompt's completions, task leases (assignments) and reviews.
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { assignmentStatusEnum, rankingSourceEnum, reviewDecisionEnum } from "./enums";
 import { prompts } from "./prompts";
 import { users } from "./users";
@@ -25,6 +25,9 @@ export const rankings = pgTable(
     previousId: uuid("previous_id"),
     isCurrent: boolean("is_current").notNull().default(true),
     excluded: boolean("excluded").notNull().default(false),
+    assignmentId: uuid("assignment_id"),
+    /** for gold tasks: Kendall tau-b of this order against the gold order, −1..1 */
+    goldScore: real("gold_score"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -44,11 +47,14 @@ export const assignments = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     promptId: uuid("prompt_id").notNull().references(() => prompts.id),
+    projectId: uuid("project_id").notNull(),
     userId: uuid("user_id").notNull().references(() => users.id),
     status: assignmentStatusEnum("status").notNull().default("open"),
     /** per-annotator shuffle of the completions, so order carries no signal */
     displayOrder: jsonb("display_order").$type<string[]>().notNull(),
     skipReason: text("skip_reason"),
+    idempotencyKey: text("idempotency_key"),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
     leasedAt: timestamp("leased_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     isGold: boolean("is_gold").notNull().default(false),
@@ -58,6 +64,7 @@ export const assignments = pgTable(
     uniqueIndex("assignments_prompt_user_idx").on(t.promptId, t.userId),
     index("assignments_open_idx").on(t.promptId, t.status, t.expiresAt),
     index("assignments_user_idx").on(t.userId, t.status),
+    index("assignments_project_open_idx").on(t.projectId, t.status, t.expiresAt),
   ],
 );
 export type Assignment = typeof assignments.$inferSelect;

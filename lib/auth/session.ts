@@ -2,10 +2,9 @@
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { AppError } from "@/lib/errors";
 import { loadActiveActor } from "./accounts";
 import { authOptions } from "./options";
-import { hasRole, type Actor, type Role } from "./roles";
+import { assertRole, hasRole, type Actor, type Role } from "./roles";
 import { actorFromApiToken } from "./tokens";
 
 export async function getSessionActor(): Promise<Actor | null> {
@@ -30,9 +29,4 @@ export async function requirePageRole(role: Role): Promise<Actor> {
   return actor;
 }
 
-/** For actions and route handlers: throws an AppError that maps to 401 or 403. */
-export function assertRole(actor: Actor | null, role: Role): Actor {
-  if (!actor) throw new AppError("unauthorized:auth", "Sign in first.");
-  if (!hasRole(actor, role)) throw new AppError(`forbidden:${role}`, `This needs the ${role} role.`);
-  return actor;
-}
+export { assertRole };

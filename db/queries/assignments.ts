@@ -1,0 +1,85 @@
+// Data access for task leases: the next-task candidate scan and lease bookkeeping.
+import { and, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { assignments, type Assignment, type NewAssignment } from "../schema";
+
+/** The user's open, unexpired lease in a project, if any (a reload resumes it). */
+export async function getOpenAssignmentForUser(db: DbOrTx, opts: { projectId: string; userId: string }) {
+  const [row] = await db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.projectId, opts.projectId), eq(assignments.userId, opts.userId), eq(assignments.status, "open"), sql`${assignments.expiresAt} > now()`))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getAssignmentById(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(assignments).where(eq(assignments.id, id));
+  const [row] = opts.lock ? await q.for("update") : await q;
+  return row ?? null;
+}
+
+/**
+ * One candidate prompt for the user, row-locked with SKIP LOCKED so concurrent callers fan out.
+ * Most useful first: prompts closest to their overlap (they settle soonest), then oldest.
+ * The open-lease count here can be stale by the time the lock is granted; callers recheck it.
+ */
+export async function lockCandidatePrompt(
+  tx: DbOrTx,
+  opts: { projectId: string; userId: string; overlap: number; gold: boolean; exclude: string[] },
+): Promise<{ id: string } | null> {
+  const exclude = opts.exclude.length ? sql`and p.id not in (${sql.join(opts.exclude.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+  const capacity = opts.gold
+    ? sql``
+    : sql`and p.ranking_count < ${opts.overlap}
+          and p.ranking_count + (select count(*) from assignments a
+                                 where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${opts.overlap}`;
+  const res = await tx.execute(sql`
+    select p.id from prompts p
+    where p.project_id = ${opts.projectId}
+      and p.status = 'approved'
+      and p.is_gold = ${opts.gold}
+      and (p.author_id is null or p.author_id <> ${opts.userId})
+      ${capacity}
+      and not exists (select 1 from assignments a where a.prompt_id = p.id and a.user_id = ${opts.userId} and a.status <> 'expired')
+      and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected'
+                 and (not c.is_demonstration or c.status = 'approved')) >= 2
+      ${exclude}
+    order by p.ranking_count desc, p.created_at asc, p.id asc
+    limit 1
+    for update of p skip locked`);
+  const row = (res.rows as Array<{ id: string }>)[0];
+  return row ?? null;
+}
+
+/** Slots taken on a prompt: human rankings plus other people's live leases. Fresh statement, fresh snapshot. */
+export async function countTakenSlots(tx: DbOrTx, promptId: string): Promise<number> {
+  const res = await tx.execute(sql`
+    select (select ranking_count from prompts where id = ${promptId})
+         + (select count(*) from assignments where prompt_id = ${promptId} and status = 'open' and expires_at > now()) as taken`);
+  return Number((res.rows as Array<{ taken: number | string }>)[0].taken);
+}
+
+/** A new lease, or the user's own expired lease on the prompt revived (one row per user and prompt, ever). */
+export async function upsertAssignment(tx: DbOrTx, row: NewAssignment): Promise<Assignment> {
+  const [created] = await tx
+    .insert(assignments)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [assignments.promptId, assignments.userId],
+      set: { status: "open", leasedAt: sql`now()`, expiresAt: row.expiresAt, displayOrder: row.displayOrder, isGold: row.isGold ?? false },
+      setWhere: sql`${assignments.status} = 'expired' or (${assignments.status} = 'open' and ${assignments.expiresAt} <= now())`,
+    })
+    .returning();
+  return created;
+}
+
+export async function updateAssignment(tx: DbOrTx, id: string, patch: Partial<Pick<Assignment, "status" | "skipReason" | "submittedAt" | "idempotencyKey" | "expiresAt">>) {
+  const [row] = await tx.update(assignments).set(patch).where(eq(assignments.id, id)).returning();
+  return row ?? null;
+}
+
+export async function countOpenLeases(db: DbOrTx, projectId: string): Promise<number> {
+  const res = await db.execute(sql`select count(*)::int as n from assignments where project_id = ${projectId} and status = 'open' and expires_at > now()`);
+  return Number((res.rows as Array<{ n: number }>)[0].n);
+}

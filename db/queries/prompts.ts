@@ -1,0 +1,76 @@
+// Data access for prompts and completions.
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { completions, prompts, type NewCompletion, type NewPrompt, type Prompt } from "../schema";
+
+export async function getPromptById(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(prompts).where(eq(prompts.id, id));
+  const [row] = opts.lock ? await q.for("update") : await q;
+  return row ?? null;
+}
+
+export async function insertPrompt(db: DbOrTx, row: NewPrompt) {
+  const [created] = await db.insert(prompts).values(row).returning();
+  return created;
+}
+
+export async function updatePrompt(db: DbOrTx, id: string, patch: Partial<Omit<Prompt, "id" | "projectId">>) {
+  const [row] = await db
+    .update(prompts)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(prompts.id, id))
+    .returning();
+  return row ?? null;
+}
+
+export async function listPromptsByAuthor(db: DbOrTx, opts: { projectId: string; authorId: string; limit?: number }) {
+  return db
+    .select()
+    .from(prompts)
+    .where(and(eq(prompts.projectId, opts.projectId), eq(prompts.authorId, opts.authorId)))
+    .orderBy(desc(prompts.updatedAt))
+    .limit(opts.limit ?? 50);
+}
+
+/** Instruction text of a project's prompts, for near-duplicate checks (newest first, bounded). */
+export async function listPromptTexts(db: DbOrTx, opts: { projectId: string; limit: number }) {
+  return db
+    .select({ id: prompts.id, instruction: prompts.instruction, input: prompts.input })
+    .from(prompts)
+    .where(and(eq(prompts.projectId, opts.projectId), sql`${prompts.status} <> 'rejected'`))
+    .orderBy(desc(prompts.createdAt))
+    .limit(opts.limit);
+}
+
+export async function insertCompletion(db: DbOrTx, row: NewCompletion) {
+  const [created] = await db.insert(completions).values(row).returning();
+  return created;
+}
+
+export async function getCompletionById(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(completions).where(eq(completions.id, id));
+  return row ?? null;
+}
+
+export async function updateCompletion(db: DbOrTx, id: string, patch: Partial<{ text: string; status: "draft" | "submitted" | "approved" | "rejected" }>) {
+  const [row] = await db.update(completions).set(patch).where(eq(completions.id, id)).returning();
+  return row ?? null;
+}
+
+export async function listCompletionsByPrompt(db: DbOrTx, promptId: string) {
+  return db.select().from(completions).where(eq(completions.promptId, promptId)).orderBy(asc(completions.createdAt), asc(completions.id));
+}
+
+export async function listCompletionsByIds(db: DbOrTx, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select().from(completions).where(inArray(completions.id, ids));
+}
+
+/** The author's demonstration for a prompt they wrote (at most one). */
+export async function getDemonstrationForPrompt(db: DbOrTx, promptId: string, authorId: string) {
+  const [row] = await db
+    .select()
+    .from(completions)
+    .where(and(eq(completions.promptId, promptId), eq(completions.authorId, authorId), eq(completions.isDemonstration, true), sql`${completions.parentId} is null`));
+  return row ?? null;
+}

@@ -1,0 +1,117 @@
+// Annotators write prompts and demonstrations: drafts that autosave, then submission to review.
+import { getDb, type DbOrTx } from "@/db/client";
+import { getProjectBySlug } from "@/db/queries/projects";
+import * as qp from "@/db/queries/prompts";
+import type { Project } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { assertRole, type Actor } from "@/lib/auth/roles";
+import { createNearDuplicateIndex } from "@/lib/dedup/minhash";
+import { AppError, parseInput } from "@/lib/errors";
+import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
+
+async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
+  const project = await getProjectBySlug(db, slug);
+  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
+  return project;
+}
+
+function checkCategory(project: Project, category: string) {
+  if (category && !project.categories.includes(category)) {
+    throw new AppError("bad_request:prompt", `Unknown category "${category}".`, { category: [`Pick one of: ${project.categories.join(", ")}`] });
+  }
+}
+
+/** Creates or updates the author's draft; the demonstration rides along as a draft completion. */
+async function upsertDraft(tx: DbOrTx, actor: Actor, project: Project, input: { id?: string; instruction: string; input: string; category: string; demonstration: string }) {
+  let prompt;
+  if (input.id) {
+    const existing = await qp.getPromptById(tx, input.id, { lock: true });
+    if (!existing || existing.authorId !== actor.id || existing.projectId !== project.id) throw new AppError("not_found:prompt", "No such draft.", { id: ["Unknown draft"] });
+    if (existing.status !== "draft") throw new AppError("conflict:prompt", "This prompt was already submitted.");
+    prompt = await qp.updatePrompt(tx, existing.id, { instruction: input.instruction, input: input.input || null, category: input.category || null });
+  } else {
+    prompt = await qp.insertPrompt(tx, {
+      projectId: project.id,
+      instruction: input.instruction,
+      input: input.input || null,
+      category: input.category || null,
+      authorId: actor.id,
+      source: "human",
+      status: "draft",
+    });
+  }
+  const demo = await qp.getDemonstrationForPrompt(tx, prompt!.id, actor.id);
+  if (input.demonstration.trim()) {
+    if (demo) await qp.updateCompletion(tx, demo.id, { text: input.demonstration });
+    else await qp.insertCompletion(tx, { promptId: prompt!.id, text: input.demonstration, source: "human", authorId: actor.id, isDemonstration: true, status: "draft" });
+  } else if (demo) {
+    await qp.updateCompletion(tx, demo.id, { text: "", status: "rejected" });
+  }
+  return prompt!;
+}
+
+export async function savePromptDraft(actor: Actor, raw: unknown) {
+  assertRole(actor, "annotator");
+  const input = parseInput(savePromptDraftInput, raw, "prompt");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  checkCategory(project, input.category);
+  const prompt = await db.transaction((tx) => upsertDraft(tx, actor, project, input));
+  return { id: prompt.id, savedAt: prompt.updatedAt.toISOString() };
+}
+
+export async function submitPrompt(actor: Actor, raw: unknown) {
+  assertRole(actor, "annotator");
+  const input = parseInput(submitPromptInput, raw, "prompt");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  checkCategory(project, input.category);
+  return db.transaction(async (tx) => {
+    const prompt = await upsertDraft(tx, actor, project, input);
+    await qp.updatePrompt(tx, prompt.id, { status: "submitted", submittedAt: new Date() });
+    const demo = await qp.getDemonstrationForPrompt(tx, prompt.id, actor.id);
+    if (demo && demo.status === "draft") await qp.updateCompletion(tx, demo.id, { status: "submitted" });
+    await recordAudit(tx, { actorId: actor.id, action: "prompt.submit", targetType: "prompt", targetId: prompt.id });
+    return { id: prompt.id, status: "submitted" as const };
+  });
+}
+
+/** The author's own prompts (drafts included); nobody else's drafts. */
+export async function listMyPrompts(actor: Actor, projectSlug: string) {
+  assertRole(actor, "annotator");
+  const db = getDb();
+  const project = await projectOr404(db, projectSlug);
+  const rows = await qp.listPromptsByAuthor(db, { projectId: project.id, authorId: actor.id });
+  return Promise.all(
+    rows.map(async (p) => ({
+      id: p.id,
+      instruction: p.instruction,
+      input: p.input,
+      category: p.category,
+      status: p.status,
+      updatedAt: p.updatedAt.toISOString(),
+      demonstration: (await qp.getDemonstrationForPrompt(db, p.id, actor.id))?.text ?? "",
+    })),
+  );
+}
+
+// Near-duplicate checks compare against this many of the project's newest prompts.
+const SIMILAR_SCAN_LIMIT = 20_000;
+
+export async function findSimilarPrompts(actor: Actor, raw: unknown) {
+  assertRole(actor, "annotator");
+  const input = parseInput(similarPromptsInput, raw, "prompt");
+  const text = `${input.instruction}\n${input.input ?? ""}`.trim();
+  if (text.split(/\s+/).length < 3) return [];
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  const rows = await qp.listPromptTexts(db, { projectId: project.id, limit: SIMILAR_SCAN_LIMIT });
+  const index = createNearDuplicateIndex({ threshold: 0.6 });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const r of rows) index.add(r.id, `${r.instruction}\n${r.input ?? ""}`.trim());
+  return index
+    .query(text)
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, 5)
+    .map((m) => ({ id: m.id, instruction: byId.get(m.id)!.instruction, similarity: Math.round(m.similarity * 100) / 100 }));
+}

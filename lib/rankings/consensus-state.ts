@@ -1,0 +1,30 @@
+// Recomputes a prompt's consensus order, agreement and settled flag from its current human rankings.
+import type { DbOrTx } from "@/db/client";
+import { getPromptById, updatePrompt } from "@/db/queries/prompts";
+import { listConsensusRankings } from "@/db/queries/rankings";
+import type { ProjectSettings } from "@/db/schema";
+import { consensusOrder } from "@/lib/consensus/consensus";
+
+/**
+ * Settled = the overlap is reached and agreement (Kendall's W over the rankings) passes the
+ * project's threshold. A single wanted ranking (overlap 1) settles on that ranking alone.
+ * "None acceptable" rankings still count toward the overlap; their order is used as given.
+ */
+export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, settings: ProjectSettings) {
+  const prompt = await getPromptById(tx, promptId);
+  if (!prompt) return null;
+  const rows = await listConsensusRankings(tx, promptId);
+  if (rows.length === 0) {
+    return updatePrompt(tx, promptId, { rankingCount: 0, consensus: null, agreement: null, settled: false });
+  }
+  const result = consensusOrder(rows.map((r) => ({ order: r.order })));
+  const agreement = result.agreement.kendallW;
+  const full = rows.length >= settings.overlap;
+  const settled = full && (agreement === null ? rows.length === 1 : agreement >= settings.agreementThreshold);
+  return updatePrompt(tx, promptId, {
+    rankingCount: rows.length,
+    consensus: { order: result.order, scores: result.scores },
+    agreement,
+    settled,
+  });
+}

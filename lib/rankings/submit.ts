@@ -1,0 +1,176 @@
+// Recording rankings: idempotent submit, revise within the window, skip, and rewrites of model outputs.
+import { getDb, type DbOrTx } from "@/db/client";
+import * as qa from "@/db/queries/assignments";
+import { getProjectById } from "@/db/queries/projects";
+import { getCompletionById, getPromptById, insertCompletion } from "@/db/queries/prompts";
+import * as qr from "@/db/queries/rankings";
+import type { Assignment, CompletionFlag, Ranking } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { assertRole, type Actor } from "@/lib/auth/roles";
+import { kendallTauB } from "@/lib/consensus/consensus";
+import { AppError, parseInput } from "@/lib/errors";
+import { reviseRankingInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
+import { recomputePromptConsensus } from "./consensus-state";
+
+export type SubmittedRanking = { rankingId: string; promptId: string; duplicate: boolean };
+
+/** The order must rank exactly the outputs that were shown, each once. */
+function checkOrderCoversShown(order: string[][], shown: string[], flags: Record<string, string[]>) {
+  const listed = order.flat();
+  const set = new Set(listed);
+  if (set.size !== listed.length) throw new AppError("bad_request:order", "An output is ranked twice.", { order: ["An output is ranked twice"] });
+  const expected = new Set(shown);
+  if (set.size !== expected.size || [...set].some((id) => !expected.has(id))) {
+    throw new AppError("bad_request:order", "The order must rank every shown output exactly once.", { order: ["Rank every shown output exactly once"] });
+  }
+  for (const id of Object.keys(flags)) {
+    if (!expected.has(id)) throw new AppError("bad_request:flags", "A flag names an output that was not shown.", { flags: ["Unknown output"] });
+  }
+}
+
+function cleanFlags(flags: Record<string, string[]>): Record<string, CompletionFlag[]> {
+  const out: Record<string, CompletionFlag[]> = {};
+  for (const [id, list] of Object.entries(flags)) if (list.length) out[id] = [...new Set(list)].sort() as CompletionFlag[];
+  return out;
+}
+
+async function goldScore(tx: DbOrTx, promptId: string, order: string[][]): Promise<number | null> {
+  const prompt = await getPromptById(tx, promptId);
+  if (!prompt?.isGold || !prompt.goldOrder) return null;
+  return kendallTauB(order, prompt.goldOrder);
+}
+
+export async function submitRanking(actor: Actor, raw: unknown): Promise<SubmittedRanking> {
+  assertRole(actor, "annotator");
+  const input = parseInput(submitRankingInput, raw, "ranking");
+  return getDb().transaction(async (tx) => {
+    // A retry or double click with the same key returns the first result.
+    const previous = await qr.getRankingByIdempotencyKey(tx, actor.id, input.idempotencyKey);
+    if (previous) return { rankingId: previous.id, promptId: previous.promptId, duplicate: true };
+
+    const a = await qa.getAssignmentById(tx, input.assignmentId, { lock: true });
+    if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
+    if (a.status === "submitted") {
+      const current = await qr.getCurrentRanking(tx, a.promptId, actor.id);
+      if (current) return { rankingId: current.id, promptId: current.promptId, duplicate: true };
+    }
+    if (a.status === "skipped") throw new AppError("conflict:task", "You skipped this task.");
+    const prompt = await getPromptById(tx, a.promptId, { lock: true });
+    const project = await getProjectById(tx, a.projectId);
+    await assertLeaseStillValid(tx, a, project!.settings.overlap);
+    checkOrderCoversShown(input.order, a.displayOrder, input.flags);
+
+    const ranking = await qr.insertRanking(tx, {
+      promptId: a.promptId,
+      annotatorId: actor.id,
+      source: "human",
+      order: input.order,
+      flags: cleanFlags(input.flags),
+      noneAcceptable: input.noneAcceptable,
+      rationale: input.rationale || null,
+      timeSpentMs: input.timeSpentMs ?? null,
+      idempotencyKey: input.idempotencyKey,
+      assignmentId: a.id,
+      goldScore: a.isGold ? await goldScore(tx, a.promptId, input.order) : null,
+    });
+    await qa.updateAssignment(tx, a.id, { status: "submitted", submittedAt: new Date(), idempotencyKey: input.idempotencyKey });
+    // Gold tasks measure annotators; they never feed the prompt's consensus count.
+    if (!prompt!.isGold) await recomputePromptConsensus(tx, a.promptId, project!.settings);
+    return { rankingId: ranking.id, promptId: a.promptId, duplicate: false };
+  });
+}
+
+/** An expired lease may still be submitted while the prompt has room; otherwise the slot went to someone else. */
+async function assertLeaseStillValid(tx: DbOrTx, a: Assignment, overlap: number) {
+  if (a.status === "open" && a.expiresAt.getTime() > Date.now()) return;
+  if (a.isGold) return;
+  const taken = await qa.countTakenSlots(tx, a.promptId);
+  if (taken >= overlap) throw new AppError("conflict:lease", "This task's lease expired and it went to someone else. Take the next task.");
+}
+
+export async function reviseRanking(actor: Actor, raw: unknown): Promise<SubmittedRanking> {
+  assertRole(actor, "annotator");
+  const input = parseInput(reviseRankingInput, raw, "ranking");
+  return getDb().transaction(async (tx) => {
+    const previous = await qr.getRankingByIdempotencyKey(tx, actor.id, input.idempotencyKey);
+    if (previous) return { rankingId: previous.id, promptId: previous.promptId, duplicate: true };
+    const old = await qr.getRankingById(tx, input.rankingId, { lock: true });
+    if (!old || old.annotatorId !== actor.id) throw new AppError("not_found:ranking", "No such ranking.", { rankingId: ["Unknown ranking"] });
+    if (!old.isCurrent) throw new AppError("conflict:ranking", "This ranking was already revised; revise the latest one.");
+    const prompt = await getPromptById(tx, old.promptId, { lock: true });
+    const project = await getProjectById(tx, prompt!.projectId);
+    const firstSubmitted = await firstRevisionTime(tx, old);
+    if (Date.now() - firstSubmitted.getTime() > project!.settings.reviseHours * 3600_000) {
+      throw new AppError("conflict:ranking", `Rankings can be revised for ${project!.settings.reviseHours} hours after submitting.`);
+    }
+    checkOrderCoversShown(input.order, old.order.flat(), input.flags);
+    await qr.markRankingSuperseded(tx, old.id);
+    const ranking = await qr.insertRanking(tx, {
+      promptId: old.promptId,
+      annotatorId: actor.id,
+      source: "human",
+      order: input.order,
+      flags: cleanFlags(input.flags),
+      noneAcceptable: input.noneAcceptable,
+      rationale: input.rationale || null,
+      timeSpentMs: input.timeSpentMs ?? null,
+      idempotencyKey: input.idempotencyKey,
+      assignmentId: old.assignmentId,
+      previousId: old.id,
+      goldScore: prompt!.isGold ? await goldScore(tx, old.promptId, input.order) : null,
+    });
+    if (!prompt!.isGold) await recomputePromptConsensus(tx, old.promptId, project!.settings);
+    await recordAudit(tx, { actorId: actor.id, action: "ranking.revise", targetType: "ranking", targetId: ranking.id, data: { previousId: old.id } });
+    return { rankingId: ranking.id, promptId: old.promptId, duplicate: false };
+  });
+}
+
+async function firstRevisionTime(tx: DbOrTx, r: Ranking): Promise<Date> {
+  let cur: Ranking | null = r;
+  let first = r.createdAt;
+  while (cur?.previousId) {
+    cur = await qr.getRankingById(tx, cur.previousId);
+    if (cur) first = cur.createdAt;
+  }
+  return first;
+}
+
+export async function skipTask(actor: Actor, raw: unknown): Promise<{ skipped: true }> {
+  assertRole(actor, "annotator");
+  const input = parseInput(skipTaskInput, raw, "skip");
+  return getDb().transaction(async (tx) => {
+    const a = await qa.getAssignmentById(tx, input.assignmentId, { lock: true });
+    if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
+    if (a.status === "skipped") return { skipped: true as const };
+    if (a.status === "submitted") throw new AppError("conflict:task", "This task was already submitted.");
+    await qa.updateAssignment(tx, a.id, { status: "skipped", skipReason: input.reason });
+    return { skipped: true as const };
+  });
+}
+
+/**
+ * "Edit a model's reply": the rewrite becomes a demonstration (status submitted, goes to review)
+ * linked to the output it improves; curation reads the pair rewrite ≻ original from that link.
+ */
+export async function rewriteCompletion(actor: Actor, raw: unknown): Promise<{ completionId: string }> {
+  assertRole(actor, "annotator");
+  const input = parseInput(rewriteCompletionInput, raw, "rewrite");
+  return getDb().transaction(async (tx) => {
+    const a = await qa.getAssignmentById(tx, input.assignmentId);
+    if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
+    if (!a.displayOrder.includes(input.completionId)) throw new AppError("bad_request:rewrite", "That output is not part of this task.", { completionId: ["Not in this task"] });
+    const original = await getCompletionById(tx, input.completionId);
+    if (original!.text.trim() === input.text.trim()) throw new AppError("bad_request:rewrite", "The rewrite is the same as the original.", { text: ["Change something first"] });
+    const created = await insertCompletion(tx, {
+      promptId: a.promptId,
+      text: input.text,
+      source: "human",
+      authorId: actor.id,
+      isDemonstration: true,
+      status: "submitted",
+      parentId: original!.id,
+    });
+    await recordAudit(tx, { actorId: actor.id, action: "completion.rewrite", targetType: "completion", targetId: created.id, data: { parentId: original!.id } });
+    return { completionId: created.id };
+  });
+}

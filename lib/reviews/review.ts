@@ -1,0 +1,126 @@
+// The review queue and reviewers' decisions: approve, reject with a reason, or edit (kept as a diff).
+import { getDb, type DbOrTx } from "@/db/client";
+import { getProjectBySlug } from "@/db/queries/projects";
+import * as qp from "@/db/queries/prompts";
+import * as qr from "@/db/queries/rankings";
+import * as qv from "@/db/queries/reviews";
+import type { Project } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { assertRole, type Actor } from "@/lib/auth/roles";
+import { AppError, parseInput } from "@/lib/errors";
+import { recomputePromptConsensus } from "@/lib/rankings/consensus-state";
+import { isRankable } from "@/lib/rankings/tasks";
+import { setGoldInput } from "@/lib/validation/rankings";
+import { excludeAnnotatorInput, reviewDecisionInput, reviewQueueInput } from "@/lib/validation/reviews";
+
+async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
+  const project = await getProjectBySlug(db, slug);
+  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
+  return project;
+}
+
+export async function listReviewQueue(actor: Actor, raw: unknown) {
+  assertRole(actor, "reviewer");
+  const input = parseInput(reviewQueueInput, raw, "queue");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  const f = { projectId: project.id, category: input.category, authorId: input.authorId, maxAgreement: input.maxAgreement, limit: input.limit, overlap: project.settings.overlap };
+  const want = (k: string) => !input.kind || input.kind === k;
+  const [prompts, demonstrations, unsettled] = await Promise.all([
+    want("prompt") && input.maxAgreement === undefined ? qv.listSubmittedPrompts(db, f) : [],
+    want("demonstration") && input.maxAgreement === undefined ? qv.listSubmittedDemonstrations(db, f) : [],
+    want("ranking") ? qv.listUnsettledPrompts(db, f) : [],
+  ]);
+  const rankings = await Promise.all(
+    unsettled.map(async (p) => {
+      const [rows, completions] = await Promise.all([qv.listPromptRankingsWithNames(db, p.id), qp.listCompletionsByPrompt(db, p.id)]);
+      return { ...p, rankings: rows.filter((r) => r.source === "human"), completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })) };
+    }),
+  );
+  return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings };
+}
+
+export async function decideReview(actor: Actor, raw: unknown) {
+  assertRole(actor, "reviewer");
+  const input = parseInput(reviewDecisionInput, raw, "review");
+  return getDb().transaction(async (tx) => {
+    let diff: Record<string, { before: string | null; after: string | null }> | null = null;
+    if (input.kind === "prompt") {
+      const prompt = await qp.getPromptById(tx, input.id, { lock: true });
+      if (!prompt) throw new AppError("not_found:prompt", "No such prompt.", { id: ["Unknown prompt"] });
+      if (prompt.status !== "submitted") throw new AppError("conflict:review", `This prompt is ${prompt.status}, not awaiting review.`);
+      const demo = prompt.authorId ? await qp.getDemonstrationForPrompt(tx, prompt.id, prompt.authorId) : null;
+      if (input.decision === "edit") {
+        diff = {};
+        const e = input.edit!;
+        if (e.instruction !== undefined && e.instruction !== prompt.instruction) diff.instruction = { before: prompt.instruction, after: e.instruction };
+        if (e.input !== undefined && (e.input || null) !== prompt.input) diff.input = { before: prompt.input, after: e.input || null };
+        if (e.text !== undefined && demo && e.text !== demo.text) diff.demonstration = { before: demo.text, after: e.text };
+        await qp.updatePrompt(tx, prompt.id, { instruction: e.instruction ?? prompt.instruction, input: e.input !== undefined ? e.input || null : prompt.input });
+        if (demo && e.text !== undefined) await qp.updateCompletion(tx, demo.id, { text: e.text });
+      }
+      const status = input.decision === "reject" ? "rejected" : "approved";
+      await qp.updatePrompt(tx, prompt.id, { status });
+      if (demo && demo.status !== "rejected") await qp.updateCompletion(tx, demo.id, { status });
+    } else if (input.kind === "demonstration") {
+      const c = await qp.getCompletionById(tx, input.id);
+      if (!c || !c.isDemonstration) throw new AppError("not_found:completion", "No such demonstration.", { id: ["Unknown demonstration"] });
+      if (c.status !== "submitted") throw new AppError("conflict:review", `This demonstration is ${c.status}, not awaiting review.`);
+      if (input.decision === "edit") {
+        diff = { text: { before: c.text, after: input.edit!.text ?? c.text } };
+        await qp.updateCompletion(tx, c.id, { text: input.edit!.text ?? c.text });
+      }
+      await qp.updateCompletion(tx, c.id, { status: input.decision === "reject" ? "rejected" : "approved" });
+    } else {
+      const prompt = await qp.getPromptById(tx, input.id, { lock: true });
+      if (!prompt) throw new AppError("not_found:prompt", "No such prompt.", { id: ["Unknown prompt"] });
+      if (input.decision === "edit") throw new AppError("bad_request:review", "Rankings are approved or rejected; set a gold order to correct them.", { decision: ["Use approve or reject"] });
+      // Approve: the reviewer accepts the consensus despite low agreement. Reject: the prompt is left out of training data.
+      if (input.decision === "approve") await qp.updatePrompt(tx, prompt.id, { settled: true });
+      else await qp.updatePrompt(tx, prompt.id, { status: "rejected", settled: false });
+    }
+    const review = await qr.insertReview(tx, {
+      targetType: input.kind === "demonstration" ? "completion" : input.kind === "ranking" ? "ranking" : "prompt",
+      targetId: input.id,
+      reviewerId: actor.id,
+      decision: input.decision,
+      reason: input.reason ?? null,
+      diff,
+    });
+    await recordAudit(tx, { actorId: actor.id, action: `review.${input.decision}`, targetType: input.kind, targetId: input.id, data: { reason: input.reason ?? null, reviewId: review.id } });
+    return { reviewId: review.id, decision: input.decision };
+  });
+}
+
+/** A reviewer fixes the right order for a prompt; gold prompts leave the normal stream and score annotators. */
+export async function setGoldAnswer(actor: Actor, raw: unknown) {
+  assertRole(actor, "reviewer");
+  const input = parseInput(setGoldInput, raw, "gold");
+  return getDb().transaction(async (tx) => {
+    const prompt = await qp.getPromptById(tx, input.promptId, { lock: true });
+    if (!prompt) throw new AppError("not_found:prompt", "No such prompt.", { promptId: ["Unknown prompt"] });
+    const rankable = new Set((await qp.listCompletionsByPrompt(tx, prompt.id)).filter(isRankable).map((c) => c.id));
+    const listed = input.order.flat();
+    if (new Set(listed).size !== listed.length || listed.some((id) => !rankable.has(id))) {
+      throw new AppError("bad_request:gold", "The gold order must list this prompt's outputs, each once.", { order: ["List each output once"] });
+    }
+    await qp.updatePrompt(tx, prompt.id, { isGold: true, goldOrder: input.order });
+    await recordAudit(tx, { actorId: actor.id, action: "prompt.set_gold", targetType: "prompt", targetId: prompt.id });
+    return { promptId: prompt.id };
+  });
+}
+
+export async function setAnnotatorExcluded(actor: Actor, raw: unknown) {
+  assertRole(actor, "reviewer");
+  const input = parseInput(excludeAnnotatorInput, raw, "exclude");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  return db.transaction(async (tx) => {
+    if (input.excluded) await qr.insertExcludedAnnotator(tx, { projectId: project.id, userId: input.userId, excludedBy: actor.id });
+    else await qr.deleteExcludedAnnotator(tx, { projectId: project.id, userId: input.userId });
+    const promptIds = await qr.listPromptIdsRankedBy(tx, { projectId: project.id, annotatorId: input.userId });
+    for (const id of promptIds) await recomputePromptConsensus(tx, id, project.settings);
+    await recordAudit(tx, { actorId: actor.id, action: input.excluded ? "annotator.exclude" : "annotator.include", targetType: "user", targetId: input.userId, data: { project: project.slug } });
+    return { userId: input.userId, excluded: input.excluded, promptsRecomputed: promptIds.length };
+  });
+}
