@@ -1,0 +1,22 @@
+// A stable fingerprint of an imported record's content, so importing the same file twice adds nothing.
+import { createHash } from "node:crypto";
+import type { ImportRecord } from "./types";
+
+/**
+ * sha256 (hex) over canonical JSON of what makes a record the same record: instruction,
+ * input, each completion's text and generator (in order), and the ranking. Arrays, not
+ * objects, so key order cannot vary. Line, category, completion source and meta are left
+ * out: the same row moved within a file, or re-labelled, is still a duplicate. Texts are
+ * hashed as written; near-duplicates are lib/dedup's job. The version tag lets the
+ * definition change without colliding with old hashes.
+ */
+export function contentHash(record: Pick<ImportRecord, "instruction" | "input" | "completions" | "ranking">): string {
+  const canonical = JSON.stringify([
+    "tuneloop-import-v1",
+    record.instruction,
+    record.input,
+    record.completions.map((c) => [c.text, c.generator]),
+    record.ranking,
+  ]);
+  return createHash("sha256").update(canonical, "utf8").digest("hex");
+}

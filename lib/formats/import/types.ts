@@ -1,0 +1,35 @@
+// The normalized record every import format yields, and the format names.
+
+export const formatNames = [
+  "alpaca",
+  "dolly",
+  "self-instruct",
+  "ranking",
+  "hh-rlhf",
+  "trl",
+  "alpaca-eval-judgments",
+  "alpaca-eval-outputs",
+  "openai-chat",
+] as const;
+export type FormatName = (typeof formatNames)[number];
+
+export type ImportCompletion = {
+  text: string;
+  /** "human": a written demonstration (SFT target); "import": a model output brought in from a file. */
+  source: "human" | "import";
+  /** The model that wrote it, where the file says (AlpacaEval generators); null otherwise. */
+  generator: string | null;
+};
+
+export type ImportRecord = {
+  /** 1-based line of the row in the (decompressed) file; for a JSON array, the line where the element starts. */
+  line: number;
+  instruction: string;
+  input: string | null;
+  category: string | null;
+  completions: ImportCompletion[];
+  /** Optional imported ranking over `completions`: groups of indices, best first, ties in one group. */
+  ranking: number[][] | null;
+  /** Format-specific extras (always `format`; e.g. dataset, seed-task id, raw preference). */
+  meta: Record<string, unknown>;
+};
