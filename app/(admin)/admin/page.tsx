@@ -1,4 +1,5 @@
-// Admin: people and roles, invites, API tokens.
+// Admin: people and roles, invites, API tokens; links to projects and imports.
+import Link from "next/link";
 import { listAccounts } from "@/lib/auth/accounts";
 import { requirePageRole } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";
@@ -11,7 +12,17 @@ export default async function AdminPage() {
   const pending = invites.filter((i) => !i.acceptedAt);
   return (
     <div className="space-y-6" data-testid="admin-page">
-      <h1 className="text-2xl font-semibold">Admin</h1>
+      <div className="flex items-baseline justify-between">
+        <h1 className="text-2xl font-semibold">Admin</h1>
+        <div className="space-x-4 text-sm">
+          <Link href="/admin/projects" data-testid="admin-projects-link" className="text-indigo-600 underline dark:text-indigo-400">
+            Projects
+          </Link>
+          <Link href="/admin/import" data-testid="admin-import-link" className="text-indigo-600 underline dark:text-indigo-400">
+            Import
+          </Link>
+        </div>
+      </div>
       <Card title="Invite someone">
         <InviteForm />
       </Card>

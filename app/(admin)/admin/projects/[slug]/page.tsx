@@ -1,0 +1,60 @@
+// Admin: edit one project (name, guidelines, categories, settings) and see its counts.
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Card } from "@/app/_components/form";
+import { requirePageRole } from "@/lib/auth/session";
+import { isAppError } from "@/lib/errors";
+import { getProjectBySlug } from "@/lib/projects/projects";
+import { getProjectStats } from "@/lib/stats/project-stats";
+import { ProjectForm } from "../project-form";
+
+export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
+  const actor = await requirePageRole("admin");
+  const { slug } = await params;
+  const project = await getProjectBySlug(actor, slug).catch((e) => {
+    if (isAppError(e) && e.kind === "not_found") notFound();
+    throw e;
+  });
+  const stats = await getProjectStats(actor, project.slug);
+  const figures: Array<[string, number]> = [
+    ["Prompts", stats.prompts.total],
+    ["Approved prompts", stats.prompts.approved],
+    ["Human completions", stats.completions.human],
+    ["Model and imported outputs", stats.completions.model + stats.completions.import],
+    ["Human rankings", stats.rankings.human],
+    ["Imported rankings", stats.rankings.import],
+    ["Settled prompts", stats.settledPrompts],
+    ["Open leases", stats.openLeases],
+  ];
+  return (
+    <div className="space-y-6" data-testid="project-page">
+      <div className="flex items-baseline justify-between">
+        <h1 className="text-2xl font-semibold">{project.name}</h1>
+        <div className="space-x-4 text-sm">
+          <Link href={`/admin/import?project=${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
+            Import a file
+          </Link>
+          <Link href="/admin/projects" className="text-indigo-600 underline dark:text-indigo-400">
+            All projects
+          </Link>
+        </div>
+      </div>
+      <Card title="Counts">
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="project-stats">
+          {figures.map(([label, n]) => (
+            <div key={label}>
+              <dt className="text-slate-500">{label}</dt>
+              <dd className="font-semibold tabular-nums">{n.toLocaleString("en-US")}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+      <Card title="Settings">
+        <ProjectForm
+          mode="edit"
+          initial={{ slug: project.slug, name: project.name, guidelines: project.guidelines, categories: project.categories, settings: project.settings }}
+        />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+// The project form, for creating (with a slug) and editing (slug fixed): name, guidelines, categories, settings.
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import type { FieldErrors } from "@/lib/errors";
+import { createProject, updateProject } from "./actions";
+
+export type ProjectFormValues = {
+  slug: string;
+  name: string;
+  guidelines: string;
+  categories: string[];
+  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number };
+};
+
+const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: string; step: string }> = [
+  { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
+  { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
+  { name: "agreementThreshold", label: "Agreement threshold (0–1)", step: "0.05" },
+  { name: "goldRate", label: "Gold rate (0–1)", step: "0.01" },
+  { name: "reviseHours", label: "Revise window (hours)", step: "1" },
+  { name: "leaseMinutes", label: "Task lease (minutes)", step: "1" },
+];
+
+export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initial: ProjectFormValues }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+  return (
+    <form
+      className="space-y-4"
+      data-testid={`project-form-${mode}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setPending(true);
+        setSaved(false);
+        const form = new FormData(e.currentTarget);
+        const values: Record<string, unknown> = Object.fromEntries(
+          ["name", "guidelines", "categories", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
+        );
+        const res =
+          mode === "create" ? await createProject({ slug: String(form.get("slug") ?? ""), ...values }) : await updateProject({ slug: initial.slug, ...values });
+        setPending(false);
+        if (res.ok) {
+          setError(null);
+          setFieldErrors({});
+          if (mode === "create") router.push(`/admin/projects/${res.data.slug}`);
+          else {
+            setSaved(true);
+            router.refresh();
+          }
+        } else {
+          setError(res.error);
+          setFieldErrors(res.fieldErrors ?? {});
+        }
+      }}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        {mode === "create" ? (
+          <Field label="Slug (lowercase letters, digits, dashes)" name="slug" defaultValue={initial.slug} error={fieldErrors.slug} required />
+        ) : (
+          <p className="text-sm">
+            Slug: <code data-testid="project-slug">{initial.slug}</code>
+          </p>
+        )}
+        <Field label="Name" name="name" defaultValue={initial.name} error={fieldErrors.name} required />
+      </div>
+      <Field label="Guidelines (Markdown)" name="guidelines" error={fieldErrors.guidelines}>
+        <textarea name="guidelines" data-testid="field-guidelines" rows={8} defaultValue={initial.guidelines} className={`${inputClass} font-mono`} />
+      </Field>
+      <Field label="Task categories (one per line, or comma-separated)" name="categories" error={fieldErrors.categories}>
+        <textarea name="categories" data-testid="field-categories" rows={6} defaultValue={initial.categories.join("\n")} className={inputClass} />
+      </Field>
+      <div className="grid gap-4 sm:grid-cols-3">
+        {settingFields.map((f) => (
+          <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} defaultValue={String(initial.settings[f.name])} error={fieldErrors[f.name]} />
+        ))}
+      </div>
+      <FormError message={error} />
+      {saved && (
+        <p role="status" data-testid="project-saved" className="text-sm text-green-700 dark:text-green-400">
+          Saved.
+        </p>
+      )}
+      <SubmitButton pending={pending} testId={mode === "create" ? "project-create" : "project-save"}>
+        {mode === "create" ? "Create project" : "Save changes"}
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,14 @@
+// POST /api/v1/projects/:slug/imports?format=F&filename=N: the raw file as the body (gzip allowed), imported all-or-nothing.
+import { defineRoute } from "@/lib/api";
+import { importUpload } from "@/lib/imports/upload";
+
+// The body is streamed to a temp file, not parsed as JSON: defineRoute is given no body schema.
+export const POST = defineRoute<undefined, { slug: string }>({ role: "admin" }, async ({ actor, params, req }) => {
+  const url = new URL(req.url);
+  const declared = req.headers.get("content-length");
+  return importUpload(
+    actor,
+    { projectSlug: params.slug, format: url.searchParams.get("format") || undefined, filename: url.searchParams.get("filename") || undefined },
+    { body: req.body, contentLength: declared ? Number(declared) : null },
+  );
+});

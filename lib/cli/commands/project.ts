@@ -1,0 +1,100 @@
+// `tuneloop project create|update|list`: projects from the shell, acting as the operator (audited with actor null).
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { getConnection } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import type { Project } from "@/db/schema";
+import { createProject, listProjects, systemActor, updateProject } from "@/lib/projects/projects";
+import { parseFlags, UsageError } from "../args";
+
+const USAGE =
+  "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
+  "--categories 'a,b' --guidelines-file F] | project update --slug S [same flags] | project list [--json]";
+
+const settingFlags = {
+  name: { type: "string" },
+  k: { type: "string" },
+  overlap: { type: "string" },
+  agreement: { type: "string" },
+  "gold-rate": { type: "string" },
+  "revise-hours": { type: "string" },
+  "lease-minutes": { type: "string" },
+  categories: { type: "string" },
+  "guidelines-file": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+const settingValues = z.object({
+  name: z.string().optional(),
+  k: z.string().optional(),
+  overlap: z.string().optional(),
+  agreement: z.string().optional(),
+  "gold-rate": z.string().optional(),
+  "revise-hours": z.string().optional(),
+  "lease-minutes": z.string().optional(),
+  categories: z.string().optional(),
+  "guidelines-file": z.string().optional(),
+  json: z.boolean().optional(),
+});
+
+/** Flags to the lib input; numbers stay strings here and are checked (and named) by the project schema. */
+async function toInput(v: z.infer<typeof settingValues>) {
+  let guidelines: string | undefined;
+  if (v["guidelines-file"]) {
+    try {
+      guidelines = await readFile(v["guidelines-file"], "utf8");
+    } catch (e) {
+      throw new UsageError(`--guidelines-file: cannot read ${v["guidelines-file"]} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  const input = {
+    name: v.name,
+    guidelines,
+    categories: v.categories,
+    k: v.k,
+    overlap: v.overlap,
+    agreementThreshold: v.agreement,
+    goldRate: v["gold-rate"],
+    reviseHours: v["revise-hours"],
+    leaseMinutes: v["lease-minutes"],
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
+}
+
+function describe(p: Project): string {
+  const s = p.settings;
+  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes}; ${p.categories.length} categories`;
+}
+
+function print(p: Project, json: boolean | undefined, verb: string) {
+  if (json) console.log(JSON.stringify({ id: p.id, slug: p.slug, name: p.name, categories: p.categories, settings: p.settings }));
+  else console.log(`${verb} project ${describe(p)}.`);
+}
+
+export async function projectCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === "create") {
+    const { values } = parseFlags(rest, { slug: { type: "string" }, ...settingFlags }, settingValues.extend({ slug: z.string({ message: "is required" }), name: z.string({ message: "is required" }) }).strict());
+    const input = await toInput(values);
+    await migrateDatabase(getConnection());
+    print(await createProject(systemActor, { slug: values.slug, ...input }), values.json, "Created");
+    return 0;
+  }
+  if (sub === "update") {
+    const { values } = parseFlags(rest, { slug: { type: "string" }, ...settingFlags }, settingValues.extend({ slug: z.string({ message: "is required" }) }).strict());
+    const input = await toInput(values);
+    await migrateDatabase(getConnection());
+    print(await updateProject(systemActor, values.slug, input), values.json, "Updated");
+    return 0;
+  }
+  if (sub === "list") {
+    const { values } = parseFlags(rest, { json: { type: "boolean" } }, z.object({ json: z.boolean().optional() }).strict());
+    await migrateDatabase(getConnection());
+    const projects = await listProjects(systemActor);
+    if (values.json) console.log(JSON.stringify(projects.map((p) => ({ id: p.id, slug: p.slug, name: p.name, categories: p.categories, settings: p.settings }))));
+    else if (!projects.length) console.log("No projects yet: tuneloop project create --slug S --name N");
+    else for (const p of projects) console.log(describe(p));
+    return 0;
+  }
+  throw new UsageError(`unknown subcommand "${sub ?? ""}"; ${USAGE}`);
+}

@@ -1,0 +1,193 @@
+// Imports a file of prompts, demonstrations, model outputs and preference rankings into a project, all-or-nothing.
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { Transform } from "node:stream";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import * as q from "@/db/queries/imports";
+import type { NewCompletion, NewPrompt, NewRanking, Project } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { AppError, isAppError, parseInput } from "@/lib/errors";
+import { contentHash, formatNames, parseImportFile, type FormatName, type ImportRecord } from "@/lib/formats/import";
+import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+import { slugInput } from "@/lib/validation/projects";
+
+export const importFileInput = z
+  .object({
+    projectSlug: slugInput,
+    path: z.string({ error: "path is required" }).min(1, "path is required"),
+    format: z.enum(formatNames, { error: `format must be one of ${formatNames.join(", ")}` }).optional(),
+    /** the name shown in the audit log when `path` is a temp file (uploads) */
+    filename: z.string().max(500).optional(),
+  })
+  .strict();
+export type ImportFileInput = z.infer<typeof importFileInput>;
+
+export type ImportProgress = { bytesRead: number; totalBytes: number; rowsRead: number; prompts: number; duplicatesSkipped: number };
+
+export type ImportSummary = {
+  project: string;
+  /** the format named, or the one detected from the first row; null for an empty file */
+  format: FormatName | null;
+  rowsRead: number;
+  prompts: number;
+  completions: number;
+  rankings: number;
+  duplicatesSkipped: number;
+  elapsedMs: number;
+};
+
+/** Records per flush: one multi-row INSERT of prompts, then their completions and rankings. */
+const BATCH = q.IMPORT_BATCH_ROWS;
+
+/**
+ * One transaction for the whole file: every record becomes a prompt (source `import`, status
+ * `approved`: imported prompts are curated data, ready to rank without a review round), its
+ * completions, and its ranking when the file has one (source `import`, annotator null). A
+ * bad row throws ImportRowError (line and field) and rolls everything back. Rows whose
+ * content hash the project already holds, or that repeat an earlier row of the file, are
+ * skipped and counted as duplicates, so re-importing a file adds nothing. Imported rankings
+ * leave `rankingCount` at 0: it counts human rankings toward the overlap, and imported
+ * orders are kept apart from them.
+ */
+export async function importFile(
+  actor: AnyActor | null,
+  raw: ImportFileInput,
+  opts: { onProgress?: (p: ImportProgress) => void } = {},
+): Promise<ImportSummary> {
+  requireRole(actor, "admin");
+  const input = parseInput(importFileInput, raw, "import");
+  const started = Date.now();
+  const totalBytes = await fileSize(input.path);
+
+  return getDb().transaction(async (tx) => {
+    const project = await projectBySlugOr404(tx, input.projectSlug).catch((e) => {
+      throw isAppError(e) ? new AppError("not_found:project", e.message, { projectSlug: ["Unknown project"] }) : e;
+    });
+    const counts = { rowsRead: 0, prompts: 0, completions: 0, rankings: 0, duplicatesSkipped: 0 };
+    let format: FormatName | null = input.format ?? null;
+    let bytesRead = 0;
+    // Hashes seen in this file; the database catches the ones from earlier imports.
+    const seen = new Set<string>();
+    let batch: { record: ImportRecord; hash: string }[] = [];
+
+    const flush = async () => {
+      if (!batch.length) return;
+      const written = await writeBatch(tx, project, batch);
+      counts.prompts += written.prompts;
+      counts.completions += written.completions;
+      counts.rankings += written.rankings;
+      counts.duplicatesSkipped += batch.length - written.prompts;
+      batch = [];
+      opts.onProgress?.({ bytesRead, totalBytes, rowsRead: counts.rowsRead, prompts: counts.prompts, duplicatesSkipped: counts.duplicatesSkipped });
+    };
+
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytesRead += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const file = createReadStream(input.path);
+    file.on("error", (e) => counter.destroy(e));
+    file.pipe(counter);
+    try {
+      for await (const record of parseImportFile(counter, { format: input.format })) {
+        counts.rowsRead++;
+        format ??= (record.meta.format as FormatName | undefined) ?? null;
+        const hash = contentHash(record);
+        if (seen.has(hash)) {
+          counts.duplicatesSkipped++;
+          continue;
+        }
+        seen.add(hash);
+        batch.push({ record, hash });
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+    } catch (e) {
+      throw asImportError(e);
+    } finally {
+      file.destroy();
+    }
+
+    await recordAudit(tx, {
+      actorId: actor!.id,
+      action: "import.file",
+      targetType: "project",
+      targetId: project.id,
+      data: { file: input.filename ?? path.basename(input.path), format, ...counts, via: actor!.via },
+    });
+    return { project: project.slug, format, ...counts, elapsedMs: Date.now() - started };
+  });
+}
+
+async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], project: Project, batch: { record: ImportRecord; hash: string }[]) {
+  const now = new Date();
+  const promptRows: NewPrompt[] = batch.map(({ record, hash }) => ({
+    projectId: project.id,
+    instruction: record.instruction,
+    input: record.input,
+    category: projectCategory(project, record.category),
+    authorId: null,
+    source: "import",
+    status: "approved",
+    contentHash: hash,
+    rankingCount: 0,
+    submittedAt: now,
+  }));
+  const inserted = await q.insertImportedPrompts(tx, promptRows);
+  const idByHash = new Map(inserted.map((p) => [p.contentHash!, p.id]));
+
+  const completionRows: NewCompletion[] = [];
+  const rankingRows: NewRanking[] = [];
+  for (const { record, hash } of batch) {
+    const promptId = idByHash.get(hash);
+    if (!promptId) continue; // already in the project from an earlier import
+    // Ids made here so the ranking can name its completions without reading them back.
+    const ids = record.completions.map(() => randomUUID());
+    record.completions.forEach((c, i) => {
+      completionRows.push(
+        c.source === "human"
+          ? { id: ids[i], promptId, text: c.text, source: "human", generator: c.generator, isDemonstration: true, status: "approved" }
+          : { id: ids[i], promptId, text: c.text, source: "import", generator: c.generator },
+      );
+    });
+    if (record.ranking) {
+      rankingRows.push({ promptId, annotatorId: null, source: "import", order: record.ranking.map((group) => group.map((i) => ids[i])) });
+    }
+  }
+  await q.insertImportedCompletions(tx, completionRows);
+  await q.insertImportedRankings(tx, rankingRows);
+  return { prompts: inserted.length, completions: completionRows.length, rankings: rankingRows.length };
+}
+
+/** A file's category matched to the project's own spelling ("open_qa" → "open QA"); kept as written when none matches. */
+function projectCategory(project: Project, category: string | null): string | null {
+  if (!category) return null;
+  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, " ").trim();
+  return project.categories.find((c) => norm(c) === norm(category)) ?? category;
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new AppError("bad_request:import", `${file} is not a file.`, { path: ["Not a file"] });
+    return s.size;
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    throw new AppError("bad_request:import", `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { path: ["Cannot read the file"] });
+  }
+}
+
+/** Row errors pass through; a broken gzip stream or unreadable file becomes one clear 400. */
+function asImportError(e: unknown): unknown {
+  if (isAppError(e)) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code?.startsWith("Z_") || err?.code === "EISDIR" || err?.code === "ENOENT" || err?.code === "EACCES") {
+    return new AppError("bad_request:import", `Cannot read the file: ${err.message}`, { path: [err.message] });
+  }
+  return e;
+}

@@ -1,0 +1,100 @@
+// Projects: an admin creates and edits them (guidelines, task categories, settings); anyone signed in reads them.
+import { getDb, type DbOrTx } from "@/db/client";
+import * as q from "@/db/queries/projects";
+import type { Project } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { assertRole } from "@/lib/auth/roles";
+import { AppError, parseInput } from "@/lib/errors";
+import { createProjectInput, defaultCategories, settingsFrom, slugInput, updateProjectInput } from "@/lib/validation/projects";
+import { systemActor, type AnyActor } from "./system-actor";
+
+export { systemActor, type AnyActor };
+
+/** The role check for an actor that may be the operator (whose id is null). */
+export function requireRole(actor: AnyActor | null, role: "annotator" | "reviewer" | "admin") {
+  if (actor && actor.id === null) {
+    if (actor.via !== "cli" && actor.via !== "system") throw new AppError("unauthorized:auth", "Sign in first.");
+    return actor;
+  }
+  return assertRole(actor, role);
+}
+
+function slugConflict(slug: string) {
+  return new AppError("conflict:project", `A project with slug "${slug}" already exists.`, { slug: ["Already in use"] });
+}
+
+/** 23505 from either driver; drizzle wraps the driver's error in `cause`. */
+function isUniqueViolation(e: unknown): boolean {
+  for (let err = e as { code?: string; cause?: unknown } | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
+    if (err.code === "23505") return true;
+  }
+  return false;
+}
+
+/** The project or a 404 that names `slug`. */
+export async function projectBySlugOr404(db: DbOrTx, slug: string): Promise<Project> {
+  const project = await q.getProjectBySlug(db, slug);
+  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { slug: ["Unknown project"] });
+  return project;
+}
+
+export async function createProject(actor: AnyActor | null, raw: unknown): Promise<Project> {
+  requireRole(actor, "admin");
+  const input = parseInput(createProjectInput, raw, "project");
+  try {
+    return await getDb().transaction(async (tx) => {
+      if (await q.getProjectBySlug(tx, input.slug)) throw slugConflict(input.slug);
+      const project = await q.insertProject(tx, {
+        slug: input.slug,
+        name: input.name,
+        guidelines: input.guidelines ?? "",
+        categories: input.categories ?? [...defaultCategories],
+        settings: settingsFrom(input),
+        createdBy: actor!.id,
+      });
+      await recordAudit(tx, { actorId: actor!.id, action: "project.create", targetType: "project", targetId: project.id, data: { slug: project.slug, via: actor!.via } });
+      return project;
+    });
+  } catch (e) {
+    // Two creates racing past the check: the unique index decides, and the loser gets the same 409.
+    if (isUniqueViolation(e)) throw slugConflict(input.slug);
+    throw e;
+  }
+}
+
+export async function updateProject(actor: AnyActor | null, slug: string, raw: unknown): Promise<Project> {
+  requireRole(actor, "admin");
+  const input = parseInput(updateProjectInput, raw, "project");
+  return getDb().transaction(async (tx) => {
+    const before = await projectBySlugOr404(tx, slug);
+    const settings = settingsFrom(input, before.settings);
+    const patch = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.guidelines !== undefined ? { guidelines: input.guidelines } : {}),
+      ...(input.categories !== undefined ? { categories: input.categories } : {}),
+      settings,
+    };
+    const project = await q.updateProject(tx, before.id, patch);
+    const changed = Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined);
+    await recordAudit(tx, {
+      actorId: actor!.id,
+      action: "project.update",
+      targetType: "project",
+      targetId: before.id,
+      data: { slug, changed, settingsBefore: before.settings, settingsAfter: settings },
+    });
+    return project!;
+  });
+}
+
+export async function getProjectBySlug(actor: AnyActor | null, slug: string): Promise<Project> {
+  requireRole(actor, "annotator");
+  const parsed = slugInput.safeParse(slug);
+  if (!parsed.success) throw new AppError("not_found:project", `No project "${slug}".`, { slug: ["Unknown project"] });
+  return projectBySlugOr404(getDb(), parsed.data);
+}
+
+export async function listProjects(actor: AnyActor | null): Promise<Project[]> {
+  requireRole(actor, "annotator");
+  return q.listProjects(getDb());
+}

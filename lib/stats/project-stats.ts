@@ -1,0 +1,45 @@
+// A project's figures: prompts by status, completions and rankings by source, settled prompts, open leases.
+import { getDb } from "@/db/client";
+import * as q from "@/db/queries/stats";
+import { completionSourceEnum, promptStatusEnum, rankingSourceEnum } from "@/db/schema";
+import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+
+type Counts<K extends string> = Record<K, number> & { total: number };
+
+export type ProjectStats = {
+  project: { slug: string; name: string };
+  prompts: Counts<(typeof promptStatusEnum.enumValues)[number]>;
+  completions: Counts<(typeof completionSourceEnum.enumValues)[number]>;
+  /** current rankings; `import` ones come from files and do not count toward a prompt's overlap */
+  rankings: Counts<(typeof rankingSourceEnum.enumValues)[number]>;
+  settledPrompts: number;
+  /** assignments still open whose lease has not run out */
+  openLeases: number;
+};
+
+function tally<K extends string>(keys: readonly K[], rows: { key: K; n: number }[]): Counts<K> {
+  const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const r of rows) out[r.key] = r.n;
+  return { ...out, total: rows.reduce((s, r) => s + r.n, 0) };
+}
+
+export async function getProjectStats(actor: AnyActor | null, slug: string): Promise<ProjectStats> {
+  requireRole(actor, "reviewer");
+  const db = getDb();
+  const project = await projectBySlugOr404(db, slug);
+  const [byStatus, bySource, rankingsBySource, settled, leases] = await Promise.all([
+    q.countPromptsByStatus(db, project.id),
+    q.countCompletionsBySource(db, project.id),
+    q.countRankingsBySource(db, project.id),
+    q.countSettledPrompts(db, project.id),
+    q.countOpenLeases(db, project.id),
+  ]);
+  return {
+    project: { slug: project.slug, name: project.name },
+    prompts: tally(promptStatusEnum.enumValues, byStatus.map((r) => ({ key: r.status, n: r.n }))),
+    completions: tally(completionSourceEnum.enumValues, bySource.map((r) => ({ key: r.source, n: r.n }))),
+    rankings: tally(rankingSourceEnum.enumValues, rankingsBySource.map((r) => ({ key: r.source, n: r.n }))),
+    settledPrompts: settled,
+    openLeases: leases,
+  };
+}

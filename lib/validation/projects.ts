@@ -1,0 +1,111 @@
+// zod inputs for projects: slug, name, guidelines, task categories and settings, shared by forms, actions, API and CLI.
+import { z } from "zod";
+import type { ProjectSettings } from "@/db/schema";
+
+/** The task categories of FLAN and Dolly, offered to every new project unless it names its own. */
+export const defaultCategories = [
+  "open QA",
+  "closed QA",
+  "brainstorming",
+  "classification",
+  "summarization",
+  "information extraction",
+  "rewriting",
+  "creative writing",
+  "coding",
+  "math and reasoning",
+  "chat",
+] as const;
+
+export const defaultProjectSettings: ProjectSettings = {
+  k: 4,
+  overlap: 3,
+  agreementThreshold: 0.5,
+  goldRate: 0.1,
+  reviseHours: 24,
+  leaseMinutes: 30,
+};
+
+export const slugInput = z
+  .string({ error: "Slug is required" })
+  .trim()
+  .min(1, "Slug is required")
+  .max(64, "Slug is at most 64 characters")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Slug uses lowercase letters, digits and single dashes (e.g. helpful-qa)");
+
+const nameInput = z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(200, "Name is at most 200 characters");
+const guidelinesInput = z.string({ error: "Guidelines must be text" }).max(100_000, "Guidelines are at most 100,000 characters");
+
+/** A list, or one string split on commas and newlines (the form's textarea); blanks dropped, duplicates refused. */
+const categoriesInput = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(/[,\n]/) : v),
+  z
+    .array(z.string({ error: "Each category must be text" }).trim().max(100, "A category is at most 100 characters"), { error: "Categories must be a list" })
+    .transform((list) => list.filter((c) => c.length > 0))
+    .pipe(
+      z
+        .array(z.string())
+        .min(1, "Give at least one category")
+        .max(50, "At most 50 categories")
+        .refine((list) => new Set(list.map((c) => c.toLowerCase())).size === list.length, "Categories must be unique"),
+    ),
+);
+
+/** Form fields and CLI flags arrive as strings: "" means not given, anything else must read as a number. */
+function numberField(label: string, schema: z.ZodNumber) {
+  return z.preprocess(
+    (v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v.trim()) : v),
+    schema.refine(Number.isFinite, `${label} must be a number`).optional(),
+  );
+}
+
+const intRange = (label: string, min: number, max: number) =>
+  numberField(label, z.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} is at least ${min}`).max(max, `${label} is at most ${max}`));
+const fraction = (label: string) =>
+  numberField(label, z.number({ error: `${label} must be a number` }).min(0, `${label} is between 0 and 1`).max(1, `${label} is between 0 and 1`));
+
+/** Settings fields sit at the top level of the input so an error names the field itself (`k`, not `settings.k`). */
+const settingsShape = {
+  k: intRange("k (outputs per ranking)", 2, 9),
+  overlap: intRange("Overlap (rankings per prompt)", 1, 20),
+  agreementThreshold: fraction("Agreement threshold"),
+  goldRate: fraction("Gold rate"),
+  reviseHours: intRange("Revise window (hours)", 0, 720),
+  leaseMinutes: intRange("Lease (minutes)", 1, 1440),
+};
+export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
+
+export const createProjectInput = z
+  .object({
+    slug: slugInput,
+    name: nameInput,
+    guidelines: guidelinesInput.optional(),
+    categories: categoriesInput.optional(),
+    ...settingsShape,
+  })
+  .strict();
+export type CreateProjectInput = z.infer<typeof createProjectInput>;
+
+/** Every field optional; the slug is the project's address and does not change. */
+export const updateProjectInput = z
+  .object({
+    name: nameInput.optional(),
+    guidelines: guidelinesInput.optional(),
+    categories: categoriesInput.optional(),
+    ...settingsShape,
+  })
+  .strict();
+export type UpdateProjectInput = z.infer<typeof updateProjectInput>;
+
+/** The edit form's action: the slug names the project, the rest is the patch. */
+export const updateProjectFormInput = updateProjectInput.extend({ slug: slugInput }).strict();
+
+/** Settings from an input: the given fields over `base`. */
+export function settingsFrom(input: Partial<Record<keyof ProjectSettings, number | undefined>>, base: ProjectSettings = defaultProjectSettings): ProjectSettings {
+  const out = { ...base };
+  for (const key of settingKeys) {
+    const v = input[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
