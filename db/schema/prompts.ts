@@ -32,8 +32,10 @@ export const prompts = pgTable(
   },
   (t) => [
     index("prompts_project_status_idx").on(t.projectId, t.status),
-    // next-task scans open prompts of a project by how many rankings they still need.
-    index("prompts_project_open_idx").on(t.projectId, t.settled, t.rankingCount),
+    // next-task walks a project's rankable prompts closest-to-full first: a range scan on ranking_count < overlap.
+    index("prompts_next_task_idx")
+      .on(t.projectId, t.isGold, sql`${t.rankingCount} desc`, t.createdAt, t.id)
+      .where(sql`${t.status} = 'approved'`),
     index("prompts_author_idx").on(t.authorId),
     uniqueIndex("prompts_project_content_hash_idx").on(t.projectId, t.contentHash).where(sql`${t.contentHash} is not null`),
   ],

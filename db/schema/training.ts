@@ -68,6 +68,11 @@ export const trainingRuns = pgTable(
     error: text("error"),
     logTail: text("log_tail"),
     jobId: text("job_id"),
+    /** the runner writes this every few seconds; a running run whose heartbeat stops was orphaned by a crash */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    /** where the trainer writes and resumes its checkpoint */
+    workDir: text("work_dir"),
+    attempts: integer("attempts").notNull().default(0),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     resultModelVersionId: uuid("result_model_version_id"),
     trigger: text("trigger").notNull().default("manual"),

@@ -1,0 +1,2 @@
+DROP INDEX "prompts_project_open_idx";--> statement-breakpoint
+CREATE INDEX "prompts_next_task_idx" ON "prompts" USING btree ("project_id","is_gold","ranking_count" desc,"created_at","id") WHERE "prompts"."status" = 'approved';

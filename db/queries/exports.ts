@@ -1,0 +1,82 @@
+// Data access for export snapshots: the prompt cursor that curation reads, and the exports rows.
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { exports, type NewExport } from "../schema";
+
+export type CursorPrompt = {
+  id: string;
+  instruction: string;
+  input: string | null;
+  category: string | null;
+  status: "draft" | "submitted" | "approved" | "rejected";
+  settled: boolean;
+  completions: Array<{ id: string; text: string; source: "human" | "model" | "import"; generator: string | null; isDemonstration: boolean; status: string; parentId: string | null }>;
+  rankings: Array<{ annotatorId: string | null; source: "human" | "import"; order: string[][]; noneAcceptable: boolean; excluded: boolean; flags: Record<string, string[]>; goldScore: number | null }>;
+};
+
+/**
+ * Streams a project's prompts as of `cutoff`, each with its completions and current rankings,
+ * through a server-side cursor in batches: memory stays flat however many prompts there are.
+ * Must run inside a transaction (cursors live in one); ordered by prompt id for stable output.
+ */
+export async function* streamPromptsForCuration(tx: DbOrTx, opts: { projectId: string; cutoff: Date; batch?: number }): AsyncGenerator<CursorPrompt> {
+  const name = `export_${Math.random().toString(36).slice(2, 10)}`;
+  await tx.execute(sql`
+    declare ${sql.raw(name)} no scroll cursor for
+    select p.id, p.instruction, p.input, p.category, p.status, p.settled,
+      coalesce((select json_agg(json_build_object(
+          'id', c.id, 'text', c.text, 'source', c.source, 'generator', coalesce(mv.label, c.generator),
+          'isDemonstration', c.is_demonstration, 'status', c.status, 'parentId', c.parent_id) order by c.id)
+        from completions c left join model_versions mv on mv.id = c.model_version_id
+        where c.prompt_id = p.id and c.created_at <= ${opts.cutoff}), '[]'::json) as completions,
+      coalesce((select json_agg(json_build_object(
+          'annotatorId', r.annotator_id, 'source', r.source, 'order', r."order", 'noneAcceptable', r.none_acceptable,
+          'excluded', r.excluded or exists (select 1 from excluded_annotators x where x.project_id = p.project_id and x.user_id = r.annotator_id),
+          'flags', r.flags, 'goldScore', r.gold_score) order by r.id)
+        from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${opts.cutoff}), '[]'::json) as rankings
+    from prompts p
+    where p.project_id = ${opts.projectId} and p.created_at <= ${opts.cutoff} and not p.is_gold
+    order by p.id`);
+  const batch = opts.batch ?? 500;
+  for (;;) {
+    const res = await tx.execute(sql.raw(`fetch ${batch} from ${name}`));
+    const rows = res.rows as CursorPrompt[];
+    for (const row of rows) {
+      yield {
+        ...row,
+        completions: typeof row.completions === "string" ? JSON.parse(row.completions) : row.completions,
+        rankings: typeof row.rankings === "string" ? JSON.parse(row.rankings) : row.rankings,
+      };
+    }
+    if (rows.length < batch) break;
+  }
+  await tx.execute(sql.raw(`close ${name}`));
+}
+
+/** Each annotator's gold scores in a project, for reliability weights. */
+export async function listGoldScores(db: DbOrTx, projectId: string) {
+  const res = await db.execute(sql`
+    select r.annotator_id as "annotatorId", r.gold_score as "goldScore"
+    from rankings r join prompts p on p.id = r.prompt_id
+    where p.project_id = ${projectId} and r.gold_score is not null and r.is_current`);
+  return res.rows as Array<{ annotatorId: string; goldScore: number }>;
+}
+
+export async function insertExport(db: DbOrTx, row: NewExport) {
+  const [created] = await db.insert(exports).values(row).returning();
+  return created;
+}
+
+export async function getExportById(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(exports).where(eq(exports.id, id));
+  return row ?? null;
+}
+
+export async function listExportsByProject(db: DbOrTx, projectId: string, limit = 100) {
+  return db.select().from(exports).where(and(eq(exports.projectId, projectId))).orderBy(desc(exports.createdAt)).limit(limit);
+}
+
+export async function latestExportForProject(db: DbOrTx, projectId: string) {
+  const [row] = await db.select().from(exports).where(eq(exports.projectId, projectId)).orderBy(desc(exports.createdAt)).limit(1);
+  return row ?? null;
+}

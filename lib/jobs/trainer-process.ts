@@ -1,0 +1,52 @@
+// Runs the trainer CLI in a child process and turns its JSON-lines output into events.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { env } from "@/lib/env";
+
+export type TrainerEvent = { type: string; [key: string]: unknown };
+
+export type TrainerProcess = {
+  /** resolves with the exit code (null when killed by a signal) and the last lines of stderr */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; logTail: string }>;
+  stop: (signal?: NodeJS.Signals) => void;
+  pid: number | undefined;
+};
+
+const LOG_TAIL_LINES = 40;
+
+/**
+ * The child gets an IPC channel so it notices when this process dies (the channel closes) and
+ * exits, instead of training on as an orphan beside the retry that resumes its checkpoint.
+ */
+export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) => void, onLog?: (line: string) => void): TrainerProcess {
+  const cli = path.join(env().rootDir, "lib/cli/tuneloop.mjs");
+  const child = spawn(process.execPath, [cli, ...args, "--json"], {
+    cwd: env().rootDir,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    env: { ...process.env, TUNELOOP_CHILD: "1" },
+  });
+  const tail: string[] = [];
+  const remember = (line: string) => {
+    tail.push(line);
+    if (tail.length > LOG_TAIL_LINES) tail.shift();
+    onLog?.(line);
+  };
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    const trimmed = line.trim();
+    if (!trimmed) return;
+    try {
+      const event = JSON.parse(trimmed) as TrainerEvent;
+      if (event && typeof event === "object" && typeof event.type === "string") return onEvent(event);
+    } catch {}
+    remember(trimmed);
+  });
+  readline.createInterface({ input: child.stderr! }).on("line", (line) => remember(line));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; logTail: string }>((resolve) => {
+    child.on("exit", (code, signal) => {
+      // Let readline drain what the child wrote last.
+      setTimeout(() => resolve({ code, signal, logTail: tail.join("\n") }), 50);
+    });
+  });
+  return { done, pid: child.pid, stop: (signal = "SIGTERM") => void child.kill(signal) };
+}

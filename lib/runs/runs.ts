@@ -1,0 +1,166 @@
+// Training runs and model versions as people see them: start, follow, cancel, promote.
+import fs from "node:fs";
+import path from "node:path";
+import { getDb, type DbOrTx } from "@/db/client";
+import { getProjectBySlug } from "@/db/queries/projects";
+import * as q from "@/db/queries/runs";
+import { exports as exportsTable, type Project } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { assertRole, type Actor } from "@/lib/auth/roles";
+import { AppError, parseInput } from "@/lib/errors";
+import { enqueue } from "@/lib/jobs/queue";
+import { createRunInput } from "@/lib/validation/runs";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+
+async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
+  const project = await getProjectBySlug(db, slug);
+  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
+  return project;
+}
+
+/** Resolves `base` to what the trainer starts from: a preset, or a checkpoint folder with its version. */
+export async function resolveBase(db: DbOrTx, project: Project, base: string): Promise<{ base: string; baseModelVersionId: string | null; checkpoint: string | null }> {
+  if (base === "tiny" || base === "small") return { base, baseModelVersionId: null, checkpoint: null };
+  if (base === "active") {
+    const active = await q.getActiveModelVersion(db, project.id);
+    // No active version yet: the first run starts from the tiny preset.
+    return active ? { base: `version:${active.label}`, baseModelVersionId: active.id, checkpoint: active.checkpointPath } : { base: "tiny", baseModelVersionId: null, checkpoint: null };
+  }
+  if (base.startsWith("/")) {
+    if (!fs.existsSync(path.join(base, "config.json"))) throw new AppError("bad_request:base", `No checkpoint at ${base} (config.json missing).`, { base: ["No checkpoint there"] });
+    return { base, baseModelVersionId: null, checkpoint: base };
+  }
+  const version = await q.getModelVersionById(db, base);
+  if (!version || version.projectId !== project.id) throw new AppError("bad_request:base", "Unknown model version for this project.", { base: ["Unknown model version"] });
+  return { base: `version:${version.label}`, baseModelVersionId: version.id, checkpoint: version.checkpointPath };
+}
+
+export async function createRun(actor: Actor, raw: unknown, opts: { trigger?: string } = {}) {
+  assertRole(actor, "admin");
+  const input = parseInput(createRunInput, raw, "run");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  const base = await resolveBase(db, project, input.base);
+  if (input.snapshotId) {
+    const [snap] = await db.select().from(exportsTable).where(eq(exportsTable.id, input.snapshotId));
+    if (!snap || snap.projectId !== project.id) throw new AppError("bad_request:snapshot", "Unknown snapshot for this project.", { snapshotId: ["Unknown snapshot"] });
+  }
+  const run = await db.transaction(async (tx) => {
+    if ((await q.countActiveRunsForProject(tx, project.id)) > 0) {
+      throw new AppError("conflict:run", "A run is already queued or running for this project; wait for it or cancel it.");
+    }
+    const created = await q.insertRun(tx, {
+      projectId: project.id,
+      kind: input.stage,
+      hyperparameters: input.hyperparameters,
+      base: base.base,
+      baseModelVersionId: base.baseModelVersionId,
+      exportId: input.snapshotId ?? null,
+      status: "queued",
+      trigger: opts.trigger ?? "manual",
+      createdBy: actor.id,
+    });
+    await recordAudit(tx, { actorId: actor.id, action: "run.create", targetType: "training_run", targetId: created.id, data: { stage: input.stage, base: base.base, trigger: opts.trigger ?? "manual" } });
+    return created;
+  });
+  await enqueueRun(run.id);
+  return { id: run.id, status: run.status };
+}
+
+/** Sends the run's train job; the runner's reconciler re-sends runs whose send never happened. */
+export async function enqueueRun(runId: string) {
+  const jobId = await enqueue("train", { runId });
+  if (jobId) await q.updateRun(getDb(), runId, { jobId });
+  return jobId;
+}
+
+function runView(r: Awaited<ReturnType<typeof q.getRunById>> & object) {
+  return {
+    id: r.id,
+    stage: r.kind,
+    status: r.status,
+    base: r.base,
+    exportId: r.exportId,
+    hyperparameters: r.hyperparameters,
+    progress: r.progress,
+    error: r.error,
+    logTail: r.logTail,
+    cancelRequested: r.cancelRequested,
+    resultModelVersionId: r.resultModelVersionId,
+    trigger: r.trigger,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+export type RunView = ReturnType<typeof runView>;
+
+export async function getRun(actor: Actor, id: string, opts: { metricsAfter?: number } = {}) {
+  assertRole(actor, "reviewer");
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found:run", "No such run.");
+  const db = getDb();
+  const run = await q.getRunById(db, id);
+  if (!run) throw new AppError("not_found:run", "No such run.");
+  const metrics = await q.listMetrics(db, id, { afterId: opts.metricsAfter });
+  return { run: runView(run), metrics: metrics.map((m) => ({ id: m.id, step: m.step, split: m.split, name: m.name, value: m.value })) };
+}
+
+export async function listRuns(actor: Actor, projectSlug: string) {
+  assertRole(actor, "reviewer");
+  const db = getDb();
+  const project = await projectOr404(db, projectSlug);
+  return (await q.listRunsByProject(db, project.id)).map(runView);
+}
+
+export async function cancelRun(actor: Actor, id: string) {
+  assertRole(actor, "admin");
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found:run", "No such run.");
+  return getDb().transaction(async (tx) => {
+    const run = await q.getRunById(tx, id, { lock: true });
+    if (!run) throw new AppError("not_found:run", "No such run.");
+    if (run.status !== "queued" && run.status !== "running") throw new AppError("conflict:run", `The run already ${run.status}.`);
+    // A queued run is cancelled now; a running one when the trainer stops at its next step.
+    const patch = run.status === "queued" ? { status: "cancelled" as const, cancelRequested: true, finishedAt: new Date() } : { cancelRequested: true };
+    const updated = await q.updateRun(tx, id, patch);
+    await recordAudit(tx, { actorId: actor.id, action: "run.cancel", targetType: "training_run", targetId: id });
+    return runView(updated!);
+  });
+}
+
+export async function listModelVersions(actor: Actor, projectSlug: string) {
+  assertRole(actor, "reviewer");
+  const db = getDb();
+  const project = await projectOr404(db, projectSlug);
+  const rows = await q.listModelVersions(db, project.id);
+  return rows.map((v) => ({
+    id: v.id,
+    label: v.label,
+    parentId: v.parentId,
+    base: v.base,
+    exportId: v.exportId,
+    runId: v.runId,
+    metrics: v.metrics,
+    isActive: v.isActive,
+    config: v.config,
+    createdAt: v.createdAt.toISOString(),
+  }));
+}
+
+export async function promoteModelVersion(actor: Actor, raw: unknown) {
+  assertRole(actor, "admin");
+  const input = parseInput(z.object({ versionId: z.uuid({ message: "Unknown version" }), reason: z.string().max(500).optional() }).strict(), raw, "promote");
+  return getDb().transaction(async (tx) => {
+    const v = await q.getModelVersionById(tx, input.versionId);
+    if (!v) throw new AppError("not_found:version", "No such model version.", { versionId: ["Unknown version"] });
+    await q.setActiveModelVersion(tx, v.projectId, v.id);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "model.promote",
+      targetType: "model_version",
+      targetId: v.id,
+      data: { label: v.label, recommended: (v.metrics as Record<string, number>)["gate/recommended"] === 1, reason: input.reason ?? null },
+    });
+    return { id: v.id, label: v.label, isActive: true };
+  });
+}

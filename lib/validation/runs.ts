@@ -1,0 +1,67 @@
+// zod inputs for training runs, the retrain schedule and model versions.
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+
+export const stageInput = z.enum(["sft", "dpo", "sft+dpo"], { message: "Stage must be sft, dpo or sft+dpo" });
+
+/** tiny | small | a model version id of this project | an absolute path to a checkpoint folder */
+export const baseInput = z
+  .string()
+  .trim()
+  .min(1, "Pick a base model")
+  .max(500)
+  .refine((v) => v === "active" || v === "tiny" || v === "small" || /^[0-9a-f-]{36}$/i.test(v) || v.startsWith("/"), {
+    message: "Base must be active, tiny, small, a model version id, or an absolute checkpoint path",
+  });
+
+export const hyperparametersInput = z
+  .object({
+    steps: z.coerce.number().int().min(1, "At least 1 step").max(100_000, "At most 100,000 steps").default(200),
+    lr: z.coerce.number().gt(0, "Learning rate must be positive").max(0.1, "Learning rate at most 0.1").default(3e-4),
+    batch: z.coerce.number().int().min(1).max(256, "Batch at most 256").default(8),
+    beta: z.coerce.number().gt(0, "Beta must be positive").max(10).default(0.1),
+    seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+    evalEvery: z.coerce.number().int().min(1).max(100_000).default(50),
+    saveEvery: z.coerce.number().int().min(1).max(100_000).default(50),
+    blockSize: z.coerce.number().int().min(16).max(1024).optional(),
+  })
+  .strict();
+export type Hyperparameters = z.infer<typeof hyperparametersInput>;
+
+export const createRunInput = z
+  .object({
+    projectSlug: z.string().min(1).max(64),
+    stage: stageInput.default("sft+dpo"),
+    base: baseInput.default("active"),
+    /** an existing export id; absent → a fresh snapshot is exported when the run starts */
+    snapshotId: z.uuid({ message: "Unknown snapshot" }).optional(),
+    hyperparameters: hyperparametersInput.default(hyperparametersInput.parse({})),
+  })
+  .strict();
+export type CreateRunInput = z.infer<typeof createRunInput>;
+
+export const cronInput = z
+  .string()
+  .trim()
+  .min(1, "Enter a cron expression")
+  .max(100)
+  .refine(
+    (v) => {
+      try {
+        CronExpressionParser.parse(v);
+        return v.split(/\s+/).length >= 5;
+      } catch {
+        return false;
+      }
+    },
+    { message: "Not a valid cron expression (e.g. `0 3 * * *` for 03:00 every day)" },
+  );
+
+export const retrainScheduleInput = z
+  .object({
+    projectSlug: z.string().min(1).max(64),
+    cron: cronInput,
+    minNewPairs: z.coerce.number().int().min(0, "Cannot be negative").max(10_000_000).default(100),
+    enabled: z.coerce.boolean().default(true),
+  })
+  .strict();

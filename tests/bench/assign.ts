@@ -1,0 +1,93 @@
+// Benchmark: next-task latency with 10,000 and with 1,000,000 prompts in a project (target ratio ≤ 1.5).
+// Runs on PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database is made and dropped).
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { connectPostgres, setConnection, type Connection } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { addUser } from "@/lib/auth/accounts";
+import type { Actor } from "@/lib/auth/roles";
+import { submitRanking } from "@/lib/rankings/submit";
+import { nextTask } from "@/lib/rankings/tasks";
+import { report, summarize } from "./common";
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const calls = Number(process.env.BENCH_CALLS ?? 300);
+const annotators = 8;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function withScratchDb<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+  const name = `tl_bench_${randomBytes(4).toString("hex")}`;
+  await admin((c) => c.query(`create database ${name}`));
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const conn = connectPostgres(u.toString(), { max: annotators + 2 });
+  try {
+    await migrateDatabase(conn);
+    setConnection(conn);
+    return await fn(conn);
+  } finally {
+    setConnection(undefined);
+    await conn.close();
+    await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+  }
+}
+
+async function seed(conn: Connection, prompts: number) {
+  const t0 = Date.now();
+  const [project] = (
+    await conn.db.execute(sql`insert into projects (slug, name, categories, settings)
+      values ('bench', 'bench', '["open QA"]', '{"k":2,"overlap":3,"agreementThreshold":0.5,"goldRate":0,"reviseHours":24,"leaseMinutes":30}') returning id`)
+  ).rows as Array<{ id: string }>;
+  await conn.db.execute(sql`insert into prompts (project_id, instruction, source, status, created_at)
+    select ${project.id}, 'Question ' || g, 'import', 'approved', now() - (g || ' seconds')::interval from generate_series(1, ${prompts}) g`);
+  await conn.db.execute(sql`insert into completions (prompt_id, text, source, generator)
+    select p.id, 'Answer ' || k, 'model', 'm' || k from prompts p cross join generate_series(1, 2) k`);
+  await conn.db.execute(sql`analyze`);
+  return { seedSeconds: (Date.now() - t0) / 1000 };
+}
+
+async function measure(): Promise<{ nextTaskMs: ReturnType<typeof summarize> }> {
+  const people: Actor[] = [];
+  for (let i = 0; i < annotators; i++) {
+    const u = await addUser({ email: `b${i}@bench.test`, role: "annotator", password: "bench password 1" });
+    people.push({ id: u.id, email: u.email, name: u.name, role: u.role, via: "session" });
+  }
+  const times: number[] = [];
+  let left = calls;
+  await Promise.all(
+    people.map(async (person) => {
+      while (left-- > 0) {
+        const t0 = performance.now();
+        const task = await nextTask(person, { projectSlug: "bench" });
+        times.push(performance.now() - t0);
+        if (!task) return;
+        await submitRanking(person, { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID() });
+      }
+    }),
+  );
+  return { nextTaskMs: summarize(times) };
+}
+
+const small = await withScratchDb(async (conn) => ({ ...(await seed(conn, 10_000)), ...(await measure()) }));
+console.log("10,000 prompts:", JSON.stringify(small));
+const large = await withScratchDb(async (conn) => ({ ...(await seed(conn, 1_000_000)), ...(await measure()) }));
+console.log("1,000,000 prompts:", JSON.stringify(large));
+const ratio = large.nextTaskMs.p50 / small.nextTaskMs.p50;
+report({
+  bench: "assign",
+  figures: { prompts1M: large, calls, annotators },
+  baseline: { prompts10k: small },
+  ratio,
+  targets: { p50Ratio: 1.5 },
+  met: ratio <= 1.5,
+});
