@@ -1,0 +1,48 @@
+// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--reexport ID]`.
+import { z } from "zod";
+import { getConnection } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
+import { systemActor } from "@/lib/projects/system-actor";
+import type { Actor } from "@/lib/auth/roles";
+import { parseFlags, UsageError } from "../args";
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      project: { type: "string" },
+      out: { type: "string" },
+      pairing: { type: "string" },
+      format: { type: "string" },
+      "eval-fraction": { type: "string" },
+      "exclude-imported": { type: "boolean" },
+      "min-margin": { type: "string" },
+      reexport: { type: "string" },
+      json: { type: "boolean" },
+    },
+    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), reexport: z.string().optional(), json: z.boolean().optional() }).strict(),
+  );
+  await migrateDatabase(getConnection());
+  const actor = systemActor as unknown as Actor;
+  let summary;
+  if (values.reexport) {
+    if (!values.out) throw new UsageError("--reexport needs --out DIR");
+    summary = await reexportSnapshot(actor, { projectSlug: values.project, id: values.reexport, out: values.out });
+  } else {
+    const options: Record<string, unknown> = {};
+    if (values.pairing) options.pairing = values.pairing;
+    if (values.format) options.formats = values.format.split(",").map((s) => s.trim());
+    if (values["eval-fraction"]) options.evalFraction = values["eval-fraction"];
+    if (values["exclude-imported"]) options.includeImported = false;
+    if (values["min-margin"]) options.minMargin = values["min-margin"];
+    summary = await createExport(actor, { projectSlug: values.project, out: values.out, options }, { onProgress: (n) => !values.json && process.stderr.write(`\r${n} prompts curated`) });
+  }
+  if (values.json) console.log(JSON.stringify(summary));
+  else {
+    console.log(`\nSnapshot ${summary.id} in ${summary.dir}`);
+    for (const [file, n] of Object.entries(summary.counts)) console.log(`  ${file.padEnd(32)} ${n}`);
+    console.log(`  duplicates collapsed: ${summary.duplicates.exact} exact, ${summary.duplicates.near} near`);
+  }
+  return 0;
+}

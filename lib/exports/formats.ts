@@ -1,0 +1,77 @@
+// Line formats for snapshot files: TRL conversational (SFT, preference, KTO-unpaired), OpenAI chat fine-tuning, Alpaca.
+import type { PairRow, SftRow, UnpairedRow } from "./curate";
+
+const user = (content: string) => ({ role: "user", content });
+const assistant = (content: string) => ({ role: "assistant", content });
+
+/** Every writer returns one line (no newline); key order is fixed so output is byte-stable. */
+export const lineWriters = {
+  sft: (r: SftRow) => JSON.stringify({ id: r.id, messages: [user(r.prompt), assistant(r.response)], meta: r.meta }),
+  preference: (r: PairRow) => JSON.stringify({ id: r.id, prompt: [user(r.prompt)], chosen: [assistant(r.chosen)], rejected: [assistant(r.rejected)], margin: r.margin, meta: r.meta }),
+  unpaired: (r: UnpairedRow) => JSON.stringify({ id: r.id, prompt: [user(r.prompt)], completion: [assistant(r.completion)], label: false, meta: r.meta }),
+  openaiSft: (r: SftRow) => JSON.stringify({ messages: [user(r.prompt), assistant(r.response)] }),
+  openaiPreference: (r: PairRow) =>
+    JSON.stringify({ input: { messages: [user(r.prompt)] }, preferred_output: [assistant(r.chosen)], non_preferred_output: [assistant(r.rejected)] }),
+  alpaca: (r: SftRow) => {
+    const [instruction, ...rest] = r.prompt.split("\n\n");
+    return JSON.stringify({ instruction, input: rest.join("\n\n"), output: r.response });
+  },
+};
+
+export type FileKind = keyof typeof lineWriters;
+
+/** The files of a snapshot by format; Alpaca files are JSON arrays, the rest JSONL. */
+export function snapshotFiles(formats: string[]): Array<{ name: string; kind: FileKind; split: "train" | "eval"; array?: boolean }> {
+  const files: Array<{ name: string; kind: FileKind; split: "train" | "eval"; array?: boolean }> = [];
+  for (const split of ["train", "eval"] as const) {
+    files.push({ name: `sft.${split}.jsonl`, kind: "sft", split }, { name: `preference.${split}.jsonl`, kind: "preference", split });
+  }
+  files.push({ name: "unpaired.train.jsonl", kind: "unpaired", split: "train" });
+  if (formats.includes("openai")) {
+    for (const split of ["train", "eval"] as const) files.push({ name: `openai.sft.${split}.jsonl`, kind: "openaiSft", split }, { name: `openai.preference.${split}.jsonl`, kind: "openaiPreference", split });
+  }
+  if (formats.includes("alpaca")) for (const split of ["train", "eval"] as const) files.push({ name: `alpaca.${split}.json`, kind: "alpaca", split, array: true });
+  return files;
+}
+
+export function datasetCard(m: { id: string; project: string; cutoffAt: string; counts: Record<string, number>; options: Record<string, unknown>; licence: string }): string {
+  const rows = Object.entries(m.counts)
+    .map(([f, n]) => `| ${f} | ${n} |`)
+    .join("\n");
+  return `---
+license: ${m.licence}
+task_categories: [text-generation]
+tags: [tuneloop, sft, dpo, rlhf]
+---
+# Tuneloop snapshot ${m.id}
+
+Instruction-tuning data curated in Tuneloop from project \`${m.project}\`, as of ${m.cutoffAt}.
+
+## How it was collected
+Annotators wrote instructions and demonstrations and ranked model outputs; reviewers approved
+prompts and demonstrations. Each settled prompt's rankings were combined by weighted
+Bradley–Terry (annotators weighted by gold accuracy and leave-one-out agreement) into a
+consensus order; (chosen, rejected) pairs come from that order with a \`margin\` of rank gap ×
+confidence. Imported preference data keeps its own source. Rejected prompts, excluded
+annotators and completions flagged as personal data are left out; outputs flagged unsafe are
+never chosen. Exact and near-duplicate prompts (MinHash, Jaccard ≥ ${String(m.options.nearDuplicateThreshold)}) were collapsed, and
+prompts are split train/eval by a stable hash of their id.
+
+## Files
+| file | rows |
+| --- | --- |
+${rows}
+
+\`sft.*\` and \`preference.*\` are TRL's conversational formats; \`unpaired.train.jsonl\` is the
+form TRL's KTO trainer reads (label false: "none acceptable").
+
+## Loading
+\`\`\`python
+from datasets import load_dataset
+prefs = load_dataset("json", data_files={"train": "preference.train.jsonl", "test": "preference.eval.jsonl"})
+sft = load_dataset("json", data_files={"train": "sft.train.jsonl", "test": "sft.eval.jsonl"})
+\`\`\`
+
+Options: \`${JSON.stringify(m.options)}\`
+`;
+}

@@ -1,0 +1,238 @@
+// Export snapshots: curated training files streamed from a database cursor, written atomically, recorded in `exports`.
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { once } from "node:events";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type DbOrTx } from "@/db/client";
+import * as qe from "@/db/queries/exports";
+import { getProjectBySlug } from "@/db/queries/projects";
+import type { Export, Project } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { assertRole } from "@/lib/auth/roles";
+import type { AnyActor as Actor } from "@/lib/projects/system-actor";
+import { createNearDuplicateIndex } from "@/lib/dedup/minhash";
+import { exactDuplicateKey } from "@/lib/dedup/normalize";
+import { env } from "@/lib/env";
+import { AppError, parseInput } from "@/lib/errors";
+import { createExportInput, exportOptionsInput, type ExportOptions } from "@/lib/validation/exports";
+import { curatePrompt, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
+import { datasetCard, lineWriters, snapshotFiles } from "./formats";
+
+const reexportInput = z.object({ projectSlug: z.string().min(1).max(64), id: z.string().min(1).max(64), out: z.string().min(1).max(1000) }).strict();
+
+export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; prompts: number };
+
+async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
+  const project = await getProjectBySlug(db, slug);
+  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
+  return project;
+}
+
+export function defaultExportDir(projectSlug: string, id: string) {
+  return path.join(env().dataDir, "exports", projectSlug, id);
+}
+
+function assertWritableTarget(dir: string) {
+  if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
+    throw new AppError("conflict:export", `Output folder ${dir} exists and is not empty.`, { out: ["Folder exists and is not empty"] });
+  }
+}
+
+class HashedFile {
+  readonly hash = createHash("sha256");
+  readonly stream: fs.WriteStream;
+  rows = 0;
+  constructor(file: string, private array = false) {
+    this.stream = fs.createWriteStream(file);
+    if (array) this.write("[\n");
+  }
+  private async write(s: string) {
+    this.hash.update(s);
+    if (!this.stream.write(s)) await once(this.stream, "drain");
+  }
+  async line(s: string) {
+    await this.write(this.array ? `${this.rows ? ",\n" : ""}${s}` : `${s}\n`);
+    this.rows += 1;
+  }
+  async close(): Promise<string> {
+    if (this.array) await this.write(`${this.rows ? "\n" : ""}]\n`);
+    this.stream.end();
+    await once(this.stream, "finish");
+    return this.hash.digest("hex");
+  }
+}
+
+/** Annotator weights from gold scores and leave-one-out agreement, read in a first pass over the cursor. */
+async function annotatorReliability(tx: DbOrTx, projectId: string, cutoff: Date): Promise<Map<string, number>> {
+  const gold = new Map<string, number[]>();
+  for (const g of await qe.listGoldScores(tx, projectId)) (gold.get(g.annotatorId) ?? gold.set(g.annotatorId, []).get(g.annotatorId)!).push(g.goldScore);
+  const loo = new Map<string, number[]>();
+  for await (const p of qe.streamPromptsForCuration(tx, { projectId, cutoff })) {
+    const human = p.rankings.filter((r) => r.source === "human" && !r.excluded);
+    for (const { annotatorId, tau } of leaveOneOutTaus(human)) (loo.get(annotatorId) ?? loo.set(annotatorId, []).get(annotatorId)!).push(tau);
+  }
+  const mean = (xs?: number[]) => (xs?.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const out = new Map<string, number>();
+  for (const id of new Set([...gold.keys(), ...loo.keys()])) out.set(id, reliabilityOf({ goldTau: mean(gold.get(id)), looTau: mean(loo.get(id)) }));
+  return out;
+}
+
+/** Writes every file of the snapshot into `tmp`; returns counts and hashes. Deterministic for a given cutoff and options. */
+async function writeSnapshotFiles(tmp: string, project: Project, id: string, cutoff: Date, options: ExportOptions, onProgress?: (n: number) => void) {
+  const files = snapshotFiles(options.formats);
+  const writers = new Map(files.map((f) => [f.name, new HashedFile(path.join(tmp, f.name), f.array)]));
+  const duplicates = { exact: 0, near: 0 };
+  let prompts = 0;
+  try {
+    await getDb().transaction(async (tx) => {
+      // One consistent view for both passes: the snapshot is the data as of one moment.
+      await tx.execute(sql`set transaction isolation level repeatable read`);
+      const reliability = await annotatorReliability(tx, project.id, cutoff);
+      const exact = new Set<string>();
+      const near = createNearDuplicateIndex({ threshold: options.nearDuplicateThreshold });
+      for await (const p of qe.streamPromptsForCuration(tx, { projectId: project.id, cutoff })) {
+        if (p.status === "rejected" || p.status === "draft") continue;
+        const text = promptText(p);
+        const key = exactDuplicateKey(text);
+        if (exact.has(key)) {
+          duplicates.exact += 1;
+          continue;
+        }
+        if (near.query(text).length) {
+          duplicates.near += 1;
+          continue;
+        }
+        const curated = curatePrompt(p, options, reliability);
+        if (!curated.sft.length && !curated.pairs.length && !curated.unpaired.length) continue;
+        exact.add(key);
+        near.add(p.id, text);
+        prompts += 1;
+        for (const f of files) {
+          if (f.split !== curated.split) continue;
+          const w = writers.get(f.name)!;
+          if (f.kind === "sft" || f.kind === "openaiSft" || f.kind === "alpaca") for (const r of curated.sft) await w.line(lineWriters[f.kind](r));
+          else if (f.kind === "preference" || f.kind === "openaiPreference") for (const r of curated.pairs) await w.line(lineWriters[f.kind](r));
+          else if (f.kind === "unpaired") for (const r of curated.unpaired) await w.line(lineWriters.unpaired(r));
+        }
+        if (prompts % 1000 === 0) onProgress?.(prompts);
+      }
+    });
+  } catch (e) {
+    for (const w of writers.values()) w.stream.destroy();
+    throw e;
+  }
+  const counts: Record<string, number> = {};
+  const sha256: Record<string, string> = {};
+  for (const f of files) {
+    const w = writers.get(f.name)!;
+    sha256[f.name] = await w.close();
+    counts[f.name] = w.rows;
+  }
+  const cutoffAt = cutoff.toISOString();
+  const card = datasetCard({ id, project: project.slug, cutoffAt, counts, options, licence: options.licence });
+  fs.writeFileSync(path.join(tmp, "README.md"), card);
+  sha256["README.md"] = createHash("sha256").update(card).digest("hex");
+  const manifest = { id, project: project.slug, cutoffAt, filters: options, counts, duplicatesCollapsed: duplicates, prompts, sha256 };
+  fs.writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  return { counts, duplicates, prompts, manifest };
+}
+
+/**
+ * Writes into a temporary sibling folder and renames it into place inside the transaction that
+ * records the `exports` row: a failure half way leaves neither the folder nor the row.
+ */
+async function writeAndRecord(actor: Actor | null, project: Project, opts: { id: string; dir: string; cutoff: Date; options: ExportOptions; record: boolean; onProgress?: (n: number) => void }): Promise<SnapshotSummary> {
+  assertWritableTarget(opts.dir);
+  fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
+  const tmp = `${opts.dir}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
+  fs.mkdirSync(tmp);
+  try {
+    const written = await writeSnapshotFiles(tmp, project, opts.id, opts.cutoff, opts.options, opts.onProgress);
+    const commit = async (tx?: DbOrTx) => {
+      if (tx && opts.record) {
+        await qe.insertExport(tx, { id: opts.id, projectId: project.id, createdBy: actor?.id ?? null, cutoffAt: opts.cutoff, filters: opts.options, counts: written.counts, manifest: written.manifest, location: opts.dir });
+        await recordAudit(tx, { actorId: actor?.id ?? null, action: "export.create", targetType: "export", targetId: opts.id, data: { project: project.slug, counts: written.counts } });
+      }
+      if (fs.existsSync(opts.dir)) fs.rmdirSync(opts.dir);
+      fs.renameSync(tmp, opts.dir);
+    };
+    if (opts.record) await getDb().transaction((tx) => commit(tx));
+    else await commit();
+    return { id: opts.id, dir: opts.dir, counts: written.counts, duplicates: written.duplicates, prompts: written.prompts };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export async function createExport(actor: Actor, raw: unknown, hooks: { onProgress?: (prompts: number) => void } = {}): Promise<SnapshotSummary> {
+  assertRole(actor as never, "admin");
+  const input = parseInput(createExportInput, raw, "export");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  const id = randomUUID();
+  const dir = path.resolve(input.out ?? defaultExportDir(project.slug, id));
+  const summary = await writeAndRecord(actor, project, { id, dir, cutoff: new Date(), options: input.options, record: true, onProgress: hooks.onProgress });
+  if (summary.prompts === 0) {
+    // Nothing curated: keep no empty snapshot around.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`delete from audit_log where target_type = 'export' and target_id = ${id}`);
+      await tx.execute(sql`delete from exports where id = ${id}`);
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new AppError("bad_request:export", `Nothing to export yet in "${project.slug}": no approved demonstrations, settled rankings or imported preferences.`);
+  }
+  return summary;
+}
+
+/** Writes an existing snapshot again (same cutoff and options) into `out`; the files come out byte-identical. */
+export async function reexportSnapshot(actor: Actor, raw: unknown): Promise<SnapshotSummary> {
+  assertRole(actor as never, "admin");
+  const input = parseInput(reexportInput, raw, "export");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  const row = await getExportRow(db, project, input.id);
+  return writeAndRecord(actor, project, { id: row.id, dir: path.resolve(input.out), cutoff: row.cutoffAt, options: exportOptionsInput.parse(row.filters), record: false });
+}
+
+async function getExportRow(db: DbOrTx, project: Project, id: string): Promise<Export> {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await qe.getExportById(db, id) : null;
+  if (!row || row.projectId !== project.id) throw new AppError("not_found:export", `No snapshot ${id} in "${project.slug}".`, { id: ["Unknown snapshot"] });
+  return row;
+}
+
+function exportView(e: Export) {
+  return { id: e.id, cutoffAt: e.cutoffAt.toISOString(), createdAt: e.createdAt.toISOString(), counts: e.counts, filters: e.filters, location: e.location, files: Object.keys((e.manifest as { sha256?: Record<string, string> }).sha256 ?? {}) };
+}
+
+export async function listExports(actor: Actor, projectSlug: string) {
+  assertRole(actor as never, "reviewer");
+  const db = getDb();
+  const project = await projectOr404(db, projectSlug);
+  return (await qe.listExportsByProject(db, project.id)).map(exportView);
+}
+
+export async function getExport(actor: Actor, projectSlug: string, id: string) {
+  assertRole(actor as never, "reviewer");
+  const db = getDb();
+  const project = await projectOr404(db, projectSlug);
+  const row = await getExportRow(db, project, id);
+  return { ...exportView(row), manifest: row.manifest };
+}
+
+/** A file of a snapshot, by its name in the manifest (nothing else on disk is reachable). */
+export async function openExportFile(actor: Actor, projectSlug: string, id: string, name: string): Promise<{ path: string; size: number; stream: fs.ReadStream }> {
+  const snap = await getExport(actor, projectSlug, id);
+  const names = [...snap.files, "manifest.json"];
+  if (!names.includes(name)) throw new AppError("not_found:file", `No file "${name}" in snapshot ${id}.`);
+  const file = path.join(snap.location, name);
+  if (!fs.existsSync(file)) throw new AppError("not_found:file", `The snapshot's folder no longer has ${name}.`);
+  return { path: file, size: fs.statSync(file).size, stream: fs.createReadStream(file) };
+}
+
+export async function exportDir(actor: Actor, projectSlug: string, id: string): Promise<{ dir: string; files: string[] }> {
+  const snap = await getExport(actor, projectSlug, id);
+  return { dir: snap.location, files: [...snap.files, "manifest.json"].sort() };
+}

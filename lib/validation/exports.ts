@@ -1,0 +1,30 @@
+// zod inputs for export snapshots.
+import { z } from "zod";
+
+export const pairingPolicyInput = z.enum(["all", "best-vs-rest", "adjacent"], { message: "Pairing must be all, best-vs-rest or adjacent" });
+export const exportFormatInput = z.enum(["trl", "openai", "alpaca"], { message: "Format must be trl, openai or alpaca" });
+
+export const exportOptionsInput = z
+  .object({
+    pairing: pairingPolicyInput.default("all"),
+    evalFraction: z.coerce.number().min(0, "At least 0").max(0.5, "At most 0.5").default(0.05),
+    nearDuplicateThreshold: z.coerce.number().min(0.5, "At least 0.5").max(1, "At most 1").default(0.8),
+    includeImported: z.coerce.boolean().default(true),
+    minMargin: z.coerce.number().min(0).max(100).default(0),
+    includeBestModelCompletion: z.coerce.boolean().default(false),
+    minBestMargin: z.coerce.number().min(0).max(100).default(1),
+    formats: z.array(exportFormatInput).min(1, "Pick at least one format").default(["trl"]),
+    licence: z.string().max(200).default("unspecified"),
+  })
+  .strict();
+export type ExportOptions = z.infer<typeof exportOptionsInput>;
+
+export const createExportInput = z
+  .object({
+    projectSlug: z.string().min(1).max(64),
+    options: exportOptionsInput.default(exportOptionsInput.parse({})),
+    /** a folder to write into (CLI); the app writes under the data folder */
+    out: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+export type CreateExportInput = z.infer<typeof createExportInput>;
