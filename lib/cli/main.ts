@@ -12,16 +12,8 @@ const commands: Record<string, Command> = {
   project: { summary: "project create --slug S --name N [--k 4 --overlap 3 …] | update | list", run: async (a) => (await import("./commands/project")).projectCommand(a) },
   import: { summary: "import FILE --project SLUG [--format F]  (all-or-nothing; re-import adds nothing)", run: async (a) => (await import("./commands/import")).importCommand(a) },
   stats: { summary: "stats --project S [--json]  (prompts, completions, rankings, open leases)", run: async (a) => (await import("./commands/stats")).statsCommand(a) },
-  train: { summary: "train a model on a snapshot (see --help)", run: (a) => trainer(["train", ...a]) },
-  generate: { summary: "generate text from a checkpoint", run: (a) => trainer(["generate", ...a]) },
-  evaluate: { summary: "evaluate a checkpoint on a snapshot", run: (a) => trainer(["evaluate", ...a]) },
-  "import-model": { summary: "import GPT-2 weights from a local Hugging Face folder", run: (a) => trainer(["import-model", ...a]) },
+  export: { summary: "export --project S [--out DIR] [--pairing P] [--format trl,openai,alpaca]  (a training snapshot)", run: async (a) => (await import("./commands/export")).exportCommand(a) },
 };
-
-async function trainer(argv: string[]): Promise<number> {
-  const { runTrainerCli } = await import("@/trainer/cli");
-  return runTrainerCli(argv);
-}
 
 export function registerCommand(name: string, command: Command) {
   commands[name] = command;
