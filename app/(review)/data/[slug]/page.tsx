@@ -1,0 +1,57 @@
+// A project's snapshots: counts per file, downloads, and a form to make a new one.
+import { requirePageRole } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { listExports } from "@/lib/exports/snapshot";
+import { Card } from "@/app/_components/form";
+import { projectOrNotFound } from "@/app/_components/project-picker";
+import { SnapshotForm } from "./snapshot-form";
+
+export default async function ProjectDataPage({ params }: { params: Promise<{ slug: string }> }) {
+  const actor = await requirePageRole("reviewer");
+  const { slug } = await params;
+  const project = await projectOrNotFound(actor, slug);
+  const snapshots = await listExports(actor, slug);
+  return (
+    <div className="space-y-6" data-testid="project-data-page">
+      <h1 className="text-2xl font-semibold">Data · {project.name}</h1>
+      {hasRole(actor, "admin") && (
+        <Card title="New snapshot">
+          <SnapshotForm projectSlug={slug} />
+        </Card>
+      )}
+      <Card title="Snapshots">
+        {snapshots.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No snapshots yet.</p>
+        ) : (
+          <ul className="space-y-4">
+            {snapshots.map((s) => (
+              <li key={s.id} data-testid="snapshot" className="rounded border border-slate-200 p-3 text-sm dark:border-slate-800">
+                <div className="font-mono text-xs">{s.id}</div>
+                <div className="text-slate-600 dark:text-slate-400">cut-off {s.cutoffAt.replace("T", " ").slice(0, 19)} UTC</div>
+                <table className="mt-2">
+                  <tbody>
+                    {Object.entries(s.counts).map(([file, n]) => (
+                      <tr key={file}>
+                        <td className="pr-4">
+                          <a className="text-indigo-600 underline dark:text-indigo-400" href={`/api/v1/projects/${slug}/exports/${s.id}/files/${file}`}>
+                            {file}
+                          </a>
+                        </td>
+                        <td className="text-right tabular-nums">{n}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <div className="mt-2 space-x-3">
+                  <a className="underline" href={`/api/v1/projects/${slug}/exports/${s.id}/files/manifest.json`}>manifest.json</a>
+                  <a className="underline" href={`/api/v1/projects/${slug}/exports/${s.id}/archive?format=zip`}>zip</a>
+                  <a className="underline" href={`/api/v1/projects/${slug}/exports/${s.id}/archive?format=tar.gz`}>tar.gz</a>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

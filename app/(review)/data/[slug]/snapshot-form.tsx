@@ -1,0 +1,63 @@
+// The new-snapshot form: pairing policy, eval share, formats, imported rankings.
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import type { FieldErrors } from "@/lib/errors";
+import { createSnapshot } from "../actions";
+
+export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <form
+      className="grid gap-4 sm:grid-cols-2"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setPending(true);
+        const f = new FormData(e.currentTarget);
+        const res = await createSnapshot({
+          projectSlug,
+          options: {
+            pairing: f.get("pairing"),
+            evalFraction: Number(f.get("evalFraction")),
+            includeImported: f.get("includeImported") === "on",
+            formats: ["trl", ...(f.get("openai") ? ["openai"] : []), ...(f.get("alpaca") ? ["alpaca"] : [])],
+          },
+        });
+        setPending(false);
+        if (res.ok) {
+          setDone(res.data.id);
+          setError(null);
+          setFieldErrors({});
+          router.refresh();
+        } else {
+          setError(res.error);
+          setFieldErrors(Object.fromEntries(Object.entries(res.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^options\./, ""), v])));
+        }
+      }}
+    >
+      <Field label="Pairing" name="pairing" error={fieldErrors.pairing}>
+        <select name="pairing" data-testid="field-pairing" className={inputClass} defaultValue="all">
+          <option value="all">all pairs</option>
+          <option value="best-vs-rest">best vs rest</option>
+          <option value="adjacent">adjacent ranks</option>
+        </select>
+      </Field>
+      <Field label="Eval share (0–0.5)" name="evalFraction" type="number" step="0.01" defaultValue="0.05" error={fieldErrors.evalFraction} />
+      <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="includeImported" defaultChecked /> include imported rankings</label>
+      <div className="flex gap-4 text-sm">
+        <label className="flex items-center gap-2"><input type="checkbox" name="openai" /> OpenAI chat</label>
+        <label className="flex items-center gap-2"><input type="checkbox" name="alpaca" /> Alpaca</label>
+      </div>
+      <div className="sm:col-span-2 space-y-2">
+        <FormError message={error} />
+        {done && <p data-testid="snapshot-created" className="text-sm text-green-700 dark:text-green-400">Snapshot {done} written.</p>}
+        <SubmitButton pending={pending} testId="snapshot-submit">Make snapshot</SubmitButton>
+      </div>
+    </form>
+  );
+}
