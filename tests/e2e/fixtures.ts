@@ -23,10 +23,37 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `tuneloop serve` (next start over the existing build) on the embedded database, or on databaseUrl. */
-export async function startApp(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<App> {
+/** Runs `tuneloop ARGS` against a data folder (the embedded database allows one process at a time: call it before startApp serves). */
+export async function runCli(dataDir: string, args: string[], opts: { stdin?: string; databaseUrl?: string } = {}): Promise<string> {
+  const child = spawn(process.execPath, [path.join(root, "lib/cli/tuneloop.mjs"), ...args], {
+    cwd: root,
+    env: { ...process.env, TUNELOOP_DATA_DIR: dataDir, DATABASE_URL: opts.databaseUrl ?? "" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  child.stdin!.end(opts.stdin ?? "");
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`tuneloop ${args.join(" ")} exited with ${code}:\n${out}`);
+  return out;
+}
+
+/**
+ * Starts `tuneloop serve` (next start over the existing build) on the embedded database, or on databaseUrl.
+ * `prepare(dataDir)` runs first, e.g. CLI commands (runCli) that seed users, projects and imports.
+ */
+export async function startApp(opts: { databaseUrl?: string; env?: Record<string, string>; prepare?: (dataDir: string) => Promise<void> } = {}): Promise<App> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tuneloop-e2e-"));
+  if (opts.prepare) {
+    try {
+      await opts.prepare(dataDir);
+    } catch (e) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   let out = "";
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "lib/cli/tuneloop.mjs"), "serve", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: root,
@@ -70,6 +97,6 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh context per person, so sessions never mix. */
-export async function newPerson(browser: Browser, baseUrl: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL: baseUrl });
+export async function newPerson(browser: Browser, baseUrl: string, opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseUrl, ...opts });
 }

@@ -11,7 +11,7 @@ import * as one from "@/app/api/v1/projects/[slug]/exports/[id]/route";
 import * as file from "@/app/api/v1/projects/[slug]/exports/[id]/files/[name]/route";
 import * as archive from "@/app/api/v1/projects/[slug]/exports/[id]/archive/route";
 
-const call = (handler: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>, token: string, params: Record<string, string>, init: RequestInit & { url?: string } = {}) =>
+const call = (handler: (req: Request, ctx: any) => Promise<Response>, token: string, params: Record<string, string>, init: RequestInit & { url?: string } = {}) =>
   handler(new Request(init.url ?? "http://localhost/api/v1/x", { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { "content-type": "application/json" } : {}) } }), { params: Promise.resolve(params) });
 
 describeEachDatabase("exports API", () => {

@@ -1,0 +1,55 @@
+// Write: a new instruction (or a reopened draft) and the list of my prompts with their status.
+import Link from "next/link";
+import { Card } from "@/app/_components/form";
+import { projectOrNotFound } from "@/app/_components/project-picker";
+import { requirePageRole } from "@/lib/auth/session";
+import { listMyPrompts } from "@/lib/prompts/write";
+import { StatusBadge } from "../status-badge";
+import { WriteForm } from "./write-form";
+
+export default async function WritePage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ draft?: string; submitted?: string }> }) {
+  const actor = await requirePageRole("annotator");
+  const project = await projectOrNotFound(actor, (await params).slug);
+  const { draft: draftId, submitted } = await searchParams;
+  const mine = await listMyPrompts(actor, project.slug);
+  const draft = draftId ? mine.find((p) => p.id === draftId && p.status === "draft") : undefined;
+  const justSubmitted = submitted ? mine.find((p) => p.id === submitted && p.status !== "draft") : undefined;
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]" data-testid="write-page">
+      {justSubmitted && (
+        <p role="status" data-testid="prompt-submitted" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 lg:col-span-2 dark:bg-green-950 dark:text-green-300">
+          Submitted for review: “{justSubmitted.instruction.slice(0, 100)}”. Write the next one below.
+        </p>
+      )}
+      <Card title={draft ? "Continue your draft" : "Write a prompt"}>
+        <WriteForm
+          key={draft?.id ?? "new"}
+          projectSlug={project.slug}
+          categories={project.categories}
+          draft={draft ? { id: draft.id, instruction: draft.instruction, input: draft.input ?? "", category: draft.category ?? "", demonstration: draft.demonstration } : undefined}
+        />
+      </Card>
+      <Card title="My prompts">
+        {mine.length === 0 ? (
+          <p className="text-sm text-slate-500 dark:text-slate-400">Nothing yet.</p>
+        ) : (
+          <ul className="space-y-2 text-sm" data-testid="my-prompts">
+            {mine.map((p) => (
+              <li key={p.id} data-testid="my-prompt" data-status={p.status} className="flex items-start justify-between gap-2 border-b border-slate-100 pb-2 last:border-0 dark:border-slate-800">
+                <span className="line-clamp-2 min-w-0">{p.instruction || <em className="text-slate-400">(empty draft)</em>}</span>
+                <span className="flex shrink-0 items-center gap-2">
+                  <StatusBadge status={p.status} />
+                  {p.status === "draft" && (
+                    <Link href={`/annotate/${project.slug}/write?draft=${p.id}`} data-testid="reopen-draft" className="text-indigo-600 underline dark:text-indigo-400">
+                      Reopen
+                    </Link>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+// The prompt writer: autosaving draft, near-duplicate hints, submission to review.
+"use client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import type { FieldErrors } from "@/lib/errors";
+import { findSimilarPrompts, savePromptDraft, submitPrompt } from "../../actions";
+
+type Draft = { id?: string; instruction: string; input: string; category: string; demonstration: string };
+type Similar = { id: string; instruction: string; similarity: number };
+
+// Autosave waits this long after the last keystroke (ms); the duplicate check a little less.
+const SAVE_DELAY_MS = 1500;
+const SIMILAR_DELAY_MS = 800;
+
+const empty: Draft = { instruction: "", input: "", category: "", demonstration: "" };
+
+export function WriteForm({ projectSlug, categories, draft }: { projectSlug: string; categories: string[]; draft?: Draft }) {
+  const router = useRouter();
+  const [values, setValues] = useState<Draft>(draft ?? empty);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [similar, setSimilar] = useState<Similar[]>([]);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const idRef = useRef<string | undefined>(draft?.id);
+  const dirtyRef = useRef(false);
+  const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // Saves and the submit run one after another, so a submit never races a first save into two prompts.
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+
+  const enqueue = useCallback(<T,>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.current.then(fn, fn);
+    chain.current = run.catch(() => undefined);
+    return run;
+  }, []);
+
+  const save = useCallback(
+    (v: Draft) =>
+      enqueue(async () => {
+        // A timer that fired after a submit must not resurrect the submitted text as a new draft.
+        if (!dirtyRef.current) return;
+        const res = await savePromptDraft({ projectSlug, id: idRef.current, instruction: v.instruction, input: v.input, category: v.category, demonstration: v.demonstration });
+        if (res.ok) {
+          // The first save creates the draft: show it in "My prompts".
+          if (!idRef.current) router.refresh();
+          idRef.current = res.data.id;
+          setSavedAt(new Date(res.data.savedAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }));
+          setSaveError(null);
+        } else setSaveError(res.error);
+      }),
+    [enqueue, projectSlug, router],
+  );
+
+  // Autosave: debounced after typing; only once something was typed.
+  useEffect(() => {
+    if (!dirtyRef.current) return;
+    const v = values;
+    if (!v.instruction.trim() && !v.input.trim() && !v.demonstration.trim()) return;
+    saveTimer.current = setTimeout(() => void save(v), SAVE_DELAY_MS);
+    return () => clearTimeout(saveTimer.current);
+  }, [values, save]);
+
+  // Near-duplicates of what is being written (the draft itself left out).
+  const { instruction, input } = values;
+  useEffect(() => {
+    if (instruction.trim().split(/\s+/).length < 3) {
+      setSimilar([]);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(async () => {
+      const res = await findSimilarPrompts({ projectSlug, instruction, input });
+      if (live && res.ok) setSimilar(res.data.filter((s) => s.id !== idRef.current));
+    }, SIMILAR_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [instruction, input, projectSlug]);
+
+  const set = (key: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => {
+    dirtyRef.current = true;
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+  };
+
+  async function onSubmit(e: React.FormEvent) {
+    e.preventDefault();
+    if (pending) return;
+    setPending(true);
+    clearTimeout(saveTimer.current);
+    const v = values;
+    const res = await enqueue(() => submitPrompt({ projectSlug, id: idRef.current, ...v }));
+    setPending(false);
+    if (res.ok) {
+      dirtyRef.current = false;
+      idRef.current = undefined;
+      setValues(empty);
+      setSimilar([]);
+      setSavedAt(null);
+      setError(null);
+      setFieldErrors({});
+      // Leaves a reopened draft's URL (that prompt is no longer a draft); the page confirms the submission.
+      router.replace(`/annotate/${projectSlug}/write?submitted=${res.data.id}`);
+    } else {
+      setError(res.error);
+      setFieldErrors(res.fieldErrors ?? {});
+    }
+  }
+
+  const textarea = (name: keyof Draft, rows: number, placeholder: string) => (
+    <textarea
+      name={name}
+      rows={rows}
+      value={values[name]}
+      onChange={set(name)}
+      placeholder={placeholder}
+      data-testid={`field-${name}`}
+      aria-invalid={fieldErrors[name] ? true : undefined}
+      aria-describedby={fieldErrors[name] ? `${name}-error` : undefined}
+      className={inputClass}
+    />
+  );
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" data-testid="write-form">
+      <Field label="Instruction" name="instruction" error={fieldErrors.instruction}>
+        {textarea("instruction", 3, "What should the model do? e.g. Explain why the sky is blue to a ten-year-old.")}
+      </Field>
+      {similar.length > 0 && (
+        <div role="status" data-testid="similar-prompts" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+          <p className="font-medium">Similar prompts already exist — is yours different enough?</p>
+          <ul className="mt-1 space-y-1">
+            {similar.map((s) => (
+              <li key={s.id} data-testid="similar-prompt" className="flex justify-between gap-3">
+                <span className="line-clamp-1">{s.instruction}</span>
+                <span className="shrink-0 tabular-nums text-amber-800 dark:text-amber-300">{Math.round(s.similarity * 100)}% similar</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Field label="Input / context (optional)" name="input" error={fieldErrors.input}>
+        {textarea("input", 3, "Text the instruction refers to, if any.")}
+      </Field>
+      <Field label="Category" name="category" error={fieldErrors.category}>
+        <select
+          name="category"
+          value={values.category}
+          onChange={set("category")}
+          data-testid="field-category"
+          aria-invalid={fieldErrors.category ? true : undefined}
+          aria-describedby={fieldErrors.category ? "category-error" : undefined}
+          className={inputClass}
+        >
+          <option value="">Pick a category…</option>
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Demonstration response (optional)" name="demonstration" error={fieldErrors.demonstration}>
+        {textarea("demonstration", 8, "The response you would want a good assistant to give. Markdown is fine.")}
+      </Field>
+      <FormError message={error} />
+      <div className="flex flex-wrap items-center gap-4">
+        <SubmitButton pending={pending} testId="submit-prompt">
+          Submit for review
+        </SubmitButton>
+        <span className="text-sm text-slate-500 dark:text-slate-400" aria-live="polite">
+          {saveError ? (
+            <span className="text-red-600 dark:text-red-400">Draft not saved: {saveError}</span>
+          ) : savedAt ? (
+            <span data-testid="saved-at">Saved {savedAt}</span>
+          ) : (
+            "Drafts save as you type."
+          )}
+        </span>
+      </div>
+    </form>
+  );
+}

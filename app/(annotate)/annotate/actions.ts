@@ -1,0 +1,24 @@
+"use server";
+// Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks, skips and rewrites.
+import { defineAction } from "@/lib/actions";
+import { findSimilarPrompts as similar, savePromptDraft as saveDraft, submitPrompt as submit } from "@/lib/prompts/write";
+import { reviseRanking as revise, rewriteCompletion as rewrite, skipTask as skip, submitRanking as submitOrder } from "@/lib/rankings/submit";
+import { nextTask as next } from "@/lib/rankings/tasks";
+import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
+import { nextTaskInput, reviseRankingInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
+
+export const savePromptDraft = defineAction({ input: savePromptDraftInput, role: "annotator" }, (input, actor) => saveDraft(actor!, input));
+
+export const submitPrompt = defineAction({ input: submitPromptInput, role: "annotator" }, (input, actor) => submit(actor!, input));
+
+export const findSimilarPrompts = defineAction({ input: similarPromptsInput, role: "annotator" }, (input, actor) => similar(actor!, input));
+
+export const nextTask = defineAction({ input: nextTaskInput, role: "annotator" }, (input, actor) => next(actor!, input));
+
+export const submitRanking = defineAction({ input: submitRankingInput, role: "annotator" }, (input, actor) => submitOrder(actor!, input));
+
+export const reviseRanking = defineAction({ input: reviseRankingInput, role: "annotator" }, (input, actor) => revise(actor!, input));
+
+export const skipTask = defineAction({ input: skipTaskInput, role: "annotator" }, (input, actor) => skip(actor!, input));
+
+export const rewriteCompletion = defineAction({ input: rewriteCompletionInput, role: "annotator" }, (input, actor) => rewrite(actor!, input));

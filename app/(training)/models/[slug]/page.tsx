@@ -1,0 +1,132 @@
+// Model versions of one project: lineage (parent → child), metrics, snapshot, the active one, Promote for admins.
+import Link from "next/link";
+import { Card } from "@/app/_components/form";
+import { projectOrNotFound } from "@/app/_components/project-picker";
+import { hasRole } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { listModelVersions } from "@/lib/runs/runs";
+import { formatMetric, formatTime } from "../../training/format";
+import { PromoteButton } from "./promote-button";
+
+type Version = Awaited<ReturnType<typeof listModelVersions>>[number];
+
+/** Depth-first order of the lineage forest: each version after its parent, children oldest first. */
+function lineage(versions: Version[]): Array<{ v: Version; depth: number }> {
+  const ids = new Set(versions.map((v) => v.id));
+  const children = new Map<string | null, Version[]>();
+  for (const v of versions) {
+    const parent = v.parentId && ids.has(v.parentId) ? v.parentId : null;
+    children.set(parent, [...(children.get(parent) ?? []), v]);
+  }
+  const out: Array<{ v: Version; depth: number }> = [];
+  const visit = (parent: string | null, depth: number) => {
+    for (const v of children.get(parent) ?? []) {
+      out.push({ v, depth });
+      visit(v.id, depth + 1);
+    }
+  };
+  visit(null, 0);
+  return out;
+}
+
+export default async function ProjectModelsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const actor = await requirePageRole("reviewer");
+  const { slug } = await params;
+  const project = await projectOrNotFound(actor, slug);
+  const isAdmin = hasRole(actor, "admin");
+  const versions = await listModelVersions(actor, project.slug);
+  const tree = lineage(versions);
+  const labelById = new Map(versions.map((v) => [v.id, v.label]));
+  return (
+    <div className="space-y-6" data-testid="project-models-page">
+      <div className="flex items-baseline justify-between">
+        <h1 className="text-2xl font-semibold">Models · {project.name}</h1>
+        <div className="space-x-4 text-sm">
+          <Link href={`/training/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
+            Training runs
+          </Link>
+          <Link href="/models" className="text-indigo-600 underline dark:text-indigo-400">
+            All projects
+          </Link>
+        </div>
+      </div>
+
+      <Card title="Versions">
+        {tree.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="no-versions">
+            No model versions yet. A finished training run registers one.
+          </p>
+        ) : (
+          <ol className="space-y-3" data-testid="version-tree" aria-label="Model lineage, each version below its parent">
+            {tree.map(({ v, depth }) => {
+              const recommended = v.metrics["gate/recommended"] === 1;
+              const metrics = Object.entries(v.metrics).filter(([k]) => k !== "gate/recommended");
+              return (
+                <li
+                  key={v.id}
+                  id={`v-${v.id}`}
+                  data-testid={`version-${v.id}`}
+                  data-depth={depth}
+                  style={{ marginLeft: `${depth * 1.75}rem` }}
+                  className={`rounded-lg border p-4 ${v.isActive ? "border-indigo-400 bg-indigo-50/50 dark:border-indigo-600 dark:bg-indigo-950/30" : "border-slate-200 dark:border-slate-800"}`}
+                >
+                  <div className="flex flex-wrap items-start justify-between gap-3">
+                    <div className="space-y-1">
+                      <div className="flex flex-wrap items-center gap-2">
+                        {depth > 0 && (
+                          <span aria-hidden className="text-slate-400">
+                            ↳
+                          </span>
+                        )}
+                        <span className="font-semibold" data-testid="version-label">
+                          {v.label}
+                        </span>
+                        {v.isActive && (
+                          <span data-testid="active-badge" className="rounded bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">
+                            active
+                          </span>
+                        )}
+                        {"gate/recommended" in v.metrics && (
+                          <span
+                            className={`rounded px-2 py-0.5 text-xs font-medium ${recommended ? "bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-300" : "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300"}`}
+                          >
+                            {recommended ? "gate: recommended" : "gate: not recommended"}
+                          </span>
+                        )}
+                      </div>
+                      <p className="text-xs text-slate-500">
+                        {v.parentId ? `from ${labelById.get(v.parentId) ?? v.parentId.slice(0, 8)}` : `from ${v.base}`} · {formatTime(v.createdAt)} · snapshot{" "}
+                        <span className="font-mono">{v.exportId ? v.exportId.slice(0, 8) : "—"}</span>
+                        {v.runId && (
+                          <>
+                            {" · "}
+                            <Link href={`/training/runs/${v.runId}`} className="text-indigo-600 underline dark:text-indigo-400">
+                              run
+                            </Link>
+                          </>
+                        )}
+                      </p>
+                    </div>
+                    {isAdmin && !v.isActive && <PromoteButton projectSlug={project.slug} versionId={v.id} label={v.label} recommended={recommended} />}
+                  </div>
+                  {metrics.length > 0 && (
+                    <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="version-metrics">
+                      {metrics.map(([k, val]) => (
+                        <div key={k}>
+                          <dt className="text-xs text-slate-500">{k}</dt>
+                          <dd className="tabular-nums">{formatMetric(val)}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </Card>
+
+      {/* leaderboard */}
+    </div>
+  );
+}

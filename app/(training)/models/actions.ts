@@ -1,0 +1,15 @@
+"use server";
+// Model actions: promote a version to active (admin only; audited, with a reason when the gate did not recommend it).
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/actions";
+import { promoteModelVersion } from "@/lib/runs/runs";
+
+export const promoteVersion = defineAction(
+  { input: z.object({ projectSlug: z.string().min(1).max(64), versionId: z.string().min(1).max(64), reason: z.string().trim().max(500).optional() }), role: "admin" },
+  async ({ projectSlug, versionId, reason }, actor) => {
+    const promoted = await promoteModelVersion(actor!, { versionId, ...(reason ? { reason } : {}) });
+    revalidatePath(`/models/${projectSlug}`);
+    return promoted;
+  },
+);

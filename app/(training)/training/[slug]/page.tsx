@@ -1,0 +1,137 @@
+// Training for one project: its runs, "Retrain now" and the retrain schedule (actions for admins).
+import Link from "next/link";
+import { Card } from "@/app/_components/form";
+import { projectOrNotFound } from "@/app/_components/project-picker";
+import { hasRole } from "@/lib/auth/roles";
+import { requirePageRole } from "@/lib/auth/session";
+import { listModelVersions, listRuns } from "@/lib/runs/runs";
+import { listRunOptions } from "@/lib/runs/run-options";
+import { getScheduleStatus } from "@/lib/runs/schedule";
+import { StatusBadge, formatDuration, formatMetric, formatTime, runDuration } from "../format";
+import { RetrainForm } from "./retrain-form";
+import { ScheduleForm, ScheduleSummary } from "./schedule-form";
+
+/** A few figures for the table: the registered version's metrics (eval and loss first), else the last train loss. */
+function finalMetrics(run: { progress: Record<string, unknown> }, version?: { metrics: Record<string, number> }): Array<[string, unknown]> {
+  const rank = (k: string) => (/eval/.test(k) ? 0 : /loss/.test(k) ? 1 : /accurac|margin/.test(k) ? 2 : 3);
+  const keys = Object.keys(version?.metrics ?? {})
+    .filter((k) => !k.startsWith("gate/"))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  if (keys.length) return keys.slice(0, 3).map((k) => [k, version!.metrics[k]]);
+  return typeof run.progress.loss === "number" ? [["loss", run.progress.loss]] : [];
+}
+
+export default async function ProjectTrainingPage({ params }: { params: Promise<{ slug: string }> }) {
+  const actor = await requirePageRole("reviewer");
+  const { slug } = await params;
+  const project = await projectOrNotFound(actor, slug);
+  const isAdmin = hasRole(actor, "admin");
+  const [runs, versions, schedule, options] = await Promise.all([
+    listRuns(actor, project.slug),
+    listModelVersions(actor, project.slug),
+    getScheduleStatus(actor, project.slug),
+    listRunOptions(actor, project.slug),
+  ]);
+  const versionByRun = new Map(versions.filter((v) => v.runId).map((v) => [v.runId!, v]));
+  const busy = runs.some((r) => r.status === "queued" || r.status === "running");
+  return (
+    <div className="space-y-6" data-testid="project-training-page">
+      <div className="flex items-baseline justify-between">
+        <h1 className="text-2xl font-semibold">Training · {project.name}</h1>
+        <div className="space-x-4 text-sm">
+          <Link href={`/models/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
+            Model versions
+          </Link>
+          <Link href="/training" className="text-indigo-600 underline dark:text-indigo-400">
+            All projects
+          </Link>
+        </div>
+      </div>
+
+      <Card title="Runs">
+        {runs.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="no-runs">
+            No runs yet.
+          </p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="runs-table">
+              <thead className="text-slate-500">
+                <tr>
+                  <th className="py-2 pr-4 font-medium">Started</th>
+                  <th className="py-2 pr-4 font-medium">Status</th>
+                  <th className="py-2 pr-4 font-medium">Stage</th>
+                  <th className="py-2 pr-4 font-medium">Base</th>
+                  <th className="py-2 pr-4 font-medium">Snapshot</th>
+                  <th className="py-2 pr-4 font-medium">Duration</th>
+                  <th className="py-2 pr-4 font-medium">Final metrics</th>
+                  <th className="py-2 font-medium">Result</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {runs.map((r) => {
+                  const version = versionByRun.get(r.id);
+                  const step = typeof r.progress.step === "number" ? r.progress.step : null;
+                  const total = typeof r.progress.totalSteps === "number" ? r.progress.totalSteps : null;
+                  return (
+                    <tr key={r.id} data-testid={`run-row-${r.id}`}>
+                      <td className="py-2 pr-4 whitespace-nowrap">
+                        <Link href={`/training/runs/${r.id}`} className="text-indigo-600 underline dark:text-indigo-400">
+                          {formatTime(r.createdAt)}
+                        </Link>
+                        {r.trigger !== "manual" && <span className="ml-1 text-xs text-slate-500">({r.trigger})</span>}
+                      </td>
+                      <td className="py-2 pr-4">
+                        <StatusBadge status={r.status} />
+                        {r.status === "running" && step != null && total ? <span className="ml-1 text-xs tabular-nums text-slate-500">{Math.round((100 * step) / total)}%</span> : null}
+                      </td>
+                      <td className="py-2 pr-4">{r.stage}</td>
+                      <td className="py-2 pr-4 font-mono text-xs">{r.base}</td>
+                      <td className="py-2 pr-4 font-mono text-xs">{r.exportId ? r.exportId.slice(0, 8) : "fresh"}</td>
+                      <td className="py-2 pr-4 tabular-nums">{formatDuration(runDuration(r))}</td>
+                      <td className="py-2 pr-4 tabular-nums">
+                        {finalMetrics(r, version)
+                          .map(([k, v]) => `${k} ${formatMetric(v)}`)
+                          .join(" · ") || "—"}
+                      </td>
+                      <td className="py-2">
+                        {version ? (
+                          <Link href={`/models/${project.slug}#v-${version.id}`} className="text-indigo-600 underline dark:text-indigo-400">
+                            {version.label}
+                          </Link>
+                        ) : r.error ? (
+                          <span className="text-xs text-red-700 dark:text-red-400" title={r.error}>
+                            {r.error.length > 60 ? `${r.error.slice(0, 60)}…` : r.error}
+                          </span>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      {isAdmin && (
+        <Card title="Retrain now">
+          <RetrainForm projectSlug={project.slug} options={options} busy={busy} />
+        </Card>
+      )}
+
+      <Card title="Retrain schedule">
+        <div className="space-y-5">
+          <ScheduleSummary status={schedule} />
+          {isAdmin ? (
+            <ScheduleForm projectSlug={project.slug} initial={schedule.schedule} />
+          ) : (
+            <p className="text-sm text-slate-500">An admin sets the schedule.</p>
+          )}
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+// Small formatters for runs: durations, times left, metric values, run status colours.
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return "—";
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** Wall time of a run: start to finish, or start to now while it runs. */
+export function runDuration(run: { startedAt: string | null; finishedAt: string | null; status: string }, now = Date.now()): number | null {
+  if (!run.startedAt) return null;
+  const end = run.finishedAt ? Date.parse(run.finishedAt) : run.status === "running" ? now : null;
+  return end == null ? null : end - Date.parse(run.startedAt);
+}
+
+export function formatMetric(v: unknown): string {
+  if (typeof v !== "number" || !Number.isFinite(v)) return v == null ? "—" : String(v);
+  if (Number.isInteger(v) && Math.abs(v) >= 1000) return v.toLocaleString("en-US");
+  return Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4).replace(/\.?0+$/, "");
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}
+
+export const statusClass: Record<string, string> = {
+  queued: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+  running: "bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-300",
+  succeeded: "bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-300",
+  failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+  cancelled: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
+};
+
+export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+  return (
+    <span data-testid={testId ?? "run-status"} className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${statusClass[status] ?? statusClass.queued}`}>
+      {status}
+    </span>
+  );
+}

@@ -1,0 +1,151 @@
+// Live metric charts for a run (recharts): train and eval loss, DPO accuracy, margins and rewards, then any other metric.
+"use client";
+import { useMemo } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatMetric } from "../../format";
+
+export type Metric = { id: number; step: number; split: "train" | "eval"; name: string; value: number };
+type Series = { key: string; label: string; color: string; split: "train" | "eval"; name: string };
+
+const colors = ["#4f46e5", "#f59e0b", "#10b981", "#ef4444", "#0ea5e9", "#a855f7"];
+
+/** Charts by what they show; a metric name claimed by none gets its own chart below. */
+const groups: Array<{ id: string; title: string; testId: string; series: Array<Omit<Series, "key" | "color">> }> = [
+  {
+    id: "loss",
+    title: "Loss",
+    testId: "loss-chart",
+    series: [
+      { label: "train loss", split: "train", name: "loss" },
+      { label: "eval loss", split: "eval", name: "loss" },
+    ],
+  },
+  {
+    id: "accuracy",
+    title: "Preference accuracy",
+    testId: "accuracy-chart",
+    series: [
+      { label: "train rewards/accuracies", split: "train", name: "rewards/accuracies" },
+      { label: "eval accuracy", split: "eval", name: "accuracy" },
+      { label: "eval rewards/accuracies", split: "eval", name: "rewards/accuracies" },
+    ],
+  },
+  {
+    id: "margins",
+    title: "Reward margin",
+    testId: "margins-chart",
+    series: [
+      { label: "train rewards/margins", split: "train", name: "rewards/margins" },
+      { label: "eval margin", split: "eval", name: "margin" },
+      { label: "eval rewards/margins", split: "eval", name: "rewards/margins" },
+    ],
+  },
+  {
+    id: "rewards",
+    title: "Implicit rewards",
+    testId: "rewards-chart",
+    series: [
+      { label: "chosen", split: "train", name: "rewards/chosen" },
+      { label: "rejected", split: "train", name: "rewards/rejected" },
+    ],
+  },
+];
+
+/** One row per step, one column per series, so lines with different steps share an axis. */
+function pivot(metrics: Metric[], series: Series[]) {
+  const byStep = new Map<number, Record<string, number>>();
+  const wanted = new Map(series.map((s) => [`${s.split}\u0000${s.name}`, s.key]));
+  for (const m of metrics) {
+    const key = wanted.get(`${m.split}\u0000${m.name}`);
+    if (!key) continue;
+    let row = byStep.get(m.step);
+    if (!row) byStep.set(m.step, (row = { step: m.step }));
+    row[key] = m.value;
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+function Chart({ title, testId, series, metrics, height = 260 }: { title: string; testId: string; series: Series[]; metrics: Metric[]; height?: number }) {
+  const data = useMemo(() => pivot(metrics, series), [metrics, series]);
+  const last = series.map((s) => ({ s, v: [...data].reverse().find((r) => s.key in r)?.[s.key] })).filter((x) => x.v !== undefined);
+  return (
+    <figure className="space-y-2" data-testid={testId} data-points={data.length}>
+      <figcaption className="flex flex-wrap items-baseline justify-between gap-2 text-sm font-medium">
+        <span>{title}</span>
+        <span className="text-xs font-normal tabular-nums text-slate-500">
+          {last.map(({ s, v }) => `${s.label} ${formatMetric(v)}`).join(" · ")}
+        </span>
+      </figcaption>
+      {data.length === 0 ? (
+        <p className="flex items-center justify-center rounded border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700" style={{ height: height / 2 }}>
+          No points yet.
+        </p>
+      ) : (
+        <div style={{ width: "100%", height }}>
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={data} margin={{ top: 5, right: 10, bottom: 5, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} />
+              <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} tick={{ fontSize: 11 }} stroke="currentColor" />
+              <YAxis tick={{ fontSize: 11 }} width={52} domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetric(v)} stroke="currentColor" />
+              <Tooltip formatter={(v) => formatMetric(v)} labelFormatter={(s) => `step ${s}`} contentStyle={{ fontSize: 12 }} />
+              <Legend wrapperStyle={{ fontSize: 12 }} />
+              {series.map((s) => (
+                <Line
+                  key={s.key}
+                  dataKey={s.key}
+                  name={s.label}
+                  stroke={s.color}
+                  dot={s.split === "eval"}
+                  strokeWidth={s.split === "eval" ? 2 : 1.5}
+                  strokeDasharray={s.split === "eval" ? "5 3" : undefined}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </figure>
+  );
+}
+
+export function RunCharts({ metrics }: { metrics: Metric[] }) {
+  // A string of the series present, so the chart layout is recomputed only when a new series appears.
+  const presentKey = useMemo(() => [...new Set(metrics.map((m) => `${m.split}\u0000${m.name}`))].sort().join("\u0001"), [metrics]);
+  const charts = useMemo(() => {
+    const present = new Set(presentKey ? presentKey.split("\u0001") : []);
+    const claimed = new Set<string>();
+    const out: Array<{ title: string; testId: string; series: Series[] }> = [];
+    for (const g of groups) {
+      const series = g.series
+        .filter((s) => present.has(`${s.split}\u0000${s.name}`))
+        .map((s, i) => ({ ...s, key: `${g.id}${i}`, color: colors[i % colors.length] }));
+      g.series.forEach((s) => claimed.add(`${s.split}\u0000${s.name}`));
+      // The loss chart always shows, empty until the first point; the DPO charts only when DPO reports.
+      if (g.id === "loss" || series.length) out.push({ title: g.title, testId: g.testId, series });
+    }
+    // Any other metric (tokens, perplexity, a name we do not know yet): one small chart per name, train and eval together.
+    const names = [...new Set([...present].filter((k) => !claimed.has(k)).map((k) => k.split("\u0000")[1]))].sort();
+    for (const name of names) {
+      const series = (["train", "eval"] as const)
+        .filter((split) => present.has(`${split}\u0000${name}`) && !claimed.has(`${split}\u0000${name}`))
+        .map((split, i) => ({ key: `m${i}`, label: `${split} ${name}`, split, name, color: colors[i] }));
+      out.push({ title: name, testId: `metric-chart-${name.replace(/[^a-z0-9]+/gi, "-")}`, series });
+    }
+    return out;
+  }, [presentKey]);
+  const [main, ...rest] = charts;
+  return (
+    <div className="space-y-6">
+      <Chart {...main} metrics={metrics} />
+      {rest.length > 0 && (
+        <div className="grid gap-6 md:grid-cols-2">
+          {rest.map((c) => (
+            <Chart key={c.testId} {...c} metrics={metrics} height={200} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,209 @@
+// The live part of a run page: polls the run while it is queued or running, appending new metrics; Cancel for admins.
+"use client";
+import { useEffect, useRef, useState } from "react";
+import Link from "next/link";
+import { Card } from "@/app/_components/form";
+import type { RunView } from "@/lib/runs/runs";
+import { StatusBadge, formatDuration, formatMetric, formatTime, runDuration } from "../../format";
+import { cancelRun } from "../../actions";
+import { RunCharts, type Metric } from "./run-charts";
+
+const POLL_MS = 1500;
+const isLive = (status: string) => status === "queued" || status === "running";
+
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null;
+}
+
+function ProgressBar({ run }: { run: RunView }) {
+  const p = run.progress as Record<string, unknown>;
+  const total = num(p.totalSteps) ?? num((run.hyperparameters as Record<string, unknown>).steps);
+  const step = run.status === "succeeded" && total ? total : (num(p.step) ?? 0);
+  const pct = total ? Math.min(100, Math.max(0, (100 * step) / total)) : 0;
+  const tps = num(p.tokensPerSec);
+  const eta = num(p.etaMs);
+  // The phase is the trainer's word for a live run; once the run ends its status says it all.
+  const phase = !isLive(run.status) ? null : typeof p.phase === "string" ? p.phase : run.status === "queued" ? "waiting for a worker" : null;
+  const stage = typeof p.stage === "string" ? p.stage : null;
+  const bar = run.status === "failed" ? "bg-red-500" : run.status === "cancelled" ? "bg-amber-500" : run.status === "succeeded" ? "bg-green-500" : "bg-indigo-600";
+  return (
+    <div className="space-y-2">
+      <div
+        role="progressbar"
+        aria-label="Training progress"
+        aria-valuemin={0}
+        aria-valuemax={total ?? 0}
+        aria-valuenow={step}
+        aria-valuetext={total ? `step ${step} of ${total}` : "not started"}
+        data-testid="run-progress"
+        className="h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+      >
+        <div className={`h-full ${bar} transition-[width] duration-500 ${run.status === "running" ? "animate-pulse" : ""}`} style={{ width: `${pct}%` }} />
+      </div>
+      <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm tabular-nums text-slate-600 dark:text-slate-400">
+        <span data-testid="run-steps">
+          step {step}
+          {total ? ` / ${total}` : ""} ({pct.toFixed(0)}%)
+        </span>
+        {stage && <span>stage {stage}</span>}
+        {phase && <span data-testid="run-phase">{phase}</span>}
+        {num(p.loss) != null && <span>loss {formatMetric(num(p.loss))}</span>}
+        {tps != null && tps > 0 && <span data-testid="run-tokens-per-sec">{Math.round(tps).toLocaleString("en-US")} tokens/s</span>}
+        {isLive(run.status) && eta != null && eta > 0 && <span data-testid="run-eta">about {formatDuration(eta)} left</span>}
+      </div>
+    </div>
+  );
+}
+
+export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: { initialRun: RunView; initialMetrics: Metric[]; projectSlug: string; canCancel: boolean }) {
+  const [run, setRun] = useState(initialRun);
+  const [metrics, setMetrics] = useState(initialMetrics);
+  const [pollError, setPollError] = useState<string | null>(null);
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const lastId = useRef(initialMetrics.at(-1)?.id ?? 0);
+  const live = isLive(run.status);
+
+  useEffect(() => {
+    if (!live) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = async () => {
+      try {
+        const res = await fetch(`/api/v1/runs/${run.id}?metricsAfter=${lastId.current}`, { cache: "no-store" });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const data = (await res.json()) as { run: RunView; metrics: Metric[] };
+        if (stopped) return;
+        const fresh = data.metrics.filter((m) => m.id > lastId.current);
+        if (fresh.length) {
+          lastId.current = fresh[fresh.length - 1].id;
+          setMetrics((prev) => [...prev, ...fresh]);
+        }
+        setRun(data.run);
+        setPollError(null);
+      } catch (e) {
+        if (!stopped) setPollError(`Live updates paused (${(e as Error).message}); retrying.`);
+      }
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    };
+    timer = setTimeout(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [live, run.id]);
+
+  const hp = run.hyperparameters as Record<string, unknown>;
+  return (
+    <div className="space-y-6" data-testid="run-live" data-status={run.status}>
+      <Card>
+        <div className="space-y-4">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <div className="flex flex-wrap items-center gap-3 text-sm">
+              <StatusBadge status={run.status} />
+              <span>
+                {run.stage} from <code>{run.base}</code>
+              </span>
+              <span className="text-slate-500">
+                data: <span className="font-mono">{run.exportId ? run.exportId.slice(0, 8) : "fresh export"}</span>
+              </span>
+              <span className="text-slate-500">trigger: {run.trigger}</span>
+              {live && (
+                <span className="text-xs text-slate-500" data-testid="run-live-indicator">
+                  live
+                </span>
+              )}
+            </div>
+            {canCancel && live && (
+              <div className="flex items-center gap-3">
+                {run.cancelRequested ? (
+                  <span className="text-sm text-amber-700 dark:text-amber-400" data-testid="run-cancel-requested">
+                    Stopping at the next step…
+                  </span>
+                ) : (
+                  <button
+                    type="button"
+                    data-testid="run-cancel"
+                    disabled={cancelling}
+                    className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950"
+                    onClick={async () => {
+                      if (!window.confirm("Cancel this run? A running run stops at its next step; nothing is registered.")) return;
+                      setCancelling(true);
+                      const res = await cancelRun({ id: run.id });
+                      setCancelling(false);
+                      if (res.ok) {
+                        setCancelError(null);
+                        setRun((r) => ({ ...r, status: res.data.status, cancelRequested: res.data.cancelRequested }));
+                      } else setCancelError(res.error);
+                    }}
+                  >
+                    {cancelling ? "Cancelling…" : "Cancel run"}
+                  </button>
+                )}
+              </div>
+            )}
+          </div>
+          {cancelError && (
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+              {cancelError}
+            </p>
+          )}
+          <ProgressBar run={run} />
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
+            <div>
+              <dt className="text-slate-500">Queued</dt>
+              <dd>{formatTime(run.createdAt)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Started</dt>
+              <dd>{formatTime(run.startedAt)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Finished</dt>
+              <dd>{formatTime(run.finishedAt)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Duration</dt>
+              <dd suppressHydrationWarning>{formatDuration(runDuration(run))}</dd>
+            </div>
+          </dl>
+          <p className="text-xs text-slate-500" data-testid="run-hyperparameters">
+            {Object.entries(hp)
+              .map(([k, v]) => `${k} ${String(v)}`)
+              .join(" · ")}
+          </p>
+          {run.error && (
+            <p role="alert" data-testid="run-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+              {run.error}
+            </p>
+          )}
+          {run.resultModelVersionId && (
+            <p className="text-sm" data-testid="run-result">
+              Registered a model version:{" "}
+              <Link href={`/models/${projectSlug}#v-${run.resultModelVersionId}`} className="text-indigo-600 underline dark:text-indigo-400">
+                see it under Models
+              </Link>
+            </p>
+          )}
+          {pollError && <p className="text-xs text-amber-700 dark:text-amber-400">{pollError}</p>}
+        </div>
+      </Card>
+
+      <Card title="Metrics">
+        <RunCharts metrics={metrics} />
+      </Card>
+
+      <Card title="Log">
+        {run.logTail ? (
+          <pre data-testid="run-log" className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-950 p-3 font-mono text-xs text-slate-100">
+            {run.logTail}
+          </pre>
+        ) : (
+          <p data-testid="run-log" className="text-sm text-slate-500">
+            No log yet.
+          </p>
+        )}
+      </Card>
+    </div>
+  );
+}
