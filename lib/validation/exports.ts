@@ -1,6 +1,9 @@
 // zod inputs for export snapshots.
 import { z } from "zod";
 
+/** Forms and CLI flags send "true"/"false" strings; z.coerce.boolean would read "false" as true. */
+const flag = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean());
+
 export const pairingPolicyInput = z.enum(["all", "best-vs-rest", "adjacent"], { message: "Pairing must be all, best-vs-rest or adjacent" });
 export const exportFormatInput = z.enum(["trl", "openai", "alpaca"], { message: "Format must be trl, openai or alpaca" });
 
@@ -9,9 +12,9 @@ export const exportOptionsInput = z
     pairing: pairingPolicyInput.default("all"),
     evalFraction: z.coerce.number().min(0, "At least 0").max(0.5, "At most 0.5").default(0.05),
     nearDuplicateThreshold: z.coerce.number().min(0.5, "At least 0.5").max(1, "At most 1").default(0.8),
-    includeImported: z.coerce.boolean().default(true),
+    includeImported: flag.default(true),
     minMargin: z.coerce.number().min(0).max(100).default(0),
-    includeBestModelCompletion: z.coerce.boolean().default(false),
+    includeBestModelCompletion: flag.default(false),
     minBestMargin: z.coerce.number().min(0).max(100).default(1),
     formats: z.array(exportFormatInput).min(1, "Pick at least one format").default(["trl"]),
     licence: z.string().max(200).default("unspecified"),

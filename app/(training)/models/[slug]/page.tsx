@@ -4,6 +4,8 @@ import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
+import { projectLeaderboard } from "@/lib/leaderboard/project-leaderboard";
+import { LeaderboardCard } from "./leaderboard";
 import { listModelVersions } from "@/lib/runs/runs";
 import { formatMetric, formatTime } from "../../training/format";
 import { PromoteButton } from "./promote-button";
@@ -29,7 +31,7 @@ function lineage(versions: Version[]): Array<{ v: Version; depth: number }> {
   return out;
 }
 
-export default async function ProjectModelsPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ProjectModelsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ baseline?: string }> }) {
   const actor = await requirePageRole("reviewer");
   const { slug } = await params;
   const project = await projectOrNotFound(actor, slug);
@@ -37,6 +39,8 @@ export default async function ProjectModelsPage({ params }: { params: Promise<{ 
   const versions = await listModelVersions(actor, project.slug);
   const tree = lineage(versions);
   const labelById = new Map(versions.map((v) => [v.id, v.label]));
+  const sp = await searchParams;
+  const board = await projectLeaderboard(actor, { projectSlug: project.slug, baseline: sp.baseline || undefined, rounds: 100 }).catch(() => projectLeaderboard(actor, { projectSlug: project.slug, rounds: 100 }));
   return (
     <div className="space-y-6" data-testid="project-models-page">
       <div className="flex items-baseline justify-between">
@@ -126,7 +130,7 @@ export default async function ProjectModelsPage({ params }: { params: Promise<{ 
         )}
       </Card>
 
-      {/* leaderboard */}
+      <LeaderboardCard board={board} />
     </div>
   );
 }

@@ -1,0 +1,18 @@
+// Data access for the leaderboard: every current ranking of a project with the generator of each ranked completion.
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+
+export async function listRankingsWithGenerators(db: DbOrTx, projectId: string) {
+  const res = await db.execute(sql`
+    select r."order",
+      (select json_object_agg(c.id, coalesce(mv.label, c.generator))
+         from completions c left join model_versions mv on mv.id = c.model_version_id
+        where c.prompt_id = r.prompt_id) as generators
+    from rankings r join prompts p on p.id = r.prompt_id
+    where p.project_id = ${projectId} and r.is_current and not r.excluded and p.status <> 'rejected'
+      and not exists (select 1 from excluded_annotators x where x.project_id = p.project_id and x.user_id = r.annotator_id)`);
+  return (res.rows as Array<{ order: string[][]; generators: Record<string, string | null> | string | null }>).map((r) => ({
+    order: r.order,
+    generators: (typeof r.generators === "string" ? JSON.parse(r.generators) : r.generators ?? {}) as Record<string, string | null>,
+  }));
+}
