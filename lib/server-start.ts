@@ -1,6 +1,7 @@
 // Start-up for the web server process: apply migrations before any request is served.
 import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import { env } from "@/lib/env";
 
 const started = globalThis as unknown as { __tuneloopStarted?: Promise<void> };
 
@@ -9,6 +10,13 @@ export function startServer(): Promise<void> {
     const conn = getConnection();
     await migrateDatabase(conn);
     console.log(`[tuneloop] database ready (${conn.kind === "pg" ? "PostgreSQL" : `embedded PGlite in ${conn.dataDir}`})`);
+    // The embedded database belongs to this process, so the job runner lives here too (training itself
+    // runs in a child process). With PostgreSQL, run `npm run worker` (one or many) instead.
+    if (conn.kind === "pglite" && env().TUNELOOP_EMBEDDED_WORKER !== "0") {
+      const { startJobRunner } = await import("@/lib/jobs/runner");
+      await startJobRunner({ conn });
+      console.log("[tuneloop] embedded job runner started");
+    }
   })();
   return started.__tuneloopStarted;
 }

@@ -1,0 +1,86 @@
+// The job runner: takes pg-boss jobs (train, export, generate, evaluate), re-sends lost runs, and ticks the retrain schedule.
+import type PgBoss from "pg-boss";
+import { getConnection, getDb, type Connection } from "@/db/client";
+import * as q from "@/db/queries/runs";
+import { startBoss } from "./boss";
+import { setBoss } from "./queue";
+import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
+
+export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
+
+/** `generate` and `evaluate` handlers arrive with the trainer; until then those queues have no worker. */
+type Handlers = Partial<Record<"export" | "generate" | "evaluate", (data: Record<string, unknown>) => Promise<unknown>>>;
+
+/** Run ids this process is executing: its own reconciler must not treat them as orphans. */
+const active = new Set<string>();
+
+export async function reconcileRuns(): Promise<{ resent: number; recovered: number }> {
+  const db = getDb();
+  const { enqueueRun } = await import("@/lib/runs/runs");
+  let resent = 0;
+  let recovered = 0;
+  for (const run of await q.listRunsNeedingAttention(db, { staleBefore: new Date(Date.now() - HEARTBEAT_STALE_MS) })) {
+    if (active.has(run.id)) continue;
+    if (run.status === "running") {
+      // Its runner died mid-run: queue it again; the next attempt resumes from the run's checkpoint.
+      await q.updateRun(db, run.id, { status: "queued", jobId: null, progress: { ...run.progress, phase: "resuming" } });
+      recovered += 1;
+    }
+    await enqueueRun(run.id);
+    resent += 1;
+  }
+  return { resent, recovered };
+}
+
+export async function startJobRunner(opts: { conn?: Connection; handlers?: Handlers; reconcileMs?: number; scheduleMs?: number; pollSeconds?: number } = {}): Promise<JobRunner> {
+  const conn = opts.conn ?? getConnection();
+  const boss = await startBoss(conn, { supervise: true });
+  setBoss(boss);
+  const poll = { pollingIntervalSeconds: opts.pollSeconds ?? 1 };
+
+  await boss.work<{ runId: string }>("train", poll, async ([job]) => {
+    active.add(job.data.runId);
+    try {
+      await runTrainJob(job.data.runId);
+    } finally {
+      active.delete(job.data.runId);
+    }
+  });
+  const handlers: Handlers = { ...(await defaultHandlers()), ...opts.handlers };
+  for (const name of ["export", "generate", "evaluate"] as const) {
+    const handler = handlers[name];
+    if (handler) await boss.work<Record<string, unknown>>(name, poll, async ([job]) => handler(job.data));
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  const safely = (what: string, fn: () => Promise<unknown>) => () => void fn().catch((e) => console.warn(`[tuneloop] ${what} failed:`, (e as Error).message));
+  timers.push(setInterval(safely("reconcile", reconcileRuns), opts.reconcileMs ?? 15_000));
+  const tick = await scheduleTick();
+  if (tick) timers.push(setInterval(safely("schedule", () => tick(new Date())), opts.scheduleMs ?? 60_000));
+  void safely("reconcile", reconcileRuns)();
+
+  return {
+    boss,
+    stop: async () => {
+      timers.forEach(clearInterval);
+      await boss.stop({ graceful: false, wait: true });
+      setBoss(undefined);
+    },
+  };
+}
+
+async function scheduleTick(): Promise<((now: Date) => Promise<unknown>) | null> {
+  try {
+    const mod = (await import("@/lib/runs/schedule")) as { runScheduleTick?: (now: Date) => Promise<unknown> };
+    return mod.runScheduleTick ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function defaultHandlers(): Promise<Handlers> {
+  const handlers: Handlers = {};
+  const exp = await import("./export-job");
+  handlers.export = (data) => exp.runExportJob(data);
+  return handlers;
+}
