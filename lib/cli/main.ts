@@ -14,8 +14,16 @@ const commands: Record<string, Command> = {
   stats: { summary: "stats --project S [--json]  (prompts, completions, rankings, open leases)", run: async (a) => (await import("./commands/stats")).statsCommand(a) },
   export: { summary: "export --project S [--out DIR] [--pairing P] [--format trl,openai,alpaca]  (a training snapshot)", run: async (a) => (await import("./commands/export")).exportCommand(a) },
   worker: { summary: "run the job runner against DATABASE_URL (train, export, schedule)", run: async (a) => (await import("./commands/worker")).workerCommand(a) },
+  train: { summary: "train --snapshot DIR (--init tiny|small | --from CKPT) --stage sft|dpo|sft+dpo --out CKPT [--steps …]", run: (a) => trainer(["train", ...a]) },
+  generate: { summary: "generate --model CKPT --prompt TEXT [--n, --temperature, --top-p, --max-tokens]", run: (a) => trainer(["generate", ...a]) },
+  evaluate: { summary: "evaluate --model CKPT --snapshot DIR  (JSON metrics)", run: (a) => trainer(["evaluate", ...a]) },
   leaderboard: { summary: "leaderboard --project S [--baseline NAME] [--json]  (win rates and Bradley–Terry ratings)", run: async (a) => (await import("./commands/leaderboard")).leaderboardCommand(a) },
 };
+
+async function trainer(argv: string[]): Promise<number> {
+  const { runTrainerCli } = await import("@/trainer/cli");
+  return runTrainerCli(argv);
+}
 
 export function registerCommand(name: string, command: Command) {
   commands[name] = command;

@@ -1,0 +1,76 @@
+// Checkpoint folders: config.json, tokenizer.json, model.safetensors (Hugging Face GPT-2 names), training state;
+// written into a temporary sibling and renamed into place, so a crash never leaves half a checkpoint.
+import fs from "node:fs";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { modelConfigSchema, type ModelConfig } from "./config";
+import type { Params } from "./model";
+
+/** safetensors: 8-byte little-endian header length, JSON header (dtype, shape, data_offsets), raw little-endian data. */
+export function encodeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>): Buffer {
+  const names = Object.keys(tensors).sort();
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const n of names) {
+    const bytes = tensors[n].data.length * 4;
+    header[n] = { dtype: "F32", shape: tensors[n].shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (json.length % 8)) % 8);
+  const head = Buffer.alloc(8);
+  head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  return Buffer.concat([head, Buffer.from(json), ...names.map((n) => Buffer.from(tensors[n].data.buffer, tensors[n].data.byteOffset, tensors[n].data.byteLength))]);
+}
+
+export function decodeSafetensors(buf: Buffer): Record<string, { shape: number[]; data: Float32Array }> {
+  const n = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, h] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    if (h.dtype !== "F32") throw new Error(`tensor ${name}: dtype ${h.dtype} not supported (F32 only)`);
+    const bytes = buf.subarray(8 + n + h.data_offsets[0], 8 + n + h.data_offsets[1]);
+    out[name] = { shape: h.shape, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+  }
+  return out;
+}
+
+export type TrainingState = { step: number; stage: string; seed: number; dataPosition: number; extra?: Record<string, unknown> };
+
+function tensorsOf(vars: Record<string, tf.Variable | tf.Tensor>) {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { shape: v.shape as number[], data: v.dataSync() as Float32Array }]));
+}
+
+export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, state: TrainingState | null, optimizer?: Record<string, tf.Tensor>, meta: Record<string, unknown> = {}) {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify({ ...cfg, ...meta }, null, 2));
+  fs.writeFileSync(path.join(tmp, "tokenizer.json"), JSON.stringify({ type: "byte", specials: ["<|user|>", "<|assistant|>", "<|system|>", "<|end|>", "<|pad|>"] }));
+  fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(tensorsOf(params)));
+  if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
+  if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
+  for (const f of fs.readdirSync(tmp)) {
+    const fd = fs.openSync(path.join(tmp, f), "r");
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  }
+  const old = `${dir}.old-${process.pid}`;
+  if (fs.existsSync(dir)) fs.renameSync(dir, old);
+  fs.renameSync(tmp, dir);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params; state: TrainingState | null; optimizer: Record<string, tf.Tensor> | null } {
+  for (const f of ["config.json", "model.safetensors"]) if (!fs.existsSync(path.join(dir, f))) throw new Error(`not a checkpoint: ${path.join(dir, f)} is missing`);
+  const raw = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
+  const cfg = modelConfigSchema.parse({ vocabSize: raw.vocabSize, blockSize: raw.blockSize, nLayer: raw.nLayer, nHead: raw.nHead, nEmbd: raw.nEmbd, tokenizer: raw.tokenizer });
+  const weights = decodeSafetensors(fs.readFileSync(path.join(dir, "model.safetensors")));
+  const params: Params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.variable(tf.tensor(v.data, v.shape), true, `${k.replace(/\./g, "_")}_${Math.random().toString(36).slice(2, 7)}`)]));
+  const statePath = path.join(dir, "training_state.json");
+  const state = fs.existsSync(statePath) ? (JSON.parse(fs.readFileSync(statePath, "utf8")) as TrainingState) : null;
+  const optPath = path.join(dir, "optimizer.safetensors");
+  const optimizer = fs.existsSync(optPath) ? Object.fromEntries(Object.entries(decodeSafetensors(fs.readFileSync(optPath))).map(([k, v]) => [k, tf.tensor(v.data, v.shape)])) : null;
+  return { cfg, params, state, optimizer };
+}

@@ -1,0 +1,130 @@
+// The trainer's CLI: train, generate, evaluate. A progress line on a terminal, JSON lines with --json; bad input → exit 2.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { chooseBackend } from "./backend";
+import { loadCheckpoint } from "./checkpoint";
+import { generateReplies } from "./generate";
+import { evaluate, loadSnapshot, train, type TrainEvent } from "./train";
+
+class Usage extends Error {}
+
+const num = (name: string) => z.coerce.number({ message: `--${name} must be a number` });
+const trainFlags = z
+  .object({
+    snapshot: z.string({ message: "--snapshot DIR is required" }),
+    stage: z.enum(["sft", "dpo", "sft+dpo"], { message: "--stage must be sft, dpo or sft+dpo" }),
+    out: z.string({ message: "--out CKPT is required" }),
+    init: z.enum(["tiny", "small"], { message: "--init must be tiny or small" }).optional(),
+    from: z.string().optional(),
+    steps: num("steps").int().min(1).max(1_000_000).default(200),
+    lr: num("lr").gt(0).max(1).default(3e-4),
+    batch: num("batch").int().min(1).max(1024).default(8),
+    beta: num("beta").gt(0).max(100).default(0.1),
+    seed: num("seed").int().min(0).default(1),
+    "eval-every": num("eval-every").int().min(1).default(50),
+    "save-every": num("save-every").int().min(1).default(50),
+    warmup: num("warmup").int().min(0).optional(),
+    "weight-decay": num("weight-decay").min(0).max(1).default(0.1),
+    "max-grad-norm": num("max-grad-norm").gt(0).default(1),
+    "block-size": num("block-size").int().min(8).max(4096).optional(),
+    resume: z.boolean().default(false),
+    json: z.boolean().default(false),
+  })
+  .strict();
+
+function parse<S extends z.ZodType>(argv: string[], schema: S, booleans: string[]): z.infer<S> {
+  let values;
+  try {
+    const options = Object.fromEntries(Object.keys((schema as unknown as { shape: Record<string, unknown> }).shape).map((k) => [k, { type: booleans.includes(k) ? "boolean" : "string" }]));
+    values = parseArgs({ args: argv, options: options as never, strict: true }).values;
+  } catch (e) {
+    throw new Usage((e as Error).message);
+  }
+  const r = schema.safeParse(values);
+  if (!r.success) throw new Usage(r.error.issues.map((i) => (i.path.length ? `--${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  return r.data;
+}
+
+function reporter(json: boolean) {
+  return (e: TrainEvent) => {
+    if (json) return void process.stdout.write(JSON.stringify(e) + "\n");
+    if (e.type === "step") process.stderr.write(`\r[${e.stage}] step ${e.step}/${e.totalSteps} loss ${Number(e.loss).toFixed(4)} ${e.tokensPerSec} tok/s   `);
+    else if (e.type === "eval") process.stderr.write(`\n[eval] step ${e.step} ${JSON.stringify(e.metrics)}\n`);
+    else if (e.type === "done") process.stdout.write(`\nDone: ${e.checkpoint}\n${JSON.stringify(e.metrics, null, 2)}\n`);
+  };
+}
+
+async function trainCommand(argv: string[]) {
+  const f = parse(argv, trainFlags, ["resume", "json"]);
+  if (!f.init && !f.from && !f.resume) throw new Usage("pass --init tiny|small or --from CKPT");
+  if (f.init && f.from) throw new Usage("pass only one of --init and --from");
+  if (!fs.existsSync(path.join(f.snapshot, "manifest.json"))) throw new Usage(`--snapshot ${f.snapshot}: not a snapshot (manifest.json missing)`);
+  if (f.from && !fs.existsSync(path.join(f.from, "config.json"))) throw new Usage(`--from ${f.from}: not a checkpoint (config.json missing)`);
+  if (fs.existsSync(f.out) && !f.resume && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty (use --resume to continue it)`);
+  await chooseBackend();
+  const controller = new AbortController();
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => controller.abort());
+  const result = await train(
+    { snapshot: f.snapshot, stage: f.stage, out: f.out, init: f.init, from: f.from, steps: f.steps, lr: f.lr, batch: f.batch, beta: f.beta, seed: f.seed, evalEvery: f["eval-every"], saveEvery: f["save-every"], warmup: f.warmup, weightDecay: f["weight-decay"], maxGradNorm: f["max-grad-norm"], blockSize: f["block-size"], resume: f.resume },
+    reporter(f.json),
+    controller.signal,
+  );
+  return result ? 0 : 130;
+}
+
+async function generateCommand(argv: string[]) {
+  const f = parse(
+    argv,
+    z
+      .object({
+        model: z.string({ message: "--model CKPT is required" }),
+        prompt: z.string({ message: "--prompt TEXT is required" }),
+        n: num("n").int().min(1).max(64).default(1),
+        temperature: num("temperature").min(0).max(5).default(0.8),
+        "top-k": num("top-k").int().min(0).default(0),
+        "top-p": num("top-p").gt(0).max(1).default(0.95),
+        "max-tokens": num("max-tokens").int().min(1).max(4096).default(128),
+        seed: num("seed").int().min(0).default(1),
+        json: z.boolean().default(false),
+      })
+      .strict(),
+    ["json"],
+  );
+  if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
+  await chooseBackend();
+  const { cfg, params } = loadCheckpoint(f.model);
+  const replies = generateReplies(params, cfg, Array.from({ length: f.n }, () => f.prompt), { maxNewTokens: f["max-tokens"], temperature: f.temperature, topK: f["top-k"], topP: f["top-p"], seed: f.seed });
+  if (f.json) process.stdout.write(JSON.stringify({ type: "generations", outputs: replies }) + "\n");
+  else replies.forEach((r, i) => process.stdout.write(`${f.n > 1 ? `--- ${i + 1}\n` : ""}${r}\n`));
+  return 0;
+}
+
+async function evaluateCommand(argv: string[]) {
+  const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required" }), snapshot: z.string({ message: "--snapshot DIR is required" }), json: z.boolean().default(true) }).strict(), ["json"]);
+  if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
+  if (!fs.existsSync(path.join(f.snapshot, "manifest.json"))) throw new Usage(`--snapshot ${f.snapshot}: not a snapshot (manifest.json missing)`);
+  await chooseBackend();
+  const { cfg, params } = loadCheckpoint(f.model);
+  const data = loadSnapshot(f.snapshot, cfg.blockSize);
+  process.stdout.write(JSON.stringify({ sft: evaluate(params, cfg, data, "sft", null, { batch: 8, beta: 0.1 }) }) + "\n");
+  return 0;
+}
+
+export async function runTrainerCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "train") return await trainCommand(rest);
+    if (command === "generate") return await generateCommand(rest);
+    if (command === "evaluate") return await evaluateCommand(rest);
+    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate)`);
+  } catch (e) {
+    if (e instanceof Usage) {
+      process.stderr.write(`tuneloop ${command ?? ""}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`tuneloop ${command ?? ""}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
