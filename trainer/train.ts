@@ -7,6 +7,7 @@ import { presets, type ModelConfig } from "./config";
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint";
 import { assert, forward, initParams, tokenLogProbs, type Params } from "./model";
 import { SPECIAL, renderChat, type Message } from "./tokenizer";
+import { createRng } from "@/lib/leaderboard/leaderboard";
 
 export type TrainOptions = {
   snapshot: string;
@@ -84,17 +85,8 @@ export function loadSnapshot(dir: string, blockSize: number) {
   return { id: manifest.id ?? path.basename(dir), sftTrain: sft("train"), sftEval: sft("eval"), prefTrain: pref("train"), prefEval: pref("eval") };
 }
 
-/** mulberry32: a seeded PRNG so data order (and so the run) repeats for a seed. */
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32, shared with the leaderboard bootstrap) so data order, and so the run, repeats for a seed. */
+export const rng = createRng;
 
 /** Pads sequences to one length; returns inputs [B, T], next-token targets [B, T] and the loss mask [B, T]. */
 function sftBatch(examples: SftExample[]) {
