@@ -80,7 +80,9 @@ async function generateCommand(argv: string[]) {
     z
       .object({
         model: z.string({ message: "--model CKPT is required" }),
-        prompt: z.string({ message: "--prompt TEXT is required" }),
+        prompt: z.string().optional(),
+        /** JSONL of {"id", "prompt"}; writes one {"type":"generation", id, outputs} line per prompt */
+        "prompts-file": z.string().optional(),
         n: num("n").int().min(1).max(64).default(1),
         temperature: num("temperature").min(0).max(5).default(0.8),
         "top-k": num("top-k").int().min(0).default(0),
@@ -93,9 +95,24 @@ async function generateCommand(argv: string[]) {
     ["json"],
   );
   if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
+  if (!f.prompt === !f["prompts-file"]) throw new Usage("pass exactly one of --prompt TEXT and --prompts-file FILE");
   await chooseBackend();
   const { cfg, params } = loadCheckpoint(f.model);
-  const replies = generateReplies(params, cfg, Array.from({ length: f.n }, () => f.prompt), { maxNewTokens: f["max-tokens"], temperature: f.temperature, topK: f["top-k"], topP: f["top-p"], seed: f.seed });
+  const sampling = { maxNewTokens: f["max-tokens"], temperature: f.temperature, topK: f["top-k"], topP: f["top-p"], seed: f.seed };
+  if (f["prompts-file"]) {
+    const rows = fs.readFileSync(f["prompts-file"], "utf8").split("\n").filter((l) => l.trim()).map((l, i) => {
+      const r = JSON.parse(l) as { id?: unknown; prompt?: unknown };
+      if (typeof r.id !== "string" || typeof r.prompt !== "string") throw new Usage(`--prompts-file line ${i + 1}: needs string "id" and "prompt"`);
+      return r as { id: string; prompt: string };
+    });
+    for (const [k, r] of rows.entries()) {
+      const outputs = generateReplies(params, cfg, Array.from({ length: f.n }, () => r.prompt), { ...sampling, seed: f.seed + k });
+      process.stdout.write(JSON.stringify({ type: "generation", id: r.id, outputs }) + "\n");
+    }
+    return 0;
+  }
+  const prompt = f.prompt!;
+  const replies = generateReplies(params, cfg, Array.from({ length: f.n }, () => prompt), sampling);
   if (f.json) process.stdout.write(JSON.stringify({ type: "generations", outputs: replies }) + "\n");
   else replies.forEach((r, i) => process.stdout.write(`${f.n > 1 ? `--- ${i + 1}\n` : ""}${r}\n`));
   return 0;

@@ -8,7 +8,7 @@ import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
 
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
-/** `generate` and `evaluate` handlers arrive with the trainer; until then those queues have no worker. */
+/** `evaluate` has no handler yet: that queue has no worker. */
 type Handlers = Partial<Record<"export" | "generate" | "evaluate", (data: Record<string, unknown>) => Promise<unknown>>>;
 
 /** Run ids this process is executing: its own reconciler must not treat them as orphans. */
@@ -82,5 +82,7 @@ async function defaultHandlers(): Promise<Handlers> {
   const handlers: Handlers = {};
   const exp = await import("./export-job");
   handlers.export = (data) => exp.runExportJob(data);
+  const gen = await import("./generate-job");
+  handlers.generate = (data) => gen.runGenerateJob(data);
   return handlers;
 }

@@ -12,7 +12,9 @@ import { completions, exports, prompts, trainingRuns } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { startJobRunner, reconcileRuns, type JobRunner } from "@/lib/jobs/runner";
 import { enqueue, stopBoss } from "@/lib/jobs/queue";
-import { createRun, getRun } from "@/lib/runs/runs";
+import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
+import { nextTask } from "@/lib/rankings/tasks";
+import { submitRanking } from "@/lib/rankings/submit";
 
 async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -73,7 +75,27 @@ describeEachDatabase("job runner", () => {
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({ label: "v1", run_id: id });
     expect(fs.existsSync(`${versions[0].checkpoint_path}/model.safetensors`)).toBe(true);
-  }, 150_000);
+
+    // Promote it; a generate job has it write K outputs for a prompt that has none; they reach an annotator's queue.
+    await promoteModelVersion(admin, { versionId: run.resultModelVersionId });
+    await getDb().insert(prompts).values({ projectId: (await getDb().select().from(prompts))[0].projectId, instruction: "Name a fruit", source: "human", status: "approved" });
+    await enqueue("generate", { projectSlug: "demo", limit: 5, maxTokens: 8 });
+    const made = await until(async () => {
+      const rows = (await getDb().execute(sql`select c.id, c.generator from completions c join prompts p on p.id = c.prompt_id where p.instruction = 'Name a fruit'`)).rows as Array<{ id: string; generator: string }>;
+      return rows.length ? rows : null;
+    }, 60_000);
+    expect(made).toHaveLength(4);
+    expect(made.every((c) => c.generator === "v1")).toBe(true);
+    // "Say hi" (one demonstration) was topped up too and is older, so it comes first.
+    const annotator = await makeActor("annotator");
+    let task = await nextTask(annotator, { projectSlug: "demo" });
+    if (task?.prompt.instruction !== "Name a fruit") {
+      await submitRanking(annotator, { assignmentId: task!.assignmentId, order: task!.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID() });
+      task = await nextTask(annotator, { projectSlug: "demo" });
+    }
+    expect(task?.prompt.instruction).toBe("Name a fruit");
+    expect(task?.outputs.map((o) => o.id).sort()).toEqual(made.map((c) => c.id).sort());
+  }, 180_000);
 
   it("re-queues a run whose runner stopped sending heartbeats, and sends runs that never reached the queue", async () => {
     const project = await seedData();
