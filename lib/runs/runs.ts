@@ -164,3 +164,15 @@ export async function promoteModelVersion(actor: Actor, raw: unknown) {
     return { id: v.id, label: v.label, isActive: true };
   });
 }
+
+/** Queues a `generate` job: the active version writes outputs for prompts that need them. */
+export async function requestGeneration(actor: Actor, raw: unknown) {
+  assertRole(actor, "admin");
+  const input = parseInput(z.object({ projectSlug: z.string().min(1).max(64), limit: z.coerce.number().int().min(1).max(10_000).default(100) }).strict(), raw, "generate");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  if (!(await q.getActiveModelVersion(db, project.id))) throw new AppError("conflict:generate", "No active model version: promote one first.");
+  const jobId = await enqueue("generate", { projectSlug: project.slug, limit: input.limit });
+  await recordAudit(db, { actorId: actor.id, action: "model.generate_request", targetType: "project", targetId: project.id, data: { limit: input.limit } });
+  return { jobId };
+}

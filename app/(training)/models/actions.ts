@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/actions";
-import { promoteModelVersion } from "@/lib/runs/runs";
+import { promoteModelVersion, requestGeneration } from "@/lib/runs/runs";
 
 export const promoteVersion = defineAction(
   { input: z.object({ projectSlug: z.string().min(1).max(64), versionId: z.string().min(1).max(64), reason: z.string().trim().max(500).optional() }), role: "admin" },
@@ -12,4 +12,8 @@ export const promoteVersion = defineAction(
     revalidatePath(`/models/${projectSlug}`);
     return promoted;
   },
+);
+
+export const generateOutputs = defineAction({ input: z.object({ projectSlug: z.string().min(1).max(64), limit: z.number().int().min(1).max(10_000).default(100) }).strict(), role: "admin" }, (input, actor) =>
+  requestGeneration(actor!, input),
 );

@@ -6,6 +6,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { projectLeaderboard } from "@/lib/leaderboard/project-leaderboard";
 import { LeaderboardCard } from "./leaderboard";
+import { GenerateButton } from "./generate-button";
 import { listModelVersions } from "@/lib/runs/runs";
 import { formatMetric, formatTime } from "../../training/format";
 import { PromoteButton } from "./promote-button";
@@ -46,6 +47,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
       <div className="flex items-baseline justify-between">
         <h1 className="text-2xl font-semibold">Models · {project.name}</h1>
         <div className="space-x-4 text-sm">
+          {isAdmin && versions.some((v) => v.isActive) && <GenerateButton projectSlug={project.slug} />}
           <Link href={`/training/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
             Training runs
           </Link>
