@@ -1,7 +1,8 @@
 // A project's figures: prompts by status, completions and rankings by source, settled prompts, open leases.
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/stats";
-import { completionSourceEnum, promptStatusEnum, rankingSourceEnum } from "@/db/schema";
+import { completionSourceEnum, promptStatusEnum, rankingSourceEnum, runStatusEnum } from "@/db/schema";
+import { countModelVersions, countRunsByStatus } from "@/db/queries/runs";
 import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
 
 type Counts<K extends string> = Record<K, number> & { total: number };
@@ -15,6 +16,9 @@ export type ProjectStats = {
   settledPrompts: number;
   /** assignments still open whose lease has not run out */
   openLeases: number;
+  modelVersions: number;
+  /** training runs by status */
+  runs: Counts<(typeof runStatusEnum.enumValues)[number]>;
 };
 
 function tally<K extends string>(keys: readonly K[], rows: { key: K; n: number }[]): Counts<K> {
@@ -27,12 +31,14 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
   requireRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, slug);
-  const [byStatus, bySource, rankingsBySource, settled, leases] = await Promise.all([
+  const [byStatus, bySource, rankingsBySource, settled, leases, versions, runs] = await Promise.all([
     q.countPromptsByStatus(db, project.id),
     q.countCompletionsBySource(db, project.id),
     q.countRankingsBySource(db, project.id),
     q.countSettledPrompts(db, project.id),
     q.countOpenLeases(db, project.id),
+    countModelVersions(db, project.id),
+    countRunsByStatus(db, project.id),
   ]);
   return {
     project: { slug: project.slug, name: project.name },
@@ -41,5 +47,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
     rankings: tally(rankingSourceEnum.enumValues, rankingsBySource.map((r) => ({ key: r.source, n: r.n }))),
     settledPrompts: settled,
     openLeases: leases,
+    modelVersions: versions,
+    runs: tally(runStatusEnum.enumValues, Object.entries(runs).map(([key, n]) => ({ key: key as (typeof runStatusEnum.enumValues)[number], n }))),
   };
 }

@@ -65,6 +65,8 @@ describeEachDatabase("stats", () => {
       rankings: { human: 1, import: 2, total: 3 },
       settledPrompts: 1,
       openLeases: 1,
+      modelVersions: 0,
+      runs: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, total: 0 },
     });
     await expect(getProjectStats(annotator, "demo")).rejects.toMatchObject({ status: 403 });
     await expect(getProjectStats(reviewer, "nope")).rejects.toMatchObject({ status: 404 });
@@ -103,6 +105,8 @@ describe("tuneloop stats (CLI, embedded PGlite)", () => {
       rankings: { human: 0, import: 2, total: 2 },
       settledPrompts: 0,
       openLeases: 0,
+      modelVersions: 0,
+      runs: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, total: 0 },
     });
     const table = await runCli(data, ["stats", "--project", "demo"]);
     expect(table.stdout).toMatch(/^Demo \(demo\)\n/);

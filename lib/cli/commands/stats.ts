@@ -25,6 +25,8 @@ export function formatStats(s: ProjectStats): string {
     ...Object.entries(s.rankings).map(([k, n]) => [`rankings ${k}`, n] as [string, number]),
     ["settled prompts", s.settledPrompts],
     ["open leases", s.openLeases],
+    ["model versions", s.modelVersions],
+    ...Object.entries(s.runs).map(([k, n]) => [`runs ${k}`, n] as [string, number]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return [`${s.project.name} (${s.project.slug})`, ...rows.map(([k, n]) => `  ${k.padEnd(width)}  ${n.toLocaleString("en-US").padStart(9)}`)].join("\n");

@@ -1,0 +1,57 @@
+// `tuneloop retrain --project S [--stage …] [--base tiny|small|active|CKPT] [--steps N] [--wait] [--json]`:
+// queues a training run; with --wait follows it until it ends (exit 0 only if it succeeded).
+import { z } from "zod";
+import { getConnection } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import type { Actor } from "@/lib/auth/roles";
+import { startJobRunner } from "@/lib/jobs/runner";
+import { stopBoss } from "@/lib/jobs/queue";
+import { systemActor } from "@/lib/projects/system-actor";
+import { createRun, getRun } from "@/lib/runs/runs";
+import { parseFlags } from "../args";
+
+export async function retrainCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { project: { type: "string" }, stage: { type: "string" }, base: { type: "string" }, steps: { type: "string" }, snapshot: { type: "string" }, wait: { type: "boolean" }, json: { type: "boolean" } },
+    z.object({ project: z.string({ message: "is required" }), stage: z.string().optional(), base: z.string().optional(), steps: z.string().optional(), snapshot: z.string().optional(), wait: z.boolean().optional(), json: z.boolean().optional() }).strict(),
+  );
+  const conn = getConnection();
+  await migrateDatabase(conn);
+  const actor = systemActor as unknown as Actor;
+  const { id } = await createRun(actor, {
+    projectSlug: values.project,
+    ...(values.stage ? { stage: values.stage } : {}),
+    ...(values.base ? { base: values.base } : {}),
+    ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
+    hyperparameters: values.steps ? { steps: values.steps } : {},
+  });
+  if (!values.wait) {
+    console.log(values.json ? JSON.stringify({ id, status: "queued" }) : `Queued run ${id}.`);
+    await stopBoss();
+    return 0;
+  }
+  // The embedded database has no other process to take the job: run the job runner here while waiting.
+  const runner = conn.kind === "pglite" ? await startJobRunner({ conn, pollSeconds: 0.5 }) : null;
+  try {
+    let lastStep = -1;
+    for (;;) {
+      const { run } = await getRun(actor, id);
+      const p = run.progress as Record<string, number | string | null>;
+      if (typeof p.step === "number" && p.step !== lastStep) {
+        lastStep = p.step;
+        if (values.json) console.log(JSON.stringify({ type: "progress", id, ...p }));
+        else process.stderr.write(`\r${run.status} step ${p.step}/${p.totalSteps} loss ${Number(p.loss).toFixed(4)} ${p.tokensPerSec} tok/s   `);
+      }
+      if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+        if (values.json) console.log(JSON.stringify({ type: "done", id, status: run.status, error: run.error, modelVersionId: run.resultModelVersionId }));
+        else console.log(`\nRun ${id} ${run.status}${run.error ? `: ${run.error}` : ""}`);
+        return run.status === "succeeded" ? 0 : 1;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await runner?.stop();
+    await stopBoss();
+  }
+}
