@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qe from "@/db/queries/exports";
-import { getProjectBySlug } from "@/db/queries/projects";
+import { projectBySlugOr404 } from "@/lib/projects/projects";
 import type { Export, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole } from "@/lib/auth/roles";
@@ -24,11 +24,7 @@ const reexportInput = z.object({ projectSlug: z.string().min(1).max(64), id: z.s
 
 export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; prompts: number };
 
-async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
-  const project = await getProjectBySlug(db, slug);
-  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
-  return project;
-}
+const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 export function defaultExportDir(projectSlug: string, id: string) {
   return path.join(env().dataDir, "exports", projectSlug, id);

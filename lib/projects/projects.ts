@@ -31,10 +31,10 @@ function isUniqueViolation(e: unknown): boolean {
   return false;
 }
 
-/** The project or a 404 that names `slug`. */
-export async function projectBySlugOr404(db: DbOrTx, slug: string): Promise<Project> {
+/** The project or a 404 that names the input field (`slug` by default). */
+export async function projectBySlugOr404(db: DbOrTx, slug: string, field = "slug"): Promise<Project> {
   const project = await q.getProjectBySlug(db, slug);
-  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { slug: ["Unknown project"] });
+  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { [field]: ["Unknown project"] });
   return project;
 }
 

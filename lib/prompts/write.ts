@@ -1,6 +1,6 @@
 // Annotators write prompts and demonstrations: drafts that autosave, then submission to review.
 import { getDb, type DbOrTx } from "@/db/client";
-import { getProjectBySlug } from "@/db/queries/projects";
+import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -9,11 +9,7 @@ import { createNearDuplicateIndex } from "@/lib/dedup/minhash";
 import { AppError, parseInput } from "@/lib/errors";
 import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
 
-async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
-  const project = await getProjectBySlug(db, slug);
-  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
-  return project;
-}
+const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 function checkCategory(project: Project, category: string) {
   if (category && !project.categories.includes(category)) {

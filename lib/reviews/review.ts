@@ -1,6 +1,6 @@
 // The review queue and reviewers' decisions: approve, reject with a reason, or edit (kept as a diff).
 import { getDb, type DbOrTx } from "@/db/client";
-import { getProjectBySlug } from "@/db/queries/projects";
+import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";
 import * as qr from "@/db/queries/rankings";
 import * as qv from "@/db/queries/reviews";
@@ -13,11 +13,7 @@ import { isRankable } from "@/lib/rankings/tasks";
 import { setGoldInput } from "@/lib/validation/rankings";
 import { excludeAnnotatorInput, reviewDecisionInput, reviewQueueInput } from "@/lib/validation/reviews";
 
-async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
-  const project = await getProjectBySlug(db, slug);
-  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
-  return project;
-}
+const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 export async function listReviewQueue(actor: Actor, raw: unknown) {
   assertRole(actor, "reviewer");

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { getDb, type DbOrTx } from "@/db/client";
-import { getProjectBySlug } from "@/db/queries/projects";
+import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as q from "@/db/queries/runs";
 import { exports as exportsTable, type Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -13,11 +13,7 @@ import { createRunInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 
-async function projectOr404(db: DbOrTx, slug: string): Promise<Project> {
-  const project = await getProjectBySlug(db, slug);
-  if (!project) throw new AppError("not_found:project", `No project "${slug}".`, { projectSlug: ["Unknown project"] });
-  return project;
-}
+const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 /** Resolves `base` to what the trainer starts from: a preset, or a checkpoint folder with its version. */
 export async function resolveBase(db: DbOrTx, project: Project, base: string): Promise<{ base: string; baseModelVersionId: string | null; checkpoint: string | null }> {
