@@ -1,9 +1,9 @@
 // One typed `db`: node-postgres when DATABASE_URL is set, embedded PGlite in the data folder otherwise.
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { createRequire } from "node:module";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import type { PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import pg from "pg";
@@ -75,8 +75,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// The embedded database's modules load on first use: a process on PostgreSQL never pays their ~55 MB.
+const requireLazily = createRequire(import.meta.url);
+
 /** dir null → an in-memory database (tests). */
 export function connectPglite(dir: string | null): Connection {
+  const { PGlite } = requireLazily("@electric-sql/pglite") as typeof import("@electric-sql/pglite");
+  const { drizzle: drizzlePglite } = requireLazily("drizzle-orm/pglite") as typeof import("drizzle-orm/pglite");
   let release = () => {};
   if (dir) {
     fs.mkdirSync(dir, { recursive: true });

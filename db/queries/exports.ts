@@ -36,21 +36,47 @@ export async function* streamPromptsForCuration(tx: DbOrTx, opts: { projectId: s
         from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${opts.cutoff}), '[]'::json) as rankings
     from prompts p
     where p.project_id = ${opts.projectId} and p.created_at <= ${opts.cutoff} and not p.is_gold
+      -- release-gate copies of held-out prompts are evaluation, never training data
+      and p.compare_version_id is null
     order by p.id`);
-  const batch = opts.batch ?? 500;
+  yield* fetchAll(tx, name, opts.batch ?? 64, (row: CursorPrompt) => ({
+    ...row,
+    completions: typeof row.completions === "string" ? JSON.parse(row.completions) : row.completions,
+    rankings: typeof row.rankings === "string" ? JSON.parse(row.rankings) : row.rankings,
+  }));
+}
+
+/**
+ * The current human rankings of each prompt that has two or more of them (what leave-one-out
+ * agreement needs), as of `cutoff`, prompt by prompt through a cursor. Inside a transaction.
+ */
+export async function* streamHumanRankingGroups(tx: DbOrTx, opts: { projectId: string; cutoff: Date; batch?: number }): AsyncGenerator<Array<{ annotatorId: string | null; order: string[][] }>> {
+  const name = `loo_${Math.random().toString(36).slice(2, 10)}`;
+  await tx.execute(sql`
+    declare ${sql.raw(name)} no scroll cursor for
+    select json_agg(json_build_object('annotatorId', r.annotator_id, 'order', r."order") order by r.id) as rankings
+    from rankings r join prompts p on p.id = r.prompt_id
+    where p.project_id = ${opts.projectId} and p.created_at <= ${opts.cutoff} and not p.is_gold
+      and r.source = 'human' and r.is_current and not r.excluded and r.created_at <= ${opts.cutoff}
+      and not exists (select 1 from excluded_annotators x where x.project_id = p.project_id and x.user_id = r.annotator_id)
+    group by r.prompt_id having count(*) >= 2
+    order by r.prompt_id`);
+  type Row = { rankings: Array<{ annotatorId: string | null; order: string[][] }> | string };
+  yield* fetchAll(tx, name, opts.batch ?? 2000, (row: Row) => (typeof row.rankings === "string" ? JSON.parse(row.rankings) : row.rankings));
+}
+
+/** Drains a declared cursor batch by batch, asking for the next batch before handing out the current one, then closes it. */
+async function* fetchAll<R, T>(tx: DbOrTx, cursor: string, batch: number, map: (row: R) => T): AsyncGenerator<T> {
+  const fetch = () => tx.execute(sql.raw(`fetch ${batch} from ${cursor}`)).then((res) => res.rows as R[]);
+  let pending = fetch();
   for (;;) {
-    const res = await tx.execute(sql.raw(`fetch ${batch} from ${name}`));
-    const rows = res.rows as CursorPrompt[];
-    for (const row of rows) {
-      yield {
-        ...row,
-        completions: typeof row.completions === "string" ? JSON.parse(row.completions) : row.completions,
-        rankings: typeof row.rankings === "string" ? JSON.parse(row.rankings) : row.rankings,
-      };
-    }
+    const rows = await pending;
+    // The database reads the next batch while this one is curated.
+    if (rows.length === batch) pending = fetch();
+    for (const row of rows) yield map(row);
     if (rows.length < batch) break;
   }
-  await tx.execute(sql.raw(`close ${name}`));
+  await tx.execute(sql.raw(`close ${cursor}`));
 }
 
 /** Each annotator's gold scores in a project, for reliability weights. */

@@ -26,6 +26,9 @@ export const prompts = pgTable(
     /** a reviewer-set gold order (groups of completion ids, best first) */
     goldOrder: jsonb("gold_order").$type<string[][] | null>(),
     isGold: boolean("is_gold").notNull().default(false),
+    /** a release-gate comparison: a copy of held-out prompt `compareOf` with one output of model version `compareVersionId` and one of the version active then */
+    compareOf: uuid("compare_of"),
+    compareVersionId: uuid("compare_version_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -37,6 +40,8 @@ export const prompts = pgTable(
       .on(t.projectId, t.isGold, sql`${t.rankingCount} desc`, t.createdAt, t.id)
       .where(sql`${t.status} = 'approved'`),
     index("prompts_author_idx").on(t.authorId),
+    // one comparison per held-out prompt per gated version, however often the compare job runs
+    uniqueIndex("prompts_compare_idx").on(t.compareVersionId, t.compareOf).where(sql`${t.compareVersionId} is not null`),
     uniqueIndex("prompts_project_content_hash_idx").on(t.projectId, t.contentHash).where(sql`${t.contentHash} is not null`),
   ],
 );

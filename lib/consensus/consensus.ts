@@ -39,6 +39,12 @@ export function consensusOrder(
   rankings: RankingInput[],
   opts: { method?: ConsensusMethod } = {},
 ): ConsensusResult {
+  const orders = rankings.map((r) => r.order);
+  return { ...consensusRanking(rankings, opts), agreement: { kendallW: kendallW(orders), meanTauB: meanKendallTauB(orders) } };
+}
+
+/** The consensus order and scores alone, without the agreement figures (what curation needs per pair). */
+export function consensusRanking(rankings: RankingInput[], opts: { method?: ConsensusMethod } = {}): Omit<ConsensusResult, "agreement"> {
   const requested = opts.method ?? "bradley-terry";
   rankings.forEach((r, k) => {
     const seen = new Set<string>();
@@ -76,12 +82,5 @@ export function consensusOrder(
   const scores: Record<string, number> = {};
   ids.forEach((id, i) => (scores[id] = finalScores[i]));
 
-  const orders = rankings.map((r) => r.order);
-  return {
-    order,
-    scores,
-    method,
-    agreement: { kendallW: kendallW(orders), meanTauB: meanKendallTauB(orders) },
-    n: rankings.length,
-  };
+  return { order, scores, method, n: rankings.length };
 }

@@ -140,63 +140,134 @@ export type NearDuplicateIndexOptions = MinHashOptions & {
 /**
  * In-memory near-duplicate index: MinHash + LSH bands select candidates, and each candidate
  * is confirmed with the exact Jaccard of its stored shingle set, so results have no false
- * positives and are the same on every run. Memory: ~4 bytes per shingle plus one map entry
- * per band per text.
+ * positives and are the same on every run. Memory stays small enough for an export of
+ * hundreds of thousands of prompts: texts are numbered, shingles live in one pooled typed
+ * array, and each band is an open-addressing table of key → latest text with a per-text
+ * chain to earlier texts sharing the key (~4 bytes per shingle plus ~16 bytes per band per text).
  */
 export function createNearDuplicateIndex(opts: NearDuplicateIndexOptions = {}): NearDuplicateIndex {
   const threshold = opts.threshold ?? 0.8;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`);
   const hasher = createMinHasher(opts);
   const { bands, rows } = chooseBands(threshold, hasher.numPerm);
-  const buckets: Map<number, string[]>[] = Array.from({ length: bands }, () => new Map());
-  const entries = new Map<string, { shingles: Uint32Array; keys: Uint32Array }>();
+  const tables = Array.from({ length: bands }, (_, b) => new BandTable((ord) => textKeys[ord * bands + b]));
+  const ids: string[] = [];
+  const ordinals = new Map<string, number>();
+  let removed = new Uint8Array(256);
+  let chain = new Int32Array(256 * bands);
+  let textKeys = new Uint32Array(256 * bands);
+  let offsets = new Uint32Array(257);
+  let pool = new Uint32Array(4096);
 
   const bandKeys = (sig: Uint32Array) => {
     const keys = new Uint32Array(bands);
     for (let b = 0; b < bands; b++) keys[b] = hashWords(sig, b * rows, rows);
     return keys;
   };
+  const shinglesOf = (ord: number) => pool.subarray(offsets[ord], offsets[ord + 1]);
+  const reserve = (texts: number, shingles: number) => {
+    if (texts > removed.length) {
+      const n = Math.max(texts, removed.length * 2);
+      removed = grow(removed, n);
+      chain = grow(chain, n * bands);
+      textKeys = grow(textKeys, n * bands);
+      offsets = grow(offsets, n + 1);
+    }
+    if (shingles > pool.length) pool = grow(pool, Math.max(shingles, pool.length * 2));
+  };
 
   return {
     threshold,
     get size() {
-      return entries.size;
+      return ordinals.size;
     },
     add(id, text) {
-      if (entries.has(id)) throw new Error(`near-duplicate index already has "${id}"`);
+      if (ordinals.has(id)) throw new Error(`near-duplicate index already has "${id}"`);
       const shingles = hasher.shingles(text);
       const keys = bandKeys(hasher.signatureOf(shingles));
-      entries.set(id, { shingles, keys });
-      keys.forEach((key, b) => {
-        const bucket = buckets[b].get(key);
-        if (bucket) bucket.push(id);
-        else buckets[b].set(key, [id]);
-      });
+      const ord = ids.length;
+      reserve(ord + 1, offsets[ord] + shingles.length);
+      pool.set(shingles, offsets[ord]);
+      offsets[ord + 1] = offsets[ord] + shingles.length;
+      ids.push(id);
+      ordinals.set(id, ord);
+      textKeys.set(keys, ord * bands);
+      for (let b = 0; b < bands; b++) chain[ord * bands + b] = tables[b].swap(keys[b], ord);
     },
     remove(id) {
-      const entry = entries.get(id);
-      if (!entry) return false;
-      entry.keys.forEach((key, b) => {
-        const bucket = buckets[b].get(key)!.filter((x) => x !== id);
-        if (bucket.length) buckets[b].set(key, bucket);
-        else buckets[b].delete(key);
-      });
-      return entries.delete(id);
+      const ord = ordinals.get(id);
+      if (ord === undefined) return false;
+      removed[ord] = 1;
+      return ordinals.delete(id);
     },
-    has: (id) => entries.has(id),
+    has: (id) => ordinals.has(id),
     query(text) {
       const shingles = hasher.shingles(text);
       const keys = bandKeys(hasher.signatureOf(shingles));
-      const candidates = new Set<string>();
-      keys.forEach((key, b) => buckets[b].get(key)?.forEach((id) => candidates.add(id)));
+      const candidates = new Set<number>();
+      for (let b = 0; b < bands; b++) {
+        for (let ord = tables[b].get(keys[b]); ord >= 0; ord = chain[ord * bands + b]) if (!removed[ord]) candidates.add(ord);
+      }
       const out: NearDuplicate[] = [];
-      for (const id of candidates) {
-        const similarity = jaccard(shingles, entries.get(id)!.shingles);
-        if (similarity >= threshold) out.push({ id, similarity });
+      for (const ord of candidates) {
+        const similarity = jaccard(shingles, shinglesOf(ord));
+        if (similarity >= threshold) out.push({ id: ids[ord], similarity });
       }
       return out.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
   };
+}
+
+/**
+ * Open-addressing (linear probing) map from a 32-bit band key to the latest text number with it
+ * (−1 when absent). Slots hold text numbers only; a slot's key is read back from `keyOf`, the
+ * band keys every text keeps anyway, so a slot costs 4 bytes.
+ */
+class BandTable {
+  private slots = new Int32Array(1024).fill(-1);
+  private used = 0;
+  constructor(private keyOf: (ord: number) => number) {}
+
+  get(key: number): number {
+    const mask = this.slots.length - 1;
+    for (let i = fmix32(key) & mask; this.slots[i] >= 0; i = (i + 1) & mask) if (this.keyOf(this.slots[i]) === key) return this.slots[i];
+    return -1;
+  }
+
+  /** Sets key → ord and returns what it mapped to before (−1 if nothing). */
+  swap(key: number, ord: number): number {
+    if ((this.used + 1) * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    let i = fmix32(key) & mask;
+    for (; this.slots[i] >= 0; i = (i + 1) & mask) {
+      if (this.keyOf(this.slots[i]) === key) {
+        const prev = this.slots[i];
+        this.slots[i] = ord;
+        return prev;
+      }
+    }
+    this.slots[i] = ord;
+    this.used++;
+    return -1;
+  }
+
+  private rehash(size: number) {
+    const old = this.slots;
+    this.slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (const ord of old) {
+      if (ord < 0) continue;
+      let i = fmix32(this.keyOf(ord)) & mask;
+      while (this.slots[i] >= 0) i = (i + 1) & mask;
+      this.slots[i] = ord;
+    }
+  }
+}
+
+function grow<T extends Uint8Array | Int32Array | Uint32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
 }
 
 /**

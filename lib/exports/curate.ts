@@ -1,7 +1,8 @@
 // Curation: one prompt's data → SFT examples, (chosen, rejected) pairs with margins, and unpaired "none acceptable" rows.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { CursorPrompt } from "@/db/queries/exports";
-import { consensusOrder, kendallTauB } from "@/lib/consensus/consensus";
+import { kendallW } from "@/lib/consensus/agreement";
+import { consensusRanking, kendallTauB } from "@/lib/consensus/consensus";
 import type { ExportOptions } from "@/lib/validation/exports";
 
 export type SftRow = { id: string; promptId: string; prompt: string; response: string; meta: Record<string, unknown> };
@@ -16,7 +17,7 @@ export function promptText(p: { instruction: string; input: string | null }) {
 
 /** Stable split: the first 32 bits of sha256(prompt id) against the eval fraction; a prompt never moves. */
 export function splitOf(promptId: string, evalFraction: number): "train" | "eval" {
-  const h = createHash("sha256").update(promptId).digest().readUInt32BE(0);
+  const h = hash("sha256", promptId, "buffer").readUInt32BE(0);
   return h / 2 ** 32 < evalFraction ? "eval" : "train";
 }
 
@@ -37,14 +38,14 @@ export function leaveOneOutTaus(rankings: Array<{ annotatorId: string | null; or
   rankings.forEach((r, i) => {
     if (!r.annotatorId) return;
     const others = rankings.filter((_, j) => j !== i).map((o) => ({ order: o.order }));
-    const consensus = consensusOrder(others).order.map((id) => [id]);
+    const consensus = consensusRanking(others).order.map((id) => [id]);
     const tau = kendallTauB(r.order, consensus);
     if (tau !== null) out.push({ annotatorId: r.annotatorId, tau });
   });
   return out;
 }
 
-const rowId = (...parts: string[]) => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16);
+const rowId = (...parts: string[]) => hash("sha256", parts.join("\u0000"), "hex").slice(0, 16);
 
 /**
  * Pairs from a prompt's rankings: the consensus order (weighted Bradley–Terry) ranks the
@@ -54,7 +55,7 @@ const rowId = (...parts: string[]) => createHash("sha256").update(parts.join("\u
  */
 function pairsFor(p: CursorPrompt, rankings: CursorPrompt["rankings"], weights: number[], keep: Set<string>, opts: ExportOptions, text: Map<string, string>, generator: Map<string, string | null>, unsafe: Set<string>, agreement: number | null) {
   const orders = rankings.map((r) => r.order.map((g) => g.filter((id) => keep.has(id))).filter((g) => g.length));
-  const consensus = consensusOrder(orders.map((order, i) => ({ order, weight: weights[i] })));
+  const consensus = consensusRanking(orders.map((order, i) => ({ order, weight: weights[i] })));
   const ranked = consensus.order.filter((id) => keep.has(id));
   const candidates: Array<[number, number]> = [];
   for (let i = 0; i < ranked.length; i++) {
@@ -135,7 +136,7 @@ export function curatePrompt(p: CursorPrompt, opts: ExportOptions, reliability: 
     return out;
   }
   const weights = eligible.map((r) => (r.annotatorId ? (reliability.get(r.annotatorId) ?? 1) : 1));
-  const agreement = eligible.length >= 2 ? consensusOrder(eligible.map((r) => ({ order: r.order }))).agreement.kendallW : null;
+  const agreement = kendallW(eligible.map((r) => r.order));
   const { rows, consensus } = pairsFor(p, eligible, weights, keep, opts, text, generator, unsafe, agreement);
   out.pairs.push(...rows);
   if (opts.includeBestModelCompletion && p.settled && consensus.length) {

@@ -82,6 +82,24 @@ describe("fitBradleyTerry", () => {
     expect(fit.scores.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 9);
   });
 
+  it("reaches MM's fixed point by Newton's method, in a few steps", () => {
+    const rand = mulberry32(7);
+    const games: Comparison[] = Array.from({ length: 40 }, () => {
+      const i = Math.floor(rand() * 5);
+      const j = (i + 1 + Math.floor(rand() * 4)) % 5;
+      return { winner: i, loser: j, weight: 0.5 + rand(), tie: rand() < 0.1 };
+    });
+    const newton = fitBradleyTerry(5, games);
+    // 35 extra items with no games push the fit past Newton's size limit onto MM; they do not
+    // move the five real items' strengths relative to each other.
+    const mm = fitBradleyTerry(40, games);
+    expect(newton.converged && mm.converged).toBe(true);
+    for (let i = 1; i < 5; i++) expect(newton.scores[i] - newton.scores[0]).toBeCloseTo(mm.scores[i] - mm.scores[0], 7);
+    // A unanimous prompt (three identical rankings of four): MM crawls, Newton does not.
+    const unanimous = [0, 1, 2].flatMap(() => comparisonsFromRanking([[0], [1], [2], [3]]));
+    expect(fitBradleyTerry(4, unanimous).iterations).toBeLessThan(30);
+  });
+
   it("is deterministic", () => {
     const games = comparisonsFromRanking([[2], [0, 1], [3]]).concat(comparisonsFromRanking([[0], [2], [3, 1]]));
     expect(fitBradleyTerry(4, games)).toEqual(fitBradleyTerry(4, games));

@@ -109,6 +109,19 @@ describe("createNearDuplicateIndex", () => {
   });
 });
 
+describe("near-duplicate index at scale", () => {
+  it("still finds duplicates after its tables and pools have grown many times", () => {
+    const index = createNearDuplicateIndex();
+    for (let i = 0; i < 5000; i++) index.add(`p${i}`, `${PROMPT_30} case ${i} ${i * 7919} ${i * 104729}`);
+    expect(index.size).toBe(5000);
+    for (const i of [0, 1234, 4999]) {
+      const hits = index.query(replaceWord(`${PROMPT_30} case ${i} ${i * 7919} ${i * 104729}`, 3, "kindly"));
+      expect(hits[0]?.id).toBe(`p${i}`);
+    }
+    expect(index.query("an unrelated question about tides and the moon")).toEqual([]);
+  });
+});
+
 describe("collapseNearDuplicates", () => {
   it("keeps the first of each near-duplicate group", () => {
     const items = [

@@ -11,7 +11,7 @@ describe("normalizePromptText", () => {
   it("gives equal keys to exact duplicates only", () => {
     expect(exactDuplicateKey("Write a poem.")).toBe(exactDuplicateKey("  write   A POEM. "));
     expect(exactDuplicateKey("Write a poem.")).not.toBe(exactDuplicateKey("Write a poem!"));
-    expect(exactDuplicateKey("x")).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof exactDuplicateKey("x")).toBe("bigint");
   });
 });
 
