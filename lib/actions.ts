@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { getSessionActor, assertRole } from "@/lib/auth/session";
 import type { Actor, Role } from "@/lib/auth/roles";
-import { isAppError, zodFieldErrors, type FieldErrors } from "@/lib/errors";
+import { isAppError, unsafeTextErrors, zodFieldErrors, type FieldErrors } from "@/lib/errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code: string; fieldErrors?: FieldErrors };
 
@@ -16,6 +16,9 @@ export function defineAction<S extends z.ZodType, T>(
     try {
       let actor: Actor | null = null;
       if (opts.role !== "public") actor = assertRole(await getSessionActor(), opts.role);
+      // NUL bytes and lone surrogates would reach PostgreSQL as a 500 or be saved altered.
+      const unsafe = unsafeTextErrors(raw);
+      if (unsafe) return { ok: false, code: "bad_request:input", error: "Please fix the highlighted fields.", fieldErrors: unsafe };
       const parsed = opts.input.safeParse(raw);
       if (!parsed.success) {
         const fieldErrors = zodFieldErrors(parsed.error);

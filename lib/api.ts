@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { assertRole, getRequestActor } from "@/lib/auth/session";
 import type { Actor, Role } from "@/lib/auth/roles";
-import { AppError, parseInput, toResponse } from "@/lib/errors";
+import { AppError, parseInput, toResponse, unsafeTextReason } from "@/lib/errors";
 
 /** Request bodies above this are refused with 413 (documented in the README). */
 export const MAX_JSON_BODY_BYTES = 1_048_576;
@@ -20,6 +20,7 @@ export function defineRoute<B extends z.ZodType | undefined, P extends Record<st
       let body: unknown = undefined;
       if (opts.body) body = parseInput(opts.body, await readJson(req), "body");
       const params = ((await ctx?.params) ?? {}) as P;
+      assertSafeParams(params, new URL(req.url).searchParams);
       const result = await fn({ actor, body: body as never, params, req });
       if (result instanceof Response) return result;
       return Response.json(result ?? { ok: true });
@@ -27,6 +28,24 @@ export function defineRoute<B extends z.ZodType | undefined, P extends Record<st
       return toResponse(e);
     }
   };
+}
+
+/** Longest path or query value we read; slugs, ids, formats and file names are far shorter. */
+const MAX_PARAM_CHARS = 1000;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Path and query values before any lookup: text PostgreSQL cannot store (a 500 otherwise),
+ * overlong values, and `[id]` segments that are not uuids (PostgreSQL refuses them as uuid).
+ */
+function assertSafeParams(params: Record<string, string>, query: URLSearchParams) {
+  const values: Array<[string, string]> = [...Object.entries(params), ...query.entries()];
+  for (const [field, value] of values) {
+    if (typeof value !== "string") continue;
+    const reason = unsafeTextReason(value) ?? (value.length > MAX_PARAM_CHARS ? `is over ${MAX_PARAM_CHARS} characters` : null);
+    if (reason) throw new AppError("bad_request:params", `${field} ${reason}.`, { [field]: [reason] });
+  }
+  if (typeof params.id === "string" && !uuidPattern.test(params.id)) throw new AppError("not_found:id", `No such id: ${params.id}.`, { id: ["Unknown id"] });
 }
 
 /** Cookie-authenticated writes must come from our own pages (tokens are not sent by browsers on their own). */

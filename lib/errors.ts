@@ -61,8 +61,39 @@ export function validationError(surface: string, error: z.ZodError): AppError {
   return new AppError(`bad_request:${surface}`, `Invalid input: ${describeFieldErrors(fieldErrors)}`, fieldErrors);
 }
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why PostgreSQL cannot store a string as sent (text and jsonb refuse NUL; lone surrogates are not Unicode), or null. */
+export function unsafeTextReason(s: string): string | null {
+  if (s.includes("\u0000")) return "must not contain NUL bytes (\\u0000)";
+  if (loneSurrogate.test(s)) return "must not contain unpaired surrogates (invalid Unicode)";
+  return null;
+}
+
+/** The first string in `value` (object keys included) that cannot be stored, as field errors keyed like zodFieldErrors. */
+export function unsafeTextErrors(value: unknown, path: Array<string | number> = []): FieldErrors | null {
+  const at = (p: Array<string | number>) => (p.length ? p.join(".") : "_");
+  if (typeof value === "string") {
+    const reason = unsafeTextReason(value);
+    return reason ? { [at(path)]: [reason] } : null;
+  }
+  // Deeper than any input we accept; zod refuses such shapes anyway.
+  if (value === null || typeof value !== "object" || path.length > 32) return null;
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, v] of entries) {
+    const reason = typeof key === "string" ? unsafeTextReason(key) : null;
+    if (reason) return { [at([...path, key])]: [`Field name ${reason}`] };
+    const found = unsafeTextErrors(v, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Parses or throws an AppError that names the fields. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, surface: string): z.infer<S> {
+  const unsafe = unsafeTextErrors(input);
+  if (unsafe) throw new AppError(`bad_request:${surface}`, `Invalid input: ${describeFieldErrors(unsafe)}`, unsafe);
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(surface, result.error);
   return result.data;

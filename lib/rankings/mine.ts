@@ -6,6 +6,8 @@ import { getRankingById, listRankingsByAnnotator } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 // How far back "recent" looks when the revise window is shorter (hours).
 const RECENT_HOURS_MIN = 7 * 24;
 
@@ -72,7 +74,8 @@ export type RankingRevision = {
 export async function getRankingForRevision(actor: Actor, rankingId: string): Promise<RankingRevision> {
   assertRole(actor, "annotator");
   const db = getDb();
-  const r = await getRankingById(db, rankingId);
+  // `?revise=` comes from the URL: an id PostgreSQL cannot read as a uuid is unknown, not a database error.
+  const r = uuidPattern.test(rankingId) ? await getRankingById(db, rankingId) : null;
   if (!r || r.annotatorId !== actor.id) throw new AppError("not_found:ranking", "No such ranking.");
   if (!r.isCurrent) throw new AppError("conflict:ranking", "This ranking was already revised; revise the latest one.");
   const prompt = (await getPromptById(db, r.promptId))!;

@@ -17,7 +17,6 @@ export type RankingTask = {
   /** In this annotator's shuffled order; no generator or model names. */
   outputs: Array<{ id: string; text: string }>;
   expiresAt: string;
-  isGold: boolean;
 };
 
 function shuffle<T>(items: T[]): T[] {
@@ -89,8 +88,8 @@ export async function getRankingTask(actor: Actor, assignmentId: string): Promis
     guidelines: project!.guidelines,
     prompt: { id: prompt!.id, instruction: prompt!.instruction, input: prompt!.input, category: prompt!.category },
     outputs: a.displayOrder.filter((id) => byId.has(id)).map((id) => ({ id, text: byId.get(id)!.text })),
+    // Never whether it is a gold task: annotators would take extra care on exactly those.
     expiresAt: a.expiresAt.toISOString(),
-    isGold: a.isGold,
   };
 }
 

@@ -4,6 +4,7 @@ import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";
 import * as qr from "@/db/queries/rankings";
 import * as qv from "@/db/queries/reviews";
+import { getUserById } from "@/db/queries/users";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
@@ -111,6 +112,8 @@ export async function setAnnotatorExcluded(actor: Actor, raw: unknown) {
   const input = parseInput(excludeAnnotatorInput, raw, "exclude");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
+  // Unknown ids would otherwise fail the foreign key (a 500) or record an audit for nobody.
+  if (!(await getUserById(db, input.userId))) throw new AppError("not_found:user", "No such user.", { userId: ["Unknown user"] });
   return db.transaction(async (tx) => {
     if (input.excluded) await qr.insertExcludedAnnotator(tx, { projectId: project.id, userId: input.userId, excludedBy: actor.id });
     else await qr.deleteExcludedAnnotator(tx, { projectId: project.id, userId: input.userId });

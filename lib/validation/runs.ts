@@ -10,7 +10,7 @@ export const baseInput = z
   .trim()
   .min(1, "Pick a base model")
   .max(500)
-  .refine((v) => v === "active" || v === "tiny" || v === "small" || /^[0-9a-f-]{36}$/i.test(v) || v.startsWith("/"), {
+  .refine((v) => v === "active" || v === "tiny" || v === "small" || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) || v.startsWith("/"), {
     message: "Base must be active, tiny, small, a model version id, or an absolute checkpoint path",
   });
 
@@ -62,6 +62,7 @@ export const retrainScheduleInput = z
     projectSlug: z.string().min(1).max(64),
     cron: cronInput,
     minNewPairs: z.coerce.number().int().min(0, "Cannot be negative").max(10_000_000).default(100),
-    enabled: z.coerce.boolean().default(true),
+    // z.coerce.boolean reads any non-empty text ("false", "no") as true.
+    enabled: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean({ error: "enabled must be true or false" })).default(true),
   })
   .strict();

@@ -156,7 +156,8 @@ describeEachDatabase("rankings", () => {
     await setGoldAnswer(reviewer, { promptId: gold, order: cs.map((c) => [c.id]) });
     const a = await makeActor("annotator");
     const t = await nextTask(a, { projectSlug: "demo" });
-    expect(t).toMatchObject({ isGold: true, prompt: { id: gold } });
+    expect(t).toMatchObject({ prompt: { id: gold } });
+    expect(t).not.toHaveProperty("isGold"); // an annotator cannot tell a gold task apart
     await submitRanking(a, { assignmentId: t!.assignmentId, order: cs.map((c) => [c.id]), idempotencyKey: key() });
     const q = await getAnnotatorQuality(a, "demo");
     expect(q).toMatchObject({ goldTasks: 1, goldAccuracy: 1 });

@@ -13,7 +13,7 @@ export const startRun = defineAction({ input: createRunInput, role: "admin" }, a
   return run;
 });
 
-export const cancelRun = defineAction({ input: z.object({ id: z.string().min(1).max(64) }), role: "admin" }, async ({ id }, actor) => {
+export const cancelRun = defineAction({ input: z.object({ id: z.string().min(1).max(64) }).strict(), role: "admin" }, async ({ id }, actor) => {
   const run = await cancel(actor!, id);
   revalidatePath(`/training/runs/${id}`);
   return { id: run.id, status: run.status, cancelRequested: run.cancelRequested };

@@ -1,5 +1,6 @@
 // Shared zod field schemas and helpers for the import row formats.
 import { z } from "zod";
+import { unsafeTextErrors } from "@/lib/errors";
 import { ImportRowError, importRowErrorFromZod } from "../import-row-error";
 import type { FormatName, ImportRecord } from "../types";
 
@@ -41,6 +42,12 @@ export function defineRowFormat<S extends z.ZodType>(
   return {
     name,
     parse(value, line) {
+      // NUL bytes and lone surrogates (JSON escapes allow both) cannot be stored; name the field rather than fail the insert.
+      const unsafe = unsafeTextErrors(value);
+      if (unsafe) {
+        const [field, [reason]] = Object.entries(unsafe)[0];
+        throw new ImportRowError(line, field === "_" ? null : field, reason);
+      }
       const result = schema.safeParse(value);
       if (!result.success) throw importRowErrorFromZod(line, result.error);
       const record = toRecord(result.data, line);

@@ -1,0 +1,627 @@
+// Bad input to every /api/v1 route and every server action: a 4xx naming the problem, never a 500, and the database unchanged.
+import fs from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
+import { getDb, setConnection, type Connection } from "@/db/client";
+import { completions, exports as exportsTable, modelVersions, trainingRuns } from "@/db/schema";
+import { MAX_JSON_BODY_BYTES } from "@/lib/api";
+import { inviteUser } from "@/lib/auth/accounts";
+import type { Actor } from "@/lib/auth/roles";
+import { createApiToken } from "@/lib/auth/tokens";
+import { stopBoss } from "@/lib/jobs/queue";
+import { savePromptDraft, submitPrompt } from "@/lib/prompts/write";
+import { submitRanking } from "@/lib/rankings/submit";
+import { nextTask } from "@/lib/rankings/tasks";
+import * as exportsRoute from "@/app/api/v1/projects/[slug]/exports/route";
+import * as exportRoute from "@/app/api/v1/projects/[slug]/exports/[id]/route";
+import * as exportFileRoute from "@/app/api/v1/projects/[slug]/exports/[id]/files/[name]/route";
+import * as exportArchiveRoute from "@/app/api/v1/projects/[slug]/exports/[id]/archive/route";
+import * as importsRoute from "@/app/api/v1/projects/[slug]/imports/route";
+import * as leaderboardRoute from "@/app/api/v1/projects/[slug]/leaderboard/route";
+import * as projectRunsRoute from "@/app/api/v1/projects/[slug]/runs/route";
+import * as runRoute from "@/app/api/v1/runs/[id]/route";
+import * as cancelRunRoute from "@/app/api/v1/runs/[id]/cancel/route";
+import * as adminActions from "@/app/(admin)/admin/actions";
+import * as projectActions from "@/app/(admin)/admin/projects/actions";
+import * as annotateActions from "@/app/(annotate)/annotate/actions";
+import * as inviteActions from "@/app/(auth)/invite/[token]/actions";
+import * as setupActions from "@/app/(auth)/setup/actions";
+import * as dataActions from "@/app/(review)/data/actions";
+import * as reviewActions from "@/app/(review)/review/actions";
+import * as modelActions from "@/app/(training)/models/actions";
+import * as trainingActions from "@/app/(training)/training/actions";
+import { changedTables, databaseFingerprint, derivedCases, hostileStrings, MB_STRING, namesField, RTL, type Expectation, type InputCase } from "../helpers/bad-input";
+import { makeActor } from "../helpers/actors";
+import { createTestConnection, databaseKinds } from "../helpers/db";
+import { seedProject, seedPrompts } from "../helpers/seed";
+import { listApiRouteFiles, methodsIn } from "../e2e/route-rules";
+
+// Server actions read the session through next-auth; here it is whoever `session.userId` names.
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null),
+}));
+// revalidatePath needs Next's request store; no action under test may get that far anyway.
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+type World = Awaited<ReturnType<typeof seedWorld>>;
+
+/**
+ * Two projects, demo and other. The admin (signed in for actions, and holder of the API token)
+ * has an open task, a submitted ranking and drafts; Ann (annotator) has her own task, ranking
+ * and a submitted prompt; `other` has a snapshot, a model version and a finished run whose ids
+ * the cases use where a demo id belongs.
+ */
+async function seedWorld() {
+  const db = getDb();
+  const admin = await makeActor("admin", "Admin");
+  const ann = await makeActor("annotator", "Ann");
+  const demo = await seedProject({ slug: "demo", settings: { k: 2, overlap: 2 } });
+  const other = await seedProject({ slug: "other", settings: { k: 2, overlap: 2 } });
+  const demoPromptIds = await seedPrompts(demo.id, 3, 2);
+  const [otherPromptId] = await seedPrompts(other.id, 1, 2);
+  const completionIdsOf = async (promptId: string) => (await db.select().from(completions).where(eq(completions.promptId, promptId))).map((c) => c.id).sort();
+  const otherCompletionIds = await completionIdsOf(otherPromptId);
+
+  const first = (await nextTask(admin, { projectSlug: "demo" }))!;
+  const adminRanking = await submitRanking(admin, { assignmentId: first.assignmentId, order: first.outputs.map((o) => [o.id]), idempotencyKey: "admin-seed-key" });
+  const task = (await nextTask(admin, { projectSlug: "demo" }))!;
+  const annFirst = (await nextTask(ann, { projectSlug: "demo" }))!;
+  const annRanking = await submitRanking(ann, { assignmentId: annFirst.assignmentId, order: annFirst.outputs.map((o) => [o.id]), idempotencyKey: "ann-seed-key" });
+  const annTask = (await nextTask(ann, { projectSlug: "demo" }))!;
+  const annSubmitted = await submitPrompt(ann, { projectSlug: "demo", instruction: "Ann asks a fresh question here?", category: "coding" });
+  const annDraft = await savePromptDraft(ann, { projectSlug: "demo", instruction: "Ann's draft" });
+  const adminOtherDraft = await savePromptDraft(admin, { projectSlug: "other", instruction: "Admin's draft in other" });
+
+  const [otherExport] = await db.insert(exportsTable).values({ projectId: other.id, cutoffAt: new Date(), filters: {}, counts: {}, manifest: {}, location: "/nonexistent/other" }).returning();
+  const [demoExport] = await db.insert(exportsTable).values({ projectId: demo.id, cutoffAt: new Date(), filters: {}, counts: {}, manifest: { sha256: {} }, location: "/nonexistent/demo" }).returning();
+  const [demoVersion] = await db.insert(modelVersions).values({ projectId: demo.id, label: "demo-v1", base: "tiny", config: {}, checkpointPath: "/nonexistent/demo-v1" }).returning();
+  const [otherVersion] = await db.insert(modelVersions).values({ projectId: other.id, label: "other-v1", base: "tiny", config: {}, checkpointPath: "/nonexistent/other-v1" }).returning();
+  const [otherRun] = await db.insert(trainingRuns).values({ projectId: other.id, kind: "sft", hyperparameters: {}, base: "tiny", status: "succeeded" }).returning();
+
+  const adminToken = await createApiToken(admin, { name: "admin token" });
+  const annToken = await createApiToken({ ...admin, id: ann.id }, { name: "ann token" });
+  const invite = await inviteUser(admin, { email: "invitee@example.test", role: "annotator" });
+  return {
+    admin, ann, demo, other, demoPromptIds, otherPromptId, otherCompletionIds, demoPromptCompletionIds: await completionIdsOf(demoPromptIds[0]),
+    adminRanking, task, annRanking, annTask, annSubmitted, annDraft, adminOtherDraft,
+    otherExport, demoExport, demoVersion, otherVersion, otherRun, adminToken, annToken, invite,
+  };
+}
+
+const NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
+/** Looks like a uuid to a `[0-9a-f-]{36}` pattern; PostgreSQL refuses it as one. */
+const NOT_A_UUID = "0".repeat(36);
+
+// ---------------------------------------------------------------------------------------------
+// Route handlers
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteCase = { name: string; params?: Record<string, string>; query?: string; body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string>; status?: number[] } & Expectation;
+type RouteTarget = { module: Record<string, unknown>; params: (w: World) => Record<string, string>; cases: (w: World) => RouteCase[] };
+
+/** Unknown, hostile and right-to-left values for each path parameter: 400 or 404. */
+function paramCases(params: Record<string, string>): RouteCase[] {
+  return Object.entries(params).flatMap(([name, value]) => [
+    { name: `unknown ${name}`, params: { ...params, [name]: name === "slug" ? "no-such-project" : NO_SUCH_ID }, field: name },
+    { name: `${name} that only looks like a uuid`, params: { ...params, [name]: NOT_A_UUID }, field: name },
+    { name: `right-to-left mark in ${name}`, params: { ...params, [name]: `${RTL}${value}` }, field: name },
+    ...hostileStrings.map(([what, s]) => ({ name: `${what} in ${name}`, params: { ...params, [name]: s }, field: name })),
+  ]);
+}
+
+/** Query values as sent on the wire (already percent-encoded): a lone surrogate can only arrive as its CESU-8 bytes. */
+const hostileQueryValues: Array<[string, string]> = [
+  ["NUL byte", "abc%00def"],
+  ["lone surrogate bytes", "abc%ED%A0%80def"],
+  ["invalid UTF-8", "abc%FFdef"],
+  ["1 MB string", MB_STRING],
+  ["right-to-left mark", encodeURIComponent(`${RTL}x`)],
+];
+
+/** Bad values for a query parameter; for free text (a file name) only NUL and 1 MB are bad, the rest decode to valid text. */
+function queryCases(name: string, extra: Array<[string, string]> = [], opts: { freeText?: boolean } = {}): RouteCase[] {
+  const values = opts.freeText ? hostileQueryValues.filter(([what]) => what === "NUL byte" || what === "1 MB string") : hostileQueryValues;
+  return [...values, ...extra].map(([what, s]) => ({ name: `${what} in ?${name}`, query: `${name}=${s}`, field: name }));
+}
+
+/** Broken JSON, empty bodies and bodies over the 1 MiB limit. */
+function jsonBodyCases(): RouteCase[] {
+  const big = JSON.stringify({ options: { licence: "a".repeat(MAX_JSON_BODY_BYTES) } });
+  return [
+    { name: "malformed JSON", body: "{not json" },
+    { name: "truncated JSON", body: '{"options": {"pairing": "all"' },
+    { name: "JSON with trailing garbage", body: "{} trailing" },
+    { name: "empty body", body: "" },
+    { name: "a bare NUL byte", body: "\u0000" },
+    { name: "JSON null", body: "null" },
+    { name: "a JSON list", body: "[]" },
+    { name: "invalid UTF-8 bytes", body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
+    { name: "body over 1 MiB", body: big, status: [413] },
+    { name: "body over 1 MiB of whitespace", body: " ".repeat(MAX_JSON_BODY_BYTES + 1), status: [413] },
+    { name: "declared length over 1 MiB", body: "{}", headers: { "content-length": String(MAX_JSON_BODY_BYTES * 4) }, status: [413] },
+  ];
+}
+
+function bodyCases(cases: Array<InputCase<unknown>>): RouteCase[] {
+  return cases.map((c) => ({ name: c.name, body: JSON.stringify(c.input), field: c.field, kinds: c.kinds }));
+}
+
+const importRows = {
+  good: { instruction: "Imported question?", output: "Imported answer." },
+};
+const line = (v: unknown) => JSON.stringify(v) + "\n";
+
+/** Every /api/v1 route file and method; the first test fails when a route has no entry here. */
+const routes: Record<string, RouteTarget> = {
+  "POST app/api/v1/projects/[slug]/exports/route.ts": {
+    module: exportsRoute,
+    params: () => ({ slug: "demo" }),
+    cases: () => [
+      ...jsonBodyCases(),
+      ...bodyCases(derivedCases({ options: { pairing: "all", licence: "cc-by", evalFraction: 0.1, formats: ["trl"] } }, { required: [], texts: ["options.licence", "options.pairing", "options.formats.0"] })),
+      { name: "evalFraction out of range", body: JSON.stringify({ options: { evalFraction: 7 } }), field: "options.evalFraction" },
+      { name: "unknown option", body: JSON.stringify({ options: { sneaky: true } }), field: "options" },
+    ],
+  },
+  "GET app/api/v1/projects/[slug]/exports/route.ts": { module: exportsRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  "GET app/api/v1/projects/[slug]/exports/[id]/route.ts": {
+    module: exportRoute,
+    params: (w) => ({ slug: "demo", id: w.demoExport.id }),
+    cases: (w) => [{ name: "another project's snapshot", params: { slug: "demo", id: w.otherExport.id }, field: "id" }],
+  },
+  "GET app/api/v1/projects/[slug]/exports/[id]/files/[name]/route.ts": {
+    module: exportFileRoute,
+    params: (w) => ({ slug: "demo", id: w.demoExport.id, name: "manifest.json" }),
+    cases: (w) => [
+      { name: "another project's snapshot", params: { slug: "demo", id: w.otherExport.id, name: "manifest.json" } },
+      { name: "path traversal", params: { slug: "demo", id: w.demoExport.id, name: "../../../../etc/passwd" } },
+      { name: "absolute path", params: { slug: "demo", id: w.demoExport.id, name: "/etc/passwd" } },
+    ],
+  },
+  "GET app/api/v1/projects/[slug]/exports/[id]/archive/route.ts": {
+    module: exportArchiveRoute,
+    params: (w) => ({ slug: "demo", id: w.demoExport.id }),
+    cases: (w) => [
+      { name: "another project's snapshot", params: { slug: "demo", id: w.otherExport.id } },
+      { name: "unknown format", query: "format=rar", field: "format" },
+      ...queryCases("format"),
+    ],
+  },
+  "POST app/api/v1/projects/[slug]/imports/route.ts": {
+    module: importsRoute,
+    params: () => ({ slug: "demo" }),
+    cases: () => [
+      { name: "empty file", body: "" },
+      { name: "malformed JSON line", body: line(importRows.good) + "{not json\n" },
+      { name: "a row of the wrong type", body: "[1, 2, 3]\n" },
+      { name: "instruction of the wrong type", body: line({ ...importRows.good, instruction: 42 }), query: "format=alpaca", field: "instruction" },
+      { name: "missing instruction", body: line({ output: "x" }), query: "format=alpaca", field: "instruction" },
+      { name: "unknown format", body: line(importRows.good), query: "format=excel", field: "format" },
+      ...hostileStrings.filter(([what]) => what !== "1 MB string").flatMap(([what, s]) => [
+        { name: `${what} in an instruction`, body: line(importRows.good) + line({ ...importRows.good, instruction: `Q ${s}` }), query: "format=alpaca", field: "instruction" },
+        { name: `${what} in an output`, body: line({ ...importRows.good, output: s }), query: "format=alpaca", field: "output" },
+        { name: `${what} in a field name`, body: line({ ...importRows.good, [`x${s}`]: 1 }), query: "format=alpaca" },
+      ]),
+      { name: "escaped NUL in JSON text", body: '{"instruction": "Q\\u0000", "output": "A"}\n', query: "format=alpaca", field: "instruction" },
+      { name: "escaped lone surrogate in JSON text", body: '{"instruction": "Q\\ud800", "output": "A"}\n', query: "format=alpaca", field: "instruction" },
+      { name: "a broken gzip stream", body: new Uint8Array([...gzipSync(line(importRows.good)).subarray(0, 12), 1, 2, 3, 4]) },
+      { name: "binary garbage", body: new Uint8Array([0, 159, 146, 150, 0, 255, 0, 1]) },
+      { name: "declared length over 1 GB", body: line(importRows.good), headers: { "content-length": String(2 * 1024 ** 3) }, status: [413] },
+      ...queryCases("filename", [], { freeText: true }).map((c) => ({ ...c, body: line(importRows.good) })),
+      ...queryCases("format"),
+    ],
+  },
+  "GET app/api/v1/projects/[slug]/leaderboard/route.ts": {
+    module: leaderboardRoute,
+    params: () => ({ slug: "demo" }),
+    cases: () => [{ name: "unknown baseline", query: "baseline=nobody", field: "baseline" }, ...queryCases("baseline")],
+  },
+  "POST app/api/v1/projects/[slug]/runs/route.ts": {
+    module: projectRunsRoute,
+    params: () => ({ slug: "demo" }),
+    cases: (w) => [
+      ...jsonBodyCases(),
+      ...bodyCases(derivedCases({ stage: "sft", base: "tiny", hyperparameters: { steps: 10, lr: 0.001 } }, { required: [], texts: ["stage", "base"], typed: ["stage", "base", "hyperparameters", "hyperparameters.steps", "hyperparameters.lr"] })),
+      { name: "another project's snapshot", body: JSON.stringify({ stage: "sft", base: "tiny", snapshotId: w.otherExport.id }), field: "snapshotId" },
+      { name: "another project's model version as base", body: JSON.stringify({ stage: "sft", base: w.otherVersion.id }), field: "base" },
+      { name: "a base that only looks like a version id", body: JSON.stringify({ stage: "sft", base: NOT_A_UUID }), field: "base" },
+      { name: "a snapshot id that is not a uuid", body: JSON.stringify({ stage: "sft", base: "tiny", snapshotId: NOT_A_UUID }), field: "snapshotId" },
+      { name: "unknown hyperparameter", body: JSON.stringify({ stage: "sft", base: "tiny", hyperparameters: { dropout: 0.5 } }), field: "hyperparameters" },
+      { name: "steps of 1e309", body: '{"stage": "sft", "base": "tiny", "hyperparameters": {"steps": 1e309}}', field: "hyperparameters.steps" },
+    ],
+  },
+  "GET app/api/v1/projects/[slug]/runs/route.ts": { module: projectRunsRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  "GET app/api/v1/runs/[id]/route.ts": {
+    module: runRoute,
+    params: (w) => ({ id: w.otherRun.id }),
+    cases: () => [
+      ...queryCases("metricsAfter", [
+        ["a word", "abc"],
+        ["a negative number", "-1"],
+        ["a fraction", "1.5"],
+        ["an overflow", "1e309"],
+      ]),
+    ],
+  },
+  "POST app/api/v1/runs/[id]/cancel/route.ts": {
+    module: cancelRunRoute,
+    params: (w) => ({ id: w.otherRun.id }),
+    cases: () => [{ name: "a run that already finished", kinds: ["conflict"] }],
+  },
+};
+
+function routeRequest(w: World, method: string, c: RouteCase): Request {
+  const headers: Record<string, string> = { authorization: `Bearer ${w.adminToken.token}`, ...(c.body !== undefined ? { "content-type": "application/json" } : {}), ...c.headers };
+  const body = method === "GET" ? undefined : (c.body ?? "{}");
+  return new Request(`http://localhost/api/v1/x${c.query ? `?${c.query}` : ""}`, { method, headers, body });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server actions
+
+type Action = (raw: unknown) => Promise<{ ok: true; data: unknown } | { ok: false; error: string; code: string; fieldErrors?: Record<string, string[]> }>;
+type ActionTarget = { cases: (w: World) => Array<InputCase<unknown>> };
+
+const actionModules: Record<string, Record<string, unknown>> = {
+  "app/(admin)/admin/actions.ts": adminActions,
+  "app/(admin)/admin/projects/actions.ts": projectActions,
+  "app/(annotate)/annotate/actions.ts": annotateActions,
+  "app/(auth)/invite/[token]/actions.ts": inviteActions,
+  "app/(auth)/setup/actions.ts": setupActions,
+  "app/(review)/data/actions.ts": dataActions,
+  "app/(review)/review/actions.ts": reviewActions,
+  "app/(training)/models/actions.ts": modelActions,
+  "app/(training)/training/actions.ts": trainingActions,
+};
+
+const rankingBase = (w: World) => ({ assignmentId: w.task.assignmentId, order: w.task.outputs.map((o) => [o.id]), idempotencyKey: "admin-case-key", rationale: "Clearer." });
+
+/** Every exported action, by `file#name`; the first test fails when an action has no entry here. */
+const actions: Record<string, ActionTarget> = {
+  "app/(admin)/admin/actions.ts#inviteUser": {
+    cases: (w) => [
+      ...derivedCases({ email: "new@example.test", role: "annotator" }, { required: ["email", "role"], texts: ["email", "role"], idents: ["email"] }),
+      { name: "an email that already has an account", input: { email: w.ann.email, role: "annotator" }, field: "email" },
+      { name: "an unknown role", input: { email: "new@example.test", role: "owner" }, field: "role" },
+    ],
+  },
+  "app/(admin)/admin/actions.ts#changeRole": {
+    cases: (w) => [
+      ...derivedCases({ userId: w.ann.id, role: "reviewer" }, { required: ["userId", "role"], texts: ["userId", "role"], idents: ["userId"] }),
+      { name: "an unknown user", input: { userId: NO_SUCH_ID, role: "reviewer" }, field: "userId" },
+      { name: "demoting the last admin", input: { userId: w.admin.id, role: "annotator" }, kinds: ["conflict"] },
+    ],
+  },
+  "app/(admin)/admin/actions.ts#setUserDisabled": {
+    cases: (w) => [
+      ...derivedCases({ userId: w.ann.id, disabled: true }, { required: ["userId", "disabled"], texts: ["userId"], idents: ["userId"] }),
+      { name: "an unknown user", input: { userId: NO_SUCH_ID, disabled: true }, field: "userId" },
+      { name: "disabling the last admin", input: { userId: w.admin.id, disabled: true }, kinds: ["conflict"] },
+    ],
+  },
+  "app/(admin)/admin/actions.ts#createApiToken": {
+    cases: () => [...derivedCases({ name: "ci token" }, { required: ["name"], texts: ["name"] }), { name: "a blank name", input: { name: "   " }, field: "name" }],
+  },
+  "app/(admin)/admin/actions.ts#revokeApiToken": {
+    cases: () => [...derivedCases({ id: NO_SUCH_ID }, { required: ["id"], texts: ["id"], idents: ["id"] }), { name: "an unknown token", input: { id: NO_SUCH_ID }, kinds: ["not_found"] }],
+  },
+  "app/(admin)/admin/projects/actions.ts#createProject": {
+    cases: () => [
+      ...derivedCases(
+        { slug: "fresh", name: "Fresh", guidelines: "Be kind.", categories: ["open QA"], k: 4, goldRate: 0.1 },
+        { required: ["slug", "name"], texts: ["slug", "name", "guidelines", "categories", "categories.0"], idents: ["slug"] },
+      ),
+      { name: "a slug already in use", input: { slug: "demo", name: "Demo again" }, field: "slug" },
+      { name: "k out of range", input: { slug: "fresh", name: "Fresh", k: 100 }, field: "k" },
+      { name: "a fractional overlap", input: { slug: "fresh", name: "Fresh", overlap: 1.5 }, field: "overlap" },
+      { name: "goldRate of Infinity", input: { slug: "fresh", name: "Fresh", goldRate: "Infinity" }, field: "goldRate" },
+      { name: "duplicate categories", input: { slug: "fresh", name: "Fresh", categories: ["a", "A"] }, field: "categories" },
+      { name: "an uppercase slug", input: { slug: "Fresh", name: "Fresh" }, field: "slug" },
+      { name: "settings nested instead of flat", input: { slug: "fresh", name: "Fresh", settings: { k: 4 } }, field: "settings" },
+    ],
+  },
+  "app/(admin)/admin/projects/actions.ts#updateProject": {
+    cases: () => [
+      ...derivedCases({ slug: "demo", name: "Renamed", guidelines: "New rules." }, { required: ["slug"], texts: ["slug", "name", "guidelines"], idents: ["slug"] }),
+      { name: "an unknown project", input: { slug: "no-such-project", name: "X" }, field: "slug" },
+      { name: "leaseMinutes of zero", input: { slug: "demo", leaseMinutes: 0 }, field: "leaseMinutes" },
+    ],
+  },
+  "app/(annotate)/annotate/actions.ts#savePromptDraft": {
+    cases: (w) => [
+      ...derivedCases(
+        { projectSlug: "demo", instruction: "A draft question?", input: "", category: "", demonstration: "" },
+        { required: ["projectSlug", "instruction"], texts: ["projectSlug", "instruction", "input", "category", "demonstration"], idents: ["projectSlug"] },
+      ),
+      { name: "my draft from another project", input: { projectSlug: "demo", id: w.adminOtherDraft.id, instruction: "Moved?" }, field: "id" },
+      { name: "someone else's draft", input: { projectSlug: "demo", id: w.annDraft.id, instruction: "Mine now?" }, field: "id" },
+      { name: "an imported prompt", input: { projectSlug: "demo", id: w.demoPromptIds[0], instruction: "Edited?" }, field: "id" },
+      { name: "a category the project lacks", input: { projectSlug: "demo", instruction: "A draft question?", category: "poetry" }, field: "category" },
+    ],
+  },
+  "app/(annotate)/annotate/actions.ts#submitPrompt": {
+    cases: (w) => [
+      ...derivedCases(
+        { projectSlug: "demo", instruction: "A long enough question?", input: "", category: "coding", demonstration: "" },
+        { required: ["projectSlug", "instruction", "category"], texts: ["projectSlug", "instruction", "input", "category", "demonstration"], idents: ["projectSlug"] },
+      ),
+      { name: "my draft from another project", input: { projectSlug: "demo", id: w.adminOtherDraft.id, instruction: "A long enough question?", category: "coding" }, field: "id" },
+      { name: "someone else's draft", input: { projectSlug: "demo", id: w.annDraft.id, instruction: "A long enough question?", category: "coding" }, field: "id" },
+      { name: "a short instruction", input: { projectSlug: "demo", instruction: "Short", category: "coding" }, field: "instruction" },
+    ],
+  },
+  "app/(annotate)/annotate/actions.ts#findSimilarPrompts": {
+    cases: () => derivedCases({ projectSlug: "demo", instruction: "Question number 1?", input: "" }, { required: ["projectSlug", "instruction"], texts: ["projectSlug", "instruction", "input"], idents: ["projectSlug"] }),
+  },
+  "app/(annotate)/annotate/actions.ts#nextTask": {
+    cases: () => derivedCases({ projectSlug: "demo" }, { required: ["projectSlug"], texts: ["projectSlug"], idents: ["projectSlug"] }),
+  },
+  "app/(annotate)/annotate/actions.ts#submitRanking": {
+    cases: (w) => {
+      const base = rankingBase(w);
+      const [a, b] = w.task.outputs.map((o) => o.id);
+      return [
+        ...derivedCases(base, { required: ["assignmentId", "order", "idempotencyKey"], texts: ["assignmentId", "order.0.0", "idempotencyKey", "rationale"], idents: ["assignmentId"] }),
+        { name: "another annotator's task", input: { ...base, assignmentId: w.annTask.assignmentId }, field: "assignmentId" },
+        { name: "outputs of another project's prompt", input: { ...base, order: w.otherCompletionIds.map((id) => [id]) }, field: "order" },
+        { name: "one output of another project", input: { ...base, order: [[a], [w.otherCompletionIds[0]]] }, field: "order" },
+        { name: "an output ranked twice", input: { ...base, order: [[a], [a], [b]] }, field: "order" },
+        { name: "an output left out", input: { ...base, order: [[a]] }, field: "order" },
+        { name: "a flag on another project's output", input: { ...base, flags: { [w.otherCompletionIds[0]]: ["unsafe"] } }, field: "flags" },
+        { name: "an unknown flag", input: { ...base, flags: { [a]: ["boring"] } }, field: "flags" },
+        { name: "a 1 MB flag key", input: { ...base, flags: { [MB_STRING]: ["unsafe"] } }, field: "flags" },
+        { name: "a negative time spent", input: { ...base, timeSpentMs: -5 }, field: "timeSpentMs" },
+        { name: "a short idempotency key", input: { ...base, idempotencyKey: "k" }, field: "idempotencyKey" },
+      ];
+    },
+  },
+  "app/(annotate)/annotate/actions.ts#reviseRanking": {
+    cases: (w) => {
+      const order = w.task.outputs.map((o) => [o.id]);
+      const base = { rankingId: w.adminRanking.rankingId, order: [...order].reverse(), idempotencyKey: "admin-revise-key" };
+      return [
+        ...derivedCases(base, { required: ["rankingId", "order", "idempotencyKey"], texts: ["rankingId", "order.0.0", "idempotencyKey"], idents: ["rankingId"] }),
+        { name: "another annotator's ranking", input: { ...base, rankingId: w.annRanking.rankingId }, field: "rankingId" },
+        { name: "outputs of another project's prompt", input: { ...base, order: w.otherCompletionIds.map((id) => [id]) }, field: "order" },
+      ];
+    },
+  },
+  "app/(annotate)/annotate/actions.ts#skipTask": {
+    cases: (w) => [
+      ...derivedCases({ assignmentId: w.task.assignmentId, reason: "Too hard for me." }, { required: ["assignmentId", "reason"], texts: ["assignmentId", "reason"], idents: ["assignmentId"] }),
+      { name: "another annotator's task", input: { assignmentId: w.annTask.assignmentId, reason: "Not mine." }, field: "assignmentId" },
+      { name: "a blank reason", input: { assignmentId: w.task.assignmentId, reason: "   " }, field: "reason" },
+    ],
+  },
+  "app/(annotate)/annotate/actions.ts#rewriteCompletion": {
+    cases: (w) => {
+      const base = { assignmentId: w.task.assignmentId, completionId: w.task.outputs[0].id, text: "A better answer." };
+      return [
+        ...derivedCases(base, { required: ["assignmentId", "completionId", "text"], texts: ["assignmentId", "completionId", "text"], idents: ["assignmentId", "completionId"] }),
+        { name: "another project's output", input: { ...base, completionId: w.otherCompletionIds[0] }, field: "completionId" },
+        { name: "an output not in my task", input: { ...base, completionId: w.demoPromptCompletionIds.find((id) => !w.task.outputs.some((o) => o.id === id))! }, field: "completionId" },
+        { name: "another annotator's task", input: { ...base, assignmentId: w.annTask.assignmentId, completionId: w.annTask.outputs[0].id }, field: "assignmentId" },
+      ];
+    },
+  },
+  "app/(auth)/invite/[token]/actions.ts#acceptInvite": {
+    cases: (w) => [
+      ...derivedCases({ token: w.invite.token, name: "New Person", password: "a long password 1" }, { required: ["token", "name", "password"], texts: ["token", "name", "password"], idents: ["token"] }),
+      { name: "an unknown token", input: { token: "x".repeat(32), name: "New Person", password: "a long password 1" }, kinds: ["not_found"] },
+      { name: "a short password", input: { token: w.invite.token, name: "New Person", password: "short" }, field: "password" },
+    ],
+  },
+  "app/(auth)/setup/actions.ts#setupAdmin": {
+    cases: () => [
+      ...derivedCases({ email: "first@example.test", name: "First", password: "a long password 1" }, { required: ["email", "name", "password"], texts: ["email", "name", "password"], idents: ["email"] }),
+      { name: "setup once users exist", input: { email: "first@example.test", name: "First", password: "a long password 1" }, kinds: ["conflict", "forbidden", "not_found"] },
+    ],
+  },
+  "app/(review)/data/actions.ts#createSnapshot": {
+    cases: () => [
+      ...derivedCases(
+        { projectSlug: "demo", options: { pairing: "all", licence: "cc-by", formats: ["trl"] } },
+        { required: ["projectSlug", "options"], texts: ["projectSlug", "options.pairing", "options.licence", "options.formats.0"], idents: ["projectSlug"] },
+      ),
+      { name: "an unknown project", input: { projectSlug: "no-such-project", options: {} }, field: "projectSlug" },
+      { name: "an output folder (CLI only)", input: { projectSlug: "demo", options: {}, out: "/tmp/x" }, field: "out" },
+    ],
+  },
+  "app/(review)/review/actions.ts#decideReview": {
+    cases: (w) => [
+      ...derivedCases({ kind: "prompt", id: w.annSubmitted.id, decision: "reject", reason: "Off topic." }, { required: ["kind", "id", "decision"], texts: ["kind", "id", "decision", "reason"], idents: ["id"] }),
+      { name: "reject without a reason", input: { kind: "prompt", id: w.annSubmitted.id, decision: "reject" }, field: "reason" },
+      { name: "edit without changes", input: { kind: "prompt", id: w.annSubmitted.id, decision: "edit", edit: {} }, field: "edit" },
+      ...hostileStrings.map(([what, s]) => ({ name: `${what} in an edit`, input: { kind: "prompt", id: w.annSubmitted.id, decision: "edit", edit: { instruction: s } }, field: "edit.instruction" })),
+      { name: "an unknown prompt", input: { kind: "prompt", id: NO_SUCH_ID, decision: "approve" }, kinds: ["not_found"] },
+      { name: "a ranking id given as a prompt", input: { kind: "prompt", id: w.annRanking.rankingId, decision: "approve" }, kinds: ["not_found"] },
+      // A ranking review names the prompt whose rankings it settles; a ranking's own id is unknown there.
+      { name: "a ranking id given as a ranking", input: { kind: "ranking", id: w.annRanking.rankingId, decision: "approve" }, kinds: ["not_found"] },
+    ],
+  },
+  "app/(review)/review/actions.ts#setGoldAnswer": {
+    cases: (w) => {
+      const base = { promptId: w.demoPromptIds[0], order: w.demoPromptCompletionIds.map((id) => [id]) };
+      return [
+        ...derivedCases(base, { required: ["promptId", "order"], texts: ["promptId", "order.0.0"], idents: ["promptId"] }),
+        { name: "outputs of another project's prompt", input: { ...base, order: w.otherCompletionIds.map((id) => [id]) }, field: "order" },
+        { name: "another project's prompt with these outputs", input: { ...base, promptId: w.otherPromptId }, field: "order" },
+        { name: "an unknown prompt", input: { ...base, promptId: NO_SUCH_ID }, field: "promptId" },
+        { name: "an output listed twice", input: { ...base, order: [[w.demoPromptCompletionIds[0]], [w.demoPromptCompletionIds[0]]] }, field: "order" },
+      ];
+    },
+  },
+  "app/(review)/review/actions.ts#setAnnotatorExcluded": {
+    cases: (w) => [
+      ...derivedCases({ projectSlug: "demo", userId: w.ann.id, excluded: true }, { required: ["projectSlug", "userId", "excluded"], texts: ["projectSlug", "userId"], idents: ["projectSlug", "userId"] }),
+      { name: "an unknown user", input: { projectSlug: "demo", userId: NO_SUCH_ID, excluded: true }, field: "userId" },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", userId: w.ann.id, excluded: true }, field: "projectSlug" },
+    ],
+  },
+  "app/(training)/models/actions.ts#promoteVersion": {
+    cases: (w) => [
+      ...derivedCases({ projectSlug: "demo", versionId: w.demoVersion.id, reason: "Better." }, { required: ["projectSlug", "versionId"], texts: ["projectSlug", "versionId", "reason"], idents: ["versionId"] }),
+      { name: "another project's version", input: { projectSlug: "demo", versionId: w.otherVersion.id }, field: "versionId" },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", versionId: w.demoVersion.id }, field: "projectSlug" },
+      { name: "an unknown version", input: { projectSlug: "demo", versionId: NO_SUCH_ID }, field: "versionId" },
+    ],
+  },
+  "app/(training)/models/actions.ts#generateOutputs": {
+    cases: () => [
+      ...derivedCases({ projectSlug: "demo", limit: 10 }, { required: ["projectSlug"], texts: ["projectSlug"], idents: ["projectSlug"] }),
+      { name: "a limit of zero", input: { projectSlug: "demo", limit: 0 }, field: "limit" },
+      { name: "a project without an active version", input: { projectSlug: "demo", limit: 10 }, kinds: ["conflict"] },
+    ],
+  },
+  "app/(training)/training/actions.ts#startRun": {
+    cases: (w) => {
+      const base = { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 10 } };
+      return [
+        ...derivedCases(base, { required: ["projectSlug"], texts: ["projectSlug", "stage", "base"], idents: ["projectSlug"], typed: ["projectSlug", "stage", "base", "hyperparameters", "hyperparameters.steps"] }),
+        { name: "another project's snapshot", input: { ...base, snapshotId: w.otherExport.id }, field: "snapshotId" },
+        { name: "another project's model version as base", input: { ...base, base: w.otherVersion.id }, field: "base" },
+        { name: "a base that only looks like a version id", input: { ...base, base: NOT_A_UUID }, field: "base" },
+        { name: "an unknown hyperparameter", input: { ...base, hyperparameters: { dropout: 0.5 } }, field: "hyperparameters" },
+      ];
+    },
+  },
+  "app/(training)/training/actions.ts#cancelRun": {
+    cases: (w) => [
+      ...derivedCases({ id: w.otherRun.id }, { required: ["id"], texts: ["id"], idents: ["id"] }),
+      { name: "an unknown run", input: { id: NO_SUCH_ID }, kinds: ["not_found"] },
+      { name: "a run that already finished", input: { id: w.otherRun.id }, kinds: ["conflict"] },
+    ],
+  },
+  "app/(training)/training/actions.ts#saveSchedule": {
+    cases: () => [
+      ...derivedCases({ projectSlug: "demo", cron: "0 3 * * *", minNewPairs: 10, enabled: true }, { required: ["projectSlug", "cron"], texts: ["projectSlug", "cron"], idents: ["projectSlug"] }),
+      { name: "enabled given as the text false", input: { projectSlug: "demo", cron: "0 3 * * *", enabled: "no" }, field: "enabled" },
+      { name: "a cron with four fields", input: { projectSlug: "demo", cron: "0 3 * *" }, field: "cron" },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", cron: "0 3 * * *" }, field: "projectSlug" },
+    ],
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/** Files with a "use server" directive under app/. */
+function listActionFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return walk(p);
+      return /\.tsx?$/.test(e.name) && /^\s*["']use server["']/m.test(fs.readFileSync(p, "utf8")) ? [path.relative(root, p)] : [];
+    });
+  return walk(path.join(root, "app")).sort();
+}
+
+function exportedActions(file: string): string[] {
+  return [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/export (?:const|async function|function) (\w+)/g)].map((m) => m[1]);
+}
+
+const routeKeys = listApiRouteFiles().flatMap((f) => methodsIn(f).map((m) => `${m} ${f}`)).sort();
+const actionKeys = listActionFiles().flatMap((f) => exportedActions(f).map((n) => `${f}#${n}`)).sort();
+
+describe("every route and server action has bad-input cases", () => {
+  it("route handlers under app/api/v1", () => {
+    expect(routeKeys.filter((k) => !routes[k])).toEqual([]);
+    expect(Object.keys(routes).filter((k) => !routeKeys.includes(k))).toEqual([]);
+  });
+  it("server actions under app/", () => {
+    expect(actionKeys.filter((k) => !actions[k])).toEqual([]);
+    expect(Object.keys(actions).filter((k) => !actionKeys.includes(k))).toEqual([]);
+    expect(Object.keys(actionModules).sort()).toEqual(listActionFiles());
+  });
+});
+
+const fourXX = (status: number) => status >= 400 && status < 500;
+const kindOf = (code: string) => code.split(":")[0];
+const statusOfKind: Record<string, number> = { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limit: 429 };
+
+/** Why an error answer falls short, or null: it must be a 4xx, and a 400 must name the field. */
+function judge(status: number, error: { code?: string; message?: string; fieldErrors?: Record<string, string[]> } | undefined, c: Expectation & { status?: number[] }): string | null {
+  if (!fourXX(status)) return `status ${status} (${error?.code ?? "?"}: ${error?.message ?? ""})`;
+  if (!error?.code || !error.message) return `status ${status} without a JSON error {code, message}`;
+  if (c.status && !c.status.includes(status)) return `status ${status}, expected ${c.status.join("/")} (${error.code})`;
+  if (c.kinds && !c.kinds.includes(kindOf(error.code))) return `${error.code}, expected ${c.kinds.join("/")}`;
+  if (status === 400 && c.field && !namesField(error, c.field)) return `${error.code} does not name ${c.field}: ${error.message} ${JSON.stringify(error.fieldErrors ?? {})}`.slice(0, 400);
+  return null;
+}
+
+// One database and one seeded world per kind: every case must leave it as it was, which the fingerprint checks.
+for (const kind of databaseKinds) {
+  describe(`bad input [${kind}]`, () => {
+    let conn: Connection | undefined;
+    let w: World;
+    beforeAll(async () => {
+      conn = await createTestConnection(kind);
+      setConnection(conn);
+      w = await seedWorld();
+    });
+    afterEach(async () => {
+      session.userId = null;
+      // A case that wrongly queued a run started a sender; the next must not find it on a closed connection.
+      await stopBoss();
+    });
+    afterAll(async () => {
+      setConnection(undefined);
+      await conn?.close();
+    });
+
+    it.each(Object.keys(routes))("%s", async (key) => {
+      const [method, file] = key.split(" ");
+      const target = routes[key];
+      const handler = target.module[method] as Handler;
+      const params = target.params(w);
+      const cases = [...paramCases(params), ...target.cases(w)];
+      const failures: string[] = [];
+      let before = await databaseFingerprint();
+      for (const c of cases) {
+        const res = await handler(routeRequest(w, method, c), { params: Promise.resolve(c.params ?? params) });
+        const text = await res.text();
+        let body: { error?: { code?: string; message?: string; fieldErrors?: Record<string, string[]> } } | undefined;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        const problem = judge(res.status, body?.error, c);
+        const after = await databaseFingerprint();
+        const changed = changedTables(before, after);
+        if (problem) failures.push(`${c.name}: ${problem}`);
+        if (changed.length) failures.push(`${c.name}: wrote to ${changed.join(", ")}`);
+        before = after;
+      }
+      expect(failures.join("\n"), `${file} ${method}`).toBe("");
+    });
+
+    it.each(Object.keys(actions))("%s", async (key) => {
+      const [file, name] = key.split("#");
+      const action = actionModules[file][name] as Action;
+      session.userId = w.admin.id;
+      const failures: string[] = [];
+      let before = await databaseFingerprint();
+      for (const c of actions[key].cases(w)) {
+        let problem: string | null;
+        try {
+          const res = await action(c.input);
+          problem = res.ok ? `accepted (${JSON.stringify(res.data)?.slice(0, 120)})` : judge(statusOfKind[kindOf(res.code)] ?? 500, { code: res.code, message: res.error, fieldErrors: res.fieldErrors }, c);
+        } catch (e) {
+          problem = `threw ${(e as Error).message?.slice(0, 200)}`;
+        }
+        const after = await databaseFingerprint();
+        const changed = changedTables(before, after);
+        if (problem) failures.push(`${c.name}: ${problem}`);
+        if (changed.length) failures.push(`${c.name}: wrote to ${changed.join(", ")}`);
+        before = after;
+      }
+      expect(failures.join("\n"), key).toBe("");
+    });
+  });
+}
