@@ -74,3 +74,9 @@ export async function getDemonstrationForPrompt(db: DbOrTx, promptId: string, au
     .where(and(eq(completions.promptId, promptId), eq(completions.authorId, authorId), eq(completions.isDemonstration, true), sql`${completions.parentId} is null`));
   return row ?? null;
 }
+
+/** A release-gate copy of a held-out prompt; null when this version already has one for that prompt. */
+export async function insertComparePrompt(db: DbOrTx, row: NewPrompt) {
+  const [created] = await db.insert(prompts).values(row).onConflictDoNothing().returning();
+  return created ?? null;
+}

@@ -10,6 +10,7 @@ import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import type { Hyperparameters } from "@/lib/validation/runs";
 import { exportSnapshotForRun } from "./export-for-run";
+import { enqueue } from "./queue";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
 
 /** A running run whose heartbeat is older than this was orphaned by a crashed runner. */
@@ -155,7 +156,7 @@ async function registerModelVersion(
     Object.entries((done.metrics ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "number" && Number.isFinite(v)),
   ) as Record<string, number>;
   const config = fs.existsSync(path.join(finalDir, "config.json")) ? JSON.parse(fs.readFileSync(path.join(finalDir, "config.json"), "utf8")) : {};
-  await db.transaction(async (tx) => {
+  const registered = await db.transaction(async (tx) => {
     const existing = await q.getModelVersionByRun(tx, run.id);
     const count = await q.countModelVersions(tx, projectId);
     const version =
@@ -173,5 +174,23 @@ async function registerModelVersion(
       }));
     await q.updateRun(tx, run.id, { status: "succeeded", finishedAt: new Date(), progress: { ...progress, phase: "done" }, resultModelVersionId: version!.id, logTail });
     await recordAudit(tx, { actorId: null, action: "model.register", targetType: "model_version", targetId: version!.id, data: { runId: run.id, label: version!.label } });
+    return version!;
   });
+  await queueReleaseGate(projectId, registered.id);
+}
+
+/**
+ * The release gate: the new version and the active one answer held-out prompts side by side, as
+ * blind pairwise ranking tasks. Queued once per version (a retried job finds its tasks there already).
+ */
+async function queueReleaseGate(projectId: string, versionId: string) {
+  const db = getDb();
+  const [project, active] = await Promise.all([getProjectById(db, projectId), q.getActiveModelVersion(db, projectId)]);
+  if (!project || !active || active.id === versionId) return;
+  try {
+    await enqueue("generate", { projectSlug: project.slug, compareVersionId: versionId, limit: 40 }, { singletonKey: `compare-${versionId}` });
+  } catch (e) {
+    // The version stands; an admin can queue the comparison from the Models page.
+    console.warn("[tuneloop] could not queue the release-gate comparison:", (e as Error).message);
+  }
 }

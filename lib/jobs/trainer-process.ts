@@ -1,5 +1,7 @@
 // Runs the trainer CLI in a child process and turns its JSON-lines output into events.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { env } from "@/lib/env";
@@ -49,4 +51,28 @@ export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) =
     });
   });
   return { done, pid: child.pid, stop: (signal = "SIGTERM") => void child.kill(signal) };
+}
+
+/**
+ * Runs `generate` for a batch of prompts in one child process (the model loads once, the web
+ * thread never computes) and returns each prompt's outputs by id.
+ */
+export async function generateOutputs(checkpoint: string, prompts: Array<{ id: string; instruction: string; input: string | null }>, opts: { n: number; temperature: number; topP: number; maxTokens: number }): Promise<Map<string, string[]>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gen-"));
+  const file = path.join(dir, "prompts.jsonl");
+  fs.writeFileSync(file, prompts.map((p) => JSON.stringify({ id: p.id, prompt: p.input ? `${p.instruction}\n\n${p.input}` : p.instruction })).join("\n"));
+  const made = new Map<string, string[]>();
+  try {
+    const child = startTrainerProcess(
+      ["generate", "--model", checkpoint, "--prompts-file", file, "--n", String(opts.n), "--temperature", String(opts.temperature), "--top-p", String(opts.topP), "--max-tokens", String(opts.maxTokens)],
+      (e) => {
+        if (e.type === "generation") made.set(String(e.id), e.outputs as string[]);
+      },
+    );
+    const exit = await child.done;
+    if (exit.code !== 0) throw new Error(`generation failed (exit ${exit.code ?? exit.signal}): ${exit.logTail.slice(-500)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return made;
 }

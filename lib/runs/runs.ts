@@ -9,6 +9,7 @@ import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError, parseInput } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
+import { releaseGate } from "./gate";
 import { createRunInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -129,8 +130,10 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   const rows = await q.listModelVersions(db, project.id);
-  return rows.map((v) => ({
+  const gates = await Promise.all(rows.map((v) => releaseGate(db, v.id)));
+  return rows.map((v, i) => ({
     id: v.id,
+    gate: gates[i],
     label: v.label,
     parentId: v.parentId,
     base: v.base,
@@ -143,22 +146,50 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
   }));
 }
 
+/** Promotes a version; the audit row says whether the release gate recommended it or an admin overrode it. */
 export async function promoteModelVersion(actor: Actor, raw: unknown) {
   assertRole(actor, "admin");
   const input = parseInput(z.object({ versionId: z.uuid({ message: "Unknown version" }), reason: z.string().max(500).optional() }).strict(), raw, "promote");
   return getDb().transaction(async (tx) => {
     const v = await q.getModelVersionById(tx, input.versionId);
     if (!v) throw new AppError("not_found:version", "No such model version.", { versionId: ["Unknown version"] });
+    const gate = await releaseGate(tx, v.id);
     await q.setActiveModelVersion(tx, v.projectId, v.id);
     await recordAudit(tx, {
       actorId: actor.id,
       action: "model.promote",
       targetType: "model_version",
       targetId: v.id,
-      data: { label: v.label, recommended: (v.metrics as Record<string, number>)["gate/recommended"] === 1, reason: input.reason ?? null },
+      data: {
+        label: v.label,
+        recommended: gate?.recommended ?? false,
+        override: !gate?.recommended,
+        gate: gate && { against: gate.against, judgments: gate.judgments, winRate: gate.winRate, ci: gate.ci },
+        reason: input.reason ?? null,
+      },
     });
     return { id: v.id, label: v.label, isActive: true };
   });
+}
+
+/**
+ * Queues the release gate's `compare` generation for a version: it and the active version answer
+ * held-out prompts, which enter the ranking queue as blind pairwise tasks.
+ */
+export async function requestComparison(actor: Actor, raw: unknown) {
+  assertRole(actor, "admin");
+  const input = parseInput(z.object({ projectSlug: z.string().min(1).max(64), versionId: z.uuid({ message: "Unknown version" }), limit: z.number().int().min(1).max(1000).default(40) }).strict(), raw, "compare");
+  const db = getDb();
+  const project = await projectOr404(db, input.projectSlug);
+  const v = await q.getModelVersionById(db, input.versionId);
+  if (!v || v.projectId !== project.id) throw new AppError("not_found:version", `No model version ${input.versionId} in "${project.slug}".`, { versionId: ["Unknown version for this project"] });
+  const active = await q.getActiveModelVersion(db, project.id);
+  if (!active) throw new AppError("conflict:compare", "No active model version to compare with: promote one first.");
+  if (active.id === v.id) throw new AppError("conflict:compare", `${v.label} is the active version: there is nothing to compare it with.`);
+  if (await releaseGate(db, v.id)) throw new AppError("conflict:compare", `${v.label} already has comparison tasks in the queue.`);
+  const jobId = await enqueue("generate", { projectSlug: project.slug, compareVersionId: v.id, limit: input.limit });
+  await recordAudit(db, { actorId: actor.id, action: "model.compare_request", targetType: "model_version", targetId: v.id, data: { against: active.label, limit: input.limit } });
+  return { jobId };
 }
 
 /** Queues a `generate` job: the active version writes outputs for prompts that need them. */

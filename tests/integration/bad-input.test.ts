@@ -479,6 +479,15 @@ const actions: Record<string, ActionTarget> = {
       { name: "a project without an active version", input: { projectSlug: "demo", limit: 10 }, kinds: ["conflict"] },
     ],
   },
+  "app/(training)/models/actions.ts#compareVersion": {
+    cases: (w) => [
+      ...derivedCases({ projectSlug: "demo", versionId: w.demoVersion.id, limit: 10 }, { required: ["projectSlug", "versionId"], texts: ["projectSlug", "versionId"], idents: ["versionId"] }),
+      { name: "another project's version", input: { projectSlug: "demo", versionId: w.otherVersion.id }, field: "versionId" },
+      { name: "an unknown version", input: { projectSlug: "demo", versionId: NO_SUCH_ID }, field: "versionId" },
+      { name: "a limit of zero", input: { projectSlug: "demo", versionId: w.demoVersion.id, limit: 0 }, field: "limit" },
+      { name: "a project without an active version", input: { projectSlug: "demo", versionId: w.demoVersion.id }, kinds: ["conflict"] },
+    ],
+  },
   "app/(training)/training/actions.ts#startRun": {
     cases: (w) => {
       const base = { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 10 } };
