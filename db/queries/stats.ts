@@ -1,7 +1,7 @@
 // Data access for project figures: counts of prompts, completions, rankings and open leases.
 import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { assignments, completions, prompts, rankings } from "../schema";
+import { assignments, completions, modelVersions, prompts, rankings } from "../schema";
 
 export async function countPromptsByStatus(db: DbOrTx, projectId: string) {
   return db.select({ status: prompts.status, n: count() }).from(prompts).where(eq(prompts.projectId, projectId)).groupBy(prompts.status);
@@ -19,6 +19,16 @@ export async function countCompletionsBySource(db: DbOrTx, projectId: string) {
     .innerJoin(prompts, eq(prompts.id, completions.promptId))
     .where(eq(prompts.projectId, projectId))
     .groupBy(completions.source);
+}
+
+/** Outputs written by each of the project's model versions, by the version's label. */
+export async function countOutputsByModelVersion(db: DbOrTx, projectId: string) {
+  return db
+    .select({ label: modelVersions.label, n: count() })
+    .from(completions)
+    .innerJoin(modelVersions, eq(modelVersions.id, completions.modelVersionId))
+    .where(eq(modelVersions.projectId, projectId))
+    .groupBy(modelVersions.label);
 }
 
 /** Current rankings only: a revised ranking keeps its history, but only the latest revision counts. */

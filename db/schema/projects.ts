@@ -15,6 +15,10 @@ export type ProjectSettings = {
   reviseHours: number;
   /** minutes a task lease lasts before it returns to the pool */
   leaseMinutes: number;
+  /** how the active model version samples fresh outputs (absent in projects made before these existed: defaults apply) */
+  temperature?: number;
+  topP?: number;
+  maxNewTokens?: number;
 };
 
 export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean };

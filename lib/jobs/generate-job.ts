@@ -7,6 +7,7 @@ import { getProjectBySlug } from "@/db/queries/projects";
 import { getActiveModelVersion } from "@/db/queries/runs";
 import { recordAudit } from "@/lib/audit";
 import { AppError, parseInput } from "@/lib/errors";
+import { samplingOf } from "@/lib/validation/projects";
 import { runCompareGeneration } from "./compare-job";
 import { generateOutputs } from "./trainer-process";
 
@@ -14,9 +15,10 @@ export const generateJobInput = z
   .object({
     projectSlug: z.string().min(1).max(64),
     limit: z.number().int().min(1).max(10_000).default(100),
-    temperature: z.number().min(0).max(2).default(0.8),
-    topP: z.number().gt(0).max(1).default(0.95),
-    maxTokens: z.number().int().min(1).max(2048).default(128),
+    /** sampling; each defaults to the project's setting */
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().gt(0).max(1).optional(),
+    maxTokens: z.number().int().min(1).max(2048).optional(),
     /** a release-gate comparison of this new version against the active one, instead of filling prompts short of K */
     compareVersionId: z.uuid().optional(),
   })
@@ -30,11 +32,12 @@ export async function runGenerateJob(data: unknown) {
   if (!project) throw new AppError("not_found:project", `No project "${input.projectSlug}".`);
   const version = await getActiveModelVersion(db, project.id);
   if (!version) throw new AppError("conflict:generate", "No active model version: promote one first.");
-  if (input.compareVersionId) return runCompareGeneration(project, version, input.compareVersionId, input);
+  const sampling = { ...samplingOf(project.settings), ...Object.fromEntries(Object.entries({ temperature: input.temperature, topP: input.topP, maxTokens: input.maxTokens }).filter(([, v]) => v !== undefined)) };
+  if (input.compareVersionId) return runCompareGeneration(project, version, input.compareVersionId, { limit: input.limit, ...sampling });
   const todo = await listPromptsNeedingOutputs(db, { projectId: project.id, k: project.settings.k, limit: input.limit });
   if (!todo.length) return { prompts: 0, outputs: 0 };
   const want = new Map(todo.map((p) => [p.id, project.settings.k - p.have]));
-  const made = await generateOutputs(version.checkpointPath, todo, { ...input, n: Math.max(...want.values()) });
+  const made = await generateOutputs(version.checkpointPath, todo, { ...sampling, n: Math.max(...want.values()) });
   const rows = [...made].flatMap(([id, outputs]) =>
     outputs.slice(0, want.get(id) ?? 0).map((text) => ({ promptId: id, text: text || "(empty)", source: "model" as const, modelVersionId: version.id, generator: version.label })),
   );

@@ -16,6 +16,9 @@ export type TrainerProcess = {
 };
 
 const LOG_TAIL_LINES = 40;
+/** Unix niceness of trainer processes: well below the web server's. */
+const TRAINER_NICENESS = 15;
+const niceBinary = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
 
 /**
  * The child gets an IPC channel so it notices when this process dies (the channel closes) and
@@ -23,7 +26,10 @@ const LOG_TAIL_LINES = 40;
  */
 export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) => void, onLog?: (line: string) => void): TrainerProcess {
   const cli = path.join(env().rootDir, "lib/cli/tuneloop.mjs");
-  const child = spawn(process.execPath, [cli, ...args, "--json"], {
+  // Under `nice`, every thread of the trainer yields the CPU to the web server and the database:
+  // pages stay responsive while a model trains.
+  const command = niceBinary ? [niceBinary, "-n", String(TRAINER_NICENESS), process.execPath] : [process.execPath];
+  const child = spawn(command[0], [...command.slice(1), cli, ...args, "--json"], {
     cwd: env().rootDir,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     env: { ...process.env, TUNELOOP_CHILD: "1" },

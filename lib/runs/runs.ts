@@ -10,6 +10,7 @@ import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError, parseInput } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { releaseGate } from "./gate";
+import { countOutputsByModelVersion } from "@/db/queries/stats";
 import { createRunInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -130,10 +131,13 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   const rows = await q.listModelVersions(db, project.id);
-  const gates = await Promise.all(rows.map((v) => releaseGate(db, v.id)));
+  const [gates, outputs] = await Promise.all([Promise.all(rows.map((v) => releaseGate(db, v.id))), countOutputsByModelVersion(db, project.id)]);
+  const written = new Map(outputs.map((o) => [o.label, o.n]));
   return rows.map((v, i) => ({
     id: v.id,
     gate: gates[i],
+    /** outputs this version wrote for people to rank */
+    outputs: written.get(v.label) ?? 0,
     label: v.label,
     parentId: v.parentId,
     base: v.base,

@@ -17,6 +17,8 @@ export type ProjectStats = {
   /** assignments still open whose lease has not run out */
   openLeases: number;
   modelVersions: number;
+  /** outputs each model version wrote, by its label */
+  outputsByModelVersion: Record<string, number>;
   /** training runs by status */
   runs: Counts<(typeof runStatusEnum.enumValues)[number]>;
 };
@@ -31,7 +33,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
   requireRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, slug);
-  const [byStatus, bySource, rankingsBySource, settled, leases, versions, runs] = await Promise.all([
+  const [byStatus, bySource, rankingsBySource, settled, leases, versions, runs, outputs] = await Promise.all([
     q.countPromptsByStatus(db, project.id),
     q.countCompletionsBySource(db, project.id),
     q.countRankingsBySource(db, project.id),
@@ -39,6 +41,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
     q.countOpenLeases(db, project.id),
     countModelVersions(db, project.id),
     countRunsByStatus(db, project.id),
+    q.countOutputsByModelVersion(db, project.id),
   ]);
   return {
     project: { slug: project.slug, name: project.name },
@@ -48,6 +51,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
     settledPrompts: settled,
     openLeases: leases,
     modelVersions: versions,
+    outputsByModelVersion: Object.fromEntries(outputs.map((r) => [r.label, r.n])),
     runs: tally(runStatusEnum.enumValues, Object.entries(runs).map(([key, n]) => ({ key: key as (typeof runStatusEnum.enumValues)[number], n }))),
   };
 }

@@ -24,7 +24,19 @@ export const defaultProjectSettings: ProjectSettings = {
   goldRate: 0.1,
   reviseHours: 24,
   leaseMinutes: 30,
+  temperature: 0.8,
+  topP: 0.95,
+  maxNewTokens: 128,
 };
+
+/** The sampling settings of a project, with the defaults for projects made before they existed. */
+export function samplingOf(settings: ProjectSettings): { temperature: number; topP: number; maxTokens: number } {
+  return {
+    temperature: settings.temperature ?? defaultProjectSettings.temperature!,
+    topP: settings.topP ?? defaultProjectSettings.topP!,
+    maxTokens: settings.maxNewTokens ?? defaultProjectSettings.maxNewTokens!,
+  };
+}
 
 export const slugInput = z
   .string({ error: "Slug is required" })
@@ -72,6 +84,9 @@ const settingsShape = {
   goldRate: fraction("Gold rate"),
   reviseHours: intRange("Revise window (hours)", 0, 720),
   leaseMinutes: intRange("Lease (minutes)", 1, 1440),
+  temperature: numberField("Temperature", z.number({ error: "Temperature must be a number" }).min(0, "Temperature is between 0 and 2").max(2, "Temperature is between 0 and 2")),
+  topP: numberField("Top-p", z.number({ error: "Top-p must be a number" }).gt(0, "Top-p is above 0 and at most 1").max(1, "Top-p is above 0 and at most 1")),
+  maxNewTokens: intRange("Max new tokens", 1, 2048),
 };
 export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
 

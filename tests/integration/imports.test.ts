@@ -1,10 +1,10 @@
 // File imports on a real database: every format, all-or-nothing on a bad row, re-import adds nothing, roles, uploads,
 // the real data files, and the `tuneloop import` CLI.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { runCli } from "../helpers/cli";
 import { afterAll, describe, expect, it } from "vitest";
 import { asc, count, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -290,18 +290,7 @@ describeEachDatabase("imports", () => {
   });
 });
 
-const cliPath = path.resolve("lib/cli/tuneloop.mjs");
 
-function runCli(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliPath, ...args],
-      { env: { ...process.env, TUNELOOP_DATA_DIR: dataDir, DATABASE_URL: "" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe("tuneloop import (CLI, embedded PGlite)", () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "tuneloop-cli-import-"));

@@ -1,8 +1,8 @@
 // Projects on a real database: create, edit, validation, slug conflicts, roles, audit; and the `tuneloop project` CLI.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runCli } from "../helpers/cli";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { auditLog, projects } from "@/db/schema";
@@ -21,7 +21,7 @@ describeEachDatabase("projects", () => {
     const p = await createProject(admin, { slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers." });
     expect(p).toMatchObject({ slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers.", createdBy: admin.id });
     expect(p.categories).toEqual([...defaultCategories]);
-    expect(p.settings).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30 });
+    expect(p.settings).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128 });
     const [entry] = await audits("project.create");
     expect(entry).toMatchObject({ actorId: admin.id, targetType: "project", targetId: p.id });
   });
@@ -54,7 +54,7 @@ describeEachDatabase("projects", () => {
     await createProject(admin, { slug: "p", name: "P", k: 5, goldRate: 0 });
     const p = await updateProject(admin, "p", { name: "Renamed", guidelines: "new", categories: "coding\nmath and reasoning", overlap: "5", agreementThreshold: 0.7 });
     expect(p).toMatchObject({ slug: "p", name: "Renamed", guidelines: "new", categories: ["coding", "math and reasoning"] });
-    expect(p.settings).toEqual({ k: 5, overlap: 5, agreementThreshold: 0.7, goldRate: 0, reviseHours: 24, leaseMinutes: 30 });
+    expect(p.settings).toEqual({ k: 5, overlap: 5, agreementThreshold: 0.7, goldRate: 0, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128 });
     expect(p.updatedAt.getTime()).toBeGreaterThanOrEqual(p.createdAt.getTime());
     const [entry] = await audits("project.update");
     expect(entry.data).toMatchObject({ slug: "p", settingsBefore: { overlap: 3 }, settingsAfter: { overlap: 5 } });
@@ -93,19 +93,8 @@ describeEachDatabase("projects", () => {
   });
 });
 
-const cliPath = path.resolve("lib/cli/tuneloop.mjs");
 
 /** Runs the real CLI with its own embedded database folder. */
-function runCli(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliPath, ...args],
-      { env: { ...process.env, TUNELOOP_DATA_DIR: dataDir, DATABASE_URL: "" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe("tuneloop project (CLI, embedded PGlite)", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tuneloop-cli-project-"));

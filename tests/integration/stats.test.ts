@@ -1,8 +1,8 @@
 // Project figures on a real database after imports, rankings and leases; and `tuneloop stats`.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runCli } from "../helpers/cli";
 import { afterAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -66,6 +66,7 @@ describeEachDatabase("stats", () => {
       settledPrompts: 1,
       openLeases: 1,
       modelVersions: 0,
+      outputsByModelVersion: {},
       runs: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, total: 0 },
     });
     await expect(getProjectStats(annotator, "demo")).rejects.toMatchObject({ status: 403 });
@@ -74,18 +75,7 @@ describeEachDatabase("stats", () => {
   });
 });
 
-const cliPath = path.resolve("lib/cli/tuneloop.mjs");
 
-function runCli(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliPath, ...args],
-      { env: { ...process.env, TUNELOOP_DATA_DIR: dataDir, DATABASE_URL: "" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe("tuneloop stats (CLI, embedded PGlite)", () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "tuneloop-cli-stats-"));
@@ -106,6 +96,7 @@ describe("tuneloop stats (CLI, embedded PGlite)", () => {
       settledPrompts: 0,
       openLeases: 0,
       modelVersions: 0,
+      outputsByModelVersion: {},
       runs: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, total: 0 },
     });
     const table = await runCli(data, ["stats", "--project", "demo"]);

@@ -5,10 +5,12 @@ import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { Project } from "@/db/schema";
 import { createProject, listProjects, systemActor, updateProject } from "@/lib/projects/projects";
+import { samplingOf } from "@/lib/validation/projects";
 import { parseFlags, UsageError } from "../args";
 
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
+  "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 " +
   "--categories 'a,b' --guidelines-file F] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
@@ -19,6 +21,9 @@ const settingFlags = {
   "gold-rate": { type: "string" },
   "revise-hours": { type: "string" },
   "lease-minutes": { type: "string" },
+  temperature: { type: "string" },
+  "top-p": { type: "string" },
+  "max-new-tokens": { type: "string" },
   categories: { type: "string" },
   "guidelines-file": { type: "string" },
   json: { type: "boolean" },
@@ -32,6 +37,9 @@ const settingValues = z.object({
   "gold-rate": z.string().optional(),
   "revise-hours": z.string().optional(),
   "lease-minutes": z.string().optional(),
+  temperature: z.string().optional(),
+  "top-p": z.string().optional(),
+  "max-new-tokens": z.string().optional(),
   categories: z.string().optional(),
   "guidelines-file": z.string().optional(),
   json: z.boolean().optional(),
@@ -57,13 +65,17 @@ async function toInput(v: z.infer<typeof settingValues>) {
     goldRate: v["gold-rate"],
     reviseHours: v["revise-hours"],
     leaseMinutes: v["lease-minutes"],
+    temperature: v.temperature,
+    topP: v["top-p"],
+    maxNewTokens: v["max-new-tokens"],
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }
 
 function describe(p: Project): string {
   const s = p.settings;
-  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes}; ${p.categories.length} categories`;
+  const sampling = samplingOf(s);
+  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens}; ${p.categories.length} categories`;
 }
 
 function print(p: Project, json: boolean | undefined, verb: string) {

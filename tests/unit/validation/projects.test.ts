@@ -11,7 +11,7 @@ function errors(schema: typeof createProjectInput | typeof updateProjectInput, i
 describe("project inputs", () => {
   it("accepts a minimal project and leaves the rest to defaults", () => {
     expect(createProjectInput.parse({ slug: "helpful-qa", name: " Helpful QA " })).toEqual({ slug: "helpful-qa", name: "Helpful QA" });
-    expect(settingsFrom({})).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30 });
+    expect(settingsFrom({})).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128 });
     expect(defaultCategories).toHaveLength(11);
     expect(defaultCategories).toContain("math and reasoning");
   });
@@ -26,6 +26,7 @@ describe("project inputs", () => {
   it("names each out-of-range setting by its own field", () => {
     const e = errors(createProjectInput, { slug: "p", name: "n", k: 10, overlap: 0, agreementThreshold: 1.5, goldRate: -0.1, reviseHours: 1.5, leaseMinutes: 0 });
     expect(Object.keys(e).sort()).toEqual(["agreementThreshold", "goldRate", "k", "leaseMinutes", "overlap", "reviseHours"]);
+    expect(Object.keys(errors(createProjectInput, { slug: "p", name: "n", temperature: 2.5, topP: 0, maxNewTokens: 4096 })).sort()).toEqual(["maxNewTokens", "temperature", "topP"]);
     expect(Object.keys(errors(createProjectInput, { slug: "p", name: "n", k: 1 }))).toEqual(["k"]);
     expect(Object.keys(errors(createProjectInput, { slug: "p", name: "n", k: 3.5 }))).toEqual(["k"]);
     expect(errors(createProjectInput, { slug: "p", name: "n", k: 2, overlap: 20, agreementThreshold: 0, goldRate: 1 })).toEqual({});

@@ -11,7 +11,7 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number };
+  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number };
 };
 
 const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: string; step: string }> = [
@@ -21,6 +21,9 @@ const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: s
   { name: "goldRate", label: "Gold rate (0–1)", step: "0.01" },
   { name: "reviseHours", label: "Revise window (hours)", step: "1" },
   { name: "leaseMinutes", label: "Task lease (minutes)", step: "1" },
+  { name: "temperature", label: "Sampling temperature (0–2)", step: "0.05" },
+  { name: "topP", label: "Sampling top-p (0–1)", step: "0.01" },
+  { name: "maxNewTokens", label: "Max new tokens per output", step: "1" },
 ];
 
 export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initial: ProjectFormValues }) {

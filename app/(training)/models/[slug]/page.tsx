@@ -136,7 +136,11 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         )}
                       </div>
                       <p className="text-xs text-slate-500">
-                        {v.parentId ? `from ${labelById.get(v.parentId) ?? v.parentId.slice(0, 8)}` : `from ${v.base}`} · {formatTime(v.createdAt)} · snapshot{" "}
+                        {v.parentId ? `from ${labelById.get(v.parentId) ?? v.parentId.slice(0, 8)}` : `from ${v.base}`} · {formatTime(v.createdAt)} ·{" "}
+                        <span data-testid="version-outputs">
+                          wrote {v.outputs} output{v.outputs === 1 ? "" : "s"}
+                        </span>{" "}
+                        · snapshot{" "}
                         <span className="font-mono">{v.exportId ? v.exportId.slice(0, 8) : "—"}</span>
                         {v.runId && (
                           <>

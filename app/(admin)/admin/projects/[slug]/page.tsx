@@ -6,6 +6,7 @@ import { requirePageRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 import { getProjectBySlug } from "@/lib/projects/projects";
 import { getProjectStats } from "@/lib/stats/project-stats";
+import { defaultProjectSettings } from "@/lib/validation/projects";
 import { ProjectForm } from "../project-form";
 
 export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
@@ -52,7 +53,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
       <Card title="Settings">
         <ProjectForm
           mode="edit"
-          initial={{ slug: project.slug, name: project.name, guidelines: project.guidelines, categories: project.categories, settings: project.settings }}
+          initial={{ slug: project.slug, name: project.name, guidelines: project.guidelines, categories: project.categories, settings: { ...defaultProjectSettings, ...project.settings } }}
         />
       </Card>
     </div>
