@@ -1,10 +1,11 @@
-// Checkpoint folders: config.json, tokenizer.json, model.safetensors (Hugging Face GPT-2 names), training state;
+// Checkpoint folders: config.json, the tokenizer's files, model.safetensors (Hugging Face GPT-2 names), training state;
 // written into a temporary sibling and renamed into place, so a crash never leaves half a checkpoint.
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { modelConfigSchema, type ModelConfig } from "./config";
-import type { Params } from "./model";
+import { checkShapes, paramShapes, toVariables, type Params } from "./model";
+import { byteTokenizer, loadTokenizer, type Tokenizer } from "./tokenizer";
 
 /** safetensors: 8-byte little-endian header length, JSON header (dtype, shape, data_offsets), raw little-endian data. */
 export function encodeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>): Buffer {
@@ -23,17 +24,43 @@ export function encodeSafetensors(tensors: Record<string, { shape: number[]; dat
   return Buffer.concat([head, Buffer.from(json), ...names.map((n) => Buffer.from(tensors[n].data.buffer, tensors[n].data.byteOffset, tensors[n].data.byteLength))]);
 }
 
+/** IEEE half → float: sign, 5-bit exponent, 10-bit fraction (subnormals and inf/NaN included). */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** Raw little-endian F32, F16 or BF16 bytes → Float32Array (bfloat16 is the top half of a float32). */
+function toFloat32(bytes: Buffer, dtype: string, name: string): Float32Array {
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  if (dtype === "F32") return new Float32Array(copy);
+  const halves = new Uint16Array(copy);
+  if (dtype === "F16") return Float32Array.from(halves, halfToFloat);
+  if (dtype === "BF16") return new Float32Array(Uint32Array.from(halves, (h) => h << 16).buffer);
+  throw new Error(`tensor ${name}: dtype ${dtype} not supported (F32, F16, BF16)`);
+}
+
 export function decodeSafetensors(buf: Buffer): Record<string, { shape: number[]; data: Float32Array }> {
   const n = Number(buf.readBigUInt64LE(0));
   const header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   const out: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const [name, h] of Object.entries(header)) {
     if (name === "__metadata__") continue;
-    if (h.dtype !== "F32") throw new Error(`tensor ${name}: dtype ${h.dtype} not supported (F32 only)`);
-    const bytes = buf.subarray(8 + n + h.data_offsets[0], 8 + n + h.data_offsets[1]);
-    out[name] = { shape: h.shape, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+    out[name] = { shape: h.shape, data: toFloat32(buf.subarray(8 + n + h.data_offsets[0], 8 + n + h.data_offsets[1]), h.dtype, name) };
   }
   return out;
+}
+
+export function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
 }
 
 export type TrainingState = { step: number; stage: string; seed: number; dataPosition: number; extra?: Record<string, unknown> };
@@ -42,12 +69,12 @@ function tensorsOf(vars: Record<string, tf.Variable | tf.Tensor>) {
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { shape: v.shape as number[], data: v.dataSync() as Float32Array }]));
 }
 
-export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, state: TrainingState | null, optimizer?: Record<string, tf.Tensor>, meta: Record<string, unknown> = {}) {
+export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, state: TrainingState | null, optimizer?: Record<string, tf.Tensor>, meta: Record<string, unknown> = {}, tokenizer: Tokenizer = byteTokenizer) {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify({ ...cfg, ...meta }, null, 2));
-  fs.writeFileSync(path.join(tmp, "tokenizer.json"), JSON.stringify({ type: "byte", specials: ["<|user|>", "<|assistant|>", "<|system|>", "<|end|>", "<|pad|>"] }));
+  for (const [f, text] of Object.entries(tokenizer.files())) fs.writeFileSync(path.join(tmp, f), text);
   fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(tensorsOf(params)));
   if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
   if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
@@ -62,15 +89,19 @@ export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, st
   fs.rmSync(old, { recursive: true, force: true });
 }
 
-export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params; state: TrainingState | null; optimizer: Record<string, tf.Tensor> | null } {
+export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params; tokenizer: Tokenizer; state: TrainingState | null; optimizer: Record<string, tf.Tensor> | null } {
   for (const f of ["config.json", "model.safetensors"]) if (!fs.existsSync(path.join(dir, f))) throw new Error(`not a checkpoint: ${path.join(dir, f)} is missing`);
-  const raw = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
-  const cfg = modelConfigSchema.parse({ vocabSize: raw.vocabSize, blockSize: raw.blockSize, nLayer: raw.nLayer, nHead: raw.nHead, nEmbd: raw.nEmbd, tokenizer: raw.tokenizer });
+  const raw = readJson(path.join(dir, "config.json")) as Record<string, unknown>;
+  const parsed = modelConfigSchema.safeParse({ vocabSize: raw.vocabSize, blockSize: raw.blockSize, nLayer: raw.nLayer, nHead: raw.nHead, nEmbd: raw.nEmbd, tokenizer: raw.tokenizer });
+  if (!parsed.success) throw new Error(`${path.join(dir, "config.json")}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`);
+  const cfg = parsed.data;
+  const tokenizer = loadTokenizer(cfg.tokenizer, dir);
   const weights = decodeSafetensors(fs.readFileSync(path.join(dir, "model.safetensors")));
-  const params: Params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.variable(tf.tensor(v.data, v.shape), true, `${k.replace(/\./g, "_")}_${Math.random().toString(36).slice(2, 7)}`)]));
+  checkShapes(cfg, Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.shape])), path.join(dir, "model.safetensors"));
+  const params: Params = toVariables(Object.fromEntries(Object.keys(paramShapes(cfg)).map((k) => [k, tf.tensor(weights[k].data, weights[k].shape)])));
   const statePath = path.join(dir, "training_state.json");
   const state = fs.existsSync(statePath) ? (JSON.parse(fs.readFileSync(statePath, "utf8")) as TrainingState) : null;
   const optPath = path.join(dir, "optimizer.safetensors");
   const optimizer = fs.existsSync(optPath) ? Object.fromEntries(Object.entries(decodeSafetensors(fs.readFileSync(optPath))).map(([k, v]) => [k, tf.tensor(v.data, v.shape)])) : null;
-  return { cfg, params, state, optimizer };
+  return { cfg, params, tokenizer, state, optimizer };
 }

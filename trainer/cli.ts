@@ -1,12 +1,15 @@
-// The trainer's CLI: train, generate, evaluate. A progress line on a terminal, JSON lines with --json; bad input → exit 2.
+// The trainer's CLI: train, generate, evaluate, import-model. A progress line on a terminal, JSON lines with --json;
+// bad flags or a missing/malformed snapshot, checkpoint or model folder → one line naming it, exit 2, nothing written.
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { chooseBackend } from "./backend";
 import { loadCheckpoint } from "./checkpoint";
+import { DataError, loadSnapshot } from "./data";
 import { generateReplies } from "./generate";
-import { evaluate, loadSnapshot, train, type TrainEvent } from "./train";
+import { importHf } from "./import-hf";
+import { evaluate, train, type TrainEvent } from "./train";
 
 class Usage extends Error {}
 
@@ -14,17 +17,23 @@ const num = (name: string) => z.coerce.number({ message: `--${name} must be a nu
 const trainFlags = z
   .object({
     snapshot: z.string({ message: "--snapshot DIR is required" }),
-    stage: z.enum(["sft", "dpo", "sft+dpo"], { message: "--stage must be sft, dpo or sft+dpo" }),
+    stage: z.enum(["pretrain", "sft", "dpo", "sft+dpo"], { message: "--stage must be pretrain, sft, dpo or sft+dpo" }),
     out: z.string({ message: "--out CKPT is required" }),
     init: z.enum(["tiny", "small"], { message: "--init must be tiny or small" }).optional(),
+    "n-layer": num("n-layer").int().min(1).max(48).optional(),
+    "n-head": num("n-head").int().min(1).max(64).optional(),
+    "n-embd": num("n-embd").int().min(8).max(4096).optional(),
     from: z.string().optional(),
     steps: num("steps").int().min(1).max(1_000_000).default(200),
+    epochs: num("epochs").gt(0).max(10_000).optional(),
     lr: num("lr").gt(0).max(1).default(3e-4),
     batch: num("batch").int().min(1).max(1024).default(8),
+    "grad-accum": num("grad-accum").int().min(1).max(1024).default(1),
     beta: num("beta").gt(0).max(100).default(0.1),
     seed: num("seed").int().min(0).default(1),
     "eval-every": num("eval-every").int().min(1).default(50),
     "save-every": num("save-every").int().min(1).default(50),
+    patience: num("patience").int().min(1).optional(),
     warmup: num("warmup").int().min(0).optional(),
     "weight-decay": num("weight-decay").min(0).max(1).default(0.1),
     "max-grad-norm": num("max-grad-norm").gt(0).default(1),
@@ -47,11 +56,22 @@ function parse<S extends z.ZodType>(argv: string[], schema: S, booleans: string[
   return r.data;
 }
 
+/** Loads a checkpoint named by a flag; a missing or malformed one is a usage error. */
+function checkpointFlag(flag: string, dir: string) {
+  if (!fs.existsSync(path.join(dir, "config.json"))) throw new Usage(`--${flag} ${dir}: not a checkpoint (config.json missing)`);
+  try {
+    return loadCheckpoint(dir);
+  } catch (e) {
+    throw new Usage(`--${flag} ${dir}: ${(e as Error).message}`);
+  }
+}
+
 function reporter(json: boolean) {
   return (e: TrainEvent) => {
     if (json) return void process.stdout.write(JSON.stringify(e) + "\n");
     if (e.type === "step") process.stderr.write(`\r[${e.stage}] step ${e.step}/${e.totalSteps} loss ${Number(e.loss).toFixed(4)} ${e.tokensPerSec} tok/s   `);
     else if (e.type === "eval") process.stderr.write(`\n[eval] step ${e.step} ${JSON.stringify(e.metrics)}\n`);
+    else if (e.type === "early_stop") process.stderr.write(`\n[${e.stage}] early stop at step ${e.step}: no better eval loss than ${Number(e.bestLoss).toFixed(4)} in ${e.patience} evaluations\n`);
     else if (e.type === "done") process.stdout.write(`\nDone: ${e.checkpoint}\n${JSON.stringify(e.metrics, null, 2)}\n`);
   };
 }
@@ -60,14 +80,23 @@ async function trainCommand(argv: string[]) {
   const f = parse(argv, trainFlags, ["resume", "json"]);
   if (!f.init && !f.from && !f.resume) throw new Usage("pass --init tiny|small or --from CKPT");
   if (f.init && f.from) throw new Usage("pass only one of --init and --from");
+  if (f.from && (f["n-layer"] || f["n-head"] || f["n-embd"])) throw new Usage("--n-layer, --n-head and --n-embd size a new model: use them with --init, not --from");
+  const nEmbd = f["n-embd"] ?? 0;
+  if (nEmbd && nEmbd % (f["n-head"] ?? (f.init === "small" ? 8 : 4))) throw new Usage(`--n-embd ${nEmbd} must be divisible by the number of heads`);
   if (!fs.existsSync(path.join(f.snapshot, "manifest.json"))) throw new Usage(`--snapshot ${f.snapshot}: not a snapshot (manifest.json missing)`);
-  if (f.from && !fs.existsSync(path.join(f.from, "config.json"))) throw new Usage(`--from ${f.from}: not a checkpoint (config.json missing)`);
+  if (f.from) checkpointFlag("from", f.from);
   if (fs.existsSync(f.out) && !f.resume && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty (use --resume to continue it)`);
   await chooseBackend();
   const controller = new AbortController();
   for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => controller.abort());
+  const model = { nLayer: f["n-layer"], nHead: f["n-head"], nEmbd: f["n-embd"] };
   const result = await train(
-    { snapshot: f.snapshot, stage: f.stage, out: f.out, init: f.init, from: f.from, steps: f.steps, lr: f.lr, batch: f.batch, beta: f.beta, seed: f.seed, evalEvery: f["eval-every"], saveEvery: f["save-every"], warmup: f.warmup, weightDecay: f["weight-decay"], maxGradNorm: f["max-grad-norm"], blockSize: f["block-size"], resume: f.resume },
+    {
+      snapshot: f.snapshot, stage: f.stage, out: f.out, init: f.init, from: f.from, steps: f.steps, epochs: f.epochs, lr: f.lr, batch: f.batch,
+      gradAccum: f["grad-accum"], beta: f.beta, seed: f.seed, evalEvery: f["eval-every"], saveEvery: f["save-every"], patience: f.patience, warmup: f.warmup,
+      weightDecay: f["weight-decay"], maxGradNorm: f["max-grad-norm"], blockSize: f["block-size"], resume: f.resume,
+      model: Object.fromEntries(Object.entries(model).filter(([, x]) => x !== undefined)),
+    },
     reporter(f.json),
     controller.signal,
   );
@@ -94,25 +123,29 @@ async function generateCommand(argv: string[]) {
       .strict(),
     ["json"],
   );
-  if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
   if (!f.prompt === !f["prompts-file"]) throw new Usage("pass exactly one of --prompt TEXT and --prompts-file FILE");
+  if (f["prompts-file"] && !fs.existsSync(f["prompts-file"])) throw new Usage(`--prompts-file ${f["prompts-file"]}: no such file`);
   await chooseBackend();
-  const { cfg, params } = loadCheckpoint(f.model);
+  const { cfg, params, tokenizer } = checkpointFlag("model", f.model);
   const sampling = { maxNewTokens: f["max-tokens"], temperature: f.temperature, topK: f["top-k"], topP: f["top-p"], seed: f.seed };
   if (f["prompts-file"]) {
     const rows = fs.readFileSync(f["prompts-file"], "utf8").split("\n").filter((l) => l.trim()).map((l, i) => {
-      const r = JSON.parse(l) as { id?: unknown; prompt?: unknown };
+      let r: { id?: unknown; prompt?: unknown } = {};
+      try {
+        r = JSON.parse(l);
+      } catch {}
       if (typeof r.id !== "string" || typeof r.prompt !== "string") throw new Usage(`--prompts-file line ${i + 1}: needs string "id" and "prompt"`);
       return r as { id: string; prompt: string };
     });
+    // The n samples of a prompt are one batch.
     for (const [k, r] of rows.entries()) {
-      const outputs = generateReplies(params, cfg, Array.from({ length: f.n }, () => r.prompt), { ...sampling, seed: f.seed + k });
+      const outputs = generateReplies(params, cfg, Array.from({ length: f.n }, () => r.prompt), { ...sampling, seed: f.seed + k }, tokenizer);
       process.stdout.write(JSON.stringify({ type: "generation", id: r.id, outputs }) + "\n");
     }
     return 0;
   }
   const prompt = f.prompt!;
-  const replies = generateReplies(params, cfg, Array.from({ length: f.n }, () => prompt), sampling);
+  const replies = generateReplies(params, cfg, Array.from({ length: f.n }, () => prompt), sampling, tokenizer);
   if (f.json) process.stdout.write(JSON.stringify({ type: "generations", outputs: replies }) + "\n");
   else replies.forEach((r, i) => process.stdout.write(`${f.n > 1 ? `--- ${i + 1}\n` : ""}${r}\n`));
   return 0;
@@ -120,12 +153,26 @@ async function generateCommand(argv: string[]) {
 
 async function evaluateCommand(argv: string[]) {
   const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required" }), snapshot: z.string({ message: "--snapshot DIR is required" }), json: z.boolean().default(true) }).strict(), ["json"]);
-  if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
   if (!fs.existsSync(path.join(f.snapshot, "manifest.json"))) throw new Usage(`--snapshot ${f.snapshot}: not a snapshot (manifest.json missing)`);
   await chooseBackend();
-  const { cfg, params } = loadCheckpoint(f.model);
-  const data = loadSnapshot(f.snapshot, cfg.blockSize);
+  const { cfg, params, tokenizer } = checkpointFlag("model", f.model);
+  const data = loadSnapshot(f.snapshot, cfg.blockSize, tokenizer);
   process.stdout.write(JSON.stringify({ sft: evaluate(params, cfg, data, "sft", null, { batch: 8, beta: 0.1 }) }) + "\n");
+  return 0;
+}
+
+async function importCommand(argv: string[]) {
+  const f = parse(argv, z.object({ hf: z.string({ message: "--hf DIR is required (a local Hugging Face GPT-2 folder)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
+  if (!fs.existsSync(f.hf) || !fs.statSync(f.hf).isDirectory()) throw new Usage(`--hf ${f.hf}: no such folder`);
+  if (fs.existsSync(f.out) && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty`);
+  let cfg;
+  try {
+    cfg = importHf(f.hf, f.out);
+  } catch (e) {
+    throw new Usage(`--hf ${f.hf}: ${(e as Error).message}`);
+  }
+  if (f.json) process.stdout.write(JSON.stringify({ type: "done", checkpoint: f.out, config: cfg }) + "\n");
+  else process.stdout.write(`Imported ${f.hf} → ${f.out} (${cfg.nLayer} layers, ${cfg.nHead} heads, width ${cfg.nEmbd}, context ${cfg.blockSize}, vocabulary ${cfg.vocabSize})\n`);
   return 0;
 }
 
@@ -135,13 +182,10 @@ export async function runTrainerCli(argv: string[]): Promise<number> {
     if (command === "train") return await trainCommand(rest);
     if (command === "generate") return await generateCommand(rest);
     if (command === "evaluate") return await evaluateCommand(rest);
-    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate)`);
+    if (command === "import-model") return await importCommand(rest);
+    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, import-model)`);
   } catch (e) {
-    if (e instanceof Usage) {
-      process.stderr.write(`tuneloop ${command ?? ""}: ${e.message}\n`);
-      return 2;
-    }
     process.stderr.write(`tuneloop ${command ?? ""}: ${(e as Error).message}\n`);
-    return 1;
+    return e instanceof Usage || e instanceof DataError ? 2 : 1;
   }
 }

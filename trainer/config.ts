@@ -9,7 +9,7 @@ export const modelConfigSchema = z
     nLayer: z.number().int().min(1).max(48),
     nHead: z.number().int().min(1).max(64),
     nEmbd: z.number().int().min(8).max(4096),
-    tokenizer: z.literal("byte"),
+    tokenizer: z.enum(["byte", "gpt2-bpe"]),
   })
   .strict()
   .refine((c) => c.nEmbd % c.nHead === 0, { message: "nEmbd must be divisible by nHead" });

@@ -9,78 +9,148 @@ export function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
 }
 
-/** Parameter names follow Hugging Face's GPT-2 (Conv1D weights are [in, out]), so checkpoints load elsewhere. */
-export function initParams(cfg: ModelConfig, seed: number): Params {
+/** Parameter names and shapes follow Hugging Face's GPT-2 (Conv1D weights are [in, out]), so checkpoints load elsewhere. */
+export function paramShapes(cfg: ModelConfig): Record<string, number[]> {
   const { nEmbd: C, nLayer: L, vocabSize: V, blockSize: T } = cfg;
-  let s = seed;
-  const normal = (shape: number[], std: number) => tf.randomNormal(shape, 0, std, "float32", s++);
-  // GPT-2: std 0.02, residual projections scaled by 1/sqrt(2L).
-  const proj = 0.02 / Math.sqrt(2 * L);
-  const p: Record<string, tf.Tensor> = { "wte.weight": normal([V, C], 0.02), "wpe.weight": normal([T, C], 0.01) };
+  const s: Record<string, number[]> = { "wte.weight": [V, C], "wpe.weight": [T, C] };
   for (let i = 0; i < L; i++) {
-    p[`h.${i}.ln_1.weight`] = tf.ones([C]);
-    p[`h.${i}.ln_1.bias`] = tf.zeros([C]);
-    p[`h.${i}.attn.c_attn.weight`] = normal([C, 3 * C], 0.02);
-    p[`h.${i}.attn.c_attn.bias`] = tf.zeros([3 * C]);
-    p[`h.${i}.attn.c_proj.weight`] = normal([C, C], proj);
-    p[`h.${i}.attn.c_proj.bias`] = tf.zeros([C]);
-    p[`h.${i}.ln_2.weight`] = tf.ones([C]);
-    p[`h.${i}.ln_2.bias`] = tf.zeros([C]);
-    p[`h.${i}.mlp.c_fc.weight`] = normal([C, 4 * C], 0.02);
-    p[`h.${i}.mlp.c_fc.bias`] = tf.zeros([4 * C]);
-    p[`h.${i}.mlp.c_proj.weight`] = normal([4 * C, C], proj);
-    p[`h.${i}.mlp.c_proj.bias`] = tf.zeros([C]);
+    Object.assign(s, {
+      [`h.${i}.ln_1.weight`]: [C], [`h.${i}.ln_1.bias`]: [C],
+      [`h.${i}.attn.c_attn.weight`]: [C, 3 * C], [`h.${i}.attn.c_attn.bias`]: [3 * C],
+      [`h.${i}.attn.c_proj.weight`]: [C, C], [`h.${i}.attn.c_proj.bias`]: [C],
+      [`h.${i}.ln_2.weight`]: [C], [`h.${i}.ln_2.bias`]: [C],
+      [`h.${i}.mlp.c_fc.weight`]: [C, 4 * C], [`h.${i}.mlp.c_fc.bias`]: [4 * C],
+      [`h.${i}.mlp.c_proj.weight`]: [4 * C, C], [`h.${i}.mlp.c_proj.bias`]: [C],
+    });
   }
-  p["ln_f.weight"] = tf.ones([C]);
-  p["ln_f.bias"] = tf.zeros([C]);
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, tf.variable(v, true, k.replace(/\./g, "_") + "_" + Math.random().toString(36).slice(2, 7))]));
+  return { ...s, "ln_f.weight": [C], "ln_f.bias": [C] };
 }
+
+/** Checks that weights have exactly the names and shapes the config implies. */
+export function checkShapes(cfg: ModelConfig, shapes: Record<string, number[]>, where: string) {
+  for (const [name, want] of Object.entries(paramShapes(cfg))) {
+    const got = shapes[name];
+    assert(got, `${where}: tensor ${name} is missing`);
+    assert(got.join() === want.join(), `${where}: tensor ${name} has shape [${got}], config says [${want}]`);
+  }
+}
+
+/** Trainable variables from tensors, which it disposes (a variable keeps its own reference to the data). */
+export function toVariables(tensors: Record<string, tf.Tensor>): Params {
+  const vars = Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, tf.variable(v, true, `${k.replace(/\./g, "_")}_${Math.random().toString(36).slice(2, 7)}`)]));
+  tf.dispose(Object.values(tensors));
+  return vars;
+}
+
+export function initParams(cfg: ModelConfig, seed: number): Params {
+  let s = seed;
+  // GPT-2: std 0.02, residual projections scaled by 1/sqrt(2L); norms start at identity, biases at zero.
+  const proj = 0.02 / Math.sqrt(2 * cfg.nLayer);
+  const init = (name: string, shape: number[]) => {
+    if (/ln_\w+\.weight$/.test(name)) return tf.ones(shape);
+    if (name.endsWith(".bias")) return tf.zeros(shape);
+    const std = name === "wpe.weight" ? 0.01 : name.endsWith("c_proj.weight") ? proj : 0.02;
+    return tf.randomNormal(shape, 0, std, "float32", s++);
+  };
+  return toVariables(Object.fromEntries(Object.entries(paramShapes(cfg)).map(([k, shape]) => [k, init(k, shape)])));
+}
+
+/** Swaps the last two axes with an explicit transpose. */
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const r = x.rank;
+  return x.transpose([...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]);
+}
+
+/**
+ * a @ b whose gradient uses explicit transposes and plain matMuls: tfjs's own gradient calls matMul with transposeA/B,
+ * which the wasm backend runs about 10× slower than a transpose followed by a plain matMul.
+ */
+export const matMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([a, b]);
+  return { value: tf.matMul(a, b), gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)] };
+}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).div(variance.add(1e-5).sqrt()).mul(w).add(b);
+  return x.sub(mean).mul(variance.add(1e-5).rsqrt()).mul(w).add(b);
 }
 
-/** GPT-2's tanh approximation of GELU. */
-function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-  return x.mul(0.5).mul(inner.tanh().add(1));
-}
+/**
+ * GPT-2's tanh approximation of GELU ("gelu_new"): 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), with its
+ * derivative written out, so the backward pass is a few element-wise ops instead of the tape of every forward op.
+ */
+const gelu = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const c = Math.sqrt(2 / Math.PI);
+  const t = tf.tidy(() => x.add(x.square().mul(x).mul(0.044715)).mul(c).tanh());
+  save([x, t]);
+  return {
+    value: x.mul(0.5).mul(t.add(1)),
+    // d/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)
+    gradFunc: (dy: tf.Tensor, [sx, st]: tf.Tensor[]) => dy.mul(st.add(1).mul(0.5).add(sx.mul(0.5 * c).mul(st.square().neg().add(1)).mul(sx.square().mul(3 * 0.044715).add(1)))),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
-/** x [.., in] @ w [in, out] as a plain matMul on a 2-D view (no transposed paths). */
+/** x [.., in] @ w [in, out] + b on a 2-D view. */
 function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const shape = x.shape;
-  const out = tf.matMul(x.reshape([-1, shape[shape.length - 1]]), w as tf.Tensor2D).add(b);
+  const out = matMul(x.reshape([-1, shape[shape.length - 1]]), w).add(b);
   return out.reshape([...shape.slice(0, -1), w.shape[1]!]);
 }
 
-/** idx [B, T] int32 → logits [B, T, V]. Call inside tf.tidy. */
-export function forward(p: Params, cfg: ModelConfig, idx: tf.Tensor2D): tf.Tensor3D {
+/** Keys and values of earlier positions, per layer: [B, nHead, Tpast, headDim]. */
+export type KVCache = { k: tf.Tensor[]; v: tf.Tensor[] };
+
+export type DecodeOptions = {
+  /** position of each token [B, T] int32; default 0..T−1 (past length + t with a cache) */
+  positions?: tf.Tensor2D;
+  /** additive attention bias [B, 1, T, Tpast + T] (0 allowed, −1e9 masked); default causal */
+  bias?: tf.Tensor;
+  past?: KVCache;
+  /** compute logits for the last position only: [B, 1, V] */
+  lastOnly?: boolean;
+};
+
+/** idx [B, T] int32 → logits [B, T, V] and this call's keys/values appended to the past. Call inside tf.tidy. */
+export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions = {}): { logits: tf.Tensor3D; present: KVCache } {
   const [B, T] = idx.shape;
-  assert(T <= cfg.blockSize, `sequence ${T} > blockSize ${cfg.blockSize}`);
+  const past = o.past?.k[0]?.shape[2] ?? 0;
+  assert(past + T <= cfg.blockSize, `sequence ${past + T} > blockSize ${cfg.blockSize}`);
   const C = cfg.nEmbd;
   const nh = cfg.nHead;
   const hs = C / nh;
   const tok = tf.gather(p["wte.weight"], idx.flatten()).reshape([B, T, C]); // [B, T, C]
-  const pos = p["wpe.weight"].slice([0, 0], [T, C]); // [T, C]
+  const pos = o.positions ? tf.gather(p["wpe.weight"], o.positions.flatten()).reshape([B, T, C]) : p["wpe.weight"].slice([past, 0], [T, C]); // [B|1, T, C]
   let x: tf.Tensor = tok.add(pos);
-  // Causal mask: −1e9 above the diagonal. [T, T]
-  const mask = tf.linalg.bandPart(tf.ones([T, T]), -1, 0).sub(1).mul(1e9);
+  // Causal mask: −1e9 where key > query. [T, past + T]
+  const bias = o.bias ?? tf.linalg.bandPart(tf.ones([T, past + T]), -1, past).sub(1).mul(1e9);
+  const present: KVCache = { k: [], v: [] };
   for (let i = 0; i < cfg.nLayer; i++) {
     const h = (n: string) => p[`h.${i}.${n}`];
     const a = layerNorm(x, h("ln_1.weight"), h("ln_1.bias"));
     const qkv = linear(a, h("attn.c_attn.weight"), h("attn.c_attn.bias")); // [B, T, 3C]
-    const [q, k, v] = tf.split(qkv, 3, -1).map((t) => t.reshape([B, T, nh, hs]).transpose([0, 2, 1, 3])); // [B, nh, T, hs]
-    const att = tf.matMul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(hs)).add(mask).softmax(); // [B, nh, T, T]
-    const y = tf.matMul(att, v).transpose([0, 2, 1, 3]).reshape([B, T, C]); // [B, T, C]
+    let [q, k, v] = tf.split(qkv, 3, -1).map((t) => t.reshape([B, T, nh, hs]).transpose([0, 2, 1, 3])); // [B, nh, T, hs]
+    if (o.past) [k, v] = [tf.concat([o.past.k[i], k], 2), tf.concat([o.past.v[i], v], 2)]; // [B, nh, past + T, hs]
+    present.k.push(k);
+    present.v.push(v);
+    const att = matMul(q, swapLast(k)).mul(1 / Math.sqrt(hs)).add(bias).softmax(); // [B, nh, T, past + T]
+    const y = matMul(att, v).transpose([0, 2, 1, 3]).reshape([B, T, C]); // [B, T, C]
     x = x.add(linear(y, h("attn.c_proj.weight"), h("attn.c_proj.bias")));
     const m = layerNorm(x, h("ln_2.weight"), h("ln_2.bias"));
     x = x.add(linear(gelu(linear(m, h("mlp.c_fc.weight"), h("mlp.c_fc.bias"))), h("mlp.c_proj.weight"), h("mlp.c_proj.bias")));
   }
+  const Tout = o.lastOnly ? 1 : T;
+  if (o.lastOnly) x = x.slice([0, T - 1, 0], [B, 1, C]);
   x = layerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
   // Tied head: logits = x @ wteᵀ, with the transpose made explicit.
-  const logits = tf.matMul(x.reshape([B * T, C]), p["wte.weight"].transpose() as tf.Tensor2D); // [B*T, V]
-  return logits.reshape([B, T, cfg.vocabSize]) as tf.Tensor3D;
+  const logits = matMul(x.reshape([B * Tout, C]), p["wte.weight"].transpose()); // [B*T, V]
+  return { logits: logits.reshape([B, Tout, cfg.vocabSize]) as tf.Tensor3D, present };
+}
+
+/** idx [B, T] int32 → logits [B, T, V]. Call inside tf.tidy. */
+export function forward(p: Params, cfg: ModelConfig, idx: tf.Tensor2D): tf.Tensor3D {
+  return decode(p, cfg, idx).logits;
 }
 
 /** Per-token log-probabilities of `targets` [B, T] under logits [B, T, V] → [B, T]. */

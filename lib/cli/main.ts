@@ -17,6 +17,7 @@ const commands: Record<string, Command> = {
   train: { summary: "train --snapshot DIR (--init tiny|small | --from CKPT) --stage sft|dpo|sft+dpo --out CKPT [--steps …]", run: (a) => trainer(["train", ...a]) },
   generate: { summary: "generate --model CKPT --prompt TEXT [--n, --temperature, --top-p, --max-tokens]", run: (a) => trainer(["generate", ...a]) },
   evaluate: { summary: "evaluate --model CKPT --snapshot DIR  (JSON metrics)", run: (a) => trainer(["evaluate", ...a]) },
+  "import-model": { summary: "import-model --hf DIR --out CKPT  (GPT-2-family weights from a local Hugging Face folder)", run: (a) => trainer(["import-model", ...a]) },
   retrain: { summary: "retrain --project S [--stage sft|dpo|sft+dpo] [--base active|tiny|small|CKPT] [--steps N] [--wait] [--json]", run: async (a) => (await import("./commands/retrain")).retrainCommand(a) },
   leaderboard: { summary: "leaderboard --project S [--baseline NAME] [--json]  (win rates and Bradley–Terry ratings)", run: async (a) => (await import("./commands/leaderboard")).leaderboardCommand(a) },
 };

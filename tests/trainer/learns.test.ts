@@ -4,8 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import * as tf from "@tensorflow/tfjs";
 import { beforeAll, expect, it } from "vitest";
+import { chooseBackend } from "@/trainer/backend";
 import { loadCheckpoint } from "@/trainer/checkpoint";
 import { generateReplies } from "@/trainer/generate";
 import { train, type TrainEvent, type TrainOptions } from "@/trainer/train";
@@ -22,7 +22,8 @@ const base: Omit<TrainOptions, "snapshot" | "out" | "stage"> = { init: "tiny", s
 const out = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tl-ckpt-")), "ckpt");
 
 beforeAll(async () => {
-  await tf.setBackend("cpu");
+  // wasm: the fast backend every install has (TUNELOOP_TF_BACKEND picks another).
+  await chooseBackend(process.env.TUNELOOP_TF_BACKEND ?? "wasm", false);
 });
 
 it("overfits SFT examples and reproduces a training response greedily", async () => {

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { decodeSafetensors, encodeSafetensors } from "@/trainer/checkpoint";
 import { sampleToken } from "@/trainer/generate";
-import { dpoLoss, learningRate } from "@/trainer/train";
+import { dpoLoss } from "@/trainer/losses";
+import { learningRate } from "@/trainer/optim";
 import { SPECIAL, decodeTokens, encodeText, renderChat } from "@/trainer/tokenizer";
 
 describe("tokenizer", () => {

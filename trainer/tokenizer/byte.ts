@@ -1,4 +1,6 @@
-// Byte-level tokenizer (256 bytes + role/end/pad specials) and the chat template that marks the assistant's tokens.
+// Byte-level tokenizer (256 bytes + role/end/pad specials) and its chat template: `<role> content <end>` per turn.
+import type { Message, Tokenizer } from "./index";
+
 export const SPECIAL = { user: 256, assistant: 257, system: 258, end: 259, pad: 260 } as const;
 export const BYTE_VOCAB_SIZE = 261;
 
@@ -14,9 +16,7 @@ export function decodeTokens(ids: number[]): string {
   return decoder.decode(Uint8Array.from(ids.filter((t) => t < 256)));
 }
 
-export type Message = { role: "user" | "assistant" | "system"; content: string };
-
-/** `<role> content <end>` per turn; mask is 1 on the assistant's content and its end token (what SFT learns). */
+/** Mask is 1 on the assistant's content and its end token (what SFT learns). */
 export function renderChat(messages: Message[]): { ids: number[]; mask: number[] } {
   const ids: number[] = [];
   const mask: number[] = [];
@@ -32,3 +32,16 @@ export function renderChat(messages: Message[]): { ids: number[]; mask: number[]
 export function renderPrompt(messages: Message[]): number[] {
   return [...renderChat(messages).ids, SPECIAL.assistant];
 }
+
+export const byteTokenizer: Tokenizer = {
+  kind: "byte",
+  vocabSize: BYTE_VOCAB_SIZE,
+  end: SPECIAL.end,
+  pad: SPECIAL.pad,
+  encode: encodeText,
+  decode: decodeTokens,
+  renderChat,
+  renderPrompt,
+  renderResponse: (messages) => messages.flatMap((m) => [...encodeText(m.content), SPECIAL.end]),
+  files: () => ({ "tokenizer.json": JSON.stringify({ type: "byte", specials: ["<|user|>", "<|assistant|>", "<|system|>", "<|end|>", "<|pad|>"] }) }),
+};

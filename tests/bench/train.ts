@@ -1,0 +1,161 @@
+// Benchmark: tokens/s of SFT training steps (forward, backward, AdamW) for the tiny and small configs on each
+// TensorFlow.js backend present, achieved FLOP/s against that backend's own measured matMul peak, and PyTorch on the
+// CPU (when python3 has torch) with the same architecture, batch and sequence length. Targets: small ≥ 0.5× PyTorch's
+// tokens/s on the best backend, and ≥ 50% of the matMul peak. No timed assertions: `met` says what was reached.
+import { spawnSync } from "node:child_process";
+import os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { chooseBackend, resolvable, type BackendName } from "@/trainer/backend";
+import { presets, type ModelConfig } from "@/trainer/config";
+import { sftBatch } from "@/trainer/data";
+import { sftLoss } from "@/trainer/losses";
+import { initParams } from "@/trainer/model";
+import { adamwStep } from "@/trainer/optim";
+import { report } from "./common";
+
+const SHAPES = { tiny: { batch: 8, seq: 128 }, small: { batch: 4, seq: 256 } } as const;
+const MIN_SECONDS = Number(process.env.BENCH_TRAIN_SECONDS ?? 5);
+// The JS CPU backend runs at about 1 GFLOP/s: one small step takes minutes, so it runs only with BENCH_TRAIN_CPU=full.
+const cpuFull = process.env.BENCH_TRAIN_CPU === "full";
+const present: BackendName[] = (["node-gpu", "node"] as const).filter((n) => resolvable(`@tensorflow/tfjs-${n}`));
+const backends: BackendName[] = (process.env.BENCH_TRAIN_BACKENDS?.split(",") as BackendName[] | undefined) ?? [...present, "wasm", "cpu"];
+
+/** Training FLOPs per step: 6 per weight per token for the matMuls (forward 2, backward 4), plus attention's QKᵀ and AV over the full T×T. */
+function stepFlops(cfg: ModelConfig, batch: number, seq: number): number {
+  const { nLayer: L, nEmbd: C, vocabSize: V } = cfg;
+  const perToken = 2 * (12 * L * C * C + V * C) + 2 * 2 * L * seq * C;
+  return 3 * perToken * batch * seq;
+}
+
+/** The backend's matMul rate on square float32 matrices, best of several sizes (GFLOP/s). */
+function matMulPeak(): number {
+  let best = 0;
+  for (const n of [512, 1024, 2048]) {
+    const [a, b] = [tf.randomNormal([n, n]), tf.randomNormal([n, n])];
+    tf.matMul(a, b).dispose();
+    let reps = 0;
+    const t0 = performance.now();
+    while (reps < 3 || performance.now() - t0 < 1000) {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+      reps += 1;
+    }
+    best = Math.max(best, (2 * n ** 3 * reps) / ((performance.now() - t0) / 1000) / 1e9);
+    tf.dispose([a, b]);
+    if (tf.getBackend() === "cpu") break;
+  }
+  return best;
+}
+
+/** Warm-up step, then steps until MIN_SECONDS have passed (at least 2): tokens/s of the whole training step. */
+function trainSpeed(name: keyof typeof SHAPES) {
+  const { batch, seq } = SHAPES[name];
+  const cfg = { ...presets[name], blockSize: Math.max(presets[name].blockSize, seq) };
+  const params = initParams(cfg, 1);
+  const m = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, tf.zerosLike(p)]));
+  const v = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, tf.zerosLike(p)]));
+  const examples = Array.from({ length: batch }, (_, i) => {
+    const ids = Array.from({ length: seq + 1 }, (_, t) => (i * 31 + t * 7) % 256);
+    return { ids, mask: ids.map(() => 1) };
+  });
+  const step = (t: number) => {
+    const b = sftBatch(examples, 260);
+    const { value, grads } = tf.variableGrads(() => sftLoss(params, cfg, b), Object.values(params));
+    adamwStep(params, Object.fromEntries(Object.entries(params).map(([k, p]) => [k, grads[p.name]])), m, v, t, 3e-4, 0.1, 1);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads), b.x, b.y, b.m]);
+  };
+  step(1);
+  let n = 0;
+  const t0 = performance.now();
+  while (n < 2 || (performance.now() - t0) / 1000 < MIN_SECONDS) step(2 + n++);
+  const seconds = (performance.now() - t0) / 1000;
+  tf.dispose([...Object.values(params), ...Object.values(m), ...Object.values(v)]);
+  const tokensPerSec = (batch * seq * n) / seconds;
+  return { batch, seq, steps: n, msPerStep: Math.round((seconds * 1000) / n), tokensPerSec: Math.round(tokensPerSec), gflops: +((stepFlops(cfg, batch, seq) * n) / seconds / 1e9).toFixed(2) };
+}
+
+/** The same GPT-2 block stack in PyTorch (nanoGPT's model, SDPA attention), AdamW and clipping, on all CPU cores. */
+const PYTORCH = String.raw`
+import json, math, os, sys, time, torch
+import torch.nn as nn, torch.nn.functional as F
+c = json.loads(sys.argv[1]); V, T, L, H, C, B = c["vocabSize"], c["seq"], c["nLayer"], c["nHead"], c["nEmbd"], c["batch"]
+torch.manual_seed(0); torch.set_num_threads(os.cpu_count())
+def attend(q, k, v):
+    if hasattr(F, "scaled_dot_product_attention"): return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    a = (q @ k.transpose(-2, -1)) / math.sqrt(q.size(-1))  # torch < 2.0 (Debian 12's python3-torch is 1.13)
+    return a.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf")).softmax(-1) @ v
+class Block(nn.Module):
+    def __init__(s):
+        super().__init__(); s.ln_1, s.attn, s.proj = nn.LayerNorm(C), nn.Linear(C, 3 * C), nn.Linear(C, C)
+        s.ln_2, s.fc, s.out = nn.LayerNorm(C), nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
+    def forward(s, x):
+        q, k, v = [t.view(B, T, H, C // H).transpose(1, 2) for t in s.attn(s.ln_1(x)).split(C, dim=2)]
+        x = x + s.proj(attend(q, k, v).transpose(1, 2).reshape(B, T, C))
+        return x + s.out(F.gelu(s.fc(s.ln_2(x)), approximate="tanh"))
+class GPT(nn.Module):
+    def __init__(s):
+        super().__init__(); s.wte, s.wpe, s.h, s.ln_f = nn.Embedding(V, C), nn.Embedding(T, C), nn.ModuleList(Block() for _ in range(L)), nn.LayerNorm(C)
+    def forward(s, idx, y):
+        x = s.wte(idx) + s.wpe(torch.arange(T))
+        for b in s.h: x = b(x)
+        return F.cross_entropy((s.ln_f(x) @ s.wte.weight.t()).view(-1, V), y.view(-1))
+m = GPT(); opt = torch.optim.AdamW(m.parameters(), lr=3e-4, betas=(0.9, 0.95), weight_decay=0.1)
+x, y = torch.randint(0, 256, (B, T)), torch.randint(0, 256, (B, T))
+def step():
+    loss = m(x, y); opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step(); loss.item()
+step(); n = 0; t0 = time.time()
+while n < 2 or time.time() - t0 < c["seconds"]: step(); n += 1
+print(json.dumps({"tokensPerSec": B * T * n / (time.time() - t0), "steps": n, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+`;
+
+function pytorchSpeed(name: keyof typeof SHAPES): { tokensPerSec: number; steps: number; threads: number; torch: string } | null {
+  const cfg = { ...presets[name], ...SHAPES[name], seconds: MIN_SECONDS };
+  const res = spawnSync("python3", ["-c", PYTORCH, JSON.stringify(cfg)], { encoding: "utf8" });
+  if (res.status !== 0) {
+    console.log(`PyTorch baseline (${name}) failed: ${res.stderr.trim().split("\n").pop()}`);
+    return null;
+  }
+  const out = JSON.parse(res.stdout.trim().split("\n").pop()!);
+  return { ...out, tokensPerSec: Math.round(out.tokensPerSec) };
+}
+
+const hasTorch = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" }).status === 0;
+if (!hasTorch) console.log("PyTorch baseline: python3 cannot import torch; install it with `apt-get install python3-torch` (or `pip install torch`) to compare. Own figures only.");
+
+const figures: Record<string, Record<string, unknown>> = {};
+for (const name of backends) {
+  try {
+    const backend = await chooseBackend(name);
+    const peak = matMulPeak();
+    const row: Record<string, unknown> = { backend, matMulPeakGflops: +peak.toFixed(2) };
+    for (const size of ["tiny", "small"] as const) {
+      if (name === "cpu" && size === "small" && !cpuFull) {
+        row.small = "skipped (the JS CPU backend needs minutes per step; BENCH_TRAIN_CPU=full runs it)";
+        continue;
+      }
+      const s = trainSpeed(size);
+      row[size] = { ...s, ofPeak: +(s.gflops / peak).toFixed(3) };
+      console.log(`${name} ${size}: ${s.tokensPerSec} tokens/s, ${s.msPerStep} ms/step, ${s.gflops} GFLOP/s = ${((100 * s.gflops) / peak).toFixed(1)}% of matMul peak ${peak.toFixed(1)} GFLOP/s`);
+    }
+    figures[name] = row;
+  } catch (e) {
+    figures[name] = { error: (e as Error).message };
+  }
+}
+
+const baseline = hasTorch ? { pytorchCpu: { tiny: pytorchSpeed("tiny"), small: pytorchSpeed("small"), cores: os.cpus().length } } : null;
+const measured = Object.values(figures).filter((f) => f.small && typeof f.small === "object") as Array<{ small: { tokensPerSec: number; ofPeak: number } }>;
+const best = measured.sort((a, b) => b.small.tokensPerSec - a.small.tokensPerSec)[0]?.small;
+const torchSmall = baseline?.pytorchCpu.small;
+const vsPytorch = best && torchSmall ? +(best.tokensPerSec / torchSmall.tokensPerSec).toFixed(3) : null;
+report({
+  bench: "train",
+  figures: { ...figures, shapes: SHAPES, ...(hasTorch ? {} : { pytorch: "not installed: apt-get install python3-torch" }) },
+  baseline,
+  ratio: { smallVsPytorch: vsPytorch ?? NaN, smallOfMatMulPeak: best?.ofPeak ?? NaN },
+  targets: { smallVsPytorch: 0.5, smallOfMatMulPeak: 0.5 },
+  // Without a PyTorch baseline the first target cannot be shown met. NaN (printed as null) marks a ratio not measured.
+  met: { smallVsPytorch: vsPytorch !== null && vsPytorch >= 0.5, smallOfMatMulPeak: (best?.ofPeak ?? 0) >= 0.5 },
+});

@@ -1,0 +1,29 @@
+// Losses: SFT cross-entropy on masked tokens, summed response log-probabilities, and DPO (Rafailov et al. 2023; TRL).
+import * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "./config";
+import type { Batch } from "./data";
+import { forward, tokenLogProbs, type Params } from "./model";
+
+/** Mean negative log-likelihood over the tokens where the mask is 1. */
+export function sftLoss(p: Params, cfg: ModelConfig, b: Batch): tf.Scalar {
+  const lp = tokenLogProbs(forward(p, cfg, b.x), b.y, cfg.vocabSize);
+  return lp.mul(b.m).sum().neg().div(b.m.sum().maximum(1)) as tf.Scalar;
+}
+
+/** Summed response log-probability per sequence: [2B] (chosen, rejected interleaved). */
+export function sequenceLogProbs(p: Params, cfg: ModelConfig, b: Batch): tf.Tensor1D {
+  return tokenLogProbs(forward(p, cfg, b.x), b.y, cfg.vocabSize).mul(b.m).sum(1) as tf.Tensor1D;
+}
+
+/**
+ * DPO: −log σ(β·[(log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l))]), averaged over pairs.
+ * policy [2B] interleaved (w, l); ref the same from the frozen starting model.
+ */
+export function dpoLoss(policy: tf.Tensor1D, ref: tf.Tensor1D, beta: number) {
+  const n = policy.shape[0] / 2;
+  const ratio = policy.sub(ref).reshape([n, 2]);
+  const [w, l] = tf.split(ratio, 2, 1).map((t) => t.reshape([n]).mul(beta));
+  const margins = w.sub(l);
+  // −log σ(m) = softplus(−m), the stable form.
+  return { loss: tf.softplus(margins.neg()).mean() as tf.Scalar, chosen: w, rejected: l, margins };
+}
