@@ -49,7 +49,16 @@ export async function startJobRunner(opts: { conn?: Connection; handlers?: Handl
   const handlers: Handlers = { ...(await defaultHandlers()), ...opts.handlers };
   for (const name of ["export", "generate", "evaluate"] as const) {
     const handler = handlers[name];
-    if (handler) await boss.work<Record<string, unknown>>(name, poll, async ([job]) => handler(job.data));
+    if (!handler) continue;
+    await boss.work<Record<string, unknown>>(name, poll, async ([job]) => {
+      try {
+        return await handler(job.data);
+      } catch (e) {
+        // pg-boss records the failure and retries; the operator reads why here.
+        console.warn(`[tuneloop] ${name} job ${job.id} failed:`, (e as Error).message);
+        throw e;
+      }
+    });
   }
 
   const timers: NodeJS.Timeout[] = [];

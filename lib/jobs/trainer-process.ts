@@ -60,6 +60,14 @@ export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) =
 }
 
 /**
+ * A model's output as text a database keeps and a page shows: a byte-level model can emit NUL and
+ * other control bytes (PostgreSQL refuses NUL in text), so all but tab and newlines are dropped.
+ */
+export function storableText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+}
+
+/**
  * Runs `generate` for a batch of prompts in one child process (the model loads once, the web
  * thread never computes) and returns each prompt's outputs by id.
  */
@@ -72,7 +80,7 @@ export async function generateOutputs(checkpoint: string, prompts: Array<{ id: s
     const child = startTrainerProcess(
       ["generate", "--model", checkpoint, "--prompts-file", file, "--n", String(opts.n), "--temperature", String(opts.temperature), "--top-p", String(opts.topP), "--max-tokens", String(opts.maxTokens)],
       (e) => {
-        if (e.type === "generation") made.set(String(e.id), e.outputs as string[]);
+        if (e.type === "generation") made.set(String(e.id), (e.outputs as string[]).map(storableText));
       },
     );
     const exit = await child.done;
