@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, newPerson, runCli, startApp, type App } from "./fixtures";
+import { addPeople, hasChromium, launchBrowser, newPerson, runCli, signedInPage, startApp, type App } from "./fixtures";
 import { LoginPage } from "./pages/auth";
 import { MyWorkPage, RankPage, WritePage } from "./pages/annotate";
 import { AnnotatorsPage, ReviewQueuePage } from "./pages/review";
@@ -36,21 +36,13 @@ describe.skipIf(!hasChromium)("annotate and review in Chromium", () => {
   let app: App;
   let browser: Browser;
 
-  async function signedIn(who: keyof typeof people): Promise<Page> {
-    const ctx = await newPerson(browser, app.baseUrl, { viewport: { width: 1280, height: 1600 } });
-    const page = await ctx.newPage();
-    await new LoginPage(page).signInAs(people[who].email, password(who), people[who].role);
-    return page;
-  }
+  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([
       startApp({
         prepare: async (dataDir) => {
-          for (const who of Object.keys(people) as Array<keyof typeof people>) {
-            const p = people[who];
-            await runCli(dataDir, ["user", "add", "--email", p.email, "--role", p.role, "--name", p.name], { stdin: `${password(who)}\n` });
-          }
+          await addPeople(dataDir, people, password);
           await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "4", "--overlap", "3"]);
           const file = path.join(dataDir, "tasks.jsonl");
           fs.writeFileSync(file, JSON.stringify(rankingTask) + "\n");

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { LoginPage } from "./pages/auth";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -99,4 +100,22 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh context per person, so sessions never mix. */
 export async function newPerson(browser: Browser, baseUrl: string, opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
   return browser.newContext({ baseURL: baseUrl, ...opts });
+}
+
+export type Person = { email: string; name: string; role: "annotator" | "reviewer" | "admin" };
+
+/** Adds each person as a user, with the password `password(key)`; run it in startApp's `prepare`. */
+export async function addPeople<K extends string>(dataDir: string, people: Record<K, Person>, password: (who: K) => string) {
+  for (const who of Object.keys(people) as K[]) {
+    const p = people[who];
+    await runCli(dataDir, ["user", "add", "--email", p.email, "--role", p.role, "--name", p.name], { stdin: `${password(who)}\n` });
+  }
+}
+
+/** A fresh browser context signed in as `person`, on its home page. */
+export async function signedInPage(browser: Browser, app: App, person: Person, password: string, viewport = { width: 1280, height: 1600 }): Promise<Page> {
+  const ctx = await newPerson(browser, app.baseUrl, { viewport });
+  const page = await ctx.newPage();
+  await new LoginPage(page).signInAs(person.email, password, person.role);
+  return page;
 }

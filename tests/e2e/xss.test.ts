@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { hasChromium, launchBrowser, newPerson, runCli, startApp, type App } from "./fixtures";
+import { addPeople, hasChromium, launchBrowser, newPerson, runCli, startApp, type App } from "./fixtures";
 import { LoginPage } from "./pages/auth";
 import { RankPage, WritePage } from "./pages/annotate";
 import { ReviewQueuePage } from "./pages/review";
@@ -51,10 +51,7 @@ describe.skipIf(!hasChromium)("XSS payloads render inert", () => {
     [app, browser] = await Promise.all([
       startApp({
         prepare: async (dataDir) => {
-          for (const who of Object.keys(people) as Array<keyof typeof people>) {
-            const p = people[who];
-            await runCli(dataDir, ["user", "add", "--email", p.email, "--role", p.role, "--name", p.name], { stdin: `${password(who)}\n` });
-          }
+          await addPeople(dataDir, people, password);
           const guidelines = path.join(dataDir, "guidelines.md");
           fs.writeFileSync(guidelines, `Rank by helpfulness.\n\n${xssCorpus("guidelines")}`);
           // Overlap 2 and agreement 1: two annotators who disagree leave the prompt in the reviewer's queue.

@@ -1,0 +1,112 @@
+// The retrain loop in Chromium: an admin clicks "Retrain now", watches the progress bar move and the loss chart fill,
+// sees the new version, promotes it, starts generation, and an annotator's next task shows that version's outputs.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { addPeople, hasChromium, launchBrowser, newPerson, runCli, signedInPage, startApp, type App } from "./fixtures";
+import { LoginPage } from "./pages/auth";
+import { RankPage } from "./pages/annotate";
+
+const people = {
+  admin: { email: "admin@example.test", name: "Ada Admin", role: "admin" },
+  ann: { email: "ann@example.test", name: "Ann Annotator", role: "annotator" },
+} as const;
+const password = (who: keyof typeof people) => `${who} password 123`;
+
+// Demonstrations to learn from; each is also a prompt short of K = 2 outputs, so generation gives it one more.
+const DEMO = "A written answer.";
+const tasks = Array.from({ length: 8 }, (_, i) => ({ instruction: `Name colour number ${i}.`, input: "", output: DEMO }));
+
+describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
+  let app: App;
+  let browser: Browser;
+
+  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([
+      startApp({
+        prepare: async (dataDir) => {
+          await addPeople(dataDir, people, password);
+          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--max-new-tokens", "16"]);
+          const file = path.join(dataDir, "alpaca.json");
+          fs.writeFileSync(file, JSON.stringify(tasks));
+          await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
+        },
+      }),
+      launchBrowser(),
+    ]);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("retrain → live progress and loss chart → version → promote → generate → the annotator ranks its outputs", async () => {
+    const admin = await signedIn("admin");
+    await admin.goto("/training/demo");
+    await admin.getByTestId("field-stage").selectOption("sft");
+    await admin.getByTestId("field-base").selectOption("tiny");
+    await admin.locator('input[name="steps"]').fill("30");
+    await admin.locator('input[name="batch"]').fill("4");
+    await admin.getByTestId("retrain-submit").click();
+    await admin.waitForURL(/\/training\/runs\/[0-9a-f-]{36}$/);
+
+    // Without reloading, the progress bar moves and the loss chart fills while the run trains.
+    const progress = admin.getByTestId("run-progress");
+    const seen = new Set<number>();
+    const points = new Set<number>();
+    const live = admin.getByTestId("run-live");
+    const deadline = Date.now() + 240_000;
+    while ((await live.getAttribute("data-status")) !== "succeeded") {
+      expect(await live.getAttribute("data-status")).not.toMatch(/failed|cancelled/);
+      expect(Date.now(), "the run should finish in time").toBeLessThan(deadline);
+      seen.add(Number(await progress.getAttribute("aria-valuenow")));
+      const chart = admin.getByTestId("loss-chart");
+      if (await chart.count()) points.add(Number(await chart.getAttribute("data-points")));
+      await admin.waitForTimeout(250);
+    }
+    const moving = [...seen].filter((s) => s > 0 && s < 30);
+    expect(moving.length, `progress values seen: ${[...seen].join(", ")}`).toBeGreaterThanOrEqual(2);
+    expect([...points].filter((n) => n > 0).length, `chart sizes seen: ${[...points].join(", ")}`).toBeGreaterThanOrEqual(2);
+    expect(Number(await progress.getAttribute("aria-valuenow"))).toBe(30);
+    expect(Number(await admin.getByTestId("loss-chart").getAttribute("data-points"))).toBeGreaterThan(1);
+
+    // The new version, promoted by hand (no comparison could gate the first version), then asked for outputs.
+    await admin.getByTestId("run-result").getByRole("link").click();
+    await admin.waitForURL(/\/models\/demo/);
+    const version = admin.locator('[data-testid^="version-"][data-depth]').first();
+    await expect.poll(() => version.getByTestId("version-label").textContent()).toBe("v1");
+    const versionId = (await version.getAttribute("data-testid"))!.replace("version-", "");
+    await admin.getByTestId(`promote-${versionId}`).click();
+    await admin.getByTestId("field-reason").fill("The first version: nothing to compare it with.");
+    await admin.getByTestId(`promote-confirm-${versionId}`).click();
+    await version.getByTestId("active-badge").waitFor();
+    await admin.getByTestId("generate-outputs").click();
+    await expect.poll(() => admin.getByTestId("generate-status").textContent()).toMatch(/queued/);
+    try {
+      await expect
+        .poll(
+          async () => {
+            await admin.reload();
+            return admin.getByTestId(`version-${versionId}`).getByTestId("version-outputs").textContent();
+          },
+          { timeout: 180_000, interval: 1000 },
+        )
+        .toBe(`wrote ${tasks.length} outputs`);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- app log ---\n${app.logs().slice(-4000)}`);
+    }
+
+    // An annotator's next task: the demonstration beside the output v1 wrote (no model names shown).
+    const ann = await signedIn("ann");
+    const rank = new RankPage(ann);
+    await rank.open("demo");
+    await rank.waitTask(2);
+    const texts = await rank.texts();
+    expect(texts.filter((t) => t.trim() === DEMO)).toHaveLength(1);
+    expect(texts.filter((t) => t.trim() !== DEMO)).toHaveLength(1);
+    expect(await ann.getByTestId("rank-task").textContent()).not.toMatch(/\bv1\b|tiny/);
+  }, 420_000);
+});
