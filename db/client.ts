@@ -30,10 +30,48 @@ export class DatabaseInUseError extends Error {}
 
 const holder = globalThis as unknown as { __tuneloopConnection?: Connection };
 
+/**
+ * A client whose connection dies while checked out goes back to the pool by itself. drizzle-orm (0.45)'s
+ * transaction() releases its client in a `finally` that a failed BEGIN never reaches: each transaction begun while
+ * the server restarted leaked one pool slot for good, until every request waited forever.
+ */
+function releaseWhenLost(client: pg.PoolClient): pg.PoolClient {
+  const release = client.release;
+  let released = false;
+  const onEnd = () => client.release(new Error("connection lost while checked out"));
+  client.release = (err?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    client.off("end", onEnd);
+    release.call(client, err);
+  };
+  client.once("end", onEnd);
+  return client;
+}
+
+class SelfReleasingPool extends pg.Pool {
+  connect(): Promise<pg.PoolClient>;
+  connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: Error | boolean) => void) => void): void;
+  connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: Error | boolean) => void) => void) {
+    // pool.query() uses the callback form, drizzle the promise form.
+    if (callback) {
+      return super.connect((err, client, done) => {
+        const guarded = client && releaseWhenLost(client);
+        callback(err, guarded, guarded ? guarded.release : done);
+      });
+    }
+    return super.connect().then(releaseWhenLost);
+  }
+}
+
 export function connectPostgres(url: string, opts: { max?: number } = {}): Connection {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  const pool = new SelfReleasingPool({ connectionString: url, max: opts.max ?? 10 });
   // An idle client that loses its server (restart) emits here; the pool replaces it on next use.
   pool.on("error", (e) => console.warn("[tuneloop] postgres pool error:", e.message));
+  // A checked-out client (between two statements of a transaction) has no listener of pg-pool's: losing its server
+  // then was an uncaught 'error' event that crashed the process. Now the next statement fails, the transaction
+  // throws, and release() drops the dead client.
+  pool.on("connect", (client) => client.on("error", (e) => console.warn("[tuneloop] postgres connection lost:", e.message)));
   const db = drizzlePg(pool, { schema });
   return { kind: "pg", db, pool, close: () => pool.end() };
 }

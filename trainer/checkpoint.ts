@@ -72,16 +72,24 @@ function tensorsOf(vars: Record<string, tf.Variable | tf.Tensor>) {
 export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, state: TrainingState | null, optimizer?: Record<string, tf.Tensor>, meta: Record<string, unknown> = {}, tokenizer: Tokenizer = byteTokenizer) {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify({ ...cfg, ...meta }, null, 2));
-  for (const [f, text] of Object.entries(tokenizer.files())) fs.writeFileSync(path.join(tmp, f), text);
-  fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(tensorsOf(params)));
-  if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
-  if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
-  for (const f of fs.readdirSync(tmp)) {
-    const fd = fs.openSync(path.join(tmp, f), "r");
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  // Not recursive: on a read-only disk a recursive mkdir reports ENOENT, this one EROFS.
+  fs.mkdirSync(tmp);
+  try {
+    fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify({ ...cfg, ...meta }, null, 2));
+    for (const [f, text] of Object.entries(tokenizer.files())) fs.writeFileSync(path.join(tmp, f), text);
+    fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(tensorsOf(params)));
+    if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
+    if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
+    for (const f of fs.readdirSync(tmp)) {
+      const fd = fs.openSync(path.join(tmp, f), "r");
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    // A full disk half way: nothing half-written stays behind.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
   }
   const old = `${dir}.old-${process.pid}`;
   if (fs.existsSync(dir)) fs.renameSync(dir, old);

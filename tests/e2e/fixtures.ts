@@ -1,28 +1,16 @@
 // End-to-end fixtures: the built app on a free port with its own data folder, and Debian's Chromium.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { LoginPage } from "./pages/auth";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { freePort } from "../helpers/net";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = fs.existsSync(chromiumPath);
 
 export type App = { baseUrl: string; dataDir: string; logs: () => string; stop: () => Promise<void> };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** Runs `tuneloop ARGS` against a data folder (the embedded database allows one process at a time: call it before startApp serves). */
 export async function runCli(dataDir: string, args: string[], opts: { stdin?: string; databaseUrl?: string } = {}): Promise<string> {
@@ -102,20 +90,3 @@ export async function newPerson(browser: Browser, baseUrl: string, opts: { viewp
   return browser.newContext({ baseURL: baseUrl, ...opts });
 }
 
-export type Person = { email: string; name: string; role: "annotator" | "reviewer" | "admin" };
-
-/** Adds each person as a user, with the password `password(key)`; run it in startApp's `prepare`. */
-export async function addPeople<K extends string>(dataDir: string, people: Record<K, Person>, password: (who: K) => string) {
-  for (const who of Object.keys(people) as K[]) {
-    const p = people[who];
-    await runCli(dataDir, ["user", "add", "--email", p.email, "--role", p.role, "--name", p.name], { stdin: `${password(who)}\n` });
-  }
-}
-
-/** A fresh browser context signed in as `person`, on its home page. */
-export async function signedInPage(browser: Browser, app: App, person: Person, password: string, viewport = { width: 1280, height: 1600 }): Promise<Page> {
-  const ctx = await newPerson(browser, app.baseUrl, { viewport });
-  const page = await ctx.newPage();
-  await new LoginPage(page).signInAs(person.email, password, person.role);
-  return page;
-}

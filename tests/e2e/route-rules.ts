@@ -43,6 +43,8 @@ export const apiRules: Record<string, Partial<Record<"GET" | "POST" | "DELETE", 
   "app/api/v1/projects/[slug]/exports/[id]/files/[name]/route.ts": { GET: "reviewer" },
   "app/api/v1/projects/[slug]/exports/[id]/archive/route.ts": { GET: "reviewer" },
   "app/api/v1/projects/[slug]/leaderboard/route.ts": { GET: "reviewer" },
+  "app/api/v1/projects/[slug]/tasks/next/route.ts": { POST: "annotator" },
+  "app/api/v1/tasks/[id]/ranking/route.ts": { POST: "annotator" },
 };
 
 const root = path.resolve(import.meta.dirname, "../..");

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { addPeople, hasChromium, launchBrowser, newPerson, runCli, signedInPage, startApp, type App } from "./fixtures";
+import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
+import { addPeople, signedInPage } from "./people";
 import { LoginPage } from "./pages/auth";
 import { RankPage } from "./pages/annotate";
 

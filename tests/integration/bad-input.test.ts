@@ -22,6 +22,8 @@ import * as importsRoute from "@/app/api/v1/projects/[slug]/imports/route";
 import * as leaderboardRoute from "@/app/api/v1/projects/[slug]/leaderboard/route";
 import * as projectRunsRoute from "@/app/api/v1/projects/[slug]/runs/route";
 import * as runRoute from "@/app/api/v1/runs/[id]/route";
+import * as nextTaskRoute from "@/app/api/v1/projects/[slug]/tasks/next/route";
+import * as taskRankingRoute from "@/app/api/v1/tasks/[id]/ranking/route";
 import * as cancelRunRoute from "@/app/api/v1/runs/[id]/cancel/route";
 import * as adminActions from "@/app/(admin)/admin/actions";
 import * as projectActions from "@/app/(admin)/admin/projects/actions";
@@ -237,6 +239,29 @@ const routes: Record<string, RouteTarget> = {
     ],
   },
   "GET app/api/v1/projects/[slug]/runs/route.ts": { module: projectRunsRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  // The admin (token holder) already holds an open lease in demo, so a valid call would only hand it back.
+  "POST app/api/v1/projects/[slug]/tasks/next/route.ts": { module: nextTaskRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  "POST app/api/v1/tasks/[id]/ranking/route.ts": {
+    module: taskRankingRoute,
+    params: (w) => ({ id: w.task.assignmentId }),
+    cases: (w) => {
+      const { assignmentId: _, ...base } = rankingBase(w);
+      const [a, b] = w.task.outputs.map((o) => o.id);
+      const with_ = (patch: Record<string, unknown>) => JSON.stringify({ ...base, ...patch });
+      return [
+        ...jsonBodyCases(),
+        ...bodyCases(derivedCases(base, { required: ["order", "idempotencyKey"], texts: ["order.0.0", "idempotencyKey", "rationale"] })),
+        { name: "another annotator's task", params: { id: w.annTask.assignmentId }, body: JSON.stringify(base), kinds: ["not_found"] },
+        { name: "the task id in the body as well", body: with_({ assignmentId: w.task.assignmentId }), field: "assignmentId" },
+        { name: "outputs of another project's prompt", body: with_({ order: w.otherCompletionIds.map((id) => [id]) }), field: "order" },
+        { name: "an output ranked twice", body: with_({ order: [[a], [a], [b]] }), field: "order" },
+        { name: "an output left out", body: with_({ order: [[a]] }), field: "order" },
+        { name: "an unknown flag", body: with_({ flags: { [a]: ["boring"] } }), field: "flags" },
+        { name: "a negative time spent", body: with_({ timeSpentMs: -5 }), field: "timeSpentMs" },
+        { name: "a short idempotency key", body: with_({ idempotencyKey: "k" }), field: "idempotencyKey" },
+      ];
+    },
+  },
   "GET app/api/v1/runs/[id]/route.ts": {
     module: runRoute,
     params: (w) => ({ id: w.otherRun.id }),

@@ -1,0 +1,98 @@
+// Benchmark: response times of the ranking page and of the next-task call while a `small` model trains, against the
+// same calls idle, in one run of the built app on the embedded database (the job runner and the trainer's child
+// process live beside the web server, as with `npm start`). Target: p95 under training at most 1.5× idle.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { runCli, startApp } from "../e2e/fixtures";
+import { report, summarize } from "./common";
+import { signIn, type Session } from "../helpers/fault-app";
+
+const root = path.resolve(import.meta.dirname, "../..");
+if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
+  console.error("responsiveness: build the app first (`npx next build`, or `npm start` once).");
+  process.exit(2);
+}
+const CALLS = Number(process.env.BENCH_CALLS ?? 200);
+const ANNOTATORS = 4;
+const PROMPTS = 2000;
+const password = "bench password 123";
+
+const app = await startApp({
+  prepare: async (dir) => {
+    await runCli(dir, ["user", "add", "--email", "admin@bench.test", "--role", "admin", "--name", "Admin"], { stdin: `${password}\n` });
+    for (let i = 0; i < ANNOTATORS; i++) await runCli(dir, ["user", "add", "--email", `ann${i}@bench.test`, "--role", "annotator", "--name", `Ann ${i}`], { stdin: `${password}\n` });
+    await runCli(dir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "4", "--overlap", "3"]);
+    // Ranking tasks for the annotators, and demonstrations for the trainer.
+    const tasks = path.join(dir, "tasks.jsonl");
+    fs.writeFileSync(tasks, Array.from({ length: PROMPTS }, (_, i) => JSON.stringify({ instruction: `Question ${i}: explain item ${i} ${randomUUID()}.`, dataset: "bench", outputs: [1, 2, 3, 4].map((k) => ({ generator: `m${k}`, output: `Answer ${k} to question ${i}, with a few words of reasoning.` })) })).join("\n"));
+    await runCli(dir, ["import", tasks, "--project", "demo", "--format", "ranking"]);
+    const demos = path.join(dir, "demos.json");
+    fs.writeFileSync(demos, JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ instruction: `Write sentence ${i} about the sea.`, input: "", output: `The sea, number ${i}, is wide and deep and full of salt and light.` }))));
+    await runCli(dir, ["import", demos, "--project", "demo", "--format", "alpaca"]);
+  },
+});
+
+try {
+  const admin = await signIn(app.baseUrl, "admin@bench.test", password);
+  const annotators: Session[] = [];
+  for (let i = 0; i < ANNOTATORS; i++) annotators.push(await signIn(app.baseUrl, `ann${i}@bench.test`, password));
+
+  /** The ranking page and the next-task call, each timed; every task taken is submitted so the next call leases a fresh one. */
+  async function measure(): Promise<{ page: number[]; next: number[] }> {
+    const page: number[] = [];
+    const next: number[] = [];
+    await Promise.all(
+      annotators.map(async (s) => {
+        for (let k = 0; k < CALLS / ANNOTATORS; k++) {
+          let t = performance.now();
+          const html = await s.get("/annotate/demo/rank");
+          page.push(performance.now() - t);
+          if (html.status !== 200) throw new Error(`rank page answered ${html.status}`);
+          t = performance.now();
+          const res = await s.post("/api/v1/projects/demo/tasks/next");
+          next.push(performance.now() - t);
+          const task = (res.body as { task?: { assignmentId: string; outputs: Array<{ id: string }> } | null }).task;
+          if (res.status !== 200 || !task) throw new Error(`next-task answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+          const done = await s.post(`/api/v1/tasks/${task.assignmentId}/ranking`, { order: task.outputs.map((o) => [o.id]), idempotencyKey: randomUUID() });
+          if (done.status !== 201) throw new Error(`submit answered ${done.status}: ${JSON.stringify(done.body).slice(0, 200)}`);
+        }
+      }),
+    );
+    return { page, next };
+  }
+
+  await measure(); // warm-up: compiled routes, caches
+  const idle = await measure();
+
+  const started = await admin.post("/api/v1/projects/demo/runs", { stage: "sft", base: "small", hyperparameters: { steps: 100_000, batch: 8, evalEvery: 100_000, saveEvery: 100_000 } });
+  if (started.status !== 201) throw new Error(`starting the run answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const run = started.body as { id: string };
+  const progress = async () => ((await admin.get(`/api/v1/runs/${run.id}`)).body as { run: { status: string; progress: { step?: number } } }).run;
+  // Measure only once the trainer computes steps (export and model set-up are over).
+  for (let p = await progress(); !(p.status === "running" && (p.progress.step ?? 0) >= 1); p = await progress()) {
+    if (["failed", "cancelled", "succeeded"].includes(p.status)) throw new Error(`the run ended before measuring: ${p.status}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const stepBefore = (await progress()).progress.step ?? 0;
+  const training = await measure();
+  const after = await progress();
+  await admin.post(`/api/v1/runs/${run.id}/cancel`);
+  if (after.status !== "running") throw new Error(`the run stopped while measuring: ${after.status}`);
+
+  const [pi, ni, pt, nt] = [summarize(idle.page), summarize(idle.next), summarize(training.page), summarize(training.next)];
+  const round = (s: ReturnType<typeof summarize>) => ({ n: s.n, p50: +s.p50.toFixed(1), p95: +s.p95.toFixed(1) });
+  const ratios = { rankPageP95: pt.p95 / pi.p95, nextTaskP95: nt.p95 / ni.p95 };
+  const ratio = Math.max(ratios.rankPageP95, ratios.nextTaskP95);
+  report({
+    bench: "responsiveness",
+    figures: { training: { rankPageMs: round(pt), nextTaskMs: round(nt) }, trainerStepsWhileMeasured: (after.progress.step ?? 0) - stepBefore, cpus: os.cpus().length },
+    baseline: { idle: { rankPageMs: round(pi), nextTaskMs: round(ni) } },
+    ratio,
+    targets: { p95TrainingOverIdle: 1.5 },
+    met: { p95TrainingOverIdle: ratio <= 1.5 },
+  });
+} finally {
+  await app.stop();
+}
