@@ -12,6 +12,9 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The test runner keeps both cores busy: trainers started by jobs run at normal priority here, or the
+    // default (idle: only CPU nothing else wants) would starve them. bench -- responsiveness measures the default.
+    env: { TUNELOOP_TRAINER_PRIORITY: "normal" },
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       {

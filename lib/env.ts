@@ -16,6 +16,8 @@ const envSchema = z.object({
   TUNELOOP_EMBEDDED_WORKER: z.enum(["0", "1"]).optional(),
   NEXTAUTH_URL: z.url().optional(),
   TUNELOOP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** how trainer processes are scheduled: idle (only CPU nothing else wants), low (nice 19), normal */
+  TUNELOOP_TRAINER_PRIORITY: z.enum(["idle", "low", "normal"], { message: "TUNELOOP_TRAINER_PRIORITY must be idle, low or normal" }).default("idle"),
 });
 
 export type Env = z.infer<typeof envSchema>;

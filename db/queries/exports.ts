@@ -21,17 +21,20 @@ export type CursorPrompt = {
  */
 export async function* streamPromptsForCuration(tx: DbOrTx, opts: { projectId: string; cutoff: Date; batch?: number }): AsyncGenerator<CursorPrompt> {
   const name = `export_${Math.random().toString(36).slice(2, 10)}`;
+  // Version labels and excluded annotators are few: joined here rather than once per row in the query.
+  const labels = new Map(((await tx.execute(sql`select id, label from model_versions where project_id = ${opts.projectId}`)).rows as Array<{ id: string; label: string }>).map((v) => [v.id, v.label]));
+  const excluded = new Set(((await tx.execute(sql`select user_id from excluded_annotators where project_id = ${opts.projectId}`)).rows as Array<{ user_id: string }>).map((x) => x.user_id));
   await tx.execute(sql`
     declare ${sql.raw(name)} no scroll cursor for
     select p.id, p.instruction, p.input, p.category, p.status, p.settled,
       coalesce((select json_agg(json_build_object(
-          'id', c.id, 'text', c.text, 'source', c.source, 'generator', coalesce(mv.label, c.generator),
+          'id', c.id, 'text', c.text, 'source', c.source, 'generator', c.generator, 'modelVersionId', c.model_version_id,
           'isDemonstration', c.is_demonstration, 'status', c.status, 'parentId', c.parent_id) order by c.id)
-        from completions c left join model_versions mv on mv.id = c.model_version_id
+        from completions c
         where c.prompt_id = p.id and c.created_at <= ${opts.cutoff}), '[]'::json) as completions,
       coalesce((select json_agg(json_build_object(
           'annotatorId', r.annotator_id, 'source', r.source, 'order', r."order", 'noneAcceptable', r.none_acceptable,
-          'excluded', r.excluded or exists (select 1 from excluded_annotators x where x.project_id = p.project_id and x.user_id = r.annotator_id),
+          'excluded', r.excluded,
           'flags', r.flags, 'goldScore', r.gold_score) order by r.id)
         from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${opts.cutoff}), '[]'::json) as rankings
     from prompts p
@@ -39,10 +42,14 @@ export async function* streamPromptsForCuration(tx: DbOrTx, opts: { projectId: s
       -- release-gate copies of held-out prompts are evaluation, never training data
       and p.compare_version_id is null
     order by p.id`);
-  yield* fetchAll(tx, name, opts.batch ?? 64, (row: CursorPrompt) => ({
+  type Row = Omit<CursorPrompt, "completions"> & { completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> };
+  // node-postgres parses json columns; PGlite may hand them over as text.
+  const json = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  yield* fetchAll(tx, name, opts.batch ?? 500, (row: Row) => ({
     ...row,
-    completions: typeof row.completions === "string" ? JSON.parse(row.completions) : row.completions,
-    rankings: typeof row.rankings === "string" ? JSON.parse(row.rankings) : row.rankings,
+    // A version's outputs are known by its label; others by their generator.
+    completions: json(row.completions).map(({ modelVersionId, ...c }) => ({ ...c, generator: (modelVersionId && labels.get(modelVersionId)) || c.generator })),
+    rankings: json(row.rankings).map((r) => (r.annotatorId && excluded.has(r.annotatorId) ? { ...r, excluded: true } : r)),
   }));
 }
 

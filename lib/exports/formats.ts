@@ -4,10 +4,26 @@ import type { PairRow, SftRow, UnpairedRow } from "./curate";
 const user = (content: string) => ({ role: "user", content });
 const assistant = (content: string) => ({ role: "assistant", content });
 
+const encoded = new Map<string, string>();
+/** JSON.stringify of a text, remembered for the last few dozen texts (one prompt's worth and more). */
+function jsonText(text: string): string {
+  let json = encoded.get(text);
+  if (json === undefined) {
+    if (encoded.size >= 64) encoded.clear();
+    json = JSON.stringify(text);
+    encoded.set(text, json);
+  }
+  return json;
+}
+
 /** Every writer returns one line (no newline); key order is fixed so output is byte-stable. */
 export const lineWriters = {
   sft: (r: SftRow) => JSON.stringify({ id: r.id, messages: [user(r.prompt), assistant(r.response)], meta: r.meta }),
-  preference: (r: PairRow) => JSON.stringify({ id: r.id, prompt: [user(r.prompt)], chosen: [assistant(r.chosen)], rejected: [assistant(r.rejected)], margin: r.margin, meta: r.meta }),
+  // The same bytes as JSON.stringify({ id, prompt: [user], chosen: [assistant], rejected: [assistant], margin, meta }),
+  // built from each text's JSON once: a prompt and its outputs recur in every pair they are part of.
+  preference: (r: PairRow) =>
+    `{"id":${JSON.stringify(r.id)},"prompt":[{"role":"user","content":${jsonText(r.prompt)}}],"chosen":[{"role":"assistant","content":${jsonText(r.chosen)}}],` +
+    `"rejected":[{"role":"assistant","content":${jsonText(r.rejected)}}],"margin":${JSON.stringify(r.margin)},"meta":${JSON.stringify(r.meta)}}`,
   unpaired: (r: UnpairedRow) => JSON.stringify({ id: r.id, prompt: [user(r.prompt)], completion: [assistant(r.completion)], label: false, meta: r.meta }),
   openaiSft: (r: SftRow) => JSON.stringify({ messages: [user(r.prompt), assistant(r.response)] }),
   openaiPreference: (r: PairRow) =>

@@ -87,14 +87,14 @@ class HashedFile {
       if (!this.stream.write(part)) await once(this.stream, "drain");
     }
   }
-  async line(s: string) {
+  /** Adds a line; returns a promise only when a full chunk went to the disk (await it: backpressure). */
+  line(s: string): Promise<void> | undefined {
     const text = this.array ? `${this.rows ? ",\n" : ""}${s}` : `${s}\n`;
     this.rows += 1;
-    if (this.append(text)) return;
+    if (this.append(text)) return undefined;
     // Longer than what is left: send what is buffered, then this line on its own if it exceeds a chunk.
     if (Buffer.byteLength(text) > CHUNK_BYTES) return this.flush(text);
-    await this.flush();
-    this.append(text);
+    return this.flush().then(() => void this.append(text));
   }
   async close(): Promise<string> {
     const end = this.array ? `${this.rows ? "\n" : ""}]\n` : "";
@@ -156,9 +156,16 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
         for (const f of files) {
           if (f.split !== curated.split) continue;
           const w = writers.get(f.name)!;
-          if (f.kind === "sft" || f.kind === "openaiSft" || f.kind === "alpaca") for (const r of curated.sft) await w.line(lineWriters[f.kind](r));
-          else if (f.kind === "preference" || f.kind === "openaiPreference") for (const r of curated.pairs) await w.line(lineWriters[f.kind](r));
-          else if (f.kind === "unpaired") for (const r of curated.unpaired) await w.line(lineWriters.unpaired(r));
+          const lines =
+            f.kind === "sft" || f.kind === "openaiSft" || f.kind === "alpaca"
+              ? curated.sft.map(lineWriters[f.kind])
+              : f.kind === "preference" || f.kind === "openaiPreference"
+                ? curated.pairs.map(lineWriters[f.kind])
+                : curated.unpaired.map(lineWriters.unpaired);
+          for (const line of lines) {
+            const written = w.line(line);
+            if (written) await written;
+          }
         }
         if (prompts % 1000 === 0) onProgress?.(prompts);
         if (prompts % GC_EVERY_PROMPTS === 0) collectGarbage();

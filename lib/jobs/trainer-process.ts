@@ -16,9 +16,23 @@ export type TrainerProcess = {
 };
 
 const LOG_TAIL_LINES = 40;
-/** Unix niceness of trainer processes: well below the web server's. */
-const TRAINER_NICENESS = 15;
-const niceBinary = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
+const which = (...paths: string[]) => paths.find((p) => fs.existsSync(p));
+
+/**
+ * The command prefix that starts a trainer at the configured priority, so that every one of its
+ * threads yields the CPU to the web server and the database. `idle` (the default): Linux's
+ * SCHED_IDLE (`chrt --idle 0`), which runs only when nothing else wants that CPU and is preempted
+ * at once when something does; `low`: `nice -n 19`; `normal`: as is. Where the tool is missing,
+ * the next milder one is used.
+ */
+function priorityPrefix(): string[] {
+  const priority = env().TUNELOOP_TRAINER_PRIORITY;
+  const chrt = which("/usr/bin/chrt", "/bin/chrt");
+  const nice = which("/usr/bin/nice", "/bin/nice");
+  if (priority === "idle" && chrt) return [chrt, "--idle", "0"];
+  if (priority !== "normal" && nice) return [nice, "-n", "19"];
+  return [];
+}
 
 /**
  * The child gets an IPC channel so it notices when this process dies (the channel closes) and
@@ -26,9 +40,8 @@ const niceBinary = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
  */
 export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) => void, onLog?: (line: string) => void): TrainerProcess {
   const cli = path.join(env().rootDir, "lib/cli/tuneloop.mjs");
-  // Under `nice`, every thread of the trainer yields the CPU to the web server and the database:
-  // pages stay responsive while a model trains.
-  const command = niceBinary ? [niceBinary, "-n", String(TRAINER_NICENESS), process.execPath] : [process.execPath];
+  // Pages stay responsive while a model trains.
+  const command = [...priorityPrefix(), process.execPath];
   const child = spawn(command[0], [...command.slice(1), cli, ...args, "--json"], {
     cwd: env().rootDir,
     stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -2,14 +2,12 @@
 // database work (lib nextTask/submitRanking on a pg pool of the app's size) at the same concurrency in the same run.
 // Targets: ≥ 40% of the direct rate, p99 < 100 ms, zero errors; afterwards every prompt holds at most its overlap
 // and every acknowledged submission is in the database exactly once. Needs an existing build (`npx next build`).
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import pg from "pg";
-import { connectPostgres, setConnection, type Connection } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import type { Connection } from "@/db/client";
 import { hashPassword } from "@/lib/auth/password";
 import type { Actor } from "@/lib/auth/roles";
 import { submitRanking } from "@/lib/rankings/submit";
@@ -17,8 +15,8 @@ import { nextTask } from "@/lib/rankings/tasks";
 import { buildMissingReason, signIn, startAppProcess, type AppProcess, type Session } from "../helpers/fault-app";
 import { verifyAcknowledged, type Ack } from "../helpers/fault-annotators";
 import { report, summarize } from "./common";
+import { withScratchDatabase } from "./scratch-db";
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PROMPTS = Number(process.env.BENCH_PROMPTS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -31,16 +29,6 @@ const missing = buildMissingReason(["/api/v1/projects/[slug]/tasks/next", "/api/
 if (missing) {
   console.error(`bench api: ${missing}`);
   process.exit(2);
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 /** Two projects of PROMPTS prompts × 4 completions: one for HTTP, one for the direct baseline. */
@@ -105,78 +93,70 @@ async function drive<P>(people: P[], idOf: (p: P) => string, call: { next(p: P):
   return { rate: times.length / seconds, seconds, latencyMs: summarize(times), errors, errorSamples, submissions: acks.length, acks };
 }
 
-const name = `tl_bench_${randomBytes(4).toString("hex")}`;
-await admin((c) => c.query(`create database ${name}`));
-const u = new URL(serverUrl);
-u.pathname = `/${name}`;
-const dbUrl = u.toString();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-bench-api-"));
-const conn = connectPostgres(dbUrl, { max: POOL });
 let app: AppProcess | undefined;
-try {
-  await migrateDatabase(conn);
-  setConnection(conn);
-  const s0 = Date.now();
-  const people = await seed(conn);
-  const seedSeconds = (Date.now() - s0) / 1000;
-  const httpPeople = people.slice(0, CONCURRENCY);
-  const directPeople = people.slice(CONCURRENCY);
+await withScratchDatabase({ pool: POOL }, async (conn, dbUrl) => {
+  try {
+    const s0 = Date.now();
+    const people = await seed(conn);
+    const seedSeconds = (Date.now() - s0) / 1000;
+    const httpPeople = people.slice(0, CONCURRENCY);
+    const directPeople = people.slice(CONCURRENCY);
 
-  // Baseline first: the same lib calls on a pool of the app's size, with the app not yet running.
-  const direct = await drive(directPeople, (p) => p.id, {
-    next: (p) => nextTask(p, { projectSlug: "bench-direct" }),
-    submit: (p, body) => submitRanking(p, body),
-  });
+    // Baseline first: the same lib calls on a pool of the app's size, with the app not yet running.
+    const direct = await drive(directPeople, (p) => p.id, {
+      next: (p) => nextTask(p, { projectSlug: "bench-direct" }),
+      submit: (p, body) => submitRanking(p, body),
+    });
 
-  app = await startAppProcess({ databaseUrl: dbUrl, dataDir });
-  const sessions: Array<{ id: string; s: Session }> = [];
-  for (const p of httpPeople) sessions.push({ id: p.id, s: await signIn(app.baseUrl, p.email, PASSWORD) });
-  const expectOk = (res: { status: number; body: any }, ok: number[]) => {
-    if (!ok.includes(res.status)) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 160)}`);
-    return res.body;
-  };
-  const httpCalls = {
-    next: async (p: { id: string; s: Session }) => expectOk(await p.s.post("/api/v1/projects/bench-http/tasks/next"), [200]).task,
-    submit: async (p: { id: string; s: Session }, body: { assignmentId: string; order: string[][]; idempotencyKey: string }) => {
-      const { assignmentId, ...ranking } = body;
-      return expectOk(await p.s.post(`/api/v1/tasks/${assignmentId}/ranking`, ranking), [201]);
-    },
-  };
-  // A short warm-up (first requests compile routes and fill caches), not counted.
-  await Promise.all(sessions.slice(0, 4).map((p) => httpCalls.next(p)));
-  const http = await drive(sessions, (p) => p.id, httpCalls);
+    app = await startAppProcess({ databaseUrl: dbUrl, dataDir });
+    const sessions: Array<{ id: string; s: Session }> = [];
+    for (const p of httpPeople) sessions.push({ id: p.id, s: await signIn(app.baseUrl, p.email, PASSWORD) });
+    const expectOk = (res: { status: number; body: any }, ok: number[]) => {
+      if (!ok.includes(res.status)) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 160)}`);
+      return res.body;
+    };
+    const httpCalls = {
+      next: async (p: { id: string; s: Session }) => expectOk(await p.s.post("/api/v1/projects/bench-http/tasks/next"), [200]).task,
+      submit: async (p: { id: string; s: Session }, body: { assignmentId: string; order: string[][]; idempotencyKey: string }) => {
+        const { assignmentId, ...ranking } = body;
+        return expectOk(await p.s.post(`/api/v1/tasks/${assignmentId}/ranking`, ranking), [201]);
+      },
+    };
+    // A short warm-up (first requests compile routes and fill caches), not counted.
+    await Promise.all(sessions.slice(0, 4).map((p) => httpCalls.next(p)));
+    const http = await drive(sessions, (p) => p.id, httpCalls);
 
-  const check = await verifyAcknowledged(dbUrl, [...direct.acks, ...http.acks], OVERLAP);
-  const overOverlap = check.problems.filter((p) => p.startsWith("prompt ")).length;
-  const ackProblems = check.problems.length - overOverlap;
-  const ratio = http.rate / direct.rate;
-  const strip = ({ acks: _, ...o }: Outcome) => o;
-  report({
-    bench: "api",
-    figures: {
-      http: strip(http),
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-      prompts: PROMPTS,
-      appPool: POOL,
-      seedSeconds,
-      checks: { promptsOverOverlap: overOverlap, acknowledgedNotExactlyOnce: ackProblems, rankingsInDatabase: check.rankings, acknowledged: direct.acks.length + http.acks.length, problemSamples: check.problems.slice(0, 3) },
-    },
-    baseline: { direct: strip(direct) },
-    ratio,
-    targets: { ratio: 0.4, p99Ms: 100, errors: 0, promptsOverOverlap: 0, acknowledgedNotExactlyOnce: 0 },
-    met: {
-      ratio: ratio >= 0.4,
-      p99Ms: http.latencyMs.p99 < 100,
-      errors: http.errors === 0,
-      promptsOverOverlap: overOverlap === 0,
-      acknowledgedNotExactlyOnce: ackProblems === 0 && check.rankings === direct.acks.length + http.acks.length,
-    },
-  });
-} finally {
-  await app?.stop();
-  setConnection(undefined);
-  await conn.close();
-  await admin((c) => c.query(`drop database if exists ${name} with (force)`));
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
+    const check = await verifyAcknowledged(dbUrl, [...direct.acks, ...http.acks], OVERLAP);
+    const overOverlap = check.problems.filter((p) => p.startsWith("prompt ")).length;
+    const ackProblems = check.problems.length - overOverlap;
+    const ratio = http.rate / direct.rate;
+    const strip = ({ acks: _, ...o }: Outcome) => o;
+    report({
+      bench: "api",
+      figures: {
+        http: strip(http),
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+        prompts: PROMPTS,
+        appPool: POOL,
+        seedSeconds,
+        checks: { promptsOverOverlap: overOverlap, acknowledgedNotExactlyOnce: ackProblems, rankingsInDatabase: check.rankings, acknowledged: direct.acks.length + http.acks.length, problemSamples: check.problems.slice(0, 3) },
+      },
+      baseline: { direct: strip(direct) },
+      ratio,
+      targets: { ratio: 0.4, p99Ms: 100, errors: 0, promptsOverOverlap: 0, acknowledgedNotExactlyOnce: 0 },
+      met: {
+        ratio: ratio >= 0.4,
+        p99Ms: http.latencyMs.p99 < 100,
+        errors: http.errors === 0,
+        promptsOverOverlap: overOverlap === 0,
+        acknowledgedNotExactlyOnce: ackProblems === 0 && check.rankings === direct.acks.length + http.acks.length,
+      },
+    });
+  } finally {
+    // The app goes before its database does.
+    await app?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

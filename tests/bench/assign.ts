@@ -1,46 +1,16 @@
 // Benchmark: next-task latency with 10,000 and with 1,000,000 prompts in a project (target ratio ≤ 1.5).
 // Runs on PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database is made and dropped).
-import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import pg from "pg";
-import { connectPostgres, setConnection, type Connection } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import type { Connection } from "@/db/client";
 import { addUser } from "@/lib/auth/accounts";
 import type { Actor } from "@/lib/auth/roles";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { report, summarize } from "./common";
+import { withScratchDatabase } from "./scratch-db";
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const calls = Number(process.env.BENCH_CALLS ?? 300);
 const annotators = 8;
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-async function withScratchDb<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
-  const name = `tl_bench_${randomBytes(4).toString("hex")}`;
-  await admin((c) => c.query(`create database ${name}`));
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  const conn = connectPostgres(u.toString(), { max: annotators + 2 });
-  try {
-    await migrateDatabase(conn);
-    setConnection(conn);
-    return await fn(conn);
-  } finally {
-    setConnection(undefined);
-    await conn.close();
-    await admin((c) => c.query(`drop database if exists ${name} with (force)`));
-  }
-}
 
 async function seed(conn: Connection, prompts: number) {
   const t0 = Date.now();
@@ -78,9 +48,9 @@ async function measure(): Promise<{ nextTaskMs: ReturnType<typeof summarize> }> 
   return { nextTaskMs: summarize(times) };
 }
 
-const small = await withScratchDb(async (conn) => ({ ...(await seed(conn, 10_000)), ...(await measure()) }));
+const small = await withScratchDatabase({ pool: annotators + 2 }, async (conn) => ({ ...(await seed(conn, 10_000)), ...(await measure()) }));
 console.log("10,000 prompts:", JSON.stringify(small));
-const large = await withScratchDb(async (conn) => ({ ...(await seed(conn, 1_000_000)), ...(await measure()) }));
+const large = await withScratchDatabase({ pool: annotators + 2 }, async (conn) => ({ ...(await seed(conn, 1_000_000)), ...(await measure()) }));
 console.log("1,000,000 prompts:", JSON.stringify(large));
 const ratio = large.nextTaskMs.p50 / small.nextTaskMs.p50;
 report({
