@@ -96,13 +96,19 @@ export async function runTrainJob(runId: string): Promise<void> {
         done = e;
       }
     });
-    // Progress is written at most once a second; the cancel flag is read at the same pace.
+    // Progress is written at most once a second, and only when a step brought something new (a write on the
+    // embedded database holds the web server's thread); the cancel flag is read at the same pace.
+    let written = progress;
     const flusher = setInterval(async () => {
       const rows = pending;
       pending = [];
       try {
-        await q.insertMetrics(db, rows);
-        const current = await q.updateRun(db, runId, { progress, heartbeatAt: new Date() });
+        let current;
+        if (rows.length || progress !== written) {
+          await q.insertMetrics(db, rows);
+          written = progress;
+          current = await q.updateRun(db, runId, { progress, heartbeatAt: new Date() });
+        } else current = await q.getRunById(db, runId);
         if (current?.cancelRequested && !cancelled) {
           cancelled = true;
           trainer.stop("SIGTERM");
