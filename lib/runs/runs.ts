@@ -153,10 +153,16 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
 /** Promotes a version; the audit row says whether the release gate recommended it or an admin overrode it. */
 export async function promoteModelVersion(actor: Actor, raw: unknown) {
   assertRole(actor, "admin");
-  const input = parseInput(z.object({ versionId: z.uuid({ message: "Unknown version" }), reason: z.string().max(500).optional() }).strict(), raw, "promote");
+  const input = parseInput(
+    z.object({ projectSlug: z.string().min(1).max(64).optional(), versionId: z.uuid({ message: "Unknown version" }), reason: z.string().max(500).optional() }).strict(),
+    raw,
+    "promote",
+  );
   return getDb().transaction(async (tx) => {
+    // A page names its project: a version of another project is not promoted from it.
+    const project = input.projectSlug ? await projectOr404(tx, input.projectSlug) : null;
     const v = await q.getModelVersionById(tx, input.versionId);
-    if (!v) throw new AppError("not_found:version", "No such model version.", { versionId: ["Unknown version"] });
+    if (!v || (project && v.projectId !== project.id)) throw new AppError("not_found:version", "No such model version in this project.", { versionId: ["Unknown version for this project"] });
     const gate = await releaseGate(tx, v.id);
     await q.setActiveModelVersion(tx, v.projectId, v.id);
     await recordAudit(tx, {

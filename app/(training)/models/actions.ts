@@ -3,17 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/actions";
-import { AppError } from "@/lib/errors";
-import { listModelVersions, promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
+import { promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
 
 export const promoteVersion = defineAction(
   { input: z.object({ projectSlug: z.string().min(1).max(64), versionId: z.string().min(1).max(64), reason: z.string().trim().max(500).optional() }).strict(), role: "admin" },
   async ({ projectSlug, versionId, reason }, actor) => {
-    // The page names the project; a version of another project is not promoted from it.
-    if (!(await listModelVersions(actor!, projectSlug)).some((v) => v.id === versionId)) {
-      throw new AppError("not_found:version", `No model version ${versionId} in "${projectSlug}".`, { versionId: ["Unknown version for this project"] });
-    }
-    const promoted = await promoteModelVersion(actor!, { versionId, ...(reason ? { reason } : {}) });
+    const promoted = await promoteModelVersion(actor!, { projectSlug, versionId, ...(reason ? { reason } : {}) });
     revalidatePath(`/models/${projectSlug}`);
     return promoted;
   },
