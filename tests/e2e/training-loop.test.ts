@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
     await admin.goto("/training/demo");
     await admin.getByTestId("field-stage").selectOption("sft");
     await admin.getByTestId("field-base").selectOption("tiny");
-    await admin.locator('input[name="steps"]').fill("30");
+    await admin.locator('input[name="steps"]').fill("150");
     await admin.locator('input[name="batch"]').fill("4");
     await admin.getByTestId("retrain-submit").click();
     await admin.waitForURL(/\/training\/runs\/[0-9a-f-]{36}$/);
@@ -68,10 +68,10 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
       if (await chart.count()) points.add(Number(await chart.getAttribute("data-points")));
       await admin.waitForTimeout(250);
     }
-    const moving = [...seen].filter((s) => s > 0 && s < 30);
+    const moving = [...seen].filter((s) => s > 0 && s < 150);
     expect(moving.length, `progress values seen: ${[...seen].join(", ")}`).toBeGreaterThanOrEqual(2);
     expect([...points].filter((n) => n > 0).length, `chart sizes seen: ${[...points].join(", ")}`).toBeGreaterThanOrEqual(2);
-    expect(Number(await progress.getAttribute("aria-valuenow"))).toBe(30);
+    expect(Number(await progress.getAttribute("aria-valuenow"))).toBe(150);
     expect(Number(await admin.getByTestId("loss-chart").getAttribute("data-points"))).toBeGreaterThan(1);
 
     // The new version, promoted by hand (no comparison could gate the first version), then asked for outputs.
