@@ -60,7 +60,13 @@ describeEachDatabase("job runner", () => {
   });
 
   it("a train job exports a snapshot, trains in a child process, streams metrics and registers one model version", async () => {
-    await seedData();
+    const project = await seedData();
+    // More demonstrations (settled, so generation below leaves them be): a lone prompt lands in the 5% eval split one
+    // time in twenty, leaving nothing to train on.
+    for (const i of [1, 2, 3]) {
+      const [p] = await getDb().insert(prompts).values({ projectId: project.id, instruction: `Say hi ${i}`, source: "human", status: "approved", settled: true }).returning();
+      await getDb().insert(completions).values({ promptId: p.id, text: `Hi ${i}!`, source: "human", isDemonstration: true, status: "approved" });
+    }
     const admin = await makeActor("admin");
     runner = await startJobRunner({ pollSeconds: 0.5 });
     const { id } = await createRun(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 2, batch: 2, blockSize: 32, evalEvery: 1, saveEvery: 1 } });
