@@ -14,6 +14,9 @@ export function startServer(): Promise<void> {
     // runs in a child process). With PostgreSQL, run `npm run worker` (one or many) instead.
     if (conn.kind === "pglite" && env().TUNELOOP_EMBEDDED_WORKER !== "0") {
       const { startJobRunner } = await import("@/lib/jobs/runner");
+      const { killStoppedOrphans } = await import("@/lib/jobs/yield-to-requests");
+      const orphans = killStoppedOrphans(env().dataDir);
+      if (orphans.length) console.log(`[tuneloop] killed ${orphans.length} trainer process(es) left stopped by a server that died: ${orphans.join(", ")}`);
       await startJobRunner({ conn });
       console.log("[tuneloop] embedded job runner started");
     }

@@ -71,6 +71,21 @@ export const matMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
   return { value: tf.matMul(a, b), gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)] };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
+/**
+ * a [..., m, k] @ b [..., k, n] over equal leading axes. The wasm backend sends only 2-D products through XNNPACK
+ * (batched ones run a scalar loop at about 2 GFLOP/s, a tenth of its 2-D rate), so there the batch is unstacked
+ * into 2-D matMuls; the other backends take the batched op as is.
+ */
+function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() !== "wasm") return matMul(a, b);
+  const lead = a.shape.slice(0, -2);
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape[b.rank - 1]!;
+  const bs = tf.unstack(b.reshape([-1, k, n]));
+  const products = tf.unstack(a.reshape([-1, m, k])).map((ai, i) => matMul(ai, bs[i]));
+  return tf.stack(products).reshape([...lead, m, n]);
+}
+
 function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return x.sub(mean).mul(variance.add(1e-5).rsqrt()).mul(w).add(b);
@@ -134,8 +149,8 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
     if (o.past) [k, v] = [tf.concat([o.past.k[i], k], 2), tf.concat([o.past.v[i], v], 2)]; // [B, nh, past + T, hs]
     present.k.push(k);
     present.v.push(v);
-    const att = matMul(q, swapLast(k)).mul(1 / Math.sqrt(hs)).add(bias).softmax(); // [B, nh, T, past + T]
-    const y = matMul(att, v).transpose([0, 2, 1, 3]).reshape([B, T, C]); // [B, T, C]
+    const att = batchMatMul(q, swapLast(k)).mul(1 / Math.sqrt(hs)).add(bias).softmax(); // [B, nh, T, past + T]
+    const y = batchMatMul(att, v).transpose([0, 2, 1, 3]).reshape([B, T, C]); // [B, T, C]
     x = x.add(linear(y, h("attn.c_proj.weight"), h("attn.c_proj.bias")));
     const m = layerNorm(x, h("ln_2.weight"), h("ln_2.bias"));
     x = x.add(linear(gelu(linear(m, h("mlp.c_fc.weight"), h("mlp.c_fc.bias"))), h("mlp.c_proj.weight"), h("mlp.c_proj.bias")));

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { env } from "@/lib/env";
+import { TRAINER_MARK, yieldToRequests } from "./yield-to-requests";
 
 export type TrainerEvent = { type: string; [key: string]: unknown };
 
@@ -45,8 +46,10 @@ export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) =
   const child = spawn(command[0], [...command.slice(1), cli, ...args, "--json"], {
     cwd: env().rootDir,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
-    env: { ...process.env, TUNELOOP_CHILD: "1" },
+    env: { ...process.env, TUNELOOP_CHILD: "1", [TRAINER_MARK]: env().dataDir },
   });
+  // At the default priority the trainer also stops while this process answers a request.
+  const release = env().TUNELOOP_TRAINER_PRIORITY === "idle" && child.pid ? yieldToRequests(child.pid) : () => {};
   const tail: string[] = [];
   const remember = (line: string) => {
     tail.push(line);
@@ -65,11 +68,19 @@ export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) =
   readline.createInterface({ input: child.stderr! }).on("line", (line) => remember(line));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; logTail: string }>((resolve) => {
     child.on("exit", (code, signal) => {
+      release();
       // Let readline drain what the child wrote last.
       setTimeout(() => resolve({ code, signal, logTail: tail.join("\n") }), 50);
     });
   });
-  return { done, pid: child.pid, stop: (signal = "SIGTERM") => void child.kill(signal) };
+  return {
+    done,
+    pid: child.pid,
+    stop: (signal = "SIGTERM") => {
+      child.kill(signal);
+      release(); // a stopped trainer acts on the signal only once continued
+    },
+  };
 }
 
 /**
