@@ -42,6 +42,29 @@ describe("wasm backend", () => {
     expect(got).toEqual(tf.unsortedSegmentSum(x, ids, 3).arraySync());
   });
 
+  it("replaces Slice, SplitV and Unpack with heap-view copies that cut what the CPU backend cuts", async () => {
+    const x = tf.tensor4d(Array.from({ length: 3 * 4 * 5 * 6 }, (_, i) => i - 100), [3, 4, 5, 6]);
+    const ints = tf.tensor3d(Array.from({ length: 4 * 5 * 6 }, (_, i) => i), [4, 5, 6], "int32");
+    const cut = () => [
+      tf.slice(x, [1, 2, 0, 3], [2, 2, 5, 2]), // strided on every axis but one
+      tf.slice(x, [1, 0, 0, 0], [1, 4, 5, 6]), // one contiguous block
+      tf.slice(x.reshape([360]), [7], [11]),
+      tf.slice(ints, [0, 1, 2], [4, 3, 3]),
+      ...tf.split(x, [1, 2, 2], 2),
+      ...tf.split(ints, 2, 0),
+      ...tf.unstack(x, 1),
+      ...tf.unstack(ints, 2),
+      tf.stack(tf.unstack(x.reshape([12, 5, 6]))), // the gradient of unstack is stack, and back
+    ];
+    await chooseBackend("wasm", false);
+    expect(tf.getKernel("Slice", "wasm")).toHaveProperty("replaced", true);
+    const onWasm = cut().map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.arraySync() }));
+    await tf.setBackend("cpu");
+    const onCpu = cut().map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.arraySync() }));
+    expect(onWasm).toEqual(onCpu);
+    tf.dispose([x, ints]);
+  });
+
   it("runs a training step with the same loss and gradients as the CPU backend (~1e-4)", async () => {
     await tf.setBackend("cpu");
     const init = initParams(cfg, 3);
