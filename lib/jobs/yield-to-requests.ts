@@ -1,8 +1,8 @@
 // Trainer processes step aside while this process answers HTTP requests: on a machine whose CPUs
 // train, SCHED_IDLE alone still leaves the pages ~1.5× slower (the trainer keeps the caches and
 // memory bus busy between preemptions), so trainers are stopped (SIGSTOP) while any request is in
-// flight and continued (SIGCONT) as soon as none is. Requests are seen through Node's own
-// `http.server.request.start` diagnostics channel, so this needs no hook in Next's server.
+// flight (for its first two seconds) and continued (SIGCONT) as soon as none is. Requests are seen
+// through Node's own `http.server.request.start` diagnostics channel: no hook in Next's server.
 import dc from "node:diagnostics_channel";
 import fs from "node:fs";
 import type { ServerResponse } from "node:http";
@@ -23,6 +23,20 @@ function signalAll(signal: NodeJS.Signals) {
   }
 }
 
+/**
+ * A request still open after this long is a transfer (an export download, an upload), not a page or an API call
+ * someone waits on: it stops holding trainers back, or one slow download would stall training for its duration.
+ */
+export const INTERACTIVE_MS = 2000;
+
+function finished() {
+  state.inFlight -= 1;
+  if (state.inFlight === 0 && state.paused) {
+    state.paused = false;
+    signalAll("SIGCONT");
+  }
+}
+
 function onRequestStart(message: unknown) {
   const { response } = message as { response: ServerResponse };
   state.inFlight += 1;
@@ -30,14 +44,17 @@ function onRequestStart(message: unknown) {
     state.paused = true;
     signalAll("SIGSTOP");
   }
+  let counted = true;
+  const release = () => {
+    if (!counted) return;
+    counted = false;
+    clearTimeout(long);
+    finished();
+  };
+  const long = setTimeout(release, INTERACTIVE_MS);
+  long.unref();
   // `close` comes for finished and for abandoned responses alike.
-  response.once("close", () => {
-    state.inFlight -= 1;
-    if (state.inFlight === 0 && state.paused) {
-      state.paused = false;
-      signalAll("SIGCONT");
-    }
-  });
+  response.once("close", release);
 }
 
 function subscribe() {

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { killStoppedOrphans, TRAINER_MARK, yieldState, yieldToRequests } from "@/lib/jobs/yield-to-requests";
+import { INTERACTIVE_MS, killStoppedOrphans, TRAINER_MARK, yieldState, yieldToRequests } from "@/lib/jobs/yield-to-requests";
 
 const linux = process.platform === "linux";
 /** The process state letter from /proc: R running, S sleeping, T stopped. */
@@ -75,6 +75,33 @@ describe.skipIf(!linux)("yieldToRequests", () => {
     } finally {
       unregister();
       server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("a request open longer than a page load (a download) stops holding the trainer back", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const server = http.createServer(async (_req, res) => {
+      res.write("first bytes");
+      await held;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const child = busyChild();
+    const unregister = yieldToRequests(child.pid!);
+    try {
+      const t0 = Date.now();
+      const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
+      await until(() => stateOf(child.pid!) === "T");
+      await until(() => stateOf(child.pid!) !== "T", INTERACTIVE_MS + 2000);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(INTERACTIVE_MS - 50);
+      expect(yieldState()).toMatchObject({ inFlight: 0, paused: false });
+      release();
+      expect(await answer).toBe("first bytes");
+      expect(yieldState().inFlight).toBe(0); // its close is not counted twice
+    } finally {
+      unregister();
       server.close();
     }
   });
