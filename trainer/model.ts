@@ -71,22 +71,39 @@ export const matMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
   return { value: tf.matMul(a, b), gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)] };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
+/** a [N·m, k] split into N [m, k] pieces, times b [N·k, n] split into N [k, n] pieces: N 2-D products, stacked. */
+function productsOf(a: tf.Tensor, b: tf.Tensor, batch: number, m: number, k: number, n: number): tf.Tensor {
+  // split + reshape: cheap with this project's wasm Slice/SplitV (trainer/wasm-kernels.ts).
+  const as = tf.split(a.reshape([batch * m, k]), batch, 0);
+  const bs = tf.split(b.reshape([batch * k, n]), batch, 0);
+  return tf.stack(as.map((ai, i) => tf.matMul(ai, bs[i])));
+}
+
 /**
  * a [..., m, k] @ b [..., k, n] over equal leading axes. The wasm backend sends only 2-D products through XNNPACK
- * (batched ones run a scalar loop at about 2 GFLOP/s, a tenth of its 2-D rate), so there the batch is unstacked
- * into 2-D matMuls; the other backends take the batched op as is.
+ * (batched ones run a scalar loop at about 2 GFLOP/s, a tenth of its 2-D rate), so there the batch is cut into
+ * 2-D matMuls, forward and backward alike, with one transpose of each whole operand for the gradient; the other
+ * backends take the batched op as is.
  */
-function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() !== "wasm") return matMul(a, b);
+const splitBatchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([a, b]);
   const lead = a.shape.slice(0, -2);
   const [m, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape[b.rank - 1]!;
   const batch = a.size / (m * k);
-  // split + reshape: the wasm backend's own Unpack copies element by element (~70 ms for one attention input).
-  const pieces = (x: tf.Tensor, rows: number, cols: number) => tf.split(x.reshape([batch * rows, cols]), batch, 0);
-  const bs = pieces(b, k, n);
-  const products = pieces(a, m, k).map((ai, i) => matMul(ai, bs[i]));
-  return tf.stack(products).reshape([...lead, m, n]);
+  return {
+    value: productsOf(a, b, batch, m, k, n).reshape([...lead, m, n]),
+    // dA = dY·Bᵀ, dB = Aᵀ·dY, each batch item apart
+    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [
+      productsOf(dy, swapLast(sb), batch, m, n, k).reshape(sa.shape),
+      productsOf(swapLast(sa), dy, batch, k, m, n).reshape(sb.shape),
+    ],
+  };
+}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.getBackend() === "wasm" ? splitBatchMatMul(a, b) : matMul(a, b);
 }
 
 function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -95,27 +112,41 @@ function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
 }
 
 /**
- * GPT-2's tanh approximation of GELU ("gelu_new"): 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), with its
- * derivative written out, so the backward pass is a few element-wise ops instead of the tape of every forward op.
+ * GPT-2's tanh approximation of GELU ("gelu_new"): 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), computed as
+ * x·σ(2u) (the same function: 0.5·(1 + tanh(u)) = σ(2u)) because wasm's sigmoid is vectorized and its tanh is not.
+ * The derivative is written out, so the backward pass is a few element-wise ops instead of the tape of every op.
  */
 const gelu = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const c = Math.sqrt(2 / Math.PI);
-  const t = tf.tidy(() => x.add(x.square().mul(x).mul(0.044715)).mul(c).tanh());
-  save([x, t]);
+  const s = tf.tidy(() => x.square().mul(0.044715).add(1).mul(x).mul(2 * c).sigmoid());
+  save([x, s]);
   return {
-    value: x.mul(0.5).mul(t.add(1)),
-    // d/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)
-    gradFunc: (dy: tf.Tensor, [sx, st]: tf.Tensor[]) => dy.mul(st.add(1).mul(0.5).add(sx.mul(0.5 * c).mul(st.square().neg().add(1)).mul(sx.square().mul(3 * 0.044715).add(1)))),
+    value: x.mul(s),
+    // d/dx = σ(2u) + x·σ(2u)·(1 − σ(2u))·2√(2/π)·(1 + 3·0.044715·x²)
+    gradFunc: (dy: tf.Tensor, [sx, ss]: tf.Tensor[]) => dy.mul(ss.add(sx.mul(ss).mul(ss.neg().add(1)).mul(sx.square().mul(3 * 0.044715 * 2 * c).add(2 * c)))),
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 
 /** x [.., in] @ w [in, out] + b on a 2-D view. */
 function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const shape = x.shape;
-  const out = matMul(x.reshape([-1, shape[shape.length - 1]]), w).add(b);
+  const out = affine(x.reshape([-1, shape[shape.length - 1]]), w, b);
   return out.reshape([...shape.slice(0, -1), w.shape[1]!]);
 }
+
+/**
+ * x [N, in] @ w + b with its gradient written out: the bias gradient (dy summed over the rows) as the product
+ * 1ᵀ·dy, which XNNPACK runs at matMul speed, where a Sum over the first axis costs wasm a transpose and a scalar loop.
+ */
+const affine = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w).add(b),
+    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sw)), tf.matMul(swapLast(sx), dy), tf.matMul(tf.ones([1, dy.shape[0]!]), dy).reshape([dy.shape[1]!])],
+  };
+}) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 /** Keys and values of earlier positions, per layer: [B, nHead, Tpast, headDim]. */
 export type KVCache = { k: tf.Tensor[]; v: tf.Tensor[] };

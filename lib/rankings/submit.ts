@@ -34,6 +34,20 @@ function cleanFlags(flags: Record<string, string[]>): Record<string, CompletionF
   return out;
 }
 
+/** The columns a person's ranking takes from what they sent, the same for a first submission and a revision. */
+function humanRanking(actor: Actor, input: { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale?: string | null; timeSpentMs?: number | null; idempotencyKey: string }) {
+  return {
+    annotatorId: actor.id,
+    source: "human" as const,
+    order: input.order,
+    flags: cleanFlags(input.flags),
+    noneAcceptable: input.noneAcceptable,
+    rationale: input.rationale || null,
+    timeSpentMs: input.timeSpentMs ?? null,
+    idempotencyKey: input.idempotencyKey,
+  };
+}
+
 async function goldScore(tx: DbOrTx, promptId: string, order: string[][]): Promise<number | null> {
   const prompt = await getPromptById(tx, promptId);
   if (!prompt?.isGold || !prompt.goldOrder) return null;
@@ -61,15 +75,8 @@ export async function submitRanking(actor: Actor, raw: unknown): Promise<Submitt
     checkOrderCoversShown(input.order, a.displayOrder, input.flags);
 
     const ranking = await qr.insertRanking(tx, {
+      ...humanRanking(actor, input),
       promptId: a.promptId,
-      annotatorId: actor.id,
-      source: "human",
-      order: input.order,
-      flags: cleanFlags(input.flags),
-      noneAcceptable: input.noneAcceptable,
-      rationale: input.rationale || null,
-      timeSpentMs: input.timeSpentMs ?? null,
-      idempotencyKey: input.idempotencyKey,
       assignmentId: a.id,
       goldScore: a.isGold ? await goldScore(tx, a.promptId, input.order) : null,
     });
@@ -106,15 +113,8 @@ export async function reviseRanking(actor: Actor, raw: unknown): Promise<Submitt
     checkOrderCoversShown(input.order, old.order.flat(), input.flags);
     await qr.markRankingSuperseded(tx, old.id);
     const ranking = await qr.insertRanking(tx, {
+      ...humanRanking(actor, input),
       promptId: old.promptId,
-      annotatorId: actor.id,
-      source: "human",
-      order: input.order,
-      flags: cleanFlags(input.flags),
-      noneAcceptable: input.noneAcceptable,
-      rationale: input.rationale || null,
-      timeSpentMs: input.timeSpentMs ?? null,
-      idempotencyKey: input.idempotencyKey,
       assignmentId: old.assignmentId,
       previousId: old.id,
       goldScore: prompt!.isGold ? await goldScore(tx, old.promptId, input.order) : null,

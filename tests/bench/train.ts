@@ -107,12 +107,17 @@ def step():
     loss = m(x, y); opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step(); loss.item()
 step(); n = 0; t0 = time.time()
 while n < 2 or time.time() - t0 < c["seconds"]: step(); n += 1
-print(json.dumps({"tokensPerSec": B * T * n / (time.time() - t0), "steps": n, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+rate = B * T * n / (time.time() - t0)
+# This torch's own matMul rate and BLAS, to read the ratio by: Debian's build uses a generic BLAS.
+a = torch.randn(1024, 1024); a @ a; r = 0; t0 = time.time()
+while time.time() - t0 < 1: a @ a; r += 1
+blas = [l.split("BLAS_INFO=")[1].split(",")[0] for l in torch.__config__.show().splitlines() if "BLAS_INFO=" in l]
+print(json.dumps({"tokensPerSec": rate, "steps": n, "threads": torch.get_num_threads(), "torch": torch.__version__, "matMulGflops": round(2 * 1024**3 * r / (time.time() - t0) / 1e9, 2), "blas": blas[0] if blas else "unknown"}))
 `;
 
-function pytorchSpeed(name: keyof typeof SHAPES): { tokensPerSec: number; steps: number; threads: number; torch: string } | null {
+function pytorchSpeed(name: keyof typeof SHAPES): { tokensPerSec: number; steps: number; threads: number; torch: string; matMulGflops: number; blas: string } | null {
   const cfg = { ...presets[name], ...SHAPES[name], seconds: MIN_SECONDS };
-  const res = spawnSync("python3", ["-c", PYTORCH, JSON.stringify(cfg)], { encoding: "utf8" });
+  const res = spawnSync(python!, ["-c", PYTORCH, JSON.stringify(cfg)], { encoding: "utf8" });
   if (res.status !== 0) {
     console.log(`PyTorch baseline (${name}) failed: ${res.stderr.trim().split("\n").pop()}`);
     return null;
@@ -121,7 +126,9 @@ function pytorchSpeed(name: keyof typeof SHAPES): { tokensPerSec: number; steps:
   return { ...out, tokensPerSec: Math.round(out.tokensPerSec) };
 }
 
-const hasTorch = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" }).status === 0;
+// The first python that imports torch: the one on PATH (pyenv, a venv) or Debian's own, where python3-torch installs.
+const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+const hasTorch = python !== undefined;
 if (!hasTorch) console.log("PyTorch baseline: python3 cannot import torch; install it with `apt-get install python3-torch` (or `pip install torch`) to compare. Own figures only.");
 
 const figures: Record<string, Record<string, unknown>> = {};

@@ -9,46 +9,21 @@ type Series = { key: string; label: string; color: string; split: "train" | "eva
 
 const colors = ["#4f46e5", "#f59e0b", "#10b981", "#ef4444", "#0ea5e9", "#a855f7"];
 
+type Group = { id: string; title: string; testId: string; series: Array<Omit<Series, "key" | "color">> };
+/** A chart's definition from [label, split, metric name] triples; its test id is `<id>-chart`. */
+const group = (id: string, title: string, series: Array<[string, "train" | "eval", string]>): Group => ({
+  id,
+  title,
+  testId: `${id}-chart`,
+  series: series.map(([label, split, name]) => ({ label, split, name })),
+});
+
 /** Charts by what they show; a metric name claimed by none gets its own chart below. */
-const groups: Array<{ id: string; title: string; testId: string; series: Array<Omit<Series, "key" | "color">> }> = [
-  {
-    id: "loss",
-    title: "Loss",
-    testId: "loss-chart",
-    series: [
-      { label: "train loss", split: "train", name: "loss" },
-      { label: "eval loss", split: "eval", name: "loss" },
-    ],
-  },
-  {
-    id: "accuracy",
-    title: "Preference accuracy",
-    testId: "accuracy-chart",
-    series: [
-      { label: "train rewards/accuracies", split: "train", name: "rewards/accuracies" },
-      { label: "eval accuracy", split: "eval", name: "accuracy" },
-      { label: "eval rewards/accuracies", split: "eval", name: "rewards/accuracies" },
-    ],
-  },
-  {
-    id: "margins",
-    title: "Reward margin",
-    testId: "margins-chart",
-    series: [
-      { label: "train rewards/margins", split: "train", name: "rewards/margins" },
-      { label: "eval margin", split: "eval", name: "margin" },
-      { label: "eval rewards/margins", split: "eval", name: "rewards/margins" },
-    ],
-  },
-  {
-    id: "rewards",
-    title: "Implicit rewards",
-    testId: "rewards-chart",
-    series: [
-      { label: "chosen", split: "train", name: "rewards/chosen" },
-      { label: "rejected", split: "train", name: "rewards/rejected" },
-    ],
-  },
+const groups: Group[] = [
+  group("loss", "Loss", [["train loss", "train", "loss"], ["eval loss", "eval", "loss"]]),
+  group("accuracy", "Preference accuracy", [["train rewards/accuracies", "train", "rewards/accuracies"], ["eval accuracy", "eval", "accuracy"], ["eval rewards/accuracies", "eval", "rewards/accuracies"]]),
+  group("margins", "Reward margin", [["train rewards/margins", "train", "rewards/margins"], ["eval margin", "eval", "margin"], ["eval rewards/margins", "eval", "rewards/margins"]]),
+  group("rewards", "Implicit rewards", [["chosen", "train", "rewards/chosen"], ["rejected", "train", "rewards/rejected"]]),
 ];
 
 /** One row per step, one column per series, so lines with different steps share an axis. */
