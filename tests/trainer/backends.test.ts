@@ -14,8 +14,10 @@ const cfg: ModelConfig = { vocabSize: 261, blockSize: 32, nLayer: 2, nHead: 2, n
 /** Loss and gradients (by parameter name) of an SFT and a DPO objective, read back as plain arrays. */
 function lossAndGrads(values: Record<string, { shape: number[]; data: Float32Array }>) {
   const p: Params = toVariables(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.data, v.shape)])));
-  const ids = Array.from({ length: 4 * 12 }, (_, i) => (i * 37 + 11) % 256);
-  const b = { x: tf.tensor2d(ids, [4, 12], "int32"), y: tf.tensor2d(ids.map((t) => (t + 1) % 256), [4, 12], "int32"), m: tf.tensor2d(ids.map((_, i) => (i % 12 > 3 ? 1 : 0)), [4, 12]), tokens: 32 };
+  // 20 positions: attention's products are cut into 2-D matMuls on wasm from 16 rows up (trainer/model.ts).
+  const T = 20;
+  const ids = Array.from({ length: 4 * T }, (_, i) => (i * 37 + 11) % 256);
+  const b = { x: tf.tensor2d(ids, [4, T], "int32"), y: tf.tensor2d(ids.map((t) => (t + 1) % 256), [4, T], "int32"), m: tf.tensor2d(ids.map((_, i) => (i % T > 3 ? 1 : 0)), [4, T]), tokens: 4 * (T - 4) };
   const run = (f: () => tf.Scalar) => {
     const { value, grads } = tf.variableGrads(f, Object.values(p));
     const out = { loss: value.dataSync()[0], grads: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, grads[v.name].dataSync() as Float32Array])) };
