@@ -189,7 +189,8 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
     if (o.past) [k, v] = [tf.concat([o.past.k[i], k], 2), tf.concat([o.past.v[i], v], 2)]; // [B, nh, past + T, hs]
     present.k.push(k);
     present.v.push(v);
-    const att = batchMatMul(q, swapLast(k)).mul(1 / Math.sqrt(hs)).add(bias).softmax(); // [B, nh, T, past + T]
+    // The 1/√hs scale goes on q (T·hs numbers) rather than on the scores (T·T of them).
+    const att = batchMatMul(q.mul(1 / Math.sqrt(hs)), swapLast(k)).add(bias).softmax(); // [B, nh, T, past + T]
     const y = batchMatMul(att, v).transpose([0, 2, 1, 3]).reshape([B, T, C]); // [B, T, C]
     x = x.add(linear(y, h("attn.c_proj.weight"), h("attn.c_proj.bias")));
     const m = layerNorm(x, h("ln_2.weight"), h("ln_2.bias"));

@@ -14,7 +14,8 @@ import { adamwStep } from "@/trainer/optim";
 import { report } from "./common";
 
 const SHAPES = { tiny: { batch: 8, seq: 128 }, small: { batch: 4, seq: 256 } } as const;
-const MIN_SECONDS = Number(process.env.BENCH_TRAIN_SECONDS ?? 5);
+// 15 s of steps each: with 5 s (two or three `small` steps) one slow step on a shared machine moved the figure by 25%.
+const MIN_SECONDS = Number(process.env.BENCH_TRAIN_SECONDS ?? 15);
 // The JS CPU backend runs at about 1 GFLOP/s: one small step takes minutes, so it runs only with BENCH_TRAIN_CPU=full.
 const cpuFull = process.env.BENCH_TRAIN_CPU === "full";
 const present: BackendName[] = (["node-gpu", "node"] as const).filter((n) => resolvable(`@tensorflow/tfjs-${n}`));
