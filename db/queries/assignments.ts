@@ -27,7 +27,7 @@ export async function getAssignmentById(db: DbOrTx, id: string, opts: { lock?: b
 export async function lockCandidatePrompt(
   tx: DbOrTx,
   opts: { projectId: string; userId: string; overlap: number; gold: boolean; exclude: string[] },
-): Promise<{ id: string } | null> {
+): Promise<{ id: string; instruction: string; input: string | null; category: string | null } | null> {
   const exclude = opts.exclude.length ? sql`and p.id not in (${sql.join(opts.exclude.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
   const capacity = opts.gold
     ? sql``
@@ -35,20 +35,22 @@ export async function lockCandidatePrompt(
           and p.ranking_count + (select count(*) from assignments a
                                  where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${opts.overlap}`;
   const res = await tx.execute(sql`
-    select p.id from prompts p
+    select p.id, p.instruction, p.input, p.category from prompts p
     where p.project_id = ${opts.projectId}
       and p.status = 'approved'
       and p.is_gold = ${opts.gold}
       and (p.author_id is null or p.author_id <> ${opts.userId})
       ${capacity}
-      and not exists (select 1 from assignments a where a.prompt_id = p.id and a.user_id = ${opts.userId} and a.status <> 'expired')
+      -- a hashed set of this user's prompts, built once: checked before the per-row counts below (as a join it
+      -- came after them, so a person with a long history paid both counts on every prompt they had done)
+      and p.id not in (select a.prompt_id from assignments a where a.user_id = ${opts.userId} and a.status <> 'expired')
       and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected'
                  and (not c.is_demonstration or c.status = 'approved')) >= 2
       ${exclude}
     order by p.ranking_count desc, p.created_at asc, p.id asc
     limit 1
     for update of p skip locked`);
-  const row = (res.rows as Array<{ id: string }>)[0];
+  const row = (res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null }>)[0];
   return row ?? null;
 }
 

@@ -44,7 +44,8 @@ export async function nextTask(actor: Actor, raw: unknown): Promise<RankingTask 
   if (!project) throw new AppError("not_found:project", `No project "${projectSlug}".`, { projectSlug: ["Unknown project"] });
   const settings = project.settings;
 
-  const assignmentId = await db.transaction(async (tx) => {
+  // A new lease is answered from what the transaction read (four fewer queries per task); a resumed one is read back.
+  const leased = await db.transaction(async (tx): Promise<RankingTask | string | null> => {
     const open = await qa.getOpenAssignmentForUser(tx, { projectId: project.id, userId: actor.id });
     if (open) return open.id;
     const wantGold = settings.goldRate > 0 && Math.random() < settings.goldRate;
@@ -58,21 +59,28 @@ export async function nextTask(actor: Actor, raw: unknown): Promise<RankingTask 
           continue;
         }
         const completions = (await listCompletionsByPrompt(tx, candidate.id)).filter(isRankable);
-        const shown = shuffle(completions).slice(0, settings.k).map((c) => c.id);
+        const shown = shuffle(completions).slice(0, settings.k);
         const lease = await qa.upsertAssignment(tx, {
           promptId: candidate.id,
           projectId: project.id,
           userId: actor.id,
-          displayOrder: shown,
+          displayOrder: shown.map((c) => c.id),
           expiresAt: new Date(Date.now() + settings.leaseMinutes * 60_000),
           isGold: gold,
         });
-        return lease.id;
+        return {
+          assignmentId: lease.id,
+          projectSlug: project.slug,
+          guidelines: project.guidelines,
+          prompt: { id: candidate.id, instruction: candidate.instruction, input: candidate.input, category: candidate.category },
+          outputs: shown.map((c) => ({ id: c.id, text: c.text })),
+          expiresAt: lease.expiresAt.toISOString(),
+        };
       }
     }
     return null;
   });
-  return assignmentId ? getRankingTask(actor, assignmentId) : null;
+  return typeof leased === "string" ? getRankingTask(actor, leased) : leased;
 }
 
 export async function getRankingTask(actor: Actor, assignmentId: string): Promise<RankingTask> {
