@@ -5,7 +5,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { INTERACTIVE_MS, killStoppedOrphans, TRAINER_MARK, yieldState, yieldToRequests } from "@/lib/jobs/yield-to-requests";
+import { killStoppedOrphans, TRAINER_MARK, yieldState, yieldTimings, yieldToRequests } from "@/lib/jobs/yield-to-requests";
 
 const linux = process.platform === "linux";
 /** The process state letter from /proc: R running, S sleeping, T stopped. */
@@ -94,13 +94,43 @@ describe.skipIf(!linux)("yieldToRequests", () => {
       const t0 = Date.now();
       const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
       await until(() => stateOf(child.pid!) === "T");
-      await until(() => stateOf(child.pid!) !== "T", INTERACTIVE_MS + 2000);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(INTERACTIVE_MS - 50);
+      await until(() => stateOf(child.pid!) !== "T", yieldTimings.interactiveMs + 2000);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(yieldTimings.interactiveMs - 50);
       expect(yieldState()).toMatchObject({ inFlight: 0, paused: false });
       release();
       expect(await answer).toBe("first bytes");
       expect(yieldState().inFlight).toBe(0); // its close is not counted twice
     } finally {
+      unregister();
+      server.close();
+    }
+  });
+
+  it("a trainer stopped for maxPauseMs without a break runs for one slice, then yields again", async () => {
+    const saved = { ...yieldTimings };
+    Object.assign(yieldTimings, { maxPauseMs: 300, sliceMs: 300 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const server = http.createServer(async (_req, res) => {
+      await held;
+      res.end("ok");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const child = busyChild();
+    const unregister = yieldToRequests(child.pid!);
+    try {
+      const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
+      await until(() => stateOf(child.pid!) === "T");
+      const stoppedAt = Date.now();
+      await until(() => stateOf(child.pid!) !== "T", 1000); // the slice, with the request still in flight
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(250);
+      expect(yieldState().inFlight).toBe(1);
+      await until(() => stateOf(child.pid!) === "T", 1000); // the slice is over: stopped again
+      release();
+      expect(await answer).toBe("ok");
+      await until(() => stateOf(child.pid!) !== "T");
+    } finally {
+      Object.assign(yieldTimings, saved);
       unregister();
       server.close();
     }
