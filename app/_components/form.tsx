@@ -1,6 +1,29 @@
 // Form building blocks: a labelled field with its error beside it, a submit button, a form-level error.
 "use client";
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from "react";
+import type { FieldErrors } from "@/lib/errors";
+
+type Outcome = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
+
+/**
+ * A form's submit handler around a server action: pending while it runs, then `onOk`, or the form-level error
+ * and the errors by field that the action sent back.
+ */
+export function useActionForm(send: (form: FormData) => Promise<Outcome>, onOk: () => void) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setPending(true);
+    const res = await send(new FormData(e.currentTarget));
+    setPending(false);
+    if (res.ok) return onOk();
+    setError(res.error);
+    setFieldErrors(res.fieldErrors ?? {});
+  };
+  return { pending, error, fieldErrors, onSubmit };
+}
 
 export const inputClass =
   "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 dark:border-slate-700 dark:bg-slate-900";

@@ -1,30 +1,17 @@
 // The first-admin form.
 "use client";
-import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton } from "@/app/_components/form";
-import type { FieldErrors } from "@/lib/errors";
+import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
 import { setupAdmin } from "./actions";
 
 export function SetupForm() {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const { pending, error, fieldErrors, onSubmit } = useActionForm(
+    (form) => setupAdmin(Object.fromEntries(form)),
+    () => router.push("/login?setup=done"),
+  );
   return (
-    <form
-      className="space-y-4"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setPending(true);
-        const form = new FormData(e.currentTarget);
-        const res = await setupAdmin(Object.fromEntries(form));
-        setPending(false);
-        if (res.ok) return router.push("/login?setup=done");
-        setError(res.error);
-        setFieldErrors(res.fieldErrors ?? {});
-      }}
-    >
+    <form className="space-y-4" onSubmit={onSubmit}>
       <FormError message={error} />
       <Field label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
       <Field label="Name" name="name" autoComplete="name" required error={fieldErrors.name} />
