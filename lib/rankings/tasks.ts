@@ -68,14 +68,7 @@ export async function nextTask(actor: Actor, raw: unknown): Promise<RankingTask 
           expiresAt: new Date(Date.now() + settings.leaseMinutes * 60_000),
           isGold: gold,
         });
-        return {
-          assignmentId: lease.id,
-          projectSlug: project.slug,
-          guidelines: project.guidelines,
-          prompt: { id: candidate.id, instruction: candidate.instruction, input: candidate.input, category: candidate.category },
-          outputs: shown.map((c) => ({ id: c.id, text: c.text })),
-          expiresAt: lease.expiresAt.toISOString(),
-        };
+        return rankingTask(lease, project, candidate, shown);
       }
     }
     return null;
@@ -89,12 +82,22 @@ export async function getRankingTask(actor: Actor, assignmentId: string): Promis
   const a = await qa.getAssignmentById(db, assignmentId);
   if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.");
   const [prompt, project, completions] = await Promise.all([getPromptById(db, a.promptId), getProjectById(db, a.projectId), listCompletionsByPrompt(db, a.promptId)]);
+  return rankingTask(a, project!, prompt!, completions);
+}
+
+/** What an annotator is shown for a lease: its outputs in the lease's order. */
+function rankingTask(
+  a: { id: string; displayOrder: string[]; expiresAt: Date },
+  project: { slug: string; guidelines: string },
+  prompt: { id: string; instruction: string; input: string | null; category: string | null },
+  completions: Array<{ id: string; text: string }>,
+): RankingTask {
   const byId = new Map(completions.map((c) => [c.id, c]));
   return {
     assignmentId: a.id,
-    projectSlug: project!.slug,
-    guidelines: project!.guidelines,
-    prompt: { id: prompt!.id, instruction: prompt!.instruction, input: prompt!.input, category: prompt!.category },
+    projectSlug: project.slug,
+    guidelines: project.guidelines,
+    prompt: { id: prompt.id, instruction: prompt.instruction, input: prompt.input, category: prompt.category },
     outputs: a.displayOrder.filter((id) => byId.has(id)).map((id) => ({ id, text: byId.get(id)!.text })),
     // Never whether it is a gold task: annotators would take extra care on exactly those.
     expiresAt: a.expiresAt.toISOString(),

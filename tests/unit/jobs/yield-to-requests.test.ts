@@ -30,24 +30,32 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
 });
 
+/** A server whose answers wait until `release()` (optionally writing a first chunk at once); `get()` asks it once. */
+async function heldServer(opts: { firstChunk?: string } = {}) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const server = http.createServer(async (_req, res) => {
+    if (opts.firstChunk) res.write(opts.firstChunk);
+    await held;
+    res.end(opts.firstChunk ? "" : "ok");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { release, get: () => fetch(url).then((r) => r.text()), close: () => server.close() };
+}
+
 describe.skipIf(!linux)("yieldToRequests", () => {
   it("stops a registered trainer while a request is in flight and continues it when none is", async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const server = http.createServer(async (_req, res) => {
-      await held;
-      res.end("ok");
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await heldServer();
     const child = busyChild();
     const unregister = yieldToRequests(child.pid!);
     try {
       expect(stateOf(child.pid!)).not.toBe("T");
-      const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
+      const answer = server.get();
       await until(() => yieldState().inFlight === 1);
       expect(yieldState().paused).toBe(true);
       await until(() => stateOf(child.pid!) === "T");
-      release();
+      server.release();
       expect(await answer).toBe("ok");
       await until(() => yieldState().inFlight === 0);
       await until(() => stateOf(child.pid!) !== "T");
@@ -80,24 +88,17 @@ describe.skipIf(!linux)("yieldToRequests", () => {
   });
 
   it("a request open longer than a page load (a download) stops holding the trainer back", async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const server = http.createServer(async (_req, res) => {
-      res.write("first bytes");
-      await held;
-      res.end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await heldServer({ firstChunk: "first bytes" });
     const child = busyChild();
     const unregister = yieldToRequests(child.pid!);
     try {
       const t0 = Date.now();
-      const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
+      const answer = server.get();
       await until(() => stateOf(child.pid!) === "T");
       await until(() => stateOf(child.pid!) !== "T", yieldTimings.interactiveMs + 2000);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(yieldTimings.interactiveMs - 50);
       expect(yieldState()).toMatchObject({ inFlight: 0, paused: false });
-      release();
+      server.release();
       expect(await answer).toBe("first bytes");
       expect(yieldState().inFlight).toBe(0); // its close is not counted twice
     } finally {
@@ -109,24 +110,18 @@ describe.skipIf(!linux)("yieldToRequests", () => {
   it("a trainer stopped for maxPauseMs without a break runs for one slice, then yields again", async () => {
     const saved = { ...yieldTimings };
     Object.assign(yieldTimings, { maxPauseMs: 300, sliceMs: 300 });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const server = http.createServer(async (_req, res) => {
-      await held;
-      res.end("ok");
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const server = await heldServer();
     const child = busyChild();
     const unregister = yieldToRequests(child.pid!);
     try {
-      const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
+      const answer = server.get();
       await until(() => stateOf(child.pid!) === "T");
       const stoppedAt = Date.now();
       await until(() => stateOf(child.pid!) !== "T", 1000); // the slice, with the request still in flight
       expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(250);
       expect(yieldState().inFlight).toBe(1);
       await until(() => stateOf(child.pid!) === "T", 1000); // the slice is over: stopped again
-      release();
+      server.release();
       expect(await answer).toBe("ok");
       await until(() => stateOf(child.pid!) !== "T");
     } finally {
