@@ -3,13 +3,13 @@
 import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from "react";
 import type { FieldErrors } from "@/lib/errors";
 
-type Outcome = { ok: true } | { ok: false; error: string; fieldErrors?: FieldErrors };
+type Outcome<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
 /**
- * A form's submit handler around a server action: pending while it runs, then `onOk`, or the form-level error
- * and the errors by field that the action sent back.
+ * A form's submit handler around a server action: pending while it runs; then the errors cleared and `onOk` with
+ * what the action returned, or the form-level error and the errors by field that it sent back.
  */
-export function useActionForm(send: (form: FormData) => Promise<Outcome>, onOk: () => void) {
+export function useActionForm<T>(send: (form: FormData) => Promise<Outcome<T>>, onOk: (data: T) => void) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -18,9 +18,9 @@ export function useActionForm(send: (form: FormData) => Promise<Outcome>, onOk: 
     setPending(true);
     const res = await send(new FormData(e.currentTarget));
     setPending(false);
-    if (res.ok) return onOk();
-    setError(res.error);
-    setFieldErrors(res.fieldErrors ?? {});
+    setError(res.ok ? null : res.error);
+    setFieldErrors(res.ok ? {} : (res.fieldErrors ?? {}));
+    if (res.ok) onOk(res.data);
   };
   return { pending, error, fieldErrors, onSubmit };
 }

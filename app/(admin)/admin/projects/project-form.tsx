@@ -2,8 +2,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
-import type { FieldErrors } from "@/lib/errors";
+import { Field, FormError, SubmitButton, inputClass, useActionForm } from "@/app/_components/form";
 import { createProject, updateProject } from "./actions";
 
 export type ProjectFormValues = {
@@ -28,39 +27,23 @@ const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: s
 
 export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initial: ProjectFormValues }) {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [saved, setSaved] = useState(false);
+  const { pending, error, fieldErrors, onSubmit } = useActionForm(
+    (form) => {
+      setSaved(false);
+      const values: Record<string, unknown> = Object.fromEntries(
+        ["name", "guidelines", "categories", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
+      );
+      return mode === "create" ? createProject({ slug: String(form.get("slug") ?? ""), ...values }) : updateProject({ slug: initial.slug, ...values });
+    },
+    (project) => {
+      if (mode === "create") return router.push(`/admin/projects/${project.slug}`);
+      setSaved(true);
+      router.refresh();
+    },
+  );
   return (
-    <form
-      className="space-y-4"
-      data-testid={`project-form-${mode}`}
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setPending(true);
-        setSaved(false);
-        const form = new FormData(e.currentTarget);
-        const values: Record<string, unknown> = Object.fromEntries(
-          ["name", "guidelines", "categories", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
-        );
-        const res =
-          mode === "create" ? await createProject({ slug: String(form.get("slug") ?? ""), ...values }) : await updateProject({ slug: initial.slug, ...values });
-        setPending(false);
-        if (res.ok) {
-          setError(null);
-          setFieldErrors({});
-          if (mode === "create") router.push(`/admin/projects/${res.data.slug}`);
-          else {
-            setSaved(true);
-            router.refresh();
-          }
-        } else {
-          setError(res.error);
-          setFieldErrors(res.fieldErrors ?? {});
-        }
-      }}
-    >
+    <form className="space-y-4" data-testid={`project-form-${mode}`} onSubmit={onSubmit}>
       <div className="grid gap-4 sm:grid-cols-2">
         {mode === "create" ? (
           <Field label="Slug (lowercase letters, digits, dashes)" name="slug" defaultValue={initial.slug} error={fieldErrors.slug} required />

@@ -2,8 +2,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton } from "@/app/_components/form";
-import type { FieldErrors } from "@/lib/errors";
+import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
 import { formatTime } from "../format";
 import { saveSchedule } from "../actions";
 
@@ -76,37 +75,19 @@ export function ScheduleSummary({ status }: { status: ScheduleStatus }) {
 
 export function ScheduleForm({ projectSlug, initial }: { projectSlug: string; initial: ScheduleStatus["schedule"] }) {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [saved, setSaved] = useState(false);
+  const { pending, error, fieldErrors, onSubmit } = useActionForm(
+    (form) => {
+      setSaved(false);
+      return saveSchedule({ projectSlug, cron: String(form.get("cron") ?? ""), minNewPairs: String(form.get("minNewPairs") ?? ""), enabled: form.get("enabled") === "on" });
+    },
+    () => {
+      setSaved(true);
+      router.refresh();
+    },
+  );
   return (
-    <form
-      className="space-y-4"
-      data-testid="schedule-form"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setPending(true);
-        setSaved(false);
-        const form = new FormData(e.currentTarget);
-        const res = await saveSchedule({
-          projectSlug,
-          cron: String(form.get("cron") ?? ""),
-          minNewPairs: String(form.get("minNewPairs") ?? ""),
-          enabled: form.get("enabled") === "on",
-        });
-        setPending(false);
-        if (res.ok) {
-          setError(null);
-          setFieldErrors({});
-          setSaved(true);
-          router.refresh();
-        } else {
-          setError(res.error);
-          setFieldErrors(res.fieldErrors ?? {});
-        }
-      }}
-    >
+    <form className="space-y-4" data-testid="schedule-form" onSubmit={onSubmit}>
       <div className="grid gap-4 sm:grid-cols-3">
         <Field label="Cron (minute hour day month weekday)" name="cron" defaultValue={initial?.cron ?? "0 3 * * *"} error={fieldErrors.cron} required />
         <Field label="Minimum new pairs" name="minNewPairs" type="number" min={0} step="1" defaultValue={String(initial?.minNewPairs ?? 100)} error={fieldErrors.minNewPairs} required />
