@@ -7,11 +7,20 @@ import dc from "node:diagnostics_channel";
 import fs from "node:fs";
 import type { ServerResponse } from "node:http";
 
-type State = { inFlight: number; paused: boolean; pids: Set<number>; subscribed: boolean };
+type State = {
+  inFlight: number;
+  paused: boolean;
+  pids: Set<number>;
+  subscribed: boolean;
+  timers: { resume?: NodeJS.Timeout; starved?: NodeJS.Timeout };
+  /** until when trainers run whatever comes (their slice after a long stop) */
+  sliceUntil: number;
+};
 
 // One registry per process, even when the bundler copies this module into several chunks.
 const g = globalThis as unknown as { __tuneloopYield?: State };
-const state = (g.__tuneloopYield ??= { inFlight: 0, paused: false, pids: new Set(), subscribed: false });
+const state = (g.__tuneloopYield ??= { inFlight: 0, paused: false, pids: new Set(), subscribed: false, timers: {}, sliceUntil: 0 });
+const timers = state.timers;
 
 function signalAll(signal: NodeJS.Signals) {
   for (const pid of state.pids) {
@@ -36,9 +45,6 @@ function signalAll(signal: NodeJS.Signals) {
  */
 export const yieldTimings = { interactiveMs: 2000, resumeAfterMs: 50, maxPauseMs: 30_000, sliceMs: 1000 };
 
-const timers: { resume?: NodeJS.Timeout; starved?: NodeJS.Timeout } = {};
-let sliceUntil = 0;
-
 const later = (ms: number, fn: () => void) => {
   const t = setTimeout(fn, ms);
   t.unref();
@@ -46,13 +52,13 @@ const later = (ms: number, fn: () => void) => {
 };
 
 function pause() {
-  if (state.paused || !state.pids.size || Date.now() < sliceUntil) return;
+  if (state.paused || !state.pids.size || Date.now() < state.sliceUntil) return;
   state.paused = true;
   signalAll("SIGSTOP");
   clearTimeout(timers.starved);
   timers.starved = later(yieldTimings.maxPauseMs, () => {
     // Stopped for maxPauseMs straight: a slice for the trainer, then back to yielding.
-    sliceUntil = Date.now() + yieldTimings.sliceMs;
+    state.sliceUntil = Date.now() + yieldTimings.sliceMs;
     resume();
     later(yieldTimings.sliceMs, () => {
       if (state.inFlight > 0) pause();
