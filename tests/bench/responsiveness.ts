@@ -1,6 +1,6 @@
 // Benchmark: response times of the ranking page and of the next-task call while a `small` model trains, against the
-// same calls idle (before the run and after it), in one run of the built app on the embedded database (the job runner and the trainer's child
-// process live beside the web server, as with `npm start`). Target: p95 under training at most 1.5× idle.
+// same calls idle (before the run and after it), in one run of the built app on the embedded database (the job
+// runner and the trainer's child process live beside the web server, as with `npm start`). Target: p95 under training at most 1.5× idle.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -82,7 +82,7 @@ try {
 
   await measure(); // warm-up: compiled routes, caches
   // Idle is measured before the run and again after it, and both count: on a shared machine one idle phase alone
-  // drifted by ±20% between runs of this benchmark and moved the ratio as much as training did.
+  // differed from the other by up to 44% and moved the ratio as much as training did.
   const idleBefore = await measure();
 
   const started = await admin.post("/api/v1/projects/demo/runs", { stage: "sft", base: "small", hyperparameters: { steps: 100_000, batch: 8, evalEvery: 100_000, saveEvery: 100_000 } });
