@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 const noApp = { group: ["@/app/*", "**/app/*"], message: "lib/, db/ and trainer/ never import app/." };
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", ".tuneloop/**", "db/migrations/**", "next-env.d.ts"] },
+  { ignores: ["node_modules/**", ".next/**", ".next-*/**", ".tuneloop/**", "db/migrations/**", "next-env.d.ts"] },
   {
     files: ["**/*.{ts,tsx,js,mjs}"],
     languageOptions: { parser: tseslint.parser },

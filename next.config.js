@@ -1,6 +1,8 @@
 // Next.js configuration: native and WASM packages stay outside the server bundle.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // NEXT_DIST_DIR lets several checkouts' builds (e.g. parallel test runs) sit side by side; `.next` by default.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   serverExternalPackages: [
     "@electric-sql/pglite",
     "pg",

@@ -15,6 +15,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   TUNELOOP_EMBEDDED_WORKER: z.enum(["0", "1"]).optional(),
   NEXTAUTH_URL: z.url().optional(),
+  /** where `next build` writes and `next start` reads the build (next.config.js reads it too) */
+  NEXT_DIST_DIR: z.string().min(1).default(".next"),
   TUNELOOP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** how trainer processes are scheduled: idle (only CPU nothing else wants), low (nice 19), normal */
   TUNELOOP_TRAINER_PRIORITY: z.enum(["idle", "low", "normal"], { message: "TUNELOOP_TRAINER_PRIORITY must be idle, low or normal" }).default("idle"),

@@ -11,11 +11,11 @@ export const appDir = path.resolve(process.env.TUNELOOP_APP_DIR ?? repoRoot);
 
 /** Why the build cannot serve `routes` (e.g. "/api/v1/tasks/[id]/ranking"), or null when it can. */
 export function buildMissingReason(routes: string[]): string | null {
-  if (!fs.existsSync(path.join(appDir, ".next", "BUILD_ID"))) return `no build in ${appDir}/.next: run \`npx next build\` first`;
-  const manifest = path.join(appDir, ".next", "app-path-routes-manifest.json");
+  if (!fs.existsSync(path.join(appDir, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) return `no build in ${appDir}/${process.env.NEXT_DIST_DIR || ".next"}: run \`npx next build\` first`;
+  const manifest = path.join(appDir, process.env.NEXT_DIST_DIR || ".next", "app-path-routes-manifest.json");
   const served = fs.existsSync(manifest) ? Object.values(JSON.parse(fs.readFileSync(manifest, "utf8")) as Record<string, string>) : [];
   const missing = routes.filter((r) => !served.includes(r));
-  return missing.length ? `the build in ${appDir}/.next predates ${missing.join(", ")}: run \`npx next build\` again` : null;
+  return missing.length ? `the build in ${appDir}/${process.env.NEXT_DIST_DIR || ".next"} predates ${missing.join(", ")}: run \`npx next build\` again` : null;
 }
 
 

@@ -29,7 +29,7 @@ export async function serve(argv: string[]): Promise<number> {
   );
   const e = env();
   const nextBin = createRequire(path.join(e.rootDir, "package.json")).resolve("next/dist/bin/next");
-  const built = fs.existsSync(path.join(e.rootDir, ".next", "BUILD_ID"));
+  const built = fs.existsSync(path.join(e.rootDir, e.NEXT_DIST_DIR, "BUILD_ID"));
   if (!built || values.rebuild) {
     console.log("[tuneloop] building the app (first run only; `npm start -- --rebuild` after pulling changes)…");
     const code = await run(process.execPath, [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" });
