@@ -6,3 +6,4 @@ export * from "./projects";
 export * from "./prompts";
 export * from "./rankings";
 export * from "./training";
+export * from "./sources";

@@ -58,6 +58,8 @@ export const completions = pgTable(
     authorId: uuid("author_id").references(() => users.id),
     /** model_versions.id when a version of ours wrote it */
     modelVersionId: uuid("model_version_id"),
+    /** model_sources.id when an OpenAI-compatible source wrote it (source "model", generator the source's name) */
+    modelSourceId: uuid("model_source_id"),
     /** free-text generator name for imported outputs (e.g. "gpt4"), or the version label */
     generator: text("generator"),
     /** a human demonstration (written, or a rewrite of a model output) goes through review */
