@@ -125,7 +125,10 @@ export function connectPglite(dir: string | null): Connection {
     fs.mkdirSync(dir, { recursive: true });
     release = acquireEmbeddedLock(dir);
   }
-  const client = dir ? new PGlite(path.join(dir, "pgdata")) : new PGlite();
+  // pg_trgm backs the similar-prompt search; PGlite loads an extension only when it is named here.
+  const { pg_trgm } = requireLazily("@electric-sql/pglite/contrib/pg_trgm") as typeof import("@electric-sql/pglite/contrib/pg_trgm");
+  const options = { extensions: { pg_trgm } };
+  const client = dir ? new PGlite(path.join(dir, "pgdata"), options) : new PGlite(options);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: "pglite",

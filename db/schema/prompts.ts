@@ -43,6 +43,8 @@ export const prompts = pgTable(
     // one comparison per held-out prompt per gated version, however often the compare job runs
     uniqueIndex("prompts_compare_idx").on(t.compareVersionId, t.compareOf).where(sql`${t.compareVersionId} is not null`),
     uniqueIndex("prompts_project_content_hash_idx").on(t.projectId, t.contentHash).where(sql`${t.contentHash} is not null`),
+    // similar-prompt hints while writing: trigram similarity on the instruction (pg_trgm, created by the same migration)
+    index("prompts_instruction_trgm_idx").using("gin", t.instruction.op("gin_trgm_ops")),
   ],
 );
 export type Prompt = typeof prompts.$inferSelect;

@@ -7,6 +7,19 @@ import { users } from "./users";
 
 export type CompletionFlag = "unsafe" | "wrong" | "ignores_instruction" | "pii";
 
+/** Work in progress on a leased task, saved as the person works and restored when the lease resumes. */
+export type RankingDraft = {
+  /** completion ids best first; ids in one inner array are tied */
+  order: string[][];
+  flags: Record<string, CompletionFlag[]>;
+  noneAcceptable: boolean;
+  rationale: string;
+  /** the person moved, tied or confirmed the order (a submit needs one of them) */
+  touched: boolean;
+  /** time on task so far, so a reload does not restart the clock */
+  elapsedMs: number;
+};
+
 export const rankings = pgTable(
   "rankings",
   {
@@ -58,6 +71,7 @@ export const assignments = pgTable(
     leasedAt: timestamp("leased_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     isGold: boolean("is_gold").notNull().default(false),
+    draft: jsonb("draft").$type<RankingDraft | null>(),
   },
   (t) => [
     // one task per user per prompt, ever: never the same task twice to one user.
