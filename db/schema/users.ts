@@ -33,9 +33,16 @@ export const invites = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
     acceptedUserId: uuid("accepted_user_id").references(() => users.id),
+    // Set when an admin revokes the invite or a newer invite for the same address replaces it.
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("invites_token_hash_idx").on(t.tokenHash), index("invites_email_idx").on(t.email)],
+  (t) => [
+    uniqueIndex("invites_token_hash_idx").on(t.tokenHash),
+    index("invites_email_idx").on(t.email),
+    // At most one open invite per address, whatever the case of its letters.
+    uniqueIndex("invites_open_email_idx").on(sql`lower(${t.email})`).where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+  ],
 );
 export type Invite = typeof invites.$inferSelect;
 export type NewInvite = typeof invites.$inferInsert;
