@@ -14,6 +14,26 @@ export function migrationsFolder() {
   return path.join(/*turbopackIgnore: true*/ env().rootDir, "db", "migrations");
 }
 
+/**
+ * Runs fn while holding the advisory lock every Tuneloop process takes before it changes the database's shape
+ * (migrations, pg-boss's schema and queues): processes that start together take turns. On the embedded database
+ * one process owns the data folder, so there is nothing to wait for.
+ */
+export async function withMigrationLock<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
+  if (conn.kind === "pglite") return fn();
+  const client = await conn.pool!.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      return await fn();
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 export async function migrateDatabase(conn: Connection): Promise<void> {
   const folder = migrationsFolder();
   if (conn.kind === "pglite") {
@@ -21,6 +41,7 @@ export async function migrateDatabase(conn: Connection): Promise<void> {
     return;
   }
   // Several app or worker processes may start at once: one migrates, the others wait, then find nothing to do.
+  // drizzle runs on the locking client itself, so the migrations never wait for a second pool slot.
   const client = await conn.pool!.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);

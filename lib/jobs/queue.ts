@@ -1,5 +1,5 @@
 // The process's pg-boss handle for sending jobs; the job runner installs its own when it starts.
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { getConnection } from "@/db/client";
 import { startBoss, type QueueName } from "./boss";
 
@@ -23,5 +23,5 @@ export async function enqueue(queue: QueueName, data: Record<string, unknown>, o
 export async function stopBoss() {
   const boss = await holder.__tuneloopBoss?.catch(() => undefined);
   holder.__tuneloopBoss = undefined;
-  await boss?.stop({ graceful: false, wait: true }).catch(() => {});
+  await boss?.stop({ graceful: false }).catch(() => {});
 }

@@ -1,5 +1,5 @@
 // The job runner: takes pg-boss jobs (train, export, generate, evaluate), re-sends lost runs, and ticks the retrain schedule.
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { getConnection, getDb, type Connection } from "@/db/client";
 import * as q from "@/db/queries/runs";
 import { startBoss } from "./boss";
@@ -9,7 +9,7 @@ import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
 /** `evaluate` has no handler yet: that queue has no worker. */
-type Handlers = Partial<Record<"export" | "generate" | "evaluate", (data: Record<string, unknown>) => Promise<unknown>>>;
+type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect", (data: Record<string, unknown>) => Promise<unknown>>>;
 
 /** Run ids this process is executing: its own reconciler must not treat them as orphans. */
 const active = new Set<string>();
@@ -34,7 +34,8 @@ export async function reconcileRuns(): Promise<{ resent: number; recovered: numb
 
 export async function startJobRunner(opts: { conn?: Connection; handlers?: Handlers; reconcileMs?: number; scheduleMs?: number; pollSeconds?: number } = {}): Promise<JobRunner> {
   const conn = opts.conn ?? getConnection();
-  const boss = await startBoss(conn, { supervise: true });
+  // Registered by name, with a heartbeat: `retrain --wait` looks for a live instance working the train queue.
+  const boss = await startBoss(conn, { supervise: true, instanceName: "tuneloop-worker" });
   setBoss(boss);
   const poll = { pollingIntervalSeconds: opts.pollSeconds ?? 1 };
 
@@ -47,7 +48,7 @@ export async function startJobRunner(opts: { conn?: Connection; handlers?: Handl
     }
   });
   const handlers: Handlers = { ...(await defaultHandlers()), ...opts.handlers };
-  for (const name of ["export", "generate", "evaluate"] as const) {
+  for (const name of ["export", "generate", "evaluate", "collect"] as const) {
     const handler = handlers[name];
     if (!handler) continue;
     await boss.work<Record<string, unknown>>(name, poll, async ([job]) => {
@@ -72,7 +73,7 @@ export async function startJobRunner(opts: { conn?: Connection; handlers?: Handl
     boss,
     stop: async () => {
       timers.forEach(clearInterval);
-      await boss.stop({ graceful: false, wait: true });
+      await boss.stop({ graceful: false });
       setBoss(undefined);
     },
   };
@@ -93,5 +94,6 @@ async function defaultHandlers(): Promise<Handlers> {
   handlers.export = (data) => exp.runExportJob(data);
   const gen = await import("./generate-job");
   handlers.generate = (data) => gen.runGenerateJob(data);
+  handlers.collect = async (data) => (await import("./collect-job")).runCollectJob(data);
   return handlers;
 }
