@@ -7,3 +7,4 @@ export * from "./prompts";
 export * from "./rankings";
 export * from "./training";
 export * from "./sources";
+export * from "./generations";

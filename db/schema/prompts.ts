@@ -40,6 +40,8 @@ export const prompts = pgTable(
       .on(t.projectId, t.isGold, sql`${t.rankingCount} desc`, t.createdAt, t.id)
       .where(sql`${t.status} = 'approved'`),
     index("prompts_author_idx").on(t.authorId),
+    // the queue policy's `import:<id>` batch: one import's prompts share the import transaction's created_at
+    index("prompts_import_batch_idx").on(t.projectId, t.createdAt).where(sql`${t.source} = 'import'`),
     // one comparison per held-out prompt per gated version, however often the compare job runs
     uniqueIndex("prompts_compare_idx").on(t.compareVersionId, t.compareOf).where(sql`${t.compareVersionId} is not null`),
     uniqueIndex("prompts_project_content_hash_idx").on(t.projectId, t.contentHash).where(sql`${t.contentHash} is not null`),
