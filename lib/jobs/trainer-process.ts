@@ -95,7 +95,7 @@ export function storableText(text: string): string {
  * Runs `generate` for a batch of prompts in one child process (the model loads once, the web
  * thread never computes) and returns each prompt's outputs by id.
  */
-export async function generateOutputs(checkpoint: string, prompts: Array<{ id: string; instruction: string; input: string | null }>, opts: { n: number; temperature: number; topP: number; maxTokens: number }): Promise<Map<string, string[]>> {
+export async function generateOutputs(checkpoint: string, prompts: Array<{ id: string; instruction: string; input: string | null }>, opts: { n: number; temperature: number; topP: number; maxTokens: number; onPrompt?: (outputs: number) => void }): Promise<Map<string, string[]>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gen-"));
   const file = path.join(dir, "prompts.jsonl");
   fs.writeFileSync(file, prompts.map((p) => JSON.stringify({ id: p.id, prompt: p.input ? `${p.instruction}\n\n${p.input}` : p.instruction })).join("\n"));
@@ -104,7 +104,10 @@ export async function generateOutputs(checkpoint: string, prompts: Array<{ id: s
     const child = startTrainerProcess(
       ["generate", "--model", checkpoint, "--prompts-file", file, "--n", String(opts.n), "--temperature", String(opts.temperature), "--top-p", String(opts.topP), "--max-tokens", String(opts.maxTokens)],
       (e) => {
-        if (e.type === "generation") made.set(String(e.id), (e.outputs as string[]).map(storableText));
+        if (e.type === "generation") {
+          made.set(String(e.id), (e.outputs as string[]).map(storableText));
+          opts.onPrompt?.((e.outputs as string[]).length);
+        }
       },
     );
     const exit = await child.done;
