@@ -95,7 +95,7 @@ export function storableText(text: string): string {
  * Runs `generate` for a batch of prompts in one child process (the model loads once, the web
  * thread never computes) and returns each prompt's outputs by id.
  */
-export async function generateOutputs(checkpoint: string, prompts: Array<{ id: string; instruction: string; input: string | null }>, opts: { n: number; temperature: number; topP: number; maxTokens: number; onPrompt?: (outputs: number) => void }): Promise<Map<string, string[]>> {
+export async function generateOutputs(checkpoint: string, prompts: Array<{ id: string; instruction: string; input: string | null }>, opts: { n: number; temperature: number; topP: number; maxTokens: number; onPrompt?: (promptId: string, outputs: number) => void }): Promise<Map<string, string[]>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gen-"));
   const file = path.join(dir, "prompts.jsonl");
   fs.writeFileSync(file, prompts.map((p) => JSON.stringify({ id: p.id, prompt: p.input ? `${p.instruction}\n\n${p.input}` : p.instruction })).join("\n"));
@@ -106,7 +106,7 @@ export async function generateOutputs(checkpoint: string, prompts: Array<{ id: s
       (e) => {
         if (e.type === "generation") {
           made.set(String(e.id), (e.outputs as string[]).map(storableText));
-          opts.onPrompt?.((e.outputs as string[]).length);
+          opts.onPrompt?.(String(e.id), (e.outputs as string[]).length);
         }
       },
     );
