@@ -23,7 +23,7 @@ export default async function HomePage() {
   return (
     <div className="space-y-6" data-testid={`home-${actor.role}`}>
       <h1 className="text-2xl font-semibold">Welcome, {actor.name}</h1>
-      <p className="text-slate-600 dark:text-slate-400">You are signed in as {actor.role === "admin" ? "an" : "a"} {actor.role}.</p>
+      <p className="text-slate-600 dark:text-slate-400">You are signed in as {/^[aeiou]/.test(actor.role) ? "an" : "a"} {actor.role}.</p>
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {mine.map((s) => (
           <li key={s.href}>

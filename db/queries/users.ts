@@ -60,6 +60,41 @@ export async function listInvites(db: DbOrTx) {
   return db.select().from(invites).orderBy(asc(invites.createdAt));
 }
 
+export async function getInviteById(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(invites).where(eq(invites.id, id));
+  const [row] = opts.lock ? await q.for("update") : await q;
+  return row ?? null;
+}
+
+// Namespace for the per-address invite lock (two-key advisory lock: this, hashtext(lower(email))).
+const INVITE_LOCK_NAMESPACE = 7_264_551;
+
+/** Serializes invites to one address until the transaction ends, so two at once cannot both stay open. */
+export async function lockInviteEmail(tx: DbOrTx, email: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${INVITE_LOCK_NAMESPACE}, hashtext(lower(${email})))`);
+}
+
+/** Revokes the address's open (not accepted, not revoked) invites; returns their ids. */
+export async function revokeOpenInvitesByEmail(tx: DbOrTx, email: string, at: Date) {
+  const rows = await tx
+    .update(invites)
+    .set({ revokedAt: at })
+    .where(and(sql`lower(${invites.email}) = lower(${email})`, isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+    .returning({ id: invites.id });
+  return rows.map((r) => r.id);
+}
+
+export async function markInviteRevoked(tx: DbOrTx, id: string, at: Date) {
+  await tx.update(invites).set({ revokedAt: at }).where(eq(invites.id, id));
+}
+
+const SETUP_LOCK_KEY = 7_264_551_903;
+
+/** Takes the first-run setup lock until the transaction ends: only one request can create the first admin. */
+export async function lockFirstRunSetup(tx: DbOrTx) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+}
+
 export async function markInviteAccepted(db: DbOrTx, id: string, userId: string) {
   await db.update(invites).set({ acceptedAt: new Date(), acceptedUserId: userId }).where(eq(invites.id, id));
 }

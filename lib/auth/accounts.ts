@@ -1,6 +1,5 @@
 // Account management: first-run admin, invites, roles, disabling, CLI user add.
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/users";
 import type { User } from "@/db/schema";
@@ -11,6 +10,7 @@ import {
   addUserInput,
   changeRoleInput,
   inviteUserInput,
+  revokeInviteInput,
   setUserDisabledInput,
   setupAdminInput,
 } from "@/lib/validation/users";
@@ -18,8 +18,6 @@ import { hashPassword } from "./password";
 import { hasRole, type Actor } from "./roles";
 
 export const INVITE_TTL_HOURS = 72;
-// Serializes first-run setup across processes: only one request can create the first admin.
-const SETUP_LOCK_KEY = 7_264_551_903;
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "disabledAt" | "createdAt">;
 
@@ -43,7 +41,7 @@ export async function createFirstAdmin(raw: unknown): Promise<PublicUser> {
   const input = parseInput(setupAdminInput, raw, "setup");
   const passwordHash = await hashPassword(input.password);
   return getDb().transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+    await q.lockFirstRunSetup(tx);
     if ((await q.countUsers(tx)) > 0) throw new AppError("not_found:setup", "Setup is already done.");
     const user = await q.insertUser(tx, { email: input.email, name: input.name, role: "admin", passwordHash });
     await recordAudit(tx, { actorId: user.id, action: "user.setup_admin", targetType: "user", targetId: user.id });
@@ -83,34 +81,57 @@ export async function listAccounts(actor: Actor) {
       role: i.role,
       expiresAt: i.expiresAt,
       acceptedAt: i.acceptedAt,
+      revokedAt: i.revokedAt,
       createdAt: i.createdAt,
     })),
   };
 }
 
-/** Returns the one-time token; only its hash is stored, so the link can be shown once. */
-export async function inviteUser(actor: Actor, raw: unknown): Promise<{ inviteId: string; token: string; path: string; expiresAt: Date }> {
+/**
+ * Returns the one-time token; only its hash is stored, so the link can be shown once. An open invite for the same
+ * address is revoked first (its link stops working): the newest invite is the one that counts.
+ */
+export async function inviteUser(actor: Actor, raw: unknown): Promise<{ inviteId: string; token: string; path: string; expiresAt: Date; replaced: number }> {
   requireAdmin(actor);
   const input = parseInput(inviteUserInput, raw, "invite");
   const token = randomBytes(24).toString("base64url");
-  const expiresAt = new Date(Date.now() + INVITE_TTL_HOURS * 3600_000);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + INVITE_TTL_HOURS * 3600_000);
   return getDb().transaction(async (tx) => {
+    await q.lockInviteEmail(tx, input.email);
     if (await q.getUserByEmail(tx, input.email)) {
       throw new AppError("conflict:invite", `${input.email} already has an account.`, { email: ["Already has an account"] });
     }
+    const replaced = await q.revokeOpenInvitesByEmail(tx, input.email, now);
     const invite = await q.insertInvite(tx, { email: input.email, role: input.role, tokenHash: hashToken(token), invitedBy: actor.id, expiresAt });
-    await recordAudit(tx, { actorId: actor.id, action: "user.invite", targetType: "invite", targetId: invite.id, data: { email: input.email, role: input.role } });
-    return { inviteId: invite.id, token, path: `/invite/${token}`, expiresAt };
+    await recordAudit(tx, { actorId: actor.id, action: "user.invite", targetType: "invite", targetId: invite.id, data: { email: input.email, role: input.role, replaced } });
+    return { inviteId: invite.id, token, path: `/invite/${token}`, expiresAt, replaced: replaced.length };
   });
 }
 
-export type InviteState = { state: "valid"; email: string; role: string } | { state: "unknown" | "expired" | "used" };
+/** An admin withdraws a pending invite: its link stops working at once. */
+export async function revokeInvite(actor: Actor, raw: unknown): Promise<{ inviteId: string }> {
+  requireAdmin(actor);
+  const input = parseInput(revokeInviteInput, raw, "invite");
+  return getDb().transaction(async (tx) => {
+    const invite = await q.getInviteById(tx, input.inviteId, { lock: true });
+    if (!invite) throw new AppError("not_found:invite", "No such invite.", { inviteId: ["Unknown invite"] });
+    if (invite.acceptedAt) throw new AppError("conflict:invite", `${invite.email} already accepted this invite.`);
+    if (invite.revokedAt) return { inviteId: invite.id };
+    await q.markInviteRevoked(tx, invite.id, new Date());
+    await recordAudit(tx, { actorId: actor.id, action: "user.invite_revoke", targetType: "invite", targetId: invite.id, data: { email: invite.email } });
+    return { inviteId: invite.id };
+  });
+}
+
+export type InviteState = { state: "valid"; email: string; role: string } | { state: "unknown" | "expired" | "used" | "revoked" };
 
 export async function getInviteState(token: string): Promise<InviteState> {
   if (typeof token !== "string" || token.length < 20 || token.length > 200) return { state: "unknown" };
   const invite = await q.getInviteByTokenHash(getDb(), hashToken(token));
   if (!invite) return { state: "unknown" };
   if (invite.acceptedAt) return { state: "used" };
+  if (invite.revokedAt) return { state: "revoked" };
   if (invite.expiresAt.getTime() < Date.now()) return { state: "expired" };
   return { state: "valid", email: invite.email, role: invite.role };
 }
@@ -122,6 +143,7 @@ export async function acceptInvite(raw: unknown): Promise<PublicUser> {
     const invite = await q.getInviteByTokenHash(tx, hashToken(input.token), { lock: true });
     if (!invite) throw new AppError("not_found:invite", "This invite link is not valid.");
     if (invite.acceptedAt) throw new AppError("conflict:invite", "This invite link has already been used.");
+    if (invite.revokedAt) throw new AppError("bad_request:invite", "This invite link was withdrawn. Ask an admin for a new one.");
     if (invite.expiresAt.getTime() < Date.now()) throw new AppError("bad_request:invite", "This invite link has expired. Ask an admin for a new one.");
     if (await q.getUserByEmail(tx, invite.email)) throw new AppError("conflict:invite", `${invite.email} already has an account.`);
     const user = await q.insertUser(tx, { email: invite.email, name: input.name, role: invite.role, passwordHash });

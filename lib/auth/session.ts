@@ -3,6 +3,7 @@ import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { loadActiveActor } from "./accounts";
+import { loginUrl, PATH_HEADER } from "./callback";
 import { authOptions } from "./options";
 import { assertRole, hasRole, type Actor, type Role } from "./roles";
 import { actorFromApiToken } from "./tokens";
@@ -21,10 +22,10 @@ export async function getRequestActor(req?: Request): Promise<Actor | null> {
   return getSessionActor();
 }
 
-/** For pages and layouts: anonymous → /login, signed in without the role → the 403 page. */
+/** For pages and layouts: anonymous → /login (which returns to this page afterwards), signed in without the role → the 403 page. */
 export async function requirePageRole(role: Role): Promise<Actor> {
   const actor = await getSessionActor();
-  if (!actor) redirect("/login");
+  if (!actor) redirect(loginUrl((await headers()).get(PATH_HEADER)));
   if (!hasRole(actor, role)) forbidden();
   return actor;
 }

@@ -18,6 +18,9 @@ export type SignInInput = z.infer<typeof signInInput>;
 export const inviteUserInput = z.object({ email, role: roleInput }).strict();
 export type InviteUserInput = z.infer<typeof inviteUserInput>;
 
+export const revokeInviteInput = z.object({ inviteId: z.uuid({ message: "Unknown invite" }) }).strict();
+export type RevokeInviteInput = z.infer<typeof revokeInviteInput>;
+
 export const acceptInviteInput = z.object({ token: z.string().min(20).max(200), name, password: passwordInput }).strict();
 export type AcceptInviteInput = z.infer<typeof acceptInviteInput>;
 

@@ -12,7 +12,9 @@ import {
   getInviteState,
   inviteUser,
   loadActiveActor,
+  listAccounts,
   needsSetup,
+  revokeInvite,
   setUserDisabled,
 } from "@/lib/auth/accounts";
 import { signInWithPassword, throttlePolicy } from "@/lib/auth/sign-in";
@@ -77,6 +79,71 @@ describeEachDatabase("accounts", () => {
     expect(await getInviteState(invite.token)).toEqual({ state: "expired" });
     await expect(acceptInvite({ token: invite.token, name: "Late", password })).rejects.toThrow(/expired/);
     expect(await getDb().select().from(users).where(eq(users.email, "late@example.test"))).toHaveLength(0);
+  });
+
+  it("a second invite to the same address replaces the first: the old link stops working, the new one makes the account", async () => {
+    const admin = await makeActor("admin");
+    const first = await inviteUser(admin, { email: "twice@example.test", role: "annotator" });
+    expect(first.replaced).toBe(0);
+    const second = await inviteUser(admin, { email: "TWICE@example.test", role: "reviewer" });
+    expect(second.replaced).toBe(1);
+    expect(await getInviteState(first.token)).toEqual({ state: "revoked" });
+    expect(await getInviteState(second.token)).toEqual({ state: "valid", email: "twice@example.test", role: "reviewer" });
+    await expect(acceptInvite({ token: first.token, name: "Old", password })).rejects.toThrow(/withdrawn/);
+    expect(await getDb().select().from(users).where(eq(users.email, "twice@example.test"))).toHaveLength(0);
+
+    const user = await acceptInvite({ token: second.token, name: "Twice", password });
+    expect(user.role).toBe("reviewer");
+    const open = (await listAccounts(admin)).invites.filter((i) => !i.acceptedAt && !i.revokedAt);
+    expect(open).toEqual([]);
+  });
+
+  it("invites to one address at the same time leave exactly one open invite", async () => {
+    const admin = await makeActor("admin");
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => inviteUser(admin, { email: "race@example.test", role: i % 2 ? "reviewer" : "annotator" })));
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    const rows = await getDb().select().from(invites).where(eq(invites.email, "race@example.test"));
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => r.revokedAt === null)).toHaveLength(1);
+    const valid = await Promise.all(results.map((r) => (r.status === "fulfilled" ? getInviteState(r.value.token) : null)));
+    expect(valid.filter((v) => v?.state === "valid")).toHaveLength(1);
+  });
+
+  it("an admin revokes a pending invite: its link says so and cannot make an account; an accepted one cannot be revoked", async () => {
+    const admin = await makeActor("admin");
+    const reviewer = await makeActor("reviewer");
+    const invite = await inviteUser(admin, { email: "gone@example.test", role: "annotator" });
+    await expect(revokeInvite(reviewer, { inviteId: invite.inviteId })).rejects.toMatchObject({ kind: "forbidden" });
+    expect(await getInviteState(invite.token)).toMatchObject({ state: "valid" });
+
+    expect(await revokeInvite(admin, { inviteId: invite.inviteId })).toEqual({ inviteId: invite.inviteId });
+    expect(await getInviteState(invite.token)).toEqual({ state: "revoked" });
+    await expect(acceptInvite({ token: invite.token, name: "Gone", password })).rejects.toMatchObject({ kind: "bad_request" });
+    expect(await getDb().select().from(users).where(eq(users.email, "gone@example.test"))).toHaveLength(0);
+    expect(await auditActions()).toContain("user.invite_revoke");
+
+    // Unknown and malformed ids name the field; nothing changes.
+    await expect(revokeInvite(admin, { inviteId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ kind: "not_found", fieldErrors: { inviteId: ["Unknown invite"] } });
+    await expect(revokeInvite(admin, { inviteId: "not-a-uuid" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { inviteId: ["Unknown invite"] } });
+
+    const used = await inviteUser(admin, { email: "kept@example.test", role: "annotator" });
+    await acceptInvite({ token: used.token, name: "Kept", password });
+    await expect(revokeInvite(admin, { inviteId: used.inviteId })).rejects.toMatchObject({ kind: "conflict" });
+    expect(await getInviteState(used.token)).toEqual({ state: "used" });
+  });
+
+  it("an admin changes a role: it takes effect on the next request and is audited with from and to", async () => {
+    const admin = await makeActor("admin");
+    const person = await makeActor("annotator");
+    const changed = await changeRole(admin, { userId: person.id, role: "reviewer" });
+    expect(changed.role).toBe("reviewer");
+    expect((await loadActiveActor(person.id, "session"))?.role).toBe("reviewer");
+    const rows = await getDb().select().from(auditLog).where(eq(auditLog.action, "user.role_change"));
+    expect(rows.map((r) => r.data)).toEqual([{ from: "annotator", to: "reviewer" }]);
+    // Bad input names the field and changes nothing.
+    await expect(changeRole(admin, { userId: person.id, role: "owner" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { role: [expect.stringMatching(/annotator, reviewer or admin/)] } });
+    await expect(changeRole(admin, { userId: "00000000-0000-4000-8000-000000000000", role: "admin" })).rejects.toMatchObject({ kind: "not_found" });
+    expect((await loadActiveActor(person.id, "session"))?.role).toBe("reviewer");
   });
 
   it("only admins invite and change roles", async () => {

@@ -1,16 +1,22 @@
 "use server";
-// Admin actions: invites, roles, disabling accounts, API tokens.
+// Admin actions: invites (create, revoke), roles, disabling accounts, API tokens.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/actions";
-import { changeRole as change, inviteUser as invite, setUserDisabled as setDisabled } from "@/lib/auth/accounts";
+import { changeRole as change, inviteUser as invite, revokeInvite as revoke, setUserDisabled as setDisabled } from "@/lib/auth/accounts";
 import { createApiToken as createToken, revokeApiToken as revokeToken } from "@/lib/auth/tokens";
-import { changeRoleInput, createApiTokenInput, inviteUserInput, setUserDisabledInput } from "@/lib/validation/users";
+import { changeRoleInput, createApiTokenInput, inviteUserInput, revokeInviteInput, setUserDisabledInput } from "@/lib/validation/users";
 
 export const inviteUser = defineAction({ input: inviteUserInput, role: "admin" }, async (input, actor) => {
   const res = await invite(actor!, input);
   revalidatePath("/admin");
-  return { path: res.path, expiresAt: res.expiresAt.toISOString() };
+  return { path: res.path, expiresAt: res.expiresAt.toISOString(), replaced: res.replaced };
+});
+
+export const revokeInvite = defineAction({ input: revokeInviteInput, role: "admin" }, async (input, actor) => {
+  const res = await revoke(actor!, input);
+  revalidatePath("/admin");
+  return res;
 });
 
 export const changeRole = defineAction({ input: changeRoleInput, role: "admin" }, async (input, actor) => {

@@ -1,88 +1,72 @@
-// Client pieces of the admin page: invite form, per-user role and status controls, API tokens.
+// Client pieces of the admin page: per-user role (confirmed before it changes) and status controls, API tokens.
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import { CopyButton } from "@/app/_components/copy-button";
+import { Field, SubmitButton } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
-import { changeRole, createApiToken, inviteUser, revokeApiToken, setUserDisabled } from "./actions";
+import { changeRole, createApiToken, revokeApiToken, setUserDisabled } from "./actions";
+import { roleOptions } from "./invite-forms";
 
-const roleOptions = ["annotator", "reviewer", "admin"] as const;
-
-export function InviteForm() {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [link, setLink] = useState<string | null>(null);
-  return (
-    <form
-      className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setPending(true);
-        const form = new FormData(e.currentTarget);
-        const res = await inviteUser({ email: form.get("email"), role: form.get("role") });
-        setPending(false);
-        if (res.ok) {
-          setLink(`${window.location.origin}${res.data.path}`);
-          setError(null);
-          setFieldErrors({});
-        } else {
-          setError(res.error);
-          setFieldErrors(res.fieldErrors ?? {});
-        }
-      }}
-    >
-      <Field label="Email" name="email" type="email" error={fieldErrors.email} />
-      <Field label="Role" name="role" error={fieldErrors.role}>
-        <select name="role" data-testid="field-role" className={inputClass} defaultValue="annotator">
-          {roleOptions.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </Field>
-      <SubmitButton pending={pending} testId="invite-submit">Create invite link</SubmitButton>
-      <div className="sm:col-span-3">
-        <FormError message={error} />
-        {link && (
-          <p className="text-sm">
-            One-time link (shown once, valid 72 hours):{" "}
-            <code data-testid="invite-link" className="break-all rounded bg-slate-100 px-1 dark:bg-slate-800">
-              {link}
-            </code>
-          </p>
-        )}
-      </div>
-    </form>
-  );
-}
+const article = (role: string) => (/^[aeiou]/.test(role) ? "an" : "a");
 
 export function UserRow({ user, self }: { user: { id: string; name: string; email: string; role: string; disabled: boolean }; self: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  // A role picked in the menu waits here until the admin confirms it.
+  const [proposed, setProposed] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const confirm = async () => {
+    if (!proposed) return;
+    setPending(true);
+    const res = await changeRole({ userId: user.id, role: proposed });
+    setPending(false);
+    setError(res.ok ? null : res.error);
+    setProposed(null);
+    router.refresh();
+  };
   return (
-    <tr className="border-t border-slate-100 dark:border-slate-800" data-testid={`user-row-${user.email}`}>
-      <td className="py-2">{user.name}{self && " (you)"}</td>
-      <td>{user.email}</td>
-      <td>
+    <tr className="border-t border-slate-100 align-top dark:border-slate-800" data-testid={`user-row-${user.email}`}>
+      <td className="py-2">
+        {user.name}
+        {self && " (you)"}
+      </td>
+      <td className="py-2">{user.email}</td>
+      <td className="py-2">
         <select
           aria-label={`Role of ${user.email}`}
           data-testid="user-role"
-          defaultValue={user.role}
+          value={proposed ?? user.role}
+          disabled={pending}
           className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
-          onChange={async (e) => {
-            const res = await changeRole({ userId: user.id, role: e.target.value });
-            setError(res.ok ? null : res.error);
-            if (!res.ok) e.target.value = user.role;
-            router.refresh();
-          }}
+          onChange={(e) => setProposed(e.target.value === user.role ? null : e.target.value)}
         >
           {roleOptions.map((r) => (
             <option key={r}>{r}</option>
           ))}
         </select>
-        {error && <span role="alert" className="ml-2 text-red-600 dark:text-red-400">{error}</span>}
+        {proposed && (
+          <div role="alertdialog" aria-label="Confirm role change" data-testid="role-confirm" className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-2 text-xs dark:border-amber-800 dark:bg-amber-950">
+            <p>
+              Make {user.name} {article(proposed)} {proposed} instead of {article(user.role)} {user.role}?
+            </p>
+            <div className="flex gap-2">
+              <button type="button" data-testid="role-confirm-yes" disabled={pending} onClick={confirm} className="rounded bg-amber-600 px-2 py-1 font-medium text-white disabled:opacity-50">
+                Change role
+              </button>
+              <button type="button" data-testid="role-confirm-no" disabled={pending} onClick={() => setProposed(null)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
+        {error && (
+          <span role="alert" data-testid="user-error" className="ml-2 text-red-600 dark:text-red-400">
+            {error}
+          </span>
+        )}
       </td>
-      <td>
+      <td className="py-2">
         <button
           type="button"
           data-testid="user-toggle-disabled"
@@ -125,8 +109,12 @@ export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: strin
         <SubmitButton testId="token-create">Create token</SubmitButton>
       </form>
       {secret && (
-        <p className="text-sm">
-          Copy it now, it is not shown again: <code data-testid="token-secret" className="break-all rounded bg-slate-100 px-1 dark:bg-slate-800">{secret}</code>
+        <p className="flex flex-wrap items-center gap-2 text-sm">
+          <span>Copy it now, it is not shown again:</span>
+          <code data-testid="token-secret" className="break-all rounded bg-slate-100 px-1 dark:bg-slate-800">
+            {secret}
+          </code>
+          <CopyButton value={secret} label="Copy token" testId="token-copy" />
         </p>
       )}
       <ul className="space-y-1 text-sm">
@@ -134,7 +122,14 @@ export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: strin
           <li key={t.id} className="flex items-center gap-3">
             <span className="font-mono">{t.prefix}…</span> {t.name} {t.revoked ? "· revoked" : ""}
             {!t.revoked && (
-              <button type="button" className="text-red-600 underline" onClick={async () => { await revokeApiToken({ id: t.id }); router.refresh(); }}>
+              <button
+                type="button"
+                className="text-red-600 underline"
+                onClick={async () => {
+                  await revokeApiToken({ id: t.id });
+                  router.refresh();
+                }}
+              >
                 Revoke
               </button>
             )}

@@ -1,15 +1,16 @@
-// Admin: people and roles, invites, API tokens; links to projects and imports.
+// Admin: people and roles, invites (copy, revoke), API tokens; links to projects and imports.
 import Link from "next/link";
 import { listAccounts } from "@/lib/auth/accounts";
 import { requirePageRole } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { Card } from "@/app/_components/form";
-import { InviteForm, TokenPanel, UserRow } from "./admin-forms";
+import { TokenPanel, UserRow } from "./admin-forms";
+import { InviteForm, PendingInvites } from "./invite-forms";
 
 export default async function AdminPage() {
   const actor = await requirePageRole("admin");
   const [{ users, invites }, tokens] = await Promise.all([listAccounts(actor), listApiTokens(actor)]);
-  const pending = invites.filter((i) => !i.acceptedAt);
+  const pending = invites.filter((i) => !i.acceptedAt && !i.revokedAt);
   return (
     <div className="space-y-6" data-testid="admin-page">
       <div className="flex items-baseline justify-between">
@@ -45,13 +46,9 @@ export default async function AdminPage() {
       </Card>
       {pending.length > 0 && (
         <Card title="Pending invites">
-          <ul className="space-y-1 text-sm">
-            {pending.map((i) => (
-              <li key={i.id} data-testid="pending-invite">
-                {i.email} · {i.role} · {i.expiresAt.getTime() < Date.now() ? "expired" : `expires ${i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
-              </li>
-            ))}
-          </ul>
+          <PendingInvites
+            invites={pending.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: i.expiresAt.getTime() < Date.now() ? null : i.expiresAt.toISOString().slice(0, 16).replace("T", " ") }))}
+          />
         </Card>
       )}
       <Card title="API tokens">

@@ -4,13 +4,16 @@ import { useState } from "react";
 import { Field, FormError, SubmitButton } from "@/app/_components/form";
 import { signIn } from "@/lib/auth/client";
 
-export function LoginForm() {
+/** `next`: where to go once signed in, already checked to be a path on this site. */
+export function LoginForm({ next }: { next: string }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   return (
     <form
       className="space-y-4"
+      data-testid="login-form"
+      data-next={next}
       onSubmit={async (e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
@@ -25,7 +28,7 @@ export function LoginForm() {
         setError(null);
         const res = await signIn("credentials", { email, password, redirect: false });
         if (res?.ok && !res.error) {
-          window.location.assign("/");
+          window.location.assign(next);
           return;
         }
         setPending(false);

@@ -1,14 +1,20 @@
-// Name and password for a new account from an invite.
+// Name and password for a new account from an invite; the new account is signed in straight away.
 "use client";
-import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
+import { signIn } from "@/lib/auth/client";
 import { acceptInvite } from "./actions";
 
 export function AcceptInviteForm({ token }: { token: string }) {
-  const router = useRouter();
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
-    (form) => acceptInvite({ token, name: form.get("name"), password: form.get("password") }),
-    () => router.push("/login?invited=done"),
+    async (form) => {
+      const res = await acceptInvite({ token, name: form.get("name"), password: form.get("password") });
+      return res.ok ? { ok: true as const, data: { email: res.data.email, password: String(form.get("password")) } } : res;
+    },
+    async ({ email, password }) => {
+      const res = await signIn("credentials", { email, password, redirect: false });
+      // The account exists either way; if signing in failed (throttled), the sign-in page says so.
+      window.location.assign(res?.ok && !res.error ? "/" : "/login?invited=done");
+    },
   );
   return (
     <form className="space-y-4" onSubmit={onSubmit}>

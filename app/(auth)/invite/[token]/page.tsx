@@ -7,6 +7,7 @@ const messages = {
   unknown: "This invite link is not valid. Check that you copied all of it, or ask an admin for a new one.",
   expired: "This invite link has expired. Ask an admin for a new one.",
   used: "This invite link has already been used. Sign in instead.",
+  revoked: "This invite link was withdrawn. Ask an admin for a new one.",
 };
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
