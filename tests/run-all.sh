@@ -3,6 +3,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+# On a Node older than the dependencies need, Node 24 (fetched once into a cache folder) goes first on PATH, so
+# npx, vitest and every process they start run on it; node-runtime.mjs prints one line saying so.
+node_prefix="$(node lib/cli/node-runtime.mjs)" || exit 1
+if [ -n "$node_prefix" ]; then export PATH="$node_prefix:$PATH"; fi
 reports="$(mktemp -d)"
 status=0
 
