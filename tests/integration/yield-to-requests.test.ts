@@ -1,4 +1,5 @@
-// Trainer processes stop while this process answers HTTP requests and continue when none is in flight;
+// Trainer processes stop while this process answers HTTP requests and continue when none is in flight (real child
+// processes, a real HTTP server and /proc, so this lives with the integration tests);
 // a server that died while one was stopped leaves it to the next server on the same data folder to kill.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -13,6 +14,8 @@ const stateOf = (pid: number) => {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   return stat.slice(stat.lastIndexOf(")") + 2)[0];
 };
+/** The environment a process was exec'd with, NUL-separated as /proc keeps it. */
+const environOf = (pid: number) => fs.readFileSync(`/proc/${pid}/environ`, "utf8");
 const until = async (check: () => boolean, ms = 2000) => {
   for (const t0 = Date.now(); !check(); ) {
     if (Date.now() - t0 > ms) throw new Error("condition not reached");
@@ -147,8 +150,8 @@ describe.skipIf(!linux)("killStoppedOrphans", () => {
     const mine = busyChild({ [TRAINER_MARK]: "/data/here" });
     const running = busyChild({ [TRAINER_MARK]: "/data/here" });
     const other = busyChild({ [TRAINER_MARK]: "/data/elsewhere" });
-    // Let each child exec node with its environment before looking at it.
-    await new Promise((r) => setTimeout(r, 300));
+    // A child is only recognisable once it has exec'd node with its own environment (a fork still carries ours).
+    await until(() => [mine, running, other].every((c) => environOf(c.pid!).includes(`${TRAINER_MARK}=`)));
     for (const c of [mine, other]) process.kill(c.pid!, "SIGSTOP");
     await until(() => stateOf(mine.pid!) === "T" && stateOf(other.pid!) === "T");
     const gone = new Promise((r) => mine.once("exit", (_code, signal) => r(signal)));
