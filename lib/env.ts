@@ -18,6 +18,8 @@ const envSchema = z.object({
   /** where `next build` writes and `next start` reads the build (next.config.js reads it too) */
   NEXT_DIST_DIR: z.string().min(1).default(".next"),
   TUNELOOP_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** encrypts model sources' API keys at rest; unset: a key derived from the auth secret (lib/sources/secret-box.ts) */
+  TUNELOOP_SECRET_KEY: z.string().min(32, "TUNELOOP_SECRET_KEY must be at least 32 characters").optional(),
   /** how trainer processes are scheduled: idle (only CPU nothing else wants), low (nice 19), normal */
   TUNELOOP_TRAINER_PRIORITY: z.enum(["idle", "low", "normal"], { message: "TUNELOOP_TRAINER_PRIORITY must be idle, low or normal" }).default("idle"),
 });
@@ -36,6 +38,11 @@ export function env(): Env & { dataDir: string; rootDir: string } {
   const rootDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.TUNELOOP_ROOT ?? process.cwd());
   cached = { ...parsed.data, rootDir, dataDir: path.resolve(/*turbopackIgnore: true*/ rootDir, parsed.data.TUNELOOP_DATA_DIR) };
   return cached;
+}
+
+/** A variable the operator named on the command line (`--api-key-env VAR`): read when asked, never cached or logged. */
+export function namedVariable(name: string): string | undefined {
+  return process.env[name];
 }
 
 /** Tests change the environment between suites; this forgets the parsed copy. */

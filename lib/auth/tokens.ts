@@ -7,6 +7,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { createApiTokenInput } from "@/lib/validation/users";
 import { hashToken, loadActiveActor } from "./accounts";
 import { hasRole, type Actor } from "./roles";
+import type { SystemActor } from "@/lib/projects/system-actor";
 
 const TOKEN_PREFIX = "tl_";
 
@@ -18,6 +19,19 @@ export async function createApiToken(actor: Actor, raw: unknown) {
     const row = await q.insertApiToken(tx, { userId: actor.id, name: input.name, tokenHash: hashToken(secret), prefix: secret.slice(0, 8) });
     await recordAudit(tx, { actorId: actor.id, action: "token.create", targetType: "api_token", targetId: row.id, data: { name: input.name } });
     return { id: row.id, name: row.name, prefix: row.prefix, token: secret };
+  });
+}
+
+/** The operator (`tuneloop token create`) issues a token that acts as the person with `email`, shown once like the Admin page's. */
+export async function createApiTokenForUser(operator: SystemActor, input: { email: string; name: string }) {
+  if (operator.via !== "cli") throw new AppError("forbidden:tokens", "Only the operator's CLI issues tokens for others.");
+  const owner = await q.getUserByEmail(getDb(), input.email);
+  if (!owner || owner.disabledAt) throw new AppError("not_found:user", `No active user with email ${input.email}.`, { email: ["Unknown or disabled user"] });
+  const secret = TOKEN_PREFIX + randomBytes(24).toString("base64url");
+  return getDb().transaction(async (tx) => {
+    const row = await q.insertApiToken(tx, { userId: owner.id, name: input.name, tokenHash: hashToken(secret), prefix: secret.slice(0, 8) });
+    await recordAudit(tx, { actorId: null, action: "token.create", targetType: "api_token", targetId: row.id, data: { name: input.name, owner: owner.email, via: "cli" } });
+    return { id: row.id, name: row.name, prefix: row.prefix, role: owner.role, email: owner.email, token: secret };
   });
 }
 

@@ -19,6 +19,9 @@ const commands: Record<string, Command> = {
   evaluate: { summary: "evaluate --model CKPT --snapshot DIR  (JSON metrics)", run: (a) => trainer(["evaluate", ...a]) },
   "import-model": { summary: "import-model --hf DIR --out CKPT  (GPT-2-family weights from a local Hugging Face folder)", run: (a) => trainer(["import-model", ...a]) },
   retrain: { summary: "retrain --project S [--stage sft|dpo|sft+dpo] [--base active|tiny|small|CKPT] [--steps N] [--wait] [--json]", run: async (a) => (await import("./commands/retrain")).retrainCommand(a) },
+  token: { summary: "token create --email E [--name N] [--json]  (a new API token acting as that person, printed once)", run: async (a) => (await import("./commands/token")).tokenCommand(a) },
+  source: { summary: "source add --project S --name N --base-url URL --model M [--api-key-env VAR …] | list | test | remove  (OpenAI-compatible endpoints)", run: async (a) => (await import("./commands/source")).sourceCommand(a) },
+  collect: { summary: "collect --project S --source N [--source N2 …] [--prompts K] [--wait] [--json]  (sources answer prompts short of K)", run: async (a) => (await import("./commands/collect")).collectCommand(a) },
   leaderboard: { summary: "leaderboard --project S [--baseline NAME] [--json]  (win rates and Bradley–Terry ratings)", run: async (a) => (await import("./commands/leaderboard")).leaderboardCommand(a) },
 };
 

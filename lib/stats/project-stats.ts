@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import * as q from "@/db/queries/stats";
 import { completionSourceEnum, promptStatusEnum, rankingSourceEnum, runStatusEnum } from "@/db/schema";
 import { countModelVersions, countRunsByStatus } from "@/db/queries/runs";
+import { countOutputsBySource } from "@/db/queries/sources";
 import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
 
 type Counts<K extends string> = Record<K, number> & { total: number };
@@ -19,6 +20,8 @@ export type ProjectStats = {
   modelVersions: number;
   /** outputs each model version wrote, by its label */
   outputsByModelVersion: Record<string, number>;
+  /** outputs each OpenAI-compatible model source wrote, by its name (removed sources included) */
+  outputsBySource: Record<string, number>;
   /** training runs by status */
   runs: Counts<(typeof runStatusEnum.enumValues)[number]>;
 };
@@ -33,7 +36,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
   requireRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, slug);
-  const [byStatus, bySource, rankingsBySource, settled, leases, versions, runs, outputs] = await Promise.all([
+  const [byStatus, bySource, rankingsBySource, settled, leases, versions, runs, outputs, sourceOutputs] = await Promise.all([
     q.countPromptsByStatus(db, project.id),
     q.countCompletionsBySource(db, project.id),
     q.countRankingsBySource(db, project.id),
@@ -42,6 +45,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
     countModelVersions(db, project.id),
     countRunsByStatus(db, project.id),
     q.countOutputsByModelVersion(db, project.id),
+    countOutputsBySource(db, project.id),
   ]);
   return {
     project: { slug: project.slug, name: project.name },
@@ -52,6 +56,7 @@ export async function getProjectStats(actor: AnyActor | null, slug: string): Pro
     openLeases: leases,
     modelVersions: versions,
     outputsByModelVersion: Object.fromEntries(outputs.map((r) => [r.label, r.n])),
+    outputsBySource: Object.fromEntries(sourceOutputs.map((r) => [r.name, r.n])),
     runs: tally(runStatusEnum.enumValues, Object.entries(runs).map(([key, n]) => ({ key: key as (typeof runStatusEnum.enumValues)[number], n }))),
   };
 }

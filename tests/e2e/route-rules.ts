@@ -45,6 +45,11 @@ export const apiRules: Record<string, Partial<Record<"GET" | "POST" | "DELETE", 
   "app/api/v1/projects/[slug]/leaderboard/route.ts": { GET: "reviewer" },
   "app/api/v1/projects/[slug]/tasks/next/route.ts": { POST: "annotator" },
   "app/api/v1/tasks/[id]/ranking/route.ts": { POST: "annotator" },
+  "app/api/v1/projects/[slug]/sources/route.ts": { GET: "admin", POST: "admin" },
+  "app/api/v1/projects/[slug]/sources/[name]/remove/route.ts": { POST: "admin" },
+  "app/api/v1/projects/[slug]/sources/[name]/test/route.ts": { POST: "admin" },
+  "app/api/v1/projects/[slug]/sources/collect-runs/route.ts": { GET: "admin", POST: "admin" },
+  "app/api/v1/projects/[slug]/sources/collect-runs/[id]/route.ts": { GET: "admin" },
 };
 
 const root = path.resolve(import.meta.dirname, "../..");

@@ -67,6 +67,7 @@ describeEachDatabase("stats", () => {
       openLeases: 1,
       modelVersions: 0,
       outputsByModelVersion: {},
+      outputsBySource: {},
       runs: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, total: 0 },
     });
     await expect(getProjectStats(annotator, "demo")).rejects.toMatchObject({ status: 403 });
@@ -97,6 +98,7 @@ describe("tuneloop stats (CLI, embedded PGlite)", () => {
       openLeases: 0,
       modelVersions: 0,
       outputsByModelVersion: {},
+      outputsBySource: {},
       runs: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, total: 0 },
     });
     const table = await runCli(data, ["stats", "--project", "demo"]);
