@@ -10,9 +10,10 @@ import * as q from "@/db/queries/imports";
 import type { NewCompletion, NewPrompt, NewRanking, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError, isAppError, parseInput } from "@/lib/errors";
-import { contentHash, formatNames, parseImportFile, type FormatName, type ImportRecord } from "@/lib/formats/import";
+import { contentHash, formatNames, parseImportFile, promptGroupedFormats, type FormatName, type ImportRecord } from "@/lib/formats/import";
 import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
+import { writeGroupedBatch } from "./grouped-batch";
 
 export const importFileInput = z
   .object({
@@ -32,7 +33,10 @@ export type ImportSummary = {
   /** the format named, or the one detected from the first row; null for an empty file */
   format: FormatName | null;
   rowsRead: number;
+  /** prompts created */
   prompts: number;
+  /** prompts the project already had that this file added outputs or rankings to (grouped formats only) */
+  joined: number;
   completions: number;
   rankings: number;
   duplicatesSkipped: number;
@@ -43,14 +47,19 @@ export type ImportSummary = {
 const BATCH = q.IMPORT_BATCH_ROWS;
 
 /**
- * One transaction for the whole file: every record becomes a prompt (source `import`, status
- * `approved`: imported prompts are curated data, ready to rank without a review round), its
- * completions, and its ranking when the file has one (source `import`, annotator null). A
- * bad row throws ImportRowError (line and field) and rolls everything back. Rows whose
- * content hash the project already holds, or that repeat an earlier row of the file, are
- * skipped and counted as duplicates, so re-importing a file adds nothing. Imported rankings
- * leave `rankingCount` at 0: it counts human rankings toward the overlap, and imported
- * orders are kept apart from them.
+ * One transaction for the whole file. Prompts are source `import`, status `approved` (imported
+ * prompts are curated data, ready to rank without a review round); rankings source `import`,
+ * annotator null. Formats of one example per row make a prompt per row, with its completions
+ * and ranking. Formats of outputs for an instruction set (promptGroupedFormats: AlpacaEval
+ * judgments and outputs, ranking tasks) group rows by instruction and input into one prompt,
+ * joining one the project already has, with each generator's output stored once and each
+ * judgment a ranking (writeGroupedBatch). A bad row throws ImportRowError (line and field) and
+ * rolls everything back. Rows that repeat an earlier row of the file, or whose content the
+ * project already holds, are skipped and counted as duplicates, so re-importing a file adds
+ * nothing. Imported rankings leave `rankingCount` at 0: it counts human rankings toward the
+ * overlap, and imported orders are kept apart from them. Memory: one batch of records, plus a
+ * content hash per distinct row (to skip repeats within the file) and the ids of the prompts
+ * this import created or joined.
  */
 export async function importFile(
   actor: AnyActor | null,
@@ -66,7 +75,9 @@ export async function importFile(
     const project = await projectBySlugOr404(tx, input.projectSlug).catch((e) => {
       throw isAppError(e) ? new AppError("not_found:project", e.message, { projectSlug: ["Unknown project"] }) : e;
     });
-    const counts = { rowsRead: 0, prompts: 0, completions: 0, rankings: 0, duplicatesSkipped: 0 };
+    const counts = { rowsRead: 0, prompts: 0, joined: 0, completions: 0, rankings: 0, duplicatesSkipped: 0 };
+    const created = new Set<string>();
+    const joined = new Set<string>();
     let format: FormatName | null = input.format ?? null;
     let bytesRead = 0;
     // Hashes seen in this file; the database catches the ones from earlier imports.
@@ -75,11 +86,15 @@ export async function importFile(
 
     const flush = async () => {
       if (!batch.length) return;
-      const written = await writeBatch(tx, project, batch);
+      const grouped = format !== null && promptGroupedFormats.has(format);
+      const written = grouped
+        ? await writeGroupedBatch(tx, project.id, batch, (record, key) => promptRow(project, record, key), created, joined)
+        : await writeBatch(tx, project, batch);
       counts.prompts += written.prompts;
       counts.completions += written.completions;
       counts.rankings += written.rankings;
-      counts.duplicatesSkipped += batch.length - written.prompts;
+      counts.duplicatesSkipped += written.unchangedRows;
+      counts.joined = joined.size;
       batch = [];
       opts.onProgress?.({ bytesRead, totalBytes, rowsRead: counts.rowsRead, prompts: counts.prompts, duplicatesSkipped: counts.duplicatesSkipped });
     };
@@ -124,9 +139,8 @@ export async function importFile(
   });
 }
 
-async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], project: Project, batch: { record: ImportRecord; hash: string }[]) {
-  const now = new Date();
-  const promptRows: NewPrompt[] = batch.map(({ record, hash }) => ({
+function promptRow(project: Project, record: ImportRecord, contentHash: string): NewPrompt {
+  return {
     projectId: project.id,
     instruction: record.instruction,
     input: record.input,
@@ -134,10 +148,14 @@ async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], pro
     authorId: null,
     source: "import",
     status: "approved",
-    contentHash: hash,
+    contentHash,
     rankingCount: 0,
-    submittedAt: now,
-  }));
+    submittedAt: new Date(),
+  };
+}
+
+async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], project: Project, batch: { record: ImportRecord; hash: string }[]) {
+  const promptRows: NewPrompt[] = batch.map(({ record, hash }) => promptRow(project, record, hash));
   const inserted = await q.insertImportedPrompts(tx, promptRows);
   const idByHash = new Map(inserted.map((p) => [p.contentHash!, p.id]));
 
@@ -161,7 +179,7 @@ async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], pro
   }
   await q.insertImportedCompletions(tx, completionRows);
   await q.insertImportedRankings(tx, rankingRows);
-  return { prompts: inserted.length, completions: completionRows.length, rankings: rankingRows.length };
+  return { prompts: inserted.length, completions: completionRows.length, rankings: rankingRows.length, unchangedRows: batch.length - inserted.length };
 }
 
 /** A file's category matched to the project's own spelling ("open_qa" → "open QA"); kept as written when none matches. */

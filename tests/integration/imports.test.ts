@@ -301,7 +301,7 @@ describe("tuneloop import (CLI, embedded PGlite)", () => {
     const file = writeFile(gzipSync(jsonl(samples["hh-rlhf"].rows)), "jsonl.gz");
     const first = await runCli(data, ["import", file, "--project", "demo"]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/rows read\s+2\n\s+prompts\s+2\n\s+completions\s+4\n\s+rankings\s+2\n\s+duplicates skipped\s+0/);
+    expect(first.stdout).toMatch(/rows read\s+2\n\s+prompts\s+2\n\s+joined existing\s+0\n\s+completions\s+4\n\s+rankings\s+2\n\s+duplicates skipped\s+0/);
     expect(first.stderr).toMatch(/importing: 100% of the file, 2 rows/);
     const again = await runCli(data, ["import", file, "--project", "demo", "--json"]);
     expect(JSON.parse(again.stdout)).toMatchObject({ rowsRead: 2, prompts: 0, duplicatesSkipped: 2 });

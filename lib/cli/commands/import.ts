@@ -37,6 +37,7 @@ export async function importCommand(argv: string[]): Promise<number> {
         `Imported ${file} into ${summary.project} (${summary.format ?? "empty file"}) in ${(summary.elapsedMs / 1000).toFixed(1)} s:`,
         `  rows read           ${summary.rowsRead}`,
         `  prompts             ${summary.prompts}`,
+        `  joined existing     ${summary.joined}`,
         `  completions         ${summary.completions}`,
         `  rankings            ${summary.rankings}`,
         `  duplicates skipped  ${summary.duplicatesSkipped}`,

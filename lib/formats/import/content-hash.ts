@@ -20,3 +20,12 @@ export function contentHash(record: Pick<ImportRecord, "instruction" | "input" |
   ]);
   return createHash("sha256").update(canonical, "utf8").digest("hex");
 }
+
+/**
+ * sha256 (hex) of a prompt's identity for the formats that group rows by prompt (see
+ * promptGroupedFormats): instruction and input as written, so every judgment or output of one
+ * instruction lands on one prompt. Stored as that prompt's content_hash.
+ */
+export function promptKeyHash(record: Pick<ImportRecord, "instruction" | "input">): string {
+  return createHash("sha256").update(JSON.stringify(["tuneloop-prompt-v1", record.instruction, record.input || null]), "utf8").digest("hex");
+}

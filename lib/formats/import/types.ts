@@ -13,6 +13,15 @@ export const formatNames = [
 ] as const;
 export type FormatName = (typeof formatNames)[number];
 
+/**
+ * Formats whose rows are model outputs (and judgments of them) for a shared instruction set:
+ * rows of one instruction and input group into one prompt, each generator's output is stored
+ * once per prompt, and a prompt the project already has with the same instruction and input
+ * is joined rather than copied. The other formats bring one example per row (a demonstration
+ * or one preference pair) and make one prompt per row.
+ */
+export const promptGroupedFormats: ReadonlySet<FormatName> = new Set(["alpaca-eval-judgments", "alpaca-eval-outputs", "ranking"]);
+
 export type ImportCompletion = {
   text: string;
   /** "human": a written demonstration (SFT target); "import": a model output brought in from a file. */

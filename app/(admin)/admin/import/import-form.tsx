@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
 
-type Summary = { project: string; format: string | null; rowsRead: number; prompts: number; completions: number; rankings: number; duplicatesSkipped: number; elapsedMs: number };
+type Summary = { project: string; format: string | null; rowsRead: number; prompts: number; joined: number; completions: number; rankings: number; duplicatesSkipped: number; elapsedMs: number };
 
 export function ImportForm({ projects, formats, initialProject }: { projects: Array<{ slug: string; name: string }>; formats: string[]; initialProject?: string }) {
   const [pending, setPending] = useState(false);
@@ -72,6 +72,7 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
                 ["Format", summary.format ?? "empty file"],
                 ["Rows read", summary.rowsRead],
                 ["Prompts", summary.prompts],
+                ["Joined existing prompts", summary.joined],
                 ["Completions", summary.completions],
                 ["Rankings", summary.rankings],
                 ["Duplicates skipped", summary.duplicatesSkipped],
