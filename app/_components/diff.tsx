@@ -1,67 +1,74 @@
-// Word-level before/after diff (longest common subsequence), for review edits and rewrites of model outputs.
+// Before/after word diff for review edits and rewrites: inline, or side by side (the default for a full rewrite).
+"use client";
+import { useMemo, useState } from "react";
+import { isFullRewrite, sideBySide, wordDiff, type DiffPart } from "@/lib/reviews/text-diff";
 
-type Part = { kind: "same" | "del" | "ins"; text: string };
+type View = "inline" | "side";
 
-// Past this many tokens on either side the LCS table gets large; show both texts whole instead.
-const MAX_TOKENS = 3000;
-
-function diffTokens(a: string[], b: string[]): Part[] {
-  const n = a.length;
-  const m = b.length;
-  // lcs[i][j] = LCS length of a[i:] and b[j:]
-  const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const parts: Part[] = [];
-  const push = (kind: Part["kind"], text: string) => {
-    const last = parts[parts.length - 1];
-    if (last?.kind === kind) last.text += text;
-    else parts.push({ kind, text });
-  };
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) (push("same", a[i]), i++, j++);
-    else if (lcs[i + 1][j] >= lcs[i][j + 1]) push("del", a[i++]);
-    else push("ins", b[j++]);
-  }
-  while (i < n) push("del", a[i++]);
-  while (j < m) push("ins", b[j++]);
-  return parts;
+function Parts({ parts }: { parts: DiffPart[] }) {
+  return parts.map((p, k) =>
+    p.kind === "same" ? (
+      <span key={k}>{p.text}</span>
+    ) : p.kind === "del" ? (
+      <del key={k} className="bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300">
+        {p.text}
+      </del>
+    ) : (
+      <ins key={k} className="bg-green-100 text-green-800 no-underline dark:bg-green-950 dark:text-green-300">
+        {p.text}
+      </ins>
+    ),
+  );
 }
 
-export function wordDiff(before: string, after: string): Part[] | null {
-  const tok = (s: string) => s.match(/\s+|[^\s]+/g) ?? [];
-  const a = tok(before);
-  const b = tok(after);
-  if (a.length > MAX_TOKENS || b.length > MAX_TOKENS) return null;
-  return diffTokens(a, b);
-}
+const box = "whitespace-pre-wrap break-words rounded border border-slate-200 p-2 text-sm dark:border-slate-700";
 
 export function Diff({ before, after, testId = "diff" }: { before: string; after: string; testId?: string }) {
-  const parts = wordDiff(before, after);
-  if (!parts) {
-    return (
-      <div data-testid={testId} className="grid gap-2 text-sm sm:grid-cols-2">
-        <pre className="whitespace-pre-wrap rounded bg-red-50 p-2 dark:bg-red-950/40">{before}</pre>
-        <pre className="whitespace-pre-wrap rounded bg-green-50 p-2 dark:bg-green-950/40">{after}</pre>
-      </div>
-    );
-  }
+  // null: more edits than the diff follows (see MAX_EDIT_TOKENS); both texts are then shown whole, side by side.
+  const parts = useMemo(() => wordDiff(before, after), [before, after]);
+  const full = isFullRewrite(parts);
+  const [chosen, setChosen] = useState<View | null>(null);
+  const view: View = parts === null ? "side" : (chosen ?? (full ? "side" : "inline"));
+  const columns = parts ? sideBySide(parts) : { before: [{ kind: "del" as const, text: before }], after: [{ kind: "ins" as const, text: after }] };
+  const toggle = (v: View, label: string) => (
+    <button
+      type="button"
+      data-testid={`${testId}-view-${v}`}
+      aria-pressed={view === v}
+      disabled={parts === null && v === "inline"}
+      onClick={() => setChosen(v)}
+      className={`rounded px-2 py-0.5 disabled:opacity-40 ${view === v ? "bg-slate-200 font-medium dark:bg-slate-700" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+    >
+      {label}
+    </button>
+  );
   return (
-    <p data-testid={testId} className="whitespace-pre-wrap rounded border border-slate-200 p-2 text-sm dark:border-slate-700">
-      {parts.map((p, k) =>
-        p.kind === "same" ? (
-          <span key={k}>{p.text}</span>
-        ) : p.kind === "del" ? (
-          <del key={k} className="bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300">
-            {p.text}
-          </del>
-        ) : (
-          <ins key={k} className="bg-green-100 text-green-800 no-underline dark:bg-green-950 dark:text-green-300">
-            {p.text}
-          </ins>
-        ),
+    <div data-testid={testId} data-view={view} data-full-rewrite={full ? "true" : "false"} className="space-y-1">
+      <div className="flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
+        {full && <span className="mr-2">{parts === null ? "Too different to mark word by word." : "Mostly rewritten."}</span>}
+        {toggle("inline", "Inline")}
+        {toggle("side", "Side by side")}
+      </div>
+      {view === "inline" && parts ? (
+        <p className={box}>
+          <Parts parts={parts} />
+        </p>
+      ) : (
+        <div className="grid gap-2 sm:grid-cols-2">
+          <div>
+            <div className="mb-0.5 text-xs uppercase tracking-wide text-slate-500">Before</div>
+            <p data-testid={`${testId}-before`} className={box}>
+              <Parts parts={columns.before} />
+            </p>
+          </div>
+          <div>
+            <div className="mb-0.5 text-xs uppercase tracking-wide text-slate-500">After</div>
+            <p data-testid={`${testId}-after`} className={box}>
+              <Parts parts={columns.after} />
+            </p>
+          </div>
+        </div>
       )}
-    </p>
+    </div>
   );
 }

@@ -6,7 +6,8 @@ import { requirePageRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 import { listAnnotatorQuality } from "@/lib/quality/annotators";
 import { listReviewQueue } from "@/lib/reviews/review";
-import { ReviewQueue, type QueueItem } from "./queue";
+import type { QueueItem } from "@/lib/reviews/queue-items";
+import { ReviewQueue } from "./queue";
 
 type Search = { kind?: string; category?: string; author?: string; maxAgreement?: string };
 

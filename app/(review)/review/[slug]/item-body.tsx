@@ -1,0 +1,90 @@
+// What a queue item shows under its instruction: the demonstration, the rewrite against the original, or a ranking's figures.
+"use client";
+import { Diff } from "@/app/_components/diff";
+import { letter, orderLabel, type QueueItem } from "@/lib/reviews/queue-items";
+import { TextView } from "./text-view";
+
+const caption = "mb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400";
+
+export function ItemBody({ item, raw }: { item: QueueItem; raw: boolean }) {
+  if (item.kind === "prompt") {
+    return item.demonstration ? (
+      <div className="mt-3">
+        <div className={caption}>Demonstration</div>
+        <TextView raw={raw} testId="item-demonstration" className="max-h-80 overflow-auto rounded border border-slate-100 p-2 text-sm dark:border-slate-800" text={item.demonstration} />
+      </div>
+    ) : (
+      <p className="mt-3 text-xs text-slate-500">No demonstration.</p>
+    );
+  }
+  if (item.kind === "demonstration") {
+    if (item.parentText === null) {
+      return (
+        <div className="mt-3">
+          <div className={caption}>Demonstration</div>
+          <TextView raw={raw} testId="item-demonstration" className="text-sm" text={item.text} />
+        </div>
+      );
+    }
+    return (
+      <div className="mt-3 space-y-2">
+        <div className={caption}>Rewrite of a model output (changes against the original)</div>
+        <Diff before={item.parentText} after={item.text} testId="rewrite-diff" />
+        {raw && <TextView raw testId="item-demonstration" className="text-sm" text={item.text} />}
+      </div>
+    );
+  }
+  return <RankingBody item={item} raw={raw} />;
+}
+
+function RankingBody({ item, raw }: { item: Extract<QueueItem, { kind: "ranking" }>; raw: boolean }) {
+  const labels = new Map(item.completions.map((c, i) => [c.id, letter(i)]));
+  return (
+    <div className="mt-3 space-y-3 text-sm">
+      <div className="flex flex-wrap gap-x-6 gap-y-1">
+        <span>
+          Agreement (Kendall&apos;s W):{" "}
+          <strong data-testid="agreement" data-value={item.agreement ?? ""} className="tabular-nums">
+            {item.agreement === null ? "—" : item.agreement.toFixed(2)}
+          </strong>
+        </span>
+        <span>
+          Consensus:{" "}
+          <strong data-testid="consensus-order" className="font-mono">
+            {item.consensus ? orderLabel(item.consensus.map((id) => [id]), labels) : "—"}
+          </strong>
+        </span>
+        <span className="text-slate-500 dark:text-slate-400">{item.rankingCount} rankings</span>
+      </div>
+      <ul className="space-y-1">
+        {item.rankings.map((r) => (
+          <li key={r.id} data-testid="annotator-order" className="flex flex-wrap gap-x-2">
+            <span className="font-medium" data-testid="annotator-name">
+              {r.annotatorName ?? "?"}
+            </span>
+            <span className="font-mono" data-testid="annotator-order-value">
+              {orderLabel(r.order, labels)}
+            </span>
+            {r.noneAcceptable && <span className="text-xs text-amber-700 dark:text-amber-400">none acceptable</span>}
+            {Object.entries(r.flags).map(([id, fs]) => (
+              <span key={id} className="text-xs text-red-700 dark:text-red-400">
+                {labels.get(id)}: {fs.join(", ")}
+              </span>
+            ))}
+            {r.rationale && <span className="text-xs italic text-slate-500">“{r.rationale}”</span>}
+          </li>
+        ))}
+      </ul>
+      <ol className="grid gap-2 sm:grid-cols-2">
+        {item.completions.map((c, i) => (
+          <li key={c.id} data-testid="item-output" className="rounded border border-slate-100 p-2 dark:border-slate-800">
+            <div className="mb-1 text-xs font-semibold" data-testid="item-output-label">
+              {letter(i)}
+            </div>
+            <TextView raw={raw} className="max-h-48 overflow-auto text-xs" text={c.text} />
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
