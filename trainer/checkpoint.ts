@@ -1,59 +1,17 @@
-// Checkpoint folders: config.json, the tokenizer's files, model.safetensors (Hugging Face GPT-2 names), training state;
-// written into a temporary sibling and renamed into place, so a crash never leaves half a checkpoint.
+// Checkpoint folders: config.json, the tokenizer's files, model.safetensors, training state; written into a temporary
+// sibling and renamed into place, so a crash never leaves half a checkpoint. GPT-2-shaped models keep Hugging Face's
+// GPT-2 names; Llama-family models are written in Hugging Face's own layout (config.json with architectures and
+// model_type, Linear weights [out, in], tokenizer.json and tokenizer_config.json), so `transformers` loads them as is.
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { modelConfigSchema, type ModelConfig } from "./config";
+import { fromHfTensor, hfConfigOf, isLinearWeight, isLlamaFamily, llamaConfigFromHf, NOT_LLAMA_WEIGHTS, toHfTensor } from "./hf-llama";
 import { checkShapes, paramShapes, toVariables, type Params } from "./model";
+import { decodeSafetensors, encodeSafetensors, readModelWeights, type HostTensor } from "./safetensors";
 import { byteTokenizer, loadTokenizer, type Tokenizer } from "./tokenizer";
 
-/** safetensors: 8-byte little-endian header length, JSON header (dtype, shape, data_offsets), raw little-endian data. */
-export function encodeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>): Buffer {
-  const names = Object.keys(tensors).sort();
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const n of names) {
-    const bytes = tensors[n].data.length * 4;
-    header[n] = { dtype: "F32", shape: tensors[n].shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  json += " ".repeat((8 - (json.length % 8)) % 8);
-  const head = Buffer.alloc(8);
-  head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  return Buffer.concat([head, Buffer.from(json), ...names.map((n) => Buffer.from(tensors[n].data.buffer, tensors[n].data.byteOffset, tensors[n].data.byteLength))]);
-}
-
-/** IEEE half → float: sign, 5-bit exponent, 10-bit fraction (subnormals and inf/NaN included). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
-/** Raw little-endian F32, F16 or BF16 bytes → Float32Array (bfloat16 is the top half of a float32). */
-function toFloat32(bytes: Buffer, dtype: string, name: string): Float32Array {
-  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  if (dtype === "F32") return new Float32Array(copy);
-  const halves = new Uint16Array(copy);
-  if (dtype === "F16") return Float32Array.from(halves, halfToFloat);
-  if (dtype === "BF16") return new Float32Array(Uint32Array.from(halves, (h) => h << 16).buffer);
-  throw new Error(`tensor ${name}: dtype ${dtype} not supported (F32, F16, BF16)`);
-}
-
-export function decodeSafetensors(buf: Buffer): Record<string, { shape: number[]; data: Float32Array }> {
-  const n = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const [name, h] of Object.entries(header)) {
-    if (name === "__metadata__") continue;
-    out[name] = { shape: h.shape, data: toFloat32(buf.subarray(8 + n + h.data_offsets[0], 8 + n + h.data_offsets[1]), h.dtype, name) };
-  }
-  return out;
-}
+export { decodeSafetensors, encodeSafetensors } from "./safetensors";
 
 export function readJson(file: string): unknown {
   try {
@@ -76,9 +34,11 @@ export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, st
   // Not recursive: on a read-only disk a recursive mkdir reports ENOENT, this one EROFS.
   fs.mkdirSync(tmp);
   try {
-    fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify({ ...cfg, ...meta }, null, 2));
+    const config = cfg.llama ? hfConfigOf(cfg, cfg.llama.hfExtra ?? {}, meta) : { ...cfg, ...meta };
+    fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify(config, null, 2));
     for (const [f, text] of Object.entries(tokenizer.files())) fs.writeFileSync(path.join(tmp, f), text);
-    fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(tensorsOf(params)));
+    const weights = cfg.llama ? Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toHfTensor(k, v)])) : tensorsOf(params);
+    fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(weights));
     if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
     if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
     for (const f of fs.readdirSync(tmp)) {
@@ -97,16 +57,47 @@ export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, st
   fs.rmSync(old, { recursive: true, force: true });
 }
 
+/** eos_token_id of a HF config: one id or a list. */
+export function eosIdsOf(hf: Record<string, unknown>): number[] {
+  const e = hf.eos_token_id;
+  return (Array.isArray(e) ? e : [e]).filter((x): x is number => typeof x === "number");
+}
+
+/**
+ * A Llama-family folder's weights as model tensors, checked against the config: HF names, Linear weights transposed
+ * to [in, out]; rotary caches dropped; a tied head's stored lm_head ignored; any other tensor refused by name.
+ */
+export function llamaParamsFrom(cfg: ModelConfig, raw: Record<string, HostTensor>, where: string): Record<string, tf.Tensor> {
+  const want = paramShapes(cfg);
+  const kept = Object.entries(raw).filter(([k]) => !NOT_LLAMA_WEIGHTS.test(k) && !(k === "lm_head.weight" && cfg.llama!.tiedHead));
+  for (const [k] of kept) if (!want[k]) throw new Error(`${where}: tensor ${k} is not part of this config's model (check attention_bias, mlp_bias, tie_word_embeddings, num_hidden_layers)`);
+  // Shapes compared as the model holds them.
+  checkShapes(cfg, Object.fromEntries(kept.map(([k, v]) => [k, isLinearWeight(k) ? [...v.shape].reverse() : v.shape])), where);
+  return Object.fromEntries(kept.map(([k, v]) => [k, fromHfTensor(k, v.data, v.shape)]));
+}
+
 export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params; tokenizer: Tokenizer; state: TrainingState | null; optimizer: Record<string, tf.Tensor> | null } {
   for (const f of ["config.json", "model.safetensors"]) if (!fs.existsSync(path.join(dir, f))) throw new Error(`not a checkpoint: ${path.join(dir, f)} is missing`);
-  const raw = readJson(path.join(dir, "config.json")) as Record<string, unknown>;
-  const parsed = modelConfigSchema.safeParse({ vocabSize: raw.vocabSize, blockSize: raw.blockSize, nLayer: raw.nLayer, nHead: raw.nHead, nEmbd: raw.nEmbd, tokenizer: raw.tokenizer });
-  if (!parsed.success) throw new Error(`${path.join(dir, "config.json")}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`);
-  const cfg = parsed.data;
-  const tokenizer = loadTokenizer(cfg.tokenizer, dir);
-  const weights = decodeSafetensors(fs.readFileSync(path.join(dir, "model.safetensors")));
-  checkShapes(cfg, Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.shape])), path.join(dir, "model.safetensors"));
-  const params: Params = toVariables(Object.fromEntries(Object.keys(paramShapes(cfg)).map((k) => [k, tf.tensor(weights[k].data, weights[k].shape)])));
+  const configFile = path.join(dir, "config.json");
+  const raw = readJson(configFile) as Record<string, unknown>;
+  let cfg: ModelConfig;
+  let params: Params;
+  let tokenizer: Tokenizer;
+  if (isLlamaFamily(raw)) {
+    const { tuneloop, ...hfExtra } = raw as { tuneloop?: { blockSize?: number } };
+    cfg = llamaConfigFromHf(raw, configFile, tuneloop?.blockSize);
+    cfg.llama!.hfExtra = hfExtra;
+    tokenizer = loadTokenizer("hf", dir, { eosIds: eosIdsOf(raw) });
+    params = toVariables(llamaParamsFrom(cfg, readModelWeights(dir), path.join(dir, "model.safetensors")));
+  } else {
+    const parsed = modelConfigSchema.safeParse({ vocabSize: raw.vocabSize, blockSize: raw.blockSize, nLayer: raw.nLayer, nHead: raw.nHead, nEmbd: raw.nEmbd, tokenizer: raw.tokenizer });
+    if (!parsed.success) throw new Error(`${configFile}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`);
+    cfg = parsed.data;
+    tokenizer = loadTokenizer(cfg.tokenizer, dir);
+    const weights = decodeSafetensors(fs.readFileSync(path.join(dir, "model.safetensors")));
+    checkShapes(cfg, Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.shape])), path.join(dir, "model.safetensors"));
+    params = toVariables(Object.fromEntries(Object.keys(paramShapes(cfg)).map((k) => [k, tf.tensor(weights[k].data, weights[k].shape)])));
+  }
   const statePath = path.join(dir, "training_state.json");
   const state = fs.existsSync(statePath) ? (JSON.parse(fs.readFileSync(statePath, "utf8")) as TrainingState) : null;
   const optPath = path.join(dir, "optimizer.safetensors");

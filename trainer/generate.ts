@@ -1,5 +1,5 @@
 // Sampling from a checkpoint (as in GPT-2's sample.py / nanoGPT's generate): temperature, top-k, top-p, max new
-// tokens, stop at the end token; several prompts at once (left padding, per-row positions) with a key/value cache.
+// tokens, stop at an end token (any of the model's); several prompts at once (left padding, per-row positions) with a key/value cache.
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
 import { rng } from "./data";
@@ -73,8 +73,9 @@ function layout(padLeft: number[], q0: number, k0: number, L: number) {
  * context the keys/values of earlier tokens are cached and each step feeds one column; past the context each step
  * runs on the last blockSize tokens, exactly as without a cache.
  */
-export function generateTokens(p: Params, cfg: ModelConfig, prompts: number[][], o: SampleOptions, end: number, pad: number): number[][] {
+export function generateTokens(p: Params, cfg: ModelConfig, prompts: number[][], o: SampleOptions, end: number | number[], pad: number): number[][] {
   const r = rng(o.seed);
+  const stops = new Set(Array.isArray(end) ? end : [end]);
   const B = prompts.length;
   let L = Math.max(...prompts.map((x) => x.length));
   const padLeft = prompts.map((x) => L - x.length);
@@ -98,7 +99,7 @@ export function generateTokens(p: Params, cfg: ModelConfig, prompts: number[][],
     last.logits.dispose();
     for (let b = 0; b < B; b++) {
       const next = finished[b] ? pad : sampleToken(logits.subarray(b * cfg.vocabSize, (b + 1) * cfg.vocabSize), o, r);
-      if (next === end) finished[b] = true;
+      if (stops.has(next)) finished[b] = true;
       else if (!finished[b]) outs[b].push(next);
       rows[b].push(next);
     }
@@ -111,5 +112,5 @@ export function generateTokens(p: Params, cfg: ModelConfig, prompts: number[][],
 /** Generates a reply per user prompt with the tokenizer's chat template. */
 export function generateReplies(p: Params, cfg: ModelConfig, prompts: string[], o: SampleOptions, tok: Tokenizer = byteTokenizer): string[] {
   const ids = prompts.map((text) => tok.renderPrompt([{ role: "user", content: text }]));
-  return generateTokens(p, cfg, ids, o, tok.end, tok.pad).map((out) => tok.decode(out));
+  return generateTokens(p, cfg, ids, o, tok.stops ?? tok.end, tok.pad).map((out) => tok.decode(out));
 }

@@ -17,7 +17,7 @@ function halfBits(v: number): number {
 }
 
 /** Rounds values so the chosen dtype stores them exactly. */
-function representable(x: Float32Array, dtype: HfOptions["dtype"]): Float32Array {
+export function representable(x: Float32Array, dtype: HfOptions["dtype"]): Float32Array {
   if (dtype === "F16") return x.map((v) => Math.round(v * 1024) / 1024);
   if (dtype === "BF16") {
     const bits = new Uint32Array(x.buffer.slice(0));
@@ -26,7 +26,8 @@ function representable(x: Float32Array, dtype: HfOptions["dtype"]): Float32Array
   return x;
 }
 
-function encode(tensors: Record<string, { shape: number[]; data: Float32Array }>, dtype: HfOptions["dtype"]): Buffer {
+/** safetensors bytes with every tensor stored as `dtype` (values must be representable in it). */
+export function encode(tensors: Record<string, { shape: number[]; data: Float32Array }>, dtype: HfOptions["dtype"]): Buffer {
   const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
   const chunks: Buffer[] = [];
   let offset = 0;
