@@ -22,11 +22,12 @@ export async function getRankingByIdempotencyKey(db: DbOrTx, annotatorId: string
   return row ?? null;
 }
 
-export async function getCurrentRanking(db: DbOrTx, promptId: string, annotatorId: string) {
-  const [row] = await db
+export async function getCurrentRanking(db: DbOrTx, promptId: string, annotatorId: string, opts: { lock?: boolean } = {}) {
+  const q = db
     .select()
     .from(rankings)
     .where(and(eq(rankings.promptId, promptId), eq(rankings.annotatorId, annotatorId), eq(rankings.isCurrent, true)));
+  const [row] = opts.lock ? await q.for("update") : await q;
   return row ?? null;
 }
 

@@ -19,6 +19,8 @@ export type ProjectSettings = {
   temperature?: number;
   topP?: number;
   maxNewTokens?: number;
+  /** median seconds per ranking below which the Annotators page flags a person as too fast (absent: the default, 4) */
+  tooFastSeconds?: number;
 };
 
 export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean };

@@ -4,8 +4,9 @@ import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueI
 import { assignmentStatusEnum, rankingSourceEnum, reviewDecisionEnum } from "./enums";
 import { prompts } from "./prompts";
 import { users } from "./users";
+import type { CompletionFlag } from "./completion-flags";
 
-export type CompletionFlag = "unsafe" | "wrong" | "ignores_instruction" | "pii";
+export type { CompletionFlag } from "./completion-flags";
 
 /** Work in progress on a leased task, saved as the person works and restored when the lease resumes. */
 export type RankingDraft = {

@@ -1,10 +1,11 @@
-// Each annotator's numbers: volume, agreement with consensus, gold accuracy, median time per task.
+// Each annotator's numbers: volume, agreement with consensus, gold accuracy, median time per task and the too-fast flag.
 import { getDb } from "@/db/client";
 import { getProjectBySlug } from "@/db/queries/projects";
 import { listAnnotatorRankingRows } from "@/db/queries/reviews";
 import { assertRole, hasRole, type Actor } from "@/lib/auth/roles";
 import { kendallTauB } from "@/lib/consensus/consensus";
 import { AppError } from "@/lib/errors";
+import { defaultProjectSettings } from "@/lib/validation/projects";
 
 export type AnnotatorQuality = {
   annotatorId: string;
@@ -18,8 +19,15 @@ export type AnnotatorQuality = {
   goldAccuracy: number | null;
   goldTasks: number;
   medianTimeMs: number | null;
+  /** median time per ranking under the project's too-fast threshold (lazy or scripted rankings); false without timings */
+  tooFast: boolean;
   excluded: boolean;
 };
+
+/** The median seconds per ranking under which a project flags an annotator. */
+export function tooFastSecondsOf(settings: { tooFastSeconds?: number }): number {
+  return settings.tooFastSeconds ?? defaultProjectSettings.tooFastSeconds!;
+}
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 function median(xs: number[]): number | null {
@@ -29,7 +37,7 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function summarize(rows: Awaited<ReturnType<typeof listAnnotatorRankingRows>>): AnnotatorQuality[] {
+function summarize(rows: Awaited<ReturnType<typeof listAnnotatorRankingRows>>, tooFastSeconds: number): AnnotatorQuality[] {
   const startOfDay = new Date();
   startOfDay.setUTCHours(0, 0, 0, 0);
   const by = new Map<string, typeof rows>();
@@ -40,6 +48,7 @@ function summarize(rows: Awaited<ReturnType<typeof listAnnotatorRankingRows>>): 
       .map((r) => kendallTauB(r.order, r.consensus!.order.map((id) => [id])))
       .filter((t): t is number => t !== null);
     const gold = rs.filter((r) => r.goldScore !== null).map((r) => r.goldScore!);
+    const medianTimeMs = median(rs.map((r) => r.timeSpentMs).filter((t): t is number => t !== null));
     return {
       annotatorId: rs[0].annotatorId,
       name: rs[0].name,
@@ -49,7 +58,8 @@ function summarize(rows: Awaited<ReturnType<typeof listAnnotatorRankingRows>>): 
       agreement: mean(taus),
       goldAccuracy: mean(gold),
       goldTasks: gold.length,
-      medianTimeMs: median(rs.map((r) => r.timeSpentMs).filter((t): t is number => t !== null)),
+      medianTimeMs,
+      tooFast: medianTimeMs !== null && medianTimeMs < tooFastSeconds * 1000,
       excluded: rs[0].excluded,
     };
   });
@@ -60,7 +70,7 @@ export async function listAnnotatorQuality(actor: Actor, projectSlug: string): P
   const db = getDb();
   const project = await getProjectBySlug(db, projectSlug);
   if (!project) throw new AppError("not_found:project", `No project "${projectSlug}".`);
-  return summarize(await listAnnotatorRankingRows(db, project.id)).sort((a, b) => b.volume - a.volume);
+  return summarize(await listAnnotatorRankingRows(db, project.id), tooFastSecondsOf(project.settings)).sort((a, b) => b.volume - a.volume);
 }
 
 /** The signed-in annotator's own figures (anyone may see their own, nobody else's unless reviewer). */
@@ -70,5 +80,5 @@ export async function getAnnotatorQuality(actor: Actor, projectSlug: string, ann
   const db = getDb();
   const project = await getProjectBySlug(db, projectSlug);
   if (!project) throw new AppError("not_found:project", `No project "${projectSlug}".`);
-  return summarize(await listAnnotatorRankingRows(db, project.id, annotatorId))[0] ?? null;
+  return summarize(await listAnnotatorRankingRows(db, project.id, annotatorId), tooFastSecondsOf(project.settings))[0] ?? null;
 }

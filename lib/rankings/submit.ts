@@ -1,18 +1,35 @@
-// Recording rankings: idempotent submit, revise within the window, skip, and rewrites of model outputs.
+// Recording rankings: idempotent submit, a second submission of one task (another tab) as a revision or an honest
+// "already submitted", revise within the window, skip, and rewrites of model outputs.
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";
 import { getProjectById } from "@/db/queries/projects";
 import { getCompletionById, getPromptById, insertCompletion } from "@/db/queries/prompts";
+import { clearAssignmentDraft } from "@/db/queries/ranking-drafts";
 import * as qr from "@/db/queries/rankings";
-import type { Assignment, CompletionFlag, Ranking } from "@/db/schema";
+import type { Assignment, CompletionFlag, Project, Prompt, Ranking } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { kendallTauB } from "@/lib/consensus/consensus";
 import { AppError, parseInput } from "@/lib/errors";
 import { reviseRankingInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 import { recomputePromptConsensus } from "./consensus-state";
+import { sameOrder } from "./order";
 
-export type SubmittedRanking = { rankingId: string; promptId: string; duplicate: boolean };
+/** What is stored for a task, shown to a person whose second submission could not replace it. */
+export type StoredRanking = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string | null; submittedAt: string };
+
+export type SubmittedRanking = {
+  rankingId: string;
+  promptId: string;
+  /** nothing new was written: a retry under the same idempotency key, or the same ranking sent again from elsewhere */
+  duplicate: boolean;
+  /** this submission replaced the person's earlier ranking of the task (sent from another tab, within the revise window) */
+  revisedFrom?: string;
+  /** nothing was written: the task was already submitted from elsewhere and is past its revise window; what is stored */
+  alreadySubmitted?: StoredRanking;
+};
+
+type RankingInput = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale?: string | null; timeSpentMs?: number | null; idempotencyKey: string };
 
 /** The order must rank exactly the outputs that were shown, each once. */
 function checkOrderCoversShown(order: string[][], shown: string[], flags: Record<string, string[]>) {
@@ -35,7 +52,7 @@ function cleanFlags(flags: Record<string, string[]>): Record<string, CompletionF
 }
 
 /** The columns a person's ranking takes from what they sent, the same for a first submission and a revision. */
-function humanRanking(actor: Actor, input: { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale?: string | null; timeSpentMs?: number | null; idempotencyKey: string }) {
+function humanRanking(actor: Actor, input: RankingInput) {
   return {
     annotatorId: actor.id,
     source: "human" as const,
@@ -46,6 +63,12 @@ function humanRanking(actor: Actor, input: { order: string[][]; flags: Record<st
     timeSpentMs: input.timeSpentMs ?? null,
     idempotencyKey: input.idempotencyKey,
   };
+}
+
+/** Flags as stored (jsonb reorders keys) against flags as sent, both cleaned. */
+function sameFlags(a: Record<string, string[]>, b: Record<string, string[]>): boolean {
+  const canon = (f: Record<string, string[]>) => JSON.stringify(Object.entries(f).filter(([, l]) => l.length).sort(([x], [y]) => x.localeCompare(y)));
+  return canon(a) === canon(b);
 }
 
 async function goldScore(tx: DbOrTx, promptId: string, order: string[][]): Promise<number | null> {
@@ -65,8 +88,9 @@ export async function submitRanking(actor: Actor, raw: unknown): Promise<Submitt
     const a = await qa.getAssignmentById(tx, input.assignmentId, { lock: true });
     if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
     if (a.status === "submitted") {
-      const current = await qr.getCurrentRanking(tx, a.promptId, actor.id);
-      if (current) return { rankingId: current.id, promptId: current.promptId, duplicate: true };
+      // Another tab or device submitted this task first (under another key).
+      const current = await qr.getCurrentRanking(tx, a.promptId, actor.id, { lock: true });
+      if (current) return resubmission(tx, actor, current, input);
     }
     if (a.status === "skipped") throw new AppError("conflict:task", "You skipped this task.");
     const prompt = await getPromptById(tx, a.promptId, { lock: true });
@@ -81,6 +105,7 @@ export async function submitRanking(actor: Actor, raw: unknown): Promise<Submitt
       goldScore: a.isGold ? await goldScore(tx, a.promptId, input.order) : null,
     });
     await qa.updateAssignment(tx, a.id, { status: "submitted", submittedAt: new Date(), idempotencyKey: input.idempotencyKey });
+    await clearAssignmentDraft(tx, a.id);
     // Gold tasks measure annotators; they never feed the prompt's consensus count.
     if (!prompt!.isGold) await recomputePromptConsensus(tx, a.promptId, project!.settings);
     return { rankingId: ranking.id, promptId: a.promptId, duplicate: false };
@@ -104,25 +129,60 @@ export async function reviseRanking(actor: Actor, raw: unknown): Promise<Submitt
     const old = await qr.getRankingById(tx, input.rankingId, { lock: true });
     if (!old || old.annotatorId !== actor.id) throw new AppError("not_found:ranking", "No such ranking.", { rankingId: ["Unknown ranking"] });
     if (!old.isCurrent) throw new AppError("conflict:ranking", "This ranking was already revised; revise the latest one.");
-    const prompt = await getPromptById(tx, old.promptId, { lock: true });
-    const project = await getProjectById(tx, prompt!.projectId);
-    const firstSubmitted = await firstRevisionTime(tx, old);
-    if (Date.now() - firstSubmitted.getTime() > project!.settings.reviseHours * 3600_000) {
-      throw new AppError("conflict:ranking", `Rankings can be revised for ${project!.settings.reviseHours} hours after submitting.`);
+    const { prompt, project } = await promptAndProject(tx, old.promptId);
+    if (!(await withinReviseWindow(tx, old, project))) {
+      throw new AppError("conflict:ranking", `Rankings can be revised for ${project.settings.reviseHours} hours after submitting.`);
     }
-    checkOrderCoversShown(input.order, old.order.flat(), input.flags);
-    await qr.markRankingSuperseded(tx, old.id);
-    const ranking = await qr.insertRanking(tx, {
-      ...humanRanking(actor, input),
-      promptId: old.promptId,
-      assignmentId: old.assignmentId,
-      previousId: old.id,
-      goldScore: prompt!.isGold ? await goldScore(tx, old.promptId, input.order) : null,
-    });
-    if (!prompt!.isGold) await recomputePromptConsensus(tx, old.promptId, project!.settings);
-    await recordAudit(tx, { actorId: actor.id, action: "ranking.revise", targetType: "ranking", targetId: ranking.id, data: { previousId: old.id } });
-    return { rankingId: ranking.id, promptId: old.promptId, duplicate: false };
+    return recordRevision(tx, actor, old, prompt, project, input);
   });
+}
+
+async function promptAndProject(tx: DbOrTx, promptId: string): Promise<{ prompt: Prompt; project: Project }> {
+  const prompt = (await getPromptById(tx, promptId, { lock: true }))!;
+  return { prompt, project: (await getProjectById(tx, prompt.projectId))! };
+}
+
+async function withinReviseWindow(tx: DbOrTx, r: Ranking, project: Project): Promise<boolean> {
+  const firstSubmitted = await firstRevisionTime(tx, r);
+  return Date.now() - firstSubmitted.getTime() <= project.settings.reviseHours * 3600_000;
+}
+
+/** Supersedes `old` with the person's new ranking of the same outputs, keeping the history chain. */
+async function recordRevision(tx: DbOrTx, actor: Actor, old: Ranking, prompt: Prompt, project: Project, input: RankingInput): Promise<SubmittedRanking> {
+  checkOrderCoversShown(input.order, old.order.flat(), input.flags);
+  await qr.markRankingSuperseded(tx, old.id);
+  const ranking = await qr.insertRanking(tx, {
+    ...humanRanking(actor, input),
+    promptId: old.promptId,
+    assignmentId: old.assignmentId,
+    previousId: old.id,
+    goldScore: prompt.isGold ? await goldScore(tx, old.promptId, input.order) : null,
+  });
+  if (!prompt.isGold) await recomputePromptConsensus(tx, old.promptId, project.settings);
+  await recordAudit(tx, { actorId: actor.id, action: "ranking.revise", targetType: "ranking", targetId: ranking.id, data: { previousId: old.id } });
+  return { rankingId: ranking.id, promptId: old.promptId, duplicate: false, revisedFrom: old.id };
+}
+
+/**
+ * A second submission of a task already submitted under another key (two tabs, two devices): the same ranking is a
+ * duplicate; a different one becomes a revision while the revise window is open; after it nothing is written and the
+ * answer carries what is stored, so no screen says "saved" for a ranking that was not.
+ */
+async function resubmission(tx: DbOrTx, actor: Actor, current: Ranking, input: RankingInput): Promise<SubmittedRanking> {
+  const same =
+    sameOrder(current.order, input.order) &&
+    sameFlags(current.flags, cleanFlags(input.flags)) &&
+    current.noneAcceptable === input.noneAcceptable &&
+    (current.rationale ?? "") === (input.rationale || "");
+  if (same) return { rankingId: current.id, promptId: current.promptId, duplicate: true };
+  const { prompt, project } = await promptAndProject(tx, current.promptId);
+  if (await withinReviseWindow(tx, current, project)) return recordRevision(tx, actor, current, prompt, project, input);
+  return {
+    rankingId: current.id,
+    promptId: current.promptId,
+    duplicate: false,
+    alreadySubmitted: { order: current.order, flags: current.flags, noneAcceptable: current.noneAcceptable, rationale: current.rationale, submittedAt: current.createdAt.toISOString() },
+  };
 }
 
 async function firstRevisionTime(tx: DbOrTx, r: Ranking): Promise<Date> {

@@ -27,6 +27,7 @@ export const defaultProjectSettings: ProjectSettings = {
   temperature: 0.8,
   topP: 0.95,
   maxNewTokens: 128,
+  tooFastSeconds: 4,
 };
 
 /** The sampling settings of a project, with the defaults for projects made before they existed. */
@@ -87,6 +88,7 @@ const settingsShape = {
   temperature: numberField("Temperature", z.number({ error: "Temperature must be a number" }).min(0, "Temperature is between 0 and 2").max(2, "Temperature is between 0 and 2")),
   topP: numberField("Top-p", z.number({ error: "Top-p must be a number" }).gt(0, "Top-p is above 0 and at most 1").max(1, "Top-p is above 0 and at most 1")),
   maxNewTokens: intRange("Max new tokens", 1, 2048),
+  tooFastSeconds: numberField("Too-fast threshold (seconds)", z.number({ error: "Too-fast threshold must be a number" }).min(0, "Too-fast threshold is between 0 and 600 seconds").max(600, "Too-fast threshold is between 0 and 600 seconds")),
 };
 export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
 

@@ -1,8 +1,9 @@
-// zod inputs for ranking work: next task, submit, revise, skip, rewrite, gold.
+// zod inputs for ranking work: next task, drafts, submit, revise, skip, rewrite, gold.
 import { z } from "zod";
+import { completionFlags } from "@/db/schema/completion-flags";
 
 const id = z.uuid({ message: "Must be an id" });
-export const flagInput = z.enum(["unsafe", "wrong", "ignores_instruction", "pii"], { message: "Unknown flag" });
+export const flagInput = z.enum(completionFlags, { message: "Unknown flag" });
 /** Completion ids best first; ids in one inner array are tied. */
 export const tiedOrderInput = z
   .array(z.array(id).min(1, "A tie group cannot be empty").max(9), { message: "Order must be a list of groups of completion ids" })
@@ -23,6 +24,24 @@ export const submitRankingInput = z
   })
   .strict();
 export type SubmitRankingInput = z.infer<typeof submitRankingInput>;
+
+/** Work in progress on a leased task; the same bounds as a submission, so a restored draft always submits. */
+export const saveRankingDraftInput = z
+  .object({
+    assignmentId: id,
+    draft: z
+      .object({
+        order: tiedOrderInput,
+        flags: z.record(z.string(), z.array(flagInput).max(4)).default({}),
+        noneAcceptable: z.boolean().default(false),
+        rationale: z.string().max(5000, "Rationale is at most 5000 characters").default(""),
+        touched: z.boolean().default(false),
+        elapsedMs: z.number().int().min(0).max(24 * 3600_000).default(0),
+      })
+      .strict(),
+  })
+  .strict();
+export type SaveRankingDraftInput = z.infer<typeof saveRankingDraftInput>;
 
 export const reviseRankingInput = submitRankingInput.omit({ assignmentId: true }).extend({ rankingId: id }).strict();
 export type ReviseRankingInput = z.infer<typeof reviseRankingInput>;

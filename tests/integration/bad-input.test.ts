@@ -387,6 +387,19 @@ const actions: Record<string, ActionTarget> = {
   "app/(annotate)/annotate/actions.ts#nextTask": {
     cases: () => derivedCases({ projectSlug: "demo" }, { required: ["projectSlug"], texts: ["projectSlug"], idents: ["projectSlug"] }),
   },
+  "app/(annotate)/annotate/actions.ts#saveRankingDraft": {
+    cases: (w) => {
+      const draft = { order: w.task.outputs.map((o) => [o.id]), flags: {}, noneAcceptable: false, rationale: "", touched: true, elapsedMs: 0 };
+      const base = { assignmentId: w.task.assignmentId, draft };
+      return [
+        ...derivedCases(base, { required: ["assignmentId", "draft", "draft.order"], texts: ["assignmentId", "draft.order.0.0", "draft.rationale"], idents: ["assignmentId"] }),
+        { name: "another annotator's task", input: { ...base, assignmentId: w.annTask.assignmentId }, field: "assignmentId" },
+        { name: "outputs of another project's prompt", input: { ...base, draft: { ...draft, order: w.otherCompletionIds.map((id) => [id]) } }, field: "draft.order" },
+        { name: "a flag on another project's output", input: { ...base, draft: { ...draft, flags: { [w.otherCompletionIds[0]]: ["unsafe"] } } }, field: "draft.order" },
+        { name: "a negative elapsed time", input: { ...base, draft: { ...draft, elapsedMs: -1 } }, field: "draft.elapsedMs" },
+      ];
+    },
+  },
   "app/(annotate)/annotate/actions.ts#submitRanking": {
     cases: (w) => {
       const base = rankingBase(w);

@@ -1,11 +1,11 @@
 "use server";
-// Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks, skips and rewrites.
+// Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks and their drafts, skips and rewrites.
 import { defineAction } from "@/lib/actions";
 import { findSimilarPrompts as similar, savePromptDraft as saveDraft, submitPrompt as submit } from "@/lib/prompts/write";
+import { nextTaskWithDraft, saveRankingDraft as saveRankDraft } from "@/lib/rankings/drafts";
 import { reviseRanking as revise, rewriteCompletion as rewrite, skipTask as skip, submitRanking as submitOrder } from "@/lib/rankings/submit";
-import { nextTask as next } from "@/lib/rankings/tasks";
 import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
-import { nextTaskInput, reviseRankingInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
+import { nextTaskInput, reviseRankingInput, saveRankingDraftInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 
 export const savePromptDraft = defineAction({ input: savePromptDraftInput, role: "annotator" }, (input, actor) => saveDraft(actor!, input));
 
@@ -13,7 +13,9 @@ export const submitPrompt = defineAction({ input: submitPromptInput, role: "anno
 
 export const findSimilarPrompts = defineAction({ input: similarPromptsInput, role: "annotator" }, (input, actor) => similar(actor!, input));
 
-export const nextTask = defineAction({ input: nextTaskInput, role: "annotator" }, (input, actor) => next(actor!, input));
+export const nextTask = defineAction({ input: nextTaskInput, role: "annotator" }, (input, actor) => nextTaskWithDraft(actor!, input));
+
+export const saveRankingDraft = defineAction({ input: saveRankingDraftInput, role: "annotator" }, (input, actor) => saveRankDraft(actor!, input));
 
 export const submitRanking = defineAction({ input: submitRankingInput, role: "annotator" }, (input, actor) => submitOrder(actor!, input));
 

@@ -10,7 +10,7 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number };
+  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number };
 };
 
 const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: string; step: string }> = [
@@ -23,6 +23,7 @@ const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: s
   { name: "temperature", label: "Sampling temperature (0–2)", step: "0.05" },
   { name: "topP", label: "Sampling top-p (0–1)", step: "0.01" },
   { name: "maxNewTokens", label: "Max new tokens per output", step: "1" },
+  { name: "tooFastSeconds", label: "Flag annotators faster than (median seconds per ranking)", step: "0.5" },
 ];
 
 export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initial: ProjectFormValues }) {

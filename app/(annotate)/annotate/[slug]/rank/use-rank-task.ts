@@ -1,0 +1,178 @@
+// The ranker's state for one task: order and ties, flags, rationale, the lazy-ranking guard, the lease draft and submit.
+"use client";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { FieldErrors } from "@/lib/errors";
+import { moveTo, ranksOf, restorePlacement, toGroups, toggleTie, type Placement } from "@/lib/rankings/order";
+import type { StoredRanking } from "@/lib/rankings/submit";
+import { reviseRanking, saveRankingDraft, submitRanking } from "../../actions";
+import { newKey, type Output, type Work } from "./work";
+
+// The draft is saved this long after the last change (ms): a reload loses at most this much work.
+const DRAFT_DELAY_MS = 600;
+const DAY_MS = 24 * 3600_000;
+
+export type Finish = (message: string, tone?: "ok" | "warn") => void;
+
+export function useRankTask(work: Work, onDone: Finish) {
+  const byId = useMemo(() => new Map(work.outputs.map((o) => [o.id, o])), [work]);
+  const [placement, setPlacement] = useState<Placement>(() => restorePlacement(work.outputs.map((o) => o.id), work.initial?.order));
+  const [flags, setFlags] = useState<Record<string, string[]>>(() => work.initial?.flags ?? {});
+  const [noneAcceptable, setNoneAcceptable] = useState(work.initial?.noneAcceptable ?? false);
+  const [rationale, setRationale] = useState(work.initial?.rationale ?? "");
+  // Lazy-ranking guard: a submit needs a move, a tie, "None acceptable" or an explicit "this order is right".
+  const [touched, setTouched] = useState(work.initial?.touched ?? false);
+  const [confirmed, setConfirmed] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [untouchedWarning, setUntouchedWarning] = useState(false);
+  const [stored, setStored] = useState<StoredRanking | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const [draftSavedAt, setDraftSavedAt] = useState<string | null>(null);
+  const pendingRef = useRef(false);
+  const keyRef = useRef("");
+  const startRef = useRef(0);
+  const changedRef = useRef(false);
+  const itemRefs = useRef(new Map<string, HTMLElement>());
+  const refocus = useRef<string | null>(null);
+
+  const items: Output[] = placement.items.map((id) => byId.get(id)!);
+  const groups = toGroups(placement);
+  const rankOf = ranksOf(groups);
+  const ready = touched || confirmed || noneAcceptable;
+
+  // Time on task runs from the first render of this task (less what a restored draft already counted) to submit.
+  useEffect(() => {
+    keyRef.current = newKey();
+    startRef.current = performance.now() - (work.initial?.elapsedMs ?? 0);
+    itemRefs.current.get(restorePlacement(work.outputs.map((o) => o.id), work.initial?.order).items[0])?.focus({ preventScroll: true });
+  }, [work]);
+
+  const elapsed = useCallback(() => Math.min(Math.round(performance.now() - startRef.current), DAY_MS), []);
+
+  // A moved item keeps the keyboard focus.
+  useEffect(() => {
+    if (refocus.current) {
+      itemRefs.current.get(refocus.current)?.focus();
+      refocus.current = null;
+    }
+  }, [placement]);
+
+  // The lease's draft: saved debounced after each change, never for a revision (that has no lease).
+  useEffect(() => {
+    if (work.mode !== "task" || !changedRef.current || pendingRef.current) return;
+    const t = setTimeout(() => {
+      const draft = { order: toGroups(placement), flags: nonEmpty(flags), noneAcceptable, rationale, touched: touched || confirmed, elapsedMs: elapsed() };
+      void saveRankingDraft({ assignmentId: work.id, draft }).then((res) => {
+        if (res.ok) setDraftSavedAt(res.data.savedAt);
+      });
+    }, DRAFT_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [placement, flags, noneAcceptable, rationale, touched, confirmed, work, elapsed]);
+
+  const change = () => {
+    changedRef.current = true;
+    setUntouchedWarning(false);
+  };
+
+  const move = useCallback(
+    (from: number, to: number, explicit = false) => {
+      const next = moveTo(placement, from, to);
+      // A rank key pressed on an output already at that rank still says where it belongs.
+      if (next === placement && !explicit) return;
+      change();
+      setTouched(true);
+      setPlacement(next);
+      const moved = placement.items[from];
+      refocus.current = moved;
+      setAnnounce(`Output ${byId.get(moved)?.label} ${next === placement ? "stays at" : "moved to"} position ${to + 1}.`);
+    },
+    [placement, byId],
+  );
+
+  const tie = useCallback(
+    (index: number) => {
+      if (index <= 0) return;
+      const id = placement.items[index];
+      change();
+      setTouched(true);
+      setPlacement(toggleTie(placement, index));
+      refocus.current = id;
+      setAnnounce(placement.tied.has(id) ? `Output ${byId.get(id)?.label} no longer tied.` : `Output ${byId.get(id)?.label} tied with the one above.`);
+    },
+    [placement, byId],
+  );
+
+  const toggleFlag = (id: string, flag: string, on: boolean) => {
+    change();
+    setFlags((f) => ({ ...f, [id]: on ? [...(f[id] ?? []), flag] : (f[id] ?? []).filter((x) => x !== flag) }));
+  };
+
+  async function submit() {
+    if (pendingRef.current) return;
+    if (!ready) {
+      setUntouchedWarning(true);
+      return;
+    }
+    pendingRef.current = true;
+    setPending(true);
+    const payload = {
+      order: groups,
+      flags: nonEmpty(flags),
+      noneAcceptable,
+      rationale: rationale.trim() || undefined,
+      timeSpentMs: elapsed(),
+      idempotencyKey: keyRef.current,
+    };
+    const res = work.mode === "task" ? await submitRanking({ assignmentId: work.id, ...payload }) : await reviseRanking({ rankingId: work.id, ...payload });
+    if (res.ok && res.data.alreadySubmitted) {
+      // Nothing was written: this screen shows what is stored instead of claiming a save.
+      setStored(res.data.alreadySubmitted);
+      return;
+    }
+    if (res.ok) {
+      if (work.mode === "revise") onDone("Your revised ranking is saved.");
+      else if (res.data.revisedFrom) onDone("This task had already been submitted from another tab or device; your ranking replaced it as a revision. Here is the next task.");
+      else onDone("Ranking saved. Here is the next task.");
+      return;
+    }
+    pendingRef.current = false;
+    setPending(false);
+    setError(res.error);
+    setFieldErrors(res.fieldErrors ?? {});
+  }
+
+  return {
+    items,
+    groups,
+    rankOf,
+    tied: placement.tied,
+    flags,
+    noneAcceptable,
+    rationale,
+    ready,
+    confirmed,
+    pending,
+    error,
+    fieldErrors,
+    untouchedWarning,
+    stored,
+    announce,
+    draftSavedAt,
+    itemRefs,
+    move,
+    tie,
+    toggleFlag,
+    setNoneAcceptable: (v: boolean) => (change(), setNoneAcceptable(v)),
+    setRationale: (v: string) => (change(), setRationale(v)),
+    setConfirmed: (v: boolean) => (change(), setConfirmed(v)),
+    submit,
+    elapsed,
+  };
+}
+
+export type RankTask = ReturnType<typeof useRankTask>;
+
+function nonEmpty(flags: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(flags).filter(([, f]) => f.length > 0));
+}

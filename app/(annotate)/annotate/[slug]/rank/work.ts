@@ -1,0 +1,42 @@
+// What the ranker works on: a leased task (with its saved draft) or one of the person's rankings being revised.
+import type { RankingTaskWithDraft } from "@/lib/rankings/drafts";
+import type { RankingRevision } from "@/lib/rankings/mine";
+
+export type Output = { id: string; text: string; label: string };
+
+/** Where the screen starts: a saved draft of the lease, or the ranking being revised. */
+export type Initial = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string; touched: boolean; elapsedMs: number };
+
+export type Work = {
+  mode: "task" | "revise";
+  /** assignment id for a task, ranking id for a revision */
+  id: string;
+  guidelines: string;
+  prompt: { instruction: string; input: string | null; category: string | null };
+  /** in the order shown when the task was leased (A, B, C…) */
+  outputs: Output[];
+  initial?: Initial;
+};
+
+const letters = (outputs: Array<{ id: string; text: string }>): Output[] => outputs.map((o, i) => ({ ...o, label: String.fromCharCode(65 + i) }));
+
+export function fromTask(t: RankingTaskWithDraft): Work {
+  return { mode: "task", id: t.assignmentId, guidelines: t.guidelines, prompt: t.prompt, outputs: letters(t.outputs), initial: t.draft ?? undefined };
+}
+
+export function fromRevision(r: RankingRevision): Work {
+  return {
+    mode: "revise",
+    id: r.rankingId,
+    guidelines: r.guidelines,
+    prompt: r.prompt,
+    outputs: letters(r.outputs),
+    initial: { order: r.order, flags: r.flags, noneAcceptable: r.noneAcceptable, rationale: r.rationale ?? "", touched: false, elapsedMs: 0 },
+  };
+}
+
+/** One idempotency key per rendered task; randomUUID needs a secure context, getRandomValues does not. */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
