@@ -102,7 +102,7 @@ export function loadHfTokenizer(dir: string, opts: { eosIds?: number[] } = {}): 
 
   /**
    * The text spans SFT learns in the rendered conversation: for each assistant turn, from where the generation prompt
-   * of the turns before it ends to the end of its content and the special tokens right after it (<|im_end|>,
+   * of the turns before it ends to the end of its content and the one added token right after it (<|im_end|>,
    * <|eot_id|>, …). Whatever the template puts between (Qwen3's empty think block) is part of what the model says.
    */
   const assistantSpans = (messages: Message[], full: string): Array<[number, number]> => {
@@ -114,13 +114,9 @@ export function loadHfTokenizer(dir: string, opts: { eosIds?: number[] } = {}): 
       const body = m.content.trim();
       const at = body ? full.indexOf(body, prefix.length) : prefix.length;
       if (at < 0) throw new Error(`chat template: the content of assistant turn ${i + 1} does not appear in the rendered conversation`);
-      let end = at + body.length;
-      for (let more = true; more; ) {
-        const tok = addedTexts.find((t) => full.startsWith(t, end));
-        more = tok !== undefined;
-        if (tok) end += tok.length;
-      }
-      spans.push([prefix.length, end]);
+      const end = at + body.length;
+      const closing = addedTexts.find((t) => full.startsWith(t, end)) ?? "";
+      spans.push([prefix.length, end + closing.length]);
     });
     return spans;
   };
@@ -157,12 +153,12 @@ export function loadHfTokenizer(dir: string, opts: { eosIds?: number[] } = {}): 
   };
   // The token that closes an assistant turn (<|im_end|>, <|eot_id|>, the eos of the plain template): SFT teaches
   // it, generation stops on it, as on every eos the model's config names.
-  const closing = renderResponse([{ role: "assistant", content: "Hello" }]).filter((id) => addedTexts.includes(hf.id_to_token(id) ?? "\u0000"));
-  const end = closing[0] ?? eos;
+  const last = renderResponse([{ role: "assistant", content: "Hello" }]).at(-1);
+  const end = last !== undefined && addedTexts.includes(hf.id_to_token(last) ?? "\u0000") ? last : eos;
   const vocab = hf.get_vocab(true);
   return {
     kind: "hf",
-    vocabSize: Math.max(...vocab.values()) + 1,
+    vocabSize: [...vocab.values()].reduce((a, b) => Math.max(a, b), 0) + 1,
     end,
     stops: [...new Set([end, eos, ...(opts.eosIds ?? [])])],
     pad: idOf("pad_token") ?? eos,
