@@ -11,7 +11,7 @@ export type Boss = PgBoss;
 export const BOSS_SCHEMA = "pgboss";
 
 /** A worker refreshes its row in pg-boss's instance registry this often; it reads as gone after three missed beats. */
-export const WORKER_HEARTBEAT_SECONDS = 2;
+export const WORKER_HEARTBEAT_SECONDS = 5;
 
 /** The app's pool runs pg-boss's statements: no second pool per process. Multi-statement scripts have no parameters. */
 function databaseFor(conn: Connection): Db {
