@@ -20,13 +20,62 @@ export async function getAssignmentById(db: DbOrTx, id: string, opts: { lock?: b
 }
 
 /**
- * One candidate prompt for the user, row-locked with SKIP LOCKED so concurrent callers fan out.
- * Most useful first: prompts closest to their overlap (they settle soonest), then oldest.
+ * Which prompts one step of the next-task policy (lib/rankings/queue-policy.ts) may hand out. `gate` walks its
+ * own small partial index; `versions` and `import` first collect their batch's prompt ids (bounded by that
+ * batch's size) and join them; `routing` and `backlog` walk prompts_next_task_idx from its ranking_count range.
+ */
+export type CandidateFilter =
+  | { kind: "any" }
+  | { kind: "gate" }
+  | { kind: "versions"; versionIds: string[] }
+  | { kind: "routing" }
+  | { kind: "backlog"; activeVersionId: string | null }
+  | { kind: "import"; auditId: number };
+
+function candidateFilter(f: CandidateFilter, projectId: string) {
+  const none = { batch: sql``, join: sql``, where: sql`` };
+  switch (f.kind) {
+    case "any":
+      return none;
+    case "gate":
+      return { ...none, where: sql`and p.compare_version_id is not null` };
+    case "routing":
+      return { ...none, where: sql`and p.ranking_count > 0` };
+    case "backlog":
+      return {
+        ...none,
+        where: sql`and p.ranking_count = 0 and p.compare_version_id is null
+          ${f.activeVersionId ? sql`and not exists (select 1 from completions c where c.prompt_id = p.id and c.model_version_id = ${f.activeVersionId})` : sql``}`,
+      };
+    case "versions":
+      return {
+        ...none,
+        batch: sql`with batch as materialized (
+          select distinct c.prompt_id as id from completions c
+          where c.model_version_id in (${sql.join(f.versionIds.map((id) => sql`${id}::uuid`), sql`, `)}) and c.status <> 'rejected')`,
+        join: sql`join batch b on b.id = p.id`,
+      };
+    case "import":
+      // One import is one transaction: its prompts and its audit row share the transaction's now().
+      return {
+        ...none,
+        batch: sql`with batch as materialized (
+          select ip.id from audit_log l
+          join prompts ip on ip.project_id = ${projectId} and ip.source = 'import' and ip.created_at = l.created_at
+          where l.id = ${f.auditId} and l.action = 'import.file' and l.target_id = ${projectId}::text)`,
+        join: sql`join batch b on b.id = p.id`,
+      };
+  }
+}
+
+/**
+ * One candidate prompt for the user among those `filter` admits, row-locked with SKIP LOCKED so concurrent
+ * callers fan out. Within a filter: prompts closest to their overlap first (they settle soonest), then oldest.
  * The open-lease count here can be stale by the time the lock is granted; callers recheck it.
  */
 export async function lockCandidatePrompt(
   tx: DbOrTx,
-  opts: { projectId: string; userId: string; overlap: number; gold: boolean; exclude: string[] },
+  opts: { projectId: string; userId: string; overlap: number; gold: boolean; exclude: string[]; filter?: CandidateFilter },
 ): Promise<{ id: string; instruction: string; input: string | null; category: string | null } | null> {
   const exclude = opts.exclude.length ? sql`and p.id not in (${sql.join(opts.exclude.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
   const capacity = opts.gold
@@ -34,12 +83,15 @@ export async function lockCandidatePrompt(
     : sql`and p.ranking_count < ${opts.overlap}
           and p.ranking_count + (select count(*) from assignments a
                                  where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${opts.overlap}`;
+  const f = candidateFilter(opts.filter ?? { kind: "any" }, opts.projectId);
   const res = await tx.execute(sql`
-    select p.id, p.instruction, p.input, p.category from prompts p
+    ${f.batch}
+    select p.id, p.instruction, p.input, p.category from prompts p ${f.join}
     where p.project_id = ${opts.projectId}
       and p.status = 'approved'
       and p.is_gold = ${opts.gold}
       and (p.author_id is null or p.author_id <> ${opts.userId})
+      ${f.where}
       ${capacity}
       -- a hashed set of this user's prompts, built once: checked before the per-row counts below (as a join it
       -- came after them, so a person with a long history paid both counts on every prompt they had done)
@@ -84,4 +136,10 @@ export async function updateAssignment(tx: DbOrTx, id: string, patch: Partial<Pi
 export async function countOpenLeases(db: DbOrTx, projectId: string): Promise<number> {
   const res = await db.execute(sql`select count(*)::int as n from assignments where project_id = ${projectId} and status = 'open' and expires_at > now()`);
   return Number((res.rows as Array<{ n: number }>)[0].n);
+}
+
+/** A project's model versions by label, and which one is active: what the queue policy's steps name. */
+export async function listQueueVersions(db: DbOrTx, projectId: string): Promise<Array<{ id: string; label: string; isActive: boolean }>> {
+  const res = await db.execute(sql`select id, label, is_active as "isActive" from model_versions where project_id = ${projectId}`);
+  return res.rows as Array<{ id: string; label: string; isActive: boolean }>;
 }

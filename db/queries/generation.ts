@@ -48,11 +48,11 @@ export async function comparisonSummary(db: DbOrTx, versionId: string): Promise<
 /** The human judgments of a version's comparison tasks: each current ranking's order, and which completion is the new version's. */
 export async function listCompareJudgments(db: DbOrTx, versionId: string) {
   const res = await db.execute(sql`
-    select r."order", r.none_acceptable as "noneAcceptable",
+    select p.id as "promptId", r."order", r.none_acceptable as "noneAcceptable",
       (select c.id from completions c where c.prompt_id = p.id and c.model_version_id = p.compare_version_id limit 1) as "newId"
     from prompts p join rankings r on r.prompt_id = p.id
     where p.compare_version_id = ${versionId} and r.is_current and r.source = 'human' and not r.excluded
       and not exists (select 1 from excluded_annotators x where x.project_id = p.project_id and x.user_id = r.annotator_id)
     order by r.id`);
-  return res.rows as Array<{ order: string[][]; noneAcceptable: boolean; newId: string | null }>;
+  return res.rows as Array<{ promptId: string; order: string[][]; noneAcceptable: boolean; newId: string | null }>;
 }

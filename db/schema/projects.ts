@@ -21,6 +21,10 @@ export type ProjectSettings = {
   maxNewTokens?: number;
   /** median seconds per ranking below which the Annotators page flags a person as too fast (absent: the default, 4) */
   tooFastSeconds?: number;
+  /** next-task order: tiers and named batches, most urgent first (lib/rankings/queue-policy.ts; absent: the default policy) */
+  queueOrder?: string[];
+  /** promoting a version queues generation of outputs for it to rank (absent: on) */
+  generateOnPromote?: boolean;
 };
 
 export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean };

@@ -10,6 +10,7 @@ import { getModelVersionById } from "@/db/queries/runs";
 import type { ModelVersion, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import type { GenerationTracker } from "./generation-progress";
 import { generateOutputs } from "./trainer-process";
 
 /** Prompt ids of a snapshot's eval split (its `*.eval.jsonl` rows name them in `meta.promptId`). */
@@ -27,12 +28,22 @@ function evalPromptIds(dir: string): string[] {
   return [...ids];
 }
 
-export async function runCompareGeneration(project: Project, active: ModelVersion, versionId: string, input: { limit: number; temperature: number; topP: number; maxTokens: number }) {
+export async function runCompareGeneration(
+  project: Project,
+  active: ModelVersion,
+  versionId: string,
+  input: { limit: number; temperature: number; topP: number; maxTokens: number },
+  tracker: GenerationTracker,
+) {
   const db = getDb();
   const candidate = await getModelVersionById(db, versionId);
   if (!candidate || candidate.projectId !== project.id) throw new AppError("not_found:version", "No such model version.", { compareVersionId: ["Unknown version"] });
   if (candidate.id === active.id) throw new AppError("conflict:compare", `${candidate.label} is already the active version: there is nothing to compare it with.`);
-  if ((await comparisonSummary(db, candidate.id)).prompts > 0) return { prompts: 0, outputs: 0, skipped: "already compared" };
+  const done = await comparisonSummary(db, candidate.id);
+  if (done.prompts > 0) {
+    await tracker.finish(done.prompts * 2, "already compared");
+    return { prompts: 0, outputs: 0, skipped: "already compared" };
+  }
 
   const snapshot = candidate.exportId ? await getExportById(db, candidate.exportId) : null;
   const heldOut = await listHeldOutPrompts(db, {
@@ -41,9 +52,14 @@ export async function runCompareGeneration(project: Project, active: ModelVersio
     after: snapshot?.cutoffAt ?? candidate.createdAt,
     limit: input.limit,
   });
-  if (!heldOut.length) return { prompts: 0, outputs: 0, skipped: "no held-out prompts" };
+  if (!heldOut.length) {
+    await tracker.finish(0, "no held-out prompts: none in the snapshot's eval split and none written since its cut-off");
+    return { prompts: 0, outputs: 0, skipped: "no held-out prompts" };
+  }
 
-  const sampling = { ...input, n: 1 };
+  // Each held-out prompt gets one output from each version: 2 per prompt.
+  await tracker.start(heldOut.length * 2);
+  const sampling = { ...input, n: 1, onPrompt: () => tracker.add(1) };
   const fresh = await generateOutputs(candidate.checkpointPath, heldOut, sampling);
   const old = await generateOutputs(active.checkpointPath, heldOut, sampling);
   let created = 0;
@@ -61,5 +77,6 @@ export async function runCompareGeneration(project: Project, active: ModelVersio
     }
     await recordAudit(tx, { actorId: null, action: "model.compare", targetType: "model_version", targetId: candidate.id, data: { against: active.label, prompts: created } });
   });
+  await tracker.finish(created * 2);
   return { prompts: created, outputs: created * 2 };
 }

@@ -10,7 +10,7 @@ import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import type { Hyperparameters } from "@/lib/validation/runs";
 import { exportSnapshotForRun } from "./export-for-run";
-import { enqueue } from "./queue";
+import { queueGeneration } from "./generation-progress";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
 
 /** A running run whose heartbeat is older than this was orphaned by a crashed runner. */
@@ -194,7 +194,7 @@ async function queueReleaseGate(projectId: string, versionId: string) {
   const [project, active] = await Promise.all([getProjectById(db, projectId), q.getActiveModelVersion(db, projectId)]);
   if (!project || !active || active.id === versionId) return;
   try {
-    await enqueue("generate", { projectSlug: project.slug, compareVersionId: versionId, limit: 40 }, { singletonKey: `compare-${versionId}` });
+    await queueGeneration({ projectId, projectSlug: project.slug, versionId, kind: "compare", trigger: "gate", limit: 40, singletonKey: `compare-${versionId}` });
   } catch (e) {
     // The version stands; an admin can queue the comparison from the Models page.
     console.warn("[tuneloop] could not queue the release-gate comparison:", (e as Error).message);

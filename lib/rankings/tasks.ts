@@ -1,6 +1,10 @@
 // Handing out ranking tasks: the most useful open prompt under a lease, never twice, never past the overlap.
+// "Most useful" is the project's queue policy (lib/rankings/queue-policy.ts): release-gate comparisons, then the
+// active version's outputs, then prompts closest to settling, then the backlog, unless the admin reordered them or
+// pinned a batch. Each step is one SKIP LOCKED query; a lease falls through to the next step only when a step has
+// nothing open for this person, so a call costs one query per empty step before the one that answers.
 import { randomInt } from "node:crypto";
-import { getDb } from "@/db/client";
+import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";
 import { getProjectById, getProjectBySlug } from "@/db/queries/projects";
 import { getPromptById, listCompletionsByPrompt } from "@/db/queries/prompts";
@@ -8,6 +12,7 @@ import { getCurrentRanking } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError, parseInput } from "@/lib/errors";
 import { nextTaskInput } from "@/lib/validation/rankings";
+import { queueSteps, type QueueStep } from "./queue-policy";
 
 export type RankingTask = {
   assignmentId: string;
@@ -49,10 +54,12 @@ export async function nextTask(actor: Actor, raw: unknown): Promise<RankingTask 
     const open = await qa.getOpenAssignmentForUser(tx, { projectId: project.id, userId: actor.id });
     if (open) return open.id;
     const wantGold = settings.goldRate > 0 && Math.random() < settings.goldRate;
-    for (const gold of wantGold ? [true, false] : [false]) {
+    const filters = await candidateFilters(tx, project.id, queueSteps(settings.queueOrder));
+    const passes = [...(wantGold ? [{ gold: true, filter: { kind: "any" } as qa.CandidateFilter }] : []), ...filters.map((filter) => ({ gold: false, filter }))];
+    for (const { gold, filter } of passes) {
       const tried: string[] = [];
       for (let attempt = 0; attempt < MAX_CANDIDATES; attempt++) {
-        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, overlap: settings.overlap, gold, exclude: tried });
+        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, overlap: settings.overlap, gold, exclude: tried, filter });
         if (!candidate) break;
         if (!gold && (await qa.countTakenSlots(tx, candidate.id)) >= settings.overlap) {
           tried.push(candidate.id);
@@ -74,6 +81,28 @@ export async function nextTask(actor: Actor, raw: unknown): Promise<RankingTask 
     return null;
   });
   return typeof leased === "string" ? getRankingTask(actor, leased) : leased;
+}
+
+/** The policy's steps as candidate filters; steps that name no existing version (or no active one) are dropped. */
+async function candidateFilters(tx: DbOrTx, projectId: string, steps: QueueStep[]): Promise<qa.CandidateFilter[]> {
+  const versions = await qa.listQueueVersions(tx, projectId);
+  const active = versions.find((v) => v.isActive) ?? null;
+  const out: qa.CandidateFilter[] = [];
+  for (const step of steps) {
+    if ("batch" in step) {
+      if (step.batch.kind === "import") out.push({ kind: "import", auditId: step.batch.auditId });
+      else {
+        const { label } = step.batch;
+        const v = versions.find((x) => x.label === label);
+        if (v) out.push({ kind: "versions", versionIds: [v.id] });
+      }
+    } else if (step.tier === "gate") out.push({ kind: "gate" });
+    else if (step.tier === "active") {
+      if (active) out.push({ kind: "versions", versionIds: [active.id] });
+    } else if (step.tier === "routing") out.push({ kind: "routing" });
+    else out.push({ kind: "backlog", activeVersionId: active?.id ?? null });
+  }
+  return out;
 }
 
 export async function getRankingTask(actor: Actor, assignmentId: string): Promise<RankingTask> {

@@ -7,14 +7,25 @@ import { winRateWithCi, type PairwiseOutcome } from "@/lib/leaderboard/leaderboa
 export type ReleaseGate = {
   /** The version the new one was compared with. */
   against: string | null;
-  /** Comparison tasks in the queue, and the human judgments made on them so far. */
+  /** Comparison tasks in the queue, how many of them have at least one judgment, and the human judgments made on them so far. */
   prompts: number;
+  judgedPrompts: number;
   judgments: number;
+  /** Judgments the gate waits for before it gives a verdict. */
+  needed: number;
   /** Percent of judgments the new version won, ties ("equal" or "both bad") counting half; null before any. */
   winRate: number | null;
   ci: [number, number] | null;
+  /** pending until `needed` judgments are in; then recommended only when the interval's lower bound is above 50%. */
+  status: "pending" | "recommended" | "not_recommended";
   recommended: boolean;
 };
+
+/**
+ * Judgments before a verdict: a dozen, or one per task when there are fewer tasks. With 12 judgments
+ * the 95% bootstrap interval's lower bound clears 50% only when the new version won at least 10 of them (no ties).
+ */
+export const GATE_MIN_JUDGMENTS = 12;
 
 const ROUNDS = 1000;
 const SEED = 1;
@@ -33,8 +44,13 @@ export function judgmentOutcome(j: { order: string[][]; noneAcceptable: boolean;
 export async function releaseGate(db: DbOrTx, versionId: string): Promise<ReleaseGate | null> {
   const summary = await comparisonSummary(db, versionId);
   if (summary.prompts === 0) return null;
-  const outcomes = (await listCompareJudgments(db, versionId)).map(judgmentOutcome);
+  const rows = await listCompareJudgments(db, versionId);
+  const outcomes = rows.map(judgmentOutcome);
   const rate = winRateWithCi(outcomes, { model: "new", baseline: "old", rounds: ROUNDS, seed: SEED });
   const judgments = outcomes.filter((o) => o.winner !== null).length;
-  return { against: summary.against, prompts: summary.prompts, judgments, winRate: rate.winRate, ci: rate.ci, recommended: rate.ci !== null && rate.ci[0] > 50 };
+  const judgedPrompts = new Set(rows.filter((_, i) => outcomes[i].winner !== null).map((r) => r.promptId)).size;
+  const needed = Math.min(GATE_MIN_JUDGMENTS, summary.prompts);
+  const recommended = judgments >= needed && rate.ci !== null && rate.ci[0] > 50;
+  const status = judgments < needed ? "pending" : recommended ? "recommended" : "not_recommended";
+  return { against: summary.against, prompts: summary.prompts, judgedPrompts, judgments, needed, winRate: rate.winRate, ci: rate.ci, status, recommended };
 }

@@ -11,6 +11,9 @@ import { AppError, parseInput } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { releaseGate } from "./gate";
 import { countOutputsByModelVersion } from "@/db/queries/stats";
+import { listLatestGenerations } from "@/db/queries/generation-progress";
+import { getProjectById } from "@/db/queries/projects";
+import { queueGeneration } from "@/lib/jobs/generation-progress";
 import { createRunInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -131,11 +134,26 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   const rows = await q.listModelVersions(db, project.id);
-  const [gates, outputs] = await Promise.all([Promise.all(rows.map((v) => releaseGate(db, v.id))), countOutputsByModelVersion(db, project.id)]);
+  const [gates, outputs, progress] = await Promise.all([
+    Promise.all(rows.map((v) => releaseGate(db, v.id))),
+    countOutputsByModelVersion(db, project.id),
+    listLatestGenerations(db, project.id),
+  ]);
   const written = new Map(outputs.map((o) => [o.label, o.n]));
+  const activeId = rows.find((v) => v.isActive)?.id ?? null;
+  const firstId = rows.reduce<(typeof rows)[number] | null>((a, v) => (!a || v.createdAt < a.createdAt ? v : a), null)?.id;
+  const latest = (versionId: string, kind: "outputs" | "compare") => {
+    const g = progress.find((p) => p.modelVersionId === versionId && p.kind === kind);
+    return g ? { status: g.status, wanted: g.wanted, written: g.written, error: g.error, note: g.note, trigger: g.trigger, updatedAt: g.updatedAt.toISOString() } : null;
+  };
   return rows.map((v, i) => ({
     id: v.id,
     gate: gates[i],
+    /** without a gate: whether there is a version to compare it with (the first version, or none active, has none) */
+    gateState: gates[i]?.status ?? (v.id === firstId ? "first" : activeId && activeId !== v.id ? "not_compared" : "nothing_to_compare"),
+    /** the latest outputs generation this version ran, and its release gate's comparison generation */
+    generation: latest(v.id, "outputs"),
+    comparison: latest(v.id, "compare"),
     /** outputs this version wrote for people to rank */
     outputs: written.get(v.label) ?? 0,
     label: v.label,
@@ -150,7 +168,14 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
   }));
 }
 
-/** Promotes a version; the audit row says whether the release gate recommended it or an admin overrode it. */
+/** Prompts the new active version writes outputs for when a promotion queues generation (as the Models page's button). */
+const GENERATE_ON_PROMOTE_LIMIT = 100;
+
+/**
+ * Promotes a version; the audit row says whether the release gate recommended it, an admin overrode it, or there was
+ * nothing to compare it with. Unless the project turned `generateOnPromote` off, the new active version is then asked
+ * for outputs to rank.
+ */
 export async function promoteModelVersion(actor: Actor, raw: unknown) {
   assertRole(actor, "admin");
   const input = parseInput(
@@ -158,12 +183,15 @@ export async function promoteModelVersion(actor: Actor, raw: unknown) {
     raw,
     "promote",
   );
-  return getDb().transaction(async (tx) => {
+  const promoted = await getDb().transaction(async (tx) => {
     // A page names its project: a version of another project is not promoted from it.
     const project = input.projectSlug ? await projectOr404(tx, input.projectSlug) : null;
     const v = await q.getModelVersionById(tx, input.versionId);
     if (!v || (project && v.projectId !== project.id)) throw new AppError("not_found:version", "No such model version in this project.", { versionId: ["Unknown version for this project"] });
     const gate = await releaseGate(tx, v.id);
+    const before = await q.getActiveModelVersion(tx, v.projectId);
+    // Nothing to compare with: no version was active (the first promotion), so no gate could have run.
+    const nothingToCompare = !gate && !before;
     await q.setActiveModelVersion(tx, v.projectId, v.id);
     await recordAudit(tx, {
       actorId: actor.id,
@@ -173,13 +201,23 @@ export async function promoteModelVersion(actor: Actor, raw: unknown) {
       data: {
         label: v.label,
         recommended: gate?.recommended ?? false,
-        override: !gate?.recommended,
+        override: !gate?.recommended && !nothingToCompare,
+        nothingToCompare,
         gate: gate && { against: gate.against, judgments: gate.judgments, winRate: gate.winRate, ci: gate.ci },
         reason: input.reason ?? null,
       },
     });
-    return { id: v.id, label: v.label, isActive: true };
+    return { id: v.id, label: v.label, projectId: v.projectId, changed: before?.id !== v.id };
   });
+  const project = await getProjectById(getDb(), promoted.projectId);
+  let generationQueued = false;
+  if (project && project.settings.generateOnPromote !== false && promoted.changed) {
+    // After the commit: the job must see the new active version. A failed send is on the generation row.
+    generationQueued = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: promoted.id, kind: "outputs", trigger: "promote", limit: GENERATE_ON_PROMOTE_LIMIT })
+      .then(() => true)
+      .catch(() => false);
+  }
+  return { id: promoted.id, label: promoted.label, isActive: true, generationQueued };
 }
 
 /**
@@ -197,7 +235,7 @@ export async function requestComparison(actor: Actor, raw: unknown) {
   if (!active) throw new AppError("conflict:compare", "No active model version to compare with: promote one first.");
   if (active.id === v.id) throw new AppError("conflict:compare", `${v.label} is the active version: there is nothing to compare it with.`);
   if (await releaseGate(db, v.id)) throw new AppError("conflict:compare", `${v.label} already has comparison tasks in the queue.`);
-  const jobId = await enqueue("generate", { projectSlug: project.slug, compareVersionId: v.id, limit: input.limit });
+  const { jobId } = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: v.id, kind: "compare", trigger: "manual", limit: input.limit });
   await recordAudit(db, { actorId: actor.id, action: "model.compare_request", targetType: "model_version", targetId: v.id, data: { against: active.label, limit: input.limit } });
   return { jobId };
 }
@@ -208,8 +246,9 @@ export async function requestGeneration(actor: Actor, raw: unknown) {
   const input = parseInput(z.object({ projectSlug: z.string().min(1).max(64), limit: z.coerce.number().int().min(1).max(10_000).default(100) }).strict(), raw, "generate");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
-  if (!(await q.getActiveModelVersion(db, project.id))) throw new AppError("conflict:generate", "No active model version: promote one first.");
-  const jobId = await enqueue("generate", { projectSlug: project.slug, limit: input.limit });
+  const active = await q.getActiveModelVersion(db, project.id);
+  if (!active) throw new AppError("conflict:generate", "No active model version: promote one first.");
+  const { jobId } = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: active.id, kind: "outputs", trigger: "manual", limit: input.limit });
   await recordAudit(db, { actorId: actor.id, action: "model.generate_request", targetType: "project", targetId: project.id, data: { limit: input.limit } });
   return { jobId };
 }

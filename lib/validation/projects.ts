@@ -1,6 +1,7 @@
 // zod inputs for projects: slug, name, guidelines, task categories and settings, shared by forms, actions, API and CLI.
 import { z } from "zod";
 import type { ProjectSettings } from "@/db/schema";
+import { MAX_QUEUE_BATCHES, queueEntryPattern } from "@/lib/rankings/queue-policy";
 
 /** The task categories of FLAN and Dolly, offered to every new project unless it names its own. */
 export const defaultCategories = [
@@ -77,6 +78,30 @@ const intRange = (label: string, min: number, max: number) =>
 const fraction = (label: string) =>
   numberField(label, z.number({ error: `${label} must be a number` }).min(0, `${label} is between 0 and 1`).max(1, `${label} is between 0 and 1`));
 
+/** Tiers and batches in next-task order: a list, or one string split on commas, spaces and newlines; "" is the default order. */
+const queueOrderInput = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter((e) => e.length > 0) : v),
+  z
+    .array(z.string({ error: "Each queue entry must be text" }), { error: "Queue order must be a list" })
+    .superRefine((list, ctx) => {
+      const bad = list.find((e) => !queueEntryPattern.test(e));
+      if (bad !== undefined) ctx.addIssue({ code: "custom", message: `Queue order: "${bad.slice(0, 80)}" is not gate, active, routing, backlog, version:<label> or import:<id>` });
+      const twice = list.find((e, i) => list.indexOf(e) !== i);
+      if (twice !== undefined) ctx.addIssue({ code: "custom", message: `Queue order names "${twice}" twice` });
+      if (list.filter((e) => e.includes(":")).length > MAX_QUEUE_BATCHES) ctx.addIssue({ code: "custom", message: `Queue order names at most ${MAX_QUEUE_BATCHES} batches` });
+    })
+    .optional(),
+);
+
+/** A checkbox or flag: true/false (also on/off, yes/no, 1/0); "" means not given. */
+const flagInput = (label: string) =>
+  z.preprocess((v) => {
+    if (v === "" || v === null) return undefined;
+    if (typeof v !== "string") return v;
+    const t = v.trim().toLowerCase();
+    return ["true", "on", "yes", "1"].includes(t) ? true : ["false", "off", "no", "0"].includes(t) ? false : v;
+  }, z.boolean({ error: `${label} must be true or false` }).optional());
+
 /** Settings fields sit at the top level of the input so an error names the field itself (`k`, not `settings.k`). */
 const settingsShape = {
   k: intRange("k (outputs per ranking)", 2, 9),
@@ -89,6 +114,8 @@ const settingsShape = {
   topP: numberField("Top-p", z.number({ error: "Top-p must be a number" }).gt(0, "Top-p is above 0 and at most 1").max(1, "Top-p is above 0 and at most 1")),
   maxNewTokens: intRange("Max new tokens", 1, 2048),
   tooFastSeconds: numberField("Too-fast threshold (seconds)", z.number({ error: "Too-fast threshold must be a number" }).min(0, "Too-fast threshold is between 0 and 600 seconds").max(600, "Too-fast threshold is between 0 and 600 seconds")),
+  queueOrder: queueOrderInput,
+  generateOnPromote: flagInput("Generate on promote"),
 };
 export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
 
@@ -118,11 +145,11 @@ export type UpdateProjectInput = z.infer<typeof updateProjectInput>;
 export const updateProjectFormInput = updateProjectInput.extend({ slug: slugInput }).strict();
 
 /** Settings from an input: the given fields over `base`. */
-export function settingsFrom(input: Partial<Record<keyof ProjectSettings, number | undefined>>, base: ProjectSettings = defaultProjectSettings): ProjectSettings {
-  const out = { ...base };
+export function settingsFrom(input: { [K in keyof ProjectSettings]?: ProjectSettings[K] | undefined }, base: ProjectSettings = defaultProjectSettings): ProjectSettings {
+  const out: Record<string, unknown> = { ...base };
   for (const key of settingKeys) {
     const v = input[key];
     if (v !== undefined) out[key] = v;
   }
-  return out;
+  return out as ProjectSettings;
 }

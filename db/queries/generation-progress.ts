@@ -1,0 +1,28 @@
+// Data access for generation progress rows: a version writing outputs, or a release gate's comparison.
+import { desc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { generations, type Generation, type NewGeneration } from "../schema";
+
+export async function insertGeneration(db: DbOrTx, row: NewGeneration): Promise<Generation> {
+  const [created] = await db.insert(generations).values(row).returning();
+  return created;
+}
+
+export async function getGenerationById(db: DbOrTx, id: string): Promise<Generation | null> {
+  const [row] = await db.select().from(generations).where(eq(generations.id, id));
+  return row ?? null;
+}
+
+export async function updateGeneration(db: DbOrTx, id: string, patch: Partial<Pick<Generation, "status" | "wanted" | "written" | "error" | "note" | "finishedAt">>) {
+  const [row] = await db.update(generations).set({ ...patch, updatedAt: sql`now()` }).where(eq(generations.id, id)).returning();
+  return row ?? null;
+}
+
+/** The newest generation of each kind for each of a project's versions. */
+export async function listLatestGenerations(db: DbOrTx, projectId: string): Promise<Generation[]> {
+  return db
+    .selectDistinctOn([generations.modelVersionId, generations.kind])
+    .from(generations)
+    .where(eq(generations.projectId, projectId))
+    .orderBy(generations.modelVersionId, generations.kind, desc(generations.createdAt));
+}
