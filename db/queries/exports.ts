@@ -14,43 +14,74 @@ export type CursorPrompt = {
   rankings: Array<{ annotatorId: string | null; source: "human" | "import"; order: string[][]; noneAcceptable: boolean; excluded: boolean; flags: Record<string, string[]>; goldScore: number | null }>;
 };
 
-/**
- * Streams a project's prompts as of `cutoff`, each with its completions and current rankings,
- * through a server-side cursor in batches: memory stays flat however many prompts there are.
- * Must run inside a transaction (cursors live in one); ordered by prompt id for stable output.
- */
-export async function* streamPromptsForCuration(tx: DbOrTx, opts: { projectId: string; cutoff: Date; batch?: number }): AsyncGenerator<CursorPrompt> {
-  const name = `export_${Math.random().toString(36).slice(2, 10)}`;
-  // Version labels and excluded annotators are few: joined here rather than once per row in the query.
-  const labels = new Map(((await tx.execute(sql`select id, label from model_versions where project_id = ${opts.projectId}`)).rows as Array<{ id: string; label: string }>).map((v) => [v.id, v.label]));
-  const excluded = new Set(((await tx.execute(sql`select user_id from excluded_annotators where project_id = ${opts.projectId}`)).rows as Array<{ user_id: string }>).map((x) => x.user_id));
-  await tx.execute(sql`
-    declare ${sql.raw(name)} no scroll cursor for
+/** The prompts an export reads: the project's as of `cutoff`, without gold tasks and release-gate copies (evaluation, never training data). */
+const exportablePrompts = (projectId: string, cutoff: Date) =>
+  sql`p.project_id = ${projectId} and p.created_at <= ${cutoff} and not p.is_gold and p.compare_version_id is null`;
+
+/** Each prompt with its completions and current rankings as of `cutoff`, as JSON columns. */
+const curationSelect = (cutoff: Date) => sql`
     select p.id, p.instruction, p.input, p.category, p.status, p.settled,
       coalesce((select json_agg(json_build_object(
           'id', c.id, 'text', c.text, 'source', c.source, 'generator', c.generator, 'modelVersionId', c.model_version_id,
           'isDemonstration', c.is_demonstration, 'status', c.status, 'parentId', c.parent_id) order by c.id)
         from completions c
-        where c.prompt_id = p.id and c.created_at <= ${opts.cutoff}), '[]'::json) as completions,
+        where c.prompt_id = p.id and c.created_at <= ${cutoff}), '[]'::json) as completions,
       coalesce((select json_agg(json_build_object(
           'annotatorId', r.annotator_id, 'source', r.source, 'order', r."order", 'noneAcceptable', r.none_acceptable,
           'excluded', r.excluded,
           'flags', r.flags, 'goldScore', r.gold_score) order by r.id)
-        from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${opts.cutoff}), '[]'::json) as rankings
-    from prompts p
-    where p.project_id = ${opts.projectId} and p.created_at <= ${opts.cutoff} and not p.is_gold
-      -- release-gate copies of held-out prompts are evaluation, never training data
-      and p.compare_version_id is null
-    order by p.id`);
-  type Row = Omit<CursorPrompt, "completions"> & { completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> };
+        from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${cutoff}), '[]'::json) as rankings
+    from prompts p`;
+
+type CurationRow = Omit<CursorPrompt, "completions"> & { completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> | string; rankings: CursorPrompt["rankings"] | string };
+
+/** Version labels and excluded annotators are few: read once per export and joined in JavaScript rather than per row in SQL. */
+async function curationContext(tx: DbOrTx, projectId: string) {
+  const labels = new Map(((await tx.execute(sql`select id, label from model_versions where project_id = ${projectId}`)).rows as Array<{ id: string; label: string }>).map((v) => [v.id, v.label]));
+  const excluded = new Set(((await tx.execute(sql`select user_id from excluded_annotators where project_id = ${projectId}`)).rows as Array<{ user_id: string }>).map((x) => x.user_id));
   // node-postgres parses json columns; PGlite may hand them over as text.
   const json = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
-  yield* fetchAll(tx, name, opts.batch ?? 500, (row: Row) => ({
+  return (row: CurationRow): CursorPrompt => ({
     ...row,
     // A version's outputs are known by its label; others by their generator.
     completions: json(row.completions).map(({ modelVersionId, ...c }) => ({ ...c, generator: (modelVersionId && labels.get(modelVersionId)) || c.generator })),
     rankings: json(row.rankings).map((r) => (r.annotatorId && excluded.has(r.annotatorId) ? { ...r, excluded: true } : r)),
-  }));
+  });
+}
+
+/**
+ * Reads a project's prompts as of `cutoff`, each with its completions and current rankings.
+ * `stream()` goes through a server-side cursor in id order (stable output), `batch` prompts at
+ * a time (two batches in memory while the next is read); `byIds()` reads a few prompts (the
+ * duplicates merged into a kept one) the same way, also in id order, between the cursor's
+ * fetches. Must run inside a transaction (cursors live in one).
+ */
+export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; cutoff: Date }) {
+  const toPrompt = await curationContext(tx, opts.projectId);
+  const where = exportablePrompts(opts.projectId, opts.cutoff);
+  return {
+    async *stream(batch = 500): AsyncGenerator<CursorPrompt> {
+      const name = `export_${Math.random().toString(36).slice(2, 10)}`;
+      await tx.execute(sql`declare ${sql.raw(name)} no scroll cursor for ${curationSelect(opts.cutoff)} where ${where} order by p.id`);
+      yield* fetchAll(tx, name, batch, toPrompt);
+    },
+    async byIds(ids: string[]): Promise<CursorPrompt[]> {
+      if (!ids.length) return [];
+      const list = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+      const res = await tx.execute(sql`${curationSelect(opts.cutoff)} where ${where} and p.id in (${list}) order by p.id`);
+      return (res.rows as CurationRow[]).map(toPrompt);
+    },
+  };
+}
+
+/** The text of each prompt an export may keep (not rejected, not a draft), in id order through a cursor: what duplicate detection reads. */
+export async function* streamPromptTexts(tx: DbOrTx, opts: { projectId: string; cutoff: Date; batch?: number }): AsyncGenerator<{ id: string; instruction: string; input: string | null }> {
+  const name = `dedup_${Math.random().toString(36).slice(2, 10)}`;
+  await tx.execute(sql`declare ${sql.raw(name)} no scroll cursor for
+    select p.id, p.instruction, p.input from prompts p
+    where ${exportablePrompts(opts.projectId, opts.cutoff)} and p.status not in ('rejected', 'draft')
+    order by p.id`);
+  yield* fetchAll(tx, name, opts.batch ?? 2000, (row: { id: string; instruction: string; input: string | null }) => row);
 }
 
 /**

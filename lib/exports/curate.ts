@@ -1,4 +1,4 @@
-// Curation: one prompt's data → SFT examples, (chosen, rejected) pairs with margins, and unpaired "none acceptable" rows.
+// Curation: one prompt's data (with the duplicates merged into it) → SFT examples, (chosen, rejected) pairs with margins, and unpaired "none acceptable" rows.
 import { hash } from "node:crypto";
 import type { CursorPrompt } from "@/db/queries/exports";
 import { kendallW } from "@/lib/consensus/agreement";
@@ -8,7 +8,14 @@ import type { ExportOptions } from "@/lib/validation/exports";
 export type SftRow = { id: string; promptId: string; prompt: string; response: string; meta: Record<string, unknown> };
 export type PairRow = { id: string; promptId: string; prompt: string; chosen: string; rejected: string; margin: number; meta: Record<string, unknown> };
 export type UnpairedRow = { id: string; promptId: string; prompt: string; completion: string; label: false; meta: Record<string, unknown> };
-export type CuratedPrompt = { split: "train" | "eval"; sft: SftRow[]; pairs: PairRow[]; unpaired: UnpairedRow[] };
+export type CuratedPrompt = {
+  split: "train" | "eval";
+  sft: SftRow[];
+  pairs: PairRow[];
+  unpaired: UnpairedRow[];
+  /** What the merged duplicates brought: their rankings used, the pairs that rest on one of them, their SFT rows. */
+  merged: { rankings: number; pairs: number; sft: number };
+};
 
 /** The user turn: instruction, then the input/context after a blank line when there is one. */
 export function promptText(p: { instruction: string; input: string | null }) {
@@ -47,104 +54,176 @@ export function leaveOneOutTaus(rankings: Array<{ annotatorId: string | null; or
 
 const rowId = (...parts: string[]) => hash("sha256", parts.join("\u0000"), "hex").slice(0, 16);
 
+type Ranked = { order: string[][]; weight: number; noneAcceptable: boolean; merged: boolean };
+
+/** The order with every id mapped through `idOf`, each id kept at its first (best) place only. */
+function mapOrder(order: string[][], idOf: (id: string) => string): string[][] {
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const group of order) {
+    const g: string[] = [];
+    for (const id of group.map(idOf)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      g.push(id);
+    }
+    if (g.length) out.push(g);
+  }
+  return out;
+}
+
 /**
  * Pairs from a prompt's rankings: the consensus order (weighted Bradley–Terry) ranks the
  * completions; each (better, worse) pair the policy names gets confidence = weighted share of
- * rankings that put them in that order, and margin = rank gap × confidence. Unsafe-flagged
- * completions are never chosen; PII-flagged ones were already removed by the caller.
+ * the rankings that list both which put them in that order, and margin = rank gap ×
+ * confidence. A pair no ranking compares is no pair: pairwise judgments and merged
+ * duplicates each compare only some of the completions. Unsafe-flagged completions are
+ * never chosen; PII-flagged ones were already removed by the caller.
  */
-function pairsFor(p: CursorPrompt, rankings: CursorPrompt["rankings"], weights: number[], keep: Set<string>, opts: ExportOptions, text: Map<string, string>, generator: Map<string, string | null>, unsafe: Set<string>, agreement: number | null) {
-  const orders = rankings.map((r) => r.order.map((g) => g.filter((id) => keep.has(id))).filter((g) => g.length));
-  const consensus = consensusRanking(orders.map((order, i) => ({ order, weight: weights[i] })));
-  const ranked = consensus.order.filter((id) => keep.has(id));
-  const candidates: Array<[number, number]> = [];
-  for (let i = 0; i < ranked.length; i++) {
-    for (let j = i + 1; j < ranked.length; j++) {
+function pairsFor(p: { id: string; user: string }, ranked: Ranked[], keep: Set<string>, opts: ExportOptions, text: Map<string, string>, generator: Map<string, string | null>, unsafe: Set<string>, agreement: number | null) {
+  const orders = ranked.map((r) => r.order.map((g) => g.filter((id) => keep.has(id))).filter((g) => g.length));
+  const consensus = consensusRanking(orders.map((order, i) => ({ order, weight: ranked[i].weight })));
+  const order = consensus.order.filter((id) => keep.has(id));
+  // Rank of each completion in each ranking (one map per ranking, so a pair costs O(rankings)).
+  const rankIn = orders.map((o) => new Map(o.flatMap((g, r) => g.map((id) => [id, r] as const))));
+  const rows: PairRow[] = [];
+  let merged = 0;
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length; j++) {
       if (opts.pairing === "best-vs-rest" && i !== 0) continue;
       if (opts.pairing === "adjacent" && j !== i + 1) continue;
-      candidates.push([i, j]);
+      const a = order[i];
+      const b = order[j];
+      if (unsafe.has(a)) continue;
+      let agree = 0;
+      let total = 0;
+      let compared = 0;
+      let fromMerged = false;
+      rankIn.forEach((ranks, k) => {
+        const ra = ranks.get(a);
+        const rb = ranks.get(b);
+        if (ra === undefined || rb === undefined) return;
+        total += ranked[k].weight;
+        compared += 1;
+        fromMerged ||= ranked[k].merged;
+        agree += ranked[k].weight * (ra < rb ? 1 : ra === rb ? 0.5 : 0);
+      });
+      if (!total) continue;
+      const confidence = agree / total;
+      // Majority against, or an even split, is no preference.
+      if (confidence <= 0.5) continue;
+      const margin = Math.round((j - i) * confidence * 1e6) / 1e6;
+      if (margin < opts.minMargin) continue;
+      if (fromMerged) merged += 1;
+      rows.push({
+        id: rowId(p.id, a, b),
+        promptId: p.id,
+        prompt: p.user,
+        chosen: text.get(a)!,
+        rejected: text.get(b)!,
+        margin,
+        meta: { promptId: p.id, chosenId: a, rejectedId: b, chosenGenerator: generator.get(a) ?? null, rejectedGenerator: generator.get(b) ?? null, rankings: compared, agreement, confidence: Math.round(confidence * 1e6) / 1e6, source: "ranking" },
+      });
     }
   }
-  const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
-  const rows: PairRow[] = [];
-  for (const [i, j] of candidates) {
-    const a = ranked[i];
-    const b = ranked[j];
-    if (unsafe.has(a)) continue;
-    let agree = 0;
-    orders.forEach((order, k) => {
-      const ra = order.findIndex((g) => g.includes(a));
-      const rb = order.findIndex((g) => g.includes(b));
-      if (ra < 0 || rb < 0) return;
-      agree += weights[k] * (ra < rb ? 1 : ra === rb ? 0.5 : 0);
-    });
-    const confidence = agree / totalWeight;
-    // Majority against, or an even split, is no preference.
-    if (confidence <= 0.5) continue;
-    const margin = Math.round((j - i) * confidence * 1e6) / 1e6;
-    if (margin < opts.minMargin) continue;
-    rows.push({
-      id: rowId(p.id, a, b),
-      promptId: p.id,
-      prompt: promptText(p),
-      chosen: text.get(a)!,
-      rejected: text.get(b)!,
-      margin,
-      meta: { promptId: p.id, chosenId: a, rejectedId: b, chosenGenerator: generator.get(a) ?? null, rejectedGenerator: generator.get(b) ?? null, rankings: orders.length, agreement, confidence: Math.round(confidence * 1e6) / 1e6, source: "ranking" },
-    });
-  }
-  return { rows, consensus: ranked };
+  return { rows, consensus: order, merged };
 }
 
-/** Everything one prompt contributes to the snapshot. `reliability` maps annotator id → weight. */
-export function curatePrompt(p: CursorPrompt, opts: ExportOptions, reliability: Map<string, number>): CuratedPrompt {
-  const split = splitOf(p.id, opts.evalFraction);
-  const out: CuratedPrompt = { split, sft: [], pairs: [], unpaired: [] };
-  if (p.status === "rejected" || p.status === "draft") return out;
+/**
+ * Everything one prompt contributes to the snapshot, with the exact and near duplicates that
+ * were collapsed into it. `members[0]` is the kept prompt: rows carry its id, text and split.
+ * Completions of the same text (within a prompt or across members) are one completion, known
+ * by the id of its first copy, so a merged ranking and the kept prompt's rankings compare the
+ * same outputs and no pair has one text on both sides. Each member's own rules still hold:
+ * SFT rows only from approved prompts; human rankings only once that prompt settled, imported
+ * ones on their own. `reliability` maps annotator id → weight.
+ */
+export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliability: Map<string, number>): CuratedPrompt {
+  const kept = members[0];
+  const out: CuratedPrompt = { split: splitOf(kept.id, opts.evalFraction), sft: [], pairs: [], unpaired: [], merged: { rankings: 0, pairs: 0, sft: 0 } };
+  const live = members.filter((m) => m.status !== "rejected" && m.status !== "draft");
+  if (!live.includes(kept)) return out;
+  const user = promptText(kept);
+
+  // One id per distinct text, in member order then completion order.
+  const firstOfText = new Map<string, string>();
+  const canonical = new Map<string, string>();
+  for (const m of live) {
+    for (const c of m.completions) {
+      if (!firstOfText.has(c.text)) firstOfText.set(c.text, c.id);
+      canonical.set(c.id, firstOfText.get(c.text)!);
+    }
+  }
+  const idOf = (id: string) => canonical.get(id) ?? id;
 
   const flagsOf = new Map<string, Set<string>>();
-  for (const r of p.rankings) if (!r.excluded) for (const [id, fl] of Object.entries(r.flags ?? {})) for (const f of fl) (flagsOf.get(id) ?? flagsOf.set(id, new Set()).get(id)!).add(f);
+  for (const m of live) for (const r of m.rankings) if (!r.excluded) for (const [id, fl] of Object.entries(r.flags ?? {})) for (const f of fl) (flagsOf.get(idOf(id)) ?? flagsOf.set(idOf(id), new Set()).get(idOf(id))!).add(f);
   const pii = new Set([...flagsOf].filter(([, f]) => f.has("pii")).map(([id]) => id));
   const unsafe = new Set([...flagsOf].filter(([, f]) => f.has("unsafe")).map(([id]) => id));
-  const usable = p.completions.filter((c) => !pii.has(c.id) && c.status !== "rejected" && (!c.isDemonstration || c.status === "approved"));
-  const text = new Map(usable.map((c) => [c.id, c.text]));
-  const generator = new Map(usable.map((c) => [c.id, c.generator ?? (c.source === "human" ? "human" : null)]));
-  const user = promptText(p);
-
-  // SFT: approved demonstrations (written, or rewrites of model outputs), never unsafe ones.
-  for (const c of usable) {
-    if (c.isDemonstration && c.status === "approved" && !unsafe.has(c.id) && p.status === "approved") {
-      out.sft.push({ id: rowId(p.id, c.id), promptId: p.id, prompt: user, response: c.text, meta: { promptId: p.id, completionId: c.id, source: c.parentId ? "rewrite" : "demonstration" } });
-    }
-  }
-  // Rewrites of model outputs are pairs too: rewrite ≻ original.
-  for (const c of usable) {
-    if (c.parentId && c.isDemonstration && c.status === "approved" && text.has(c.parentId) && !unsafe.has(c.id)) {
-      out.pairs.push({ id: rowId(p.id, c.id, c.parentId), promptId: p.id, prompt: user, chosen: c.text, rejected: text.get(c.parentId)!, margin: 1, meta: { promptId: p.id, chosenId: c.id, rejectedId: c.parentId, chosenGenerator: "human", rejectedGenerator: generator.get(c.parentId) ?? null, source: "rewrite" } });
+  const usableOf = (m: CursorPrompt) => m.completions.filter((c) => !pii.has(idOf(c.id)) && c.status !== "rejected" && (!c.isDemonstration || c.status === "approved"));
+  const text = new Map<string, string>();
+  const generator = new Map<string, string | null>();
+  const keep = new Set<string>();
+  for (const m of live) {
+    for (const c of usableOf(m)) {
+      const id = idOf(c.id);
+      if (!text.has(id)) {
+        text.set(id, c.text);
+        generator.set(id, c.generator ?? (c.source === "human" ? "human" : null));
+      }
+      if (!c.isDemonstration || c.parentId === null) keep.add(id);
     }
   }
 
-  const rankings = p.rankings.filter((r) => !r.excluded && (opts.includeImported || r.source === "human"));
-  const human = rankings.filter((r) => r.source === "human");
-  // Human rankings count once the prompt settled; imported preferences (hh-rlhf, TRL, judgments) stand on their own.
-  const eligible = p.settled ? rankings : human.length === 0 ? rankings : [];
-  if (!eligible.length) return out;
-  const noneAcceptable = eligible.filter((r) => r.noneAcceptable).length * 2 > eligible.length;
-  const keep = new Set(usable.filter((c) => !c.isDemonstration || c.parentId === null).map((c) => c.id));
+  const sftSeen = new Set<string>();
+  const pairSeen = new Set<string>();
+  const ranked: Ranked[] = [];
+  for (const m of live) {
+    const merged = m !== kept;
+    const usable = usableOf(m);
+    // SFT: approved demonstrations (written, or rewrites of model outputs), never unsafe ones.
+    for (const c of usable) {
+      const id = idOf(c.id);
+      if (c.isDemonstration && c.status === "approved" && !unsafe.has(id) && m.status === "approved" && !sftSeen.has(id)) {
+        sftSeen.add(id);
+        out.sft.push({ id: rowId(kept.id, id), promptId: kept.id, prompt: user, response: c.text, meta: { promptId: kept.id, completionId: id, source: c.parentId ? "rewrite" : "demonstration" } });
+        if (merged) out.merged.sft += 1;
+      }
+    }
+    // Rewrites of model outputs are pairs too: rewrite ≻ original.
+    for (const c of usable) {
+      const [id, parent] = [idOf(c.id), c.parentId ? idOf(c.parentId) : null];
+      if (parent && parent !== id && c.isDemonstration && c.status === "approved" && text.has(parent) && !unsafe.has(id) && !pairSeen.has(`${id}>${parent}`)) {
+        pairSeen.add(`${id}>${parent}`);
+        out.pairs.push({ id: rowId(kept.id, id, parent), promptId: kept.id, prompt: user, chosen: c.text, rejected: text.get(parent)!, margin: 1, meta: { promptId: kept.id, chosenId: id, rejectedId: parent, chosenGenerator: "human", rejectedGenerator: generator.get(parent) ?? null, source: "rewrite" } });
+        if (merged) out.merged.pairs += 1;
+      }
+    }
+    const rankings = m.rankings.filter((r) => !r.excluded && (opts.includeImported || r.source === "human"));
+    // Human rankings count once the prompt settled; imported preferences (hh-rlhf, TRL, judgments) stand on their own.
+    const eligible = m.settled || !rankings.some((r) => r.source === "human") ? rankings : [];
+    for (const r of eligible) {
+      ranked.push({ order: mapOrder(r.order, idOf), weight: r.annotatorId ? (reliability.get(r.annotatorId) ?? 1) : 1, noneAcceptable: r.noneAcceptable, merged });
+      if (merged) out.merged.rankings += 1;
+    }
+  }
+  if (!ranked.length) return out;
+
+  const noneAcceptable = ranked.filter((r) => r.noneAcceptable).length * 2 > ranked.length;
   if (noneAcceptable) {
-    for (const id of [...keep].sort()) out.unpaired.push({ id: rowId(p.id, id, "kto"), promptId: p.id, prompt: user, completion: text.get(id)!, label: false, meta: { promptId: p.id, completionId: id, generator: generator.get(id) ?? null, source: "none_acceptable" } });
+    for (const id of [...keep].sort()) out.unpaired.push({ id: rowId(kept.id, id, "kto"), promptId: kept.id, prompt: user, completion: text.get(id)!, label: false, meta: { promptId: kept.id, completionId: id, generator: generator.get(id) ?? null, source: "none_acceptable" } });
     return out;
   }
-  const weights = eligible.map((r) => (r.annotatorId ? (reliability.get(r.annotatorId) ?? 1) : 1));
-  const agreement = kendallW(eligible.map((r) => r.order));
-  const { rows, consensus } = pairsFor(p, eligible, weights, keep, opts, text, generator, unsafe, agreement);
+  const agreement = kendallW(ranked.map((r) => r.order));
+  const { rows, consensus, merged } = pairsFor({ id: kept.id, user }, ranked, keep, opts, text, generator, unsafe, agreement);
   out.pairs.push(...rows);
-  if (opts.includeBestModelCompletion && p.settled && consensus.length) {
+  out.merged.pairs += merged;
+  if (opts.includeBestModelCompletion && live.some((m) => m.settled) && consensus.length) {
     const best = consensus[0];
     const bestPairs = rows.filter((r) => r.meta.chosenId === best);
     const margin = bestPairs.length ? Math.min(...bestPairs.map((r) => r.margin)) : 0;
     if (!unsafe.has(best) && margin >= opts.minBestMargin && !out.sft.some((s) => s.response === text.get(best))) {
-      out.sft.push({ id: rowId(p.id, best, "best"), promptId: p.id, prompt: user, response: text.get(best)!, meta: { promptId: p.id, completionId: best, source: "consensus-best", margin } });
+      out.sft.push({ id: rowId(kept.id, best, "best"), promptId: kept.id, prompt: user, response: text.get(best)!, meta: { promptId: kept.id, completionId: best, source: "consensus-best", margin } });
     }
   }
   return out;

@@ -50,7 +50,33 @@ export function snapshotFiles(formats: string[]): Array<{ name: string; kind: Fi
   return files;
 }
 
-export function datasetCard(m: { id: string; project: string; cutoffAt: string; counts: Record<string, number>; options: Record<string, unknown>; licence: string }): string {
+/** What the duplicates collapsed into a kept prompt brought to it: prompts merged, their rankings, the pairs resting on one of those rankings (or a merged rewrite), their SFT rows. */
+export type MergedCounts = { prompts: number; rankings: number; pairs: number; sft: number };
+
+/**
+ * A snapshot's readable name: project, cut-off (UTC, to the minute) and what it holds, e.g.
+ * "demo · 2026-11-30 14:05 UTC · 7,612 pairs · 12 SFT". Counts are train + eval over the TRL
+ * files, the ones every snapshot has.
+ */
+export function snapshotName(m: { project: string; cutoffAt: string; counts: Record<string, number> }): string {
+  const n = (file: string) => (m.counts[`${file}.train.jsonl`] ?? 0) + (m.counts[`${file}.eval.jsonl`] ?? 0);
+  const fmt = (x: number) => x.toLocaleString("en-US");
+  const parts = [m.project, `${m.cutoffAt.slice(0, 10)} ${m.cutoffAt.slice(11, 16)} UTC`, `${fmt(n("preference"))} pairs`, `${fmt(n("sft"))} SFT`];
+  const unpaired = m.counts["unpaired.train.jsonl"] ?? 0;
+  if (unpaired) parts.push(`${fmt(unpaired)} unpaired`);
+  return parts.join(" · ");
+}
+
+export function datasetCard(m: {
+  id: string;
+  project: string;
+  cutoffAt: string;
+  counts: Record<string, number>;
+  options: Record<string, unknown>;
+  licence: string;
+  duplicates: { exact: number; near: number };
+  merged: MergedCounts;
+}): string {
   const rows = Object.entries(m.counts)
     .map(([f, n]) => `| ${f} | ${n} |`)
     .join("\n");
@@ -59,9 +85,9 @@ license: ${m.licence}
 task_categories: [text-generation]
 tags: [tuneloop, sft, dpo, rlhf]
 ---
-# Tuneloop snapshot ${m.id}
+# ${snapshotName(m)}
 
-Instruction-tuning data curated in Tuneloop from project \`${m.project}\`, as of ${m.cutoffAt}.
+Tuneloop snapshot \`${m.id}\`. Instruction-tuning data curated in Tuneloop from project \`${m.project}\`, as of ${m.cutoffAt}.
 
 ## How it was collected
 Annotators wrote instructions and demonstrations and ranked model outputs; reviewers approved
@@ -70,8 +96,10 @@ Bradley–Terry (annotators weighted by gold accuracy and leave-one-out agreemen
 consensus order; (chosen, rejected) pairs come from that order with a \`margin\` of rank gap ×
 confidence. Imported preference data keeps its own source. Rejected prompts, excluded
 annotators and completions flagged as personal data are left out; outputs flagged unsafe are
-never chosen. Exact and near-duplicate prompts (MinHash, Jaccard ≥ ${String(m.options.nearDuplicateThreshold)}) were collapsed, and
-prompts are split train/eval by a stable hash of their id.
+never chosen. Exact and near-duplicate prompts (MinHash, Jaccard ≥ ${String(m.options.nearDuplicateThreshold)}) were collapsed into
+the earliest of them, their rankings and demonstrations merged into it (${m.duplicates.exact} exact and ${m.duplicates.near} near
+duplicates; ${m.merged.prompts} merged into a prompt in this snapshot, bringing ${m.merged.rankings} rankings, ${m.merged.pairs} pairs
+and ${m.merged.sft} SFT rows). Prompts are split train/eval by a stable hash of their id.
 
 ## Files
 | file | rows |

@@ -14,17 +14,16 @@ import type { Export, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole } from "@/lib/auth/roles";
 import type { AnyActor as Actor } from "@/lib/projects/system-actor";
-import { createNearDuplicateIndex } from "@/lib/dedup/minhash";
-import { exactDuplicateKey } from "@/lib/dedup/normalize";
+import { planDuplicateMerges } from "@/lib/dedup/merge-plan";
 import { env } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
 import { createExportInput, exportOptionsInput, type ExportOptions } from "@/lib/validation/exports";
-import { curatePrompt, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
-import { datasetCard, lineWriters, snapshotFiles } from "./formats";
+import { curateGroup, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
+import { datasetCard, lineWriters, snapshotFiles, type MergedCounts } from "./formats";
 
 const reexportInput = z.object({ projectSlug: z.string().min(1).max(64), id: z.string().min(1).max(64), out: z.string().min(1).max(1000) }).strict();
 
-export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; prompts: number };
+export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; merged: MergedCounts; prompts: number };
 
 const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
@@ -44,7 +43,7 @@ const GC_EVERY_PROMPTS = 10_000;
 /**
  * A full garbage collection. V8 lets a busy heap grow to several times what is live before it
  * collects (a 200,000-prompt export keeps ~40 MB live but grew past 150 MB of heap); collecting
- * every few thousand prompts keeps the peak flat, at ~50 ms a time.
+ * every 10,000 prompts keeps the peak near what is live, at ~50 ms a time.
  */
 let gc: (() => void) | undefined;
 function collectGarbage() {
@@ -58,7 +57,7 @@ function collectGarbage() {
 /**
  * One output file: lines are copied straight into an off-heap chunk, and each full chunk is hashed
  * and handed to the stream with backpressure. The line strings die young instead of piling up in
- * the JavaScript heap until a write, which keeps the export's memory flat.
+ * the JavaScript heap until a write: the files cost one 256 KB chunk each, whatever their size.
  */
 class HashedFile {
   readonly hash = createHash("sha256");
@@ -120,39 +119,45 @@ async function annotatorReliability(tx: DbOrTx, projectId: string, cutoff: Date)
   return out;
 }
 
-/** Writes every file of the snapshot into `tmp`; returns counts and hashes. Deterministic for a given cutoff and options. */
+/**
+ * Writes every file of the snapshot into `tmp`; returns counts and hashes. Deterministic for a
+ * given cutoff and options. Three passes over one consistent view: annotator reliability, the
+ * duplicate plan (prompt texts only), then curation, where each kept prompt is curated together
+ * with the duplicates merged into it (read by id when the cursor reaches the kept prompt, which
+ * always comes first in id order) and the duplicates themselves are passed over. Memory: the
+ * merge plan (it grows with the number of prompts, see planDuplicateMerges; the near-duplicate
+ * index is dropped before curation starts, the plan's duplicate lists are kept), two cursor
+ * batches, and one kept prompt with all its duplicates; output goes to disk in 256 KB chunks.
+ */
 async function writeSnapshotFiles(tmp: string, project: Project, id: string, cutoff: Date, options: ExportOptions, onProgress?: (n: number) => void) {
   const files = snapshotFiles(options.formats);
   const writers = new Map(files.map((f) => [f.name, new HashedFile(path.join(tmp, f.name), f.array)]));
   const duplicates = { exact: 0, near: 0 };
+  const merged: MergedCounts = { prompts: 0, rankings: 0, pairs: 0, sft: 0 };
   let prompts = 0;
   try {
     await getDb().transaction(async (tx) => {
       // One consistent view for both passes: the snapshot is the data as of one moment.
       await tx.execute(sql`set transaction isolation level repeatable read`);
       const reliability = await annotatorReliability(tx, project.id, cutoff);
-      const exact = new Set<bigint>();
-      // 64 permutations (11 bands) still catch ≥ 99.5% of pairs at the threshold, and candidates are checked
-      // exactly; with half the bands of the default the index of 200,000 prompts stays small.
-      const near = createNearDuplicateIndex({ threshold: options.nearDuplicateThreshold, numPerm: 64 });
-      for await (const p of qe.streamPromptsForCuration(tx, { projectId: project.id, cutoff })) {
-        if (p.status === "rejected" || p.status === "draft") continue;
-        const text = promptText(p);
-        const key = exactDuplicateKey(text);
-        if (exact.has(key)) {
-          duplicates.exact += 1;
-          continue;
-        }
-        if (near.query(text).length) {
-          duplicates.near += 1;
-          continue;
-        }
-        const curated = curatePrompt(p, options, reliability);
+      const texts = async function* () {
+        for await (const p of qe.streamPromptTexts(tx, { projectId: project.id, cutoff })) yield { id: p.id, text: promptText(p) };
+      };
+      const plan = await planDuplicateMerges(texts(), { threshold: options.nearDuplicateThreshold });
+      duplicates.exact = plan.exact;
+      duplicates.near = plan.near;
+      const reader = await qe.openCurationReader(tx, { projectId: project.id, cutoff });
+      for await (const p of reader.stream()) {
+        if (p.status === "rejected" || p.status === "draft" || plan.merged.has(p.id)) continue;
+        const dups = plan.duplicatesOf.get(p.id);
+        const members = dups ? [p, ...(await reader.byIds(dups))] : [p];
+        const curated = curateGroup(members, options, reliability);
         if (!curated.sft.length && !curated.pairs.length && !curated.unpaired.length) continue;
-        exact.add(key);
-        // Kept prompts are numbered: short ids keep the index small (only whether a match exists matters here).
-        near.add(String(prompts), text);
         prompts += 1;
+        merged.prompts += members.length - 1;
+        merged.rankings += curated.merged.rankings;
+        merged.pairs += curated.merged.pairs;
+        merged.sft += curated.merged.sft;
         for (const f of files) {
           if (f.split !== curated.split) continue;
           const w = writers.get(f.name)!;
@@ -183,12 +188,12 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
     counts[f.name] = w.rows;
   }
   const cutoffAt = cutoff.toISOString();
-  const card = datasetCard({ id, project: project.slug, cutoffAt, counts, options, licence: options.licence });
+  const card = datasetCard({ id, project: project.slug, cutoffAt, counts, options, licence: options.licence, duplicates, merged });
   fs.writeFileSync(path.join(tmp, "README.md"), card);
   sha256["README.md"] = createHash("sha256").update(card).digest("hex");
-  const manifest = { id, project: project.slug, cutoffAt, filters: options, counts, duplicatesCollapsed: duplicates, prompts, sha256 };
+  const manifest = { id, project: project.slug, cutoffAt, filters: options, counts, duplicatesCollapsed: duplicates, merged, prompts, sha256 };
   fs.writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-  return { counts, duplicates, prompts, manifest };
+  return { counts, duplicates, merged, prompts, manifest };
 }
 
 /**
@@ -212,7 +217,7 @@ async function writeAndRecord(actor: Actor | null, project: Project, opts: { id:
     };
     if (opts.record) await getDb().transaction((tx) => commit(tx));
     else await commit();
-    return { id: opts.id, dir: opts.dir, counts: written.counts, duplicates: written.duplicates, prompts: written.prompts };
+    return { id: opts.id, dir: opts.dir, counts: written.counts, duplicates: written.duplicates, merged: written.merged, prompts: written.prompts };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;

@@ -113,14 +113,17 @@ describeEachDatabase("exports", () => {
     expect(await getDb().select().from(exports)).toHaveLength(0);
   });
 
-  it.skipIf(!fs.existsSync(sharedData))("exports imported hh-rlhf pairs as preference rows (needs ../shared/data)", async () => {
+  it.skipIf(!fs.existsSync(sharedData))("exports imported hh-rlhf pairs as preference rows, duplicate dialogues merged (needs ../shared/data)", async () => {
     const admin = await makeActor("admin");
     await seedProject();
     const summary = await importFile(admin, { projectSlug: "demo", path: path.join(sharedData, "hh-rlhf-harmless-test.jsonl.gz"), format: "hh-rlhf" });
     const snap = await createExport(admin, { projectSlug: "demo", out: path.join(tmp(), "hh") });
     const total = snap.counts["preference.train.jsonl"] + snap.counts["preference.eval.jsonl"];
-    expect(total + snap.duplicates.exact + snap.duplicates.near).toBeLessThanOrEqual(summary.prompts);
-    expect(total).toBeGreaterThan(1500);
+    // Duplicate dialogues are merged, not dropped: every imported pair (distinct texts on both sides) leaves as a row.
+    expect(total).toBe(summary.rankings);
+    const collapsed = snap.duplicates.exact + snap.duplicates.near;
+    expect(collapsed).toBeGreaterThan(0);
+    expect(snap.merged).toEqual({ prompts: collapsed, rankings: collapsed, pairs: collapsed, sft: 0 });
     const evalShare = snap.counts["preference.eval.jsonl"] / total;
     expect(evalShare).toBeGreaterThan(0.02);
     expect(evalShare).toBeLessThan(0.09);

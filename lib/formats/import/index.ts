@@ -25,8 +25,8 @@ export type ParseImportFileOptions = {
 /**
  * Yields one validated ImportRecord per row of a JSONL or JSON-array file (a path or a
  * stream; gzip detected by its magic bytes). The format is `opts.format` or detected from the
- * first row. Rows are read, validated and yielded one at a time, so memory stays flat
- * however large the file; the first bad row throws an ImportRowError naming its line and
+ * first row. Rows are read, validated and yielded one at a time, so memory holds the read
+ * buffer and the current row (bounded by the largest row), not the file; the first bad row throws an ImportRowError naming its line and
  * field (callers import all-or-nothing inside one transaction). Stopping the iteration
  * early closes the file.
  */

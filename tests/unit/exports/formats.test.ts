@@ -1,6 +1,6 @@
-// Snapshot line formats: TRL preference rows are built from pre-encoded texts; the bytes must equal plain JSON.stringify.
+// Snapshot line formats: TRL preference rows are built from pre-encoded texts; the bytes must equal plain JSON.stringify. Snapshot names.
 import { describe, expect, it } from "vitest";
-import { lineWriters } from "@/lib/exports/formats";
+import { lineWriters, snapshotName } from "@/lib/exports/formats";
 
 const tricky = ['He said "hi"\n\tthen left\\', "unicode: é 東京 😀 \u2028 \u0001", "", "plain"];
 
@@ -21,5 +21,13 @@ describe("preference lines", () => {
         expect(JSON.parse(lineWriters.preference(r))).toEqual(JSON.parse(expected));
       }
     }
+  });
+});
+
+describe("snapshot names", () => {
+  it("say project, cut-off to the minute in UTC, and pairs and SFT rows over both splits", () => {
+    const counts = { "sft.train.jsonl": 10, "sft.eval.jsonl": 2, "preference.train.jsonl": 7629, "preference.eval.jsonl": 356, "unpaired.train.jsonl": 0 };
+    expect(snapshotName({ project: "eval", cutoffAt: "2026-11-30T14:05:09.123Z", counts })).toBe("eval · 2026-11-30 14:05 UTC · 7,985 pairs · 12 SFT");
+    expect(snapshotName({ project: "p", cutoffAt: "2026-01-02T03:04:05.000Z", counts: { "unpaired.train.jsonl": 3 } })).toBe("p · 2026-01-02 03:04 UTC · 0 pairs · 0 SFT · 3 unpaired");
   });
 });
