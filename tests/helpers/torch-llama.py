@@ -2,6 +2,8 @@
 # modeling_llama.py, modeling_qwen2.py, modeling_mistral.py and modeling_rope_utils.py), for checking Tuneloop's
 # TensorFlow.js model. Reads a Hugging Face folder itself (config.json, model.safetensors or its sharded index) with
 # no package beyond torch. Usage: torch-llama.py DIR  < {"ids": [[...], ...]}  > {"logits": [[[...]]]}
+# With "targets" and "mask" ([B][T]) it also answers the masked mean cross-entropy ("loss") and its autograd
+# gradient for every weight ("grads": name -> flat list, HF layout).
 import json, math, os, struct, sys
 import torch
 
@@ -107,9 +109,23 @@ def main():
     cfg = json.load(open(os.path.join(d, "config.json")))
     W = read_weights(d)
     req = json.load(sys.stdin)
-    with torch.no_grad():
-        out = [logits_of(cfg, W, ids).tolist() for ids in req["ids"]]
-    json.dump({"logits": out, "torch": torch.__version__}, sys.stdout)
+    if "targets" not in req:
+        with torch.no_grad():
+            out = [logits_of(cfg, W, ids).tolist() for ids in req["ids"]]
+        json.dump({"logits": out, "torch": torch.__version__}, sys.stdout)
+        return
+    for w in W.values():
+        w.requires_grad_(True)
+    total, count = 0.0, 0.0
+    for ids, tgt, m in zip(req["ids"], req["targets"], req["mask"]):
+        logp = torch.log_softmax(logits_of(cfg, W, ids), dim=-1)
+        nll = -logp[torch.arange(len(ids)), torch.tensor(tgt)]
+        total = total + (nll * torch.tensor(m, dtype=torch.float64)).sum()
+        count += sum(m)
+    loss = total / max(count, 1)
+    loss.backward()
+    grads = {k: w.grad.flatten().tolist() for k, w in W.items() if w.grad is not None}
+    json.dump({"loss": loss.item(), "grads": grads, "torch": torch.__version__}, sys.stdout)
 
 
 main()

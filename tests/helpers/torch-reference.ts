@@ -20,3 +20,10 @@ export function torchLogits(dir: string, ids: number[][]): number[][][] {
   if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { logits: number[][][] }).logits;
 }
+
+/** Masked mean next-token cross-entropy and its float64 autograd gradient per weight (HF names and layout). */
+export function torchLossAndGrads(dir: string, ids: number[][], targets: number[][], mask: number[][]): { loss: number; grads: Record<string, number[]> } {
+  const r = spawnSync(TORCH_PYTHON, [script, dir], { input: JSON.stringify({ ids, targets, mask }), encoding: "utf8", maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { loss: number; grads: Record<string, number[]> };
+}
