@@ -56,7 +56,23 @@ export default tseslint.config(
           patterns: [
             noApp,
             { group: ["@/lib/*", "!@/lib/env"], message: "db/ is the bottom layer: it imports nothing from lib/ but env." },
-            { group: ["@/trainer/*"], message: "db/ never imports trainer/." },
+            { group: ["@/trainer/*", "!@/trainer/protocol"], message: "db/ never imports trainer/ (but its pure contract, trainer/protocol.ts, for the run kinds)." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["trainer/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "next-auth", message: "Only lib/auth imports next-auth." }],
+          patterns: [
+            noApp,
+            { group: ["@/lib/*", "**/lib/*"], message: "trainer/ never imports lib/: what both need lives in trainer/ (protocol.ts, rng.ts), which lib imports." },
+            { group: ["@/db/*"], message: "trainer/ never touches the database: the job runner in lib/jobs does." },
           ],
         },
       ],

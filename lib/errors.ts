@@ -8,6 +8,8 @@ const statusByKind = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  /** well-formed but cannot be carried out as asked (a training run that cannot fit in memory, or has no data for its stage) */
+  unprocessable: 422,
   rate_limit: 429,
   unavailable: 503,
 } as const;

@@ -1,43 +1,52 @@
 // The trainer's CLI: train, generate, evaluate, import-model. A progress line on a terminal, JSON lines with --json;
-// bad flags or a missing/malformed snapshot, checkpoint or model folder → one line naming it, exit 2, nothing written.
+// bad flags, a missing/malformed snapshot, checkpoint or model folder, a snapshot without data for the stage, or a step
+// that cannot fit in memory → one line naming it (and an `error` event with --json), exit 2, nothing written.
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { chooseBackend } from "./backend";
 import { loadCheckpoint } from "./checkpoint";
-import { DataError, loadSnapshot } from "./data";
+import { loadSnapshot } from "./data";
 import { generateReplies } from "./generate";
 import { importHf } from "./import-hf";
-import { evaluate, train, type TrainEvent } from "./train";
+import { planMemory } from "./memory";
+import { HYPERPARAMETER_DEFAULTS as D, LIMITS, RUN_KINDS, TrainerError, type TrainerEvent } from "./protocol";
+import { evaluate, train } from "./train";
 
-class Usage extends Error {}
+class Usage extends TrainerError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 const num = (name: string) => z.coerce.number({ message: `--${name} must be a number` });
+// Limits and defaults are trainer/protocol.ts's, shared with the web form and the API.
 const trainFlags = z
   .object({
     snapshot: z.string({ message: "--snapshot DIR is required" }),
-    stage: z.enum(["pretrain", "sft", "dpo", "sft+dpo"], { message: "--stage must be pretrain, sft, dpo or sft+dpo" }),
+    stage: z.enum(RUN_KINDS, { message: `--stage must be one of ${RUN_KINDS.join(", ")}` }),
     out: z.string({ message: "--out CKPT is required" }),
     init: z.enum(["tiny", "small"], { message: "--init must be tiny or small" }).optional(),
     "n-layer": num("n-layer").int().min(1).max(48).optional(),
     "n-head": num("n-head").int().min(1).max(64).optional(),
     "n-embd": num("n-embd").int().min(8).max(4096).optional(),
     from: z.string().optional(),
-    steps: num("steps").int().min(1).max(1_000_000).default(200),
+    steps: num("steps").int().min(LIMITS.steps.min).max(LIMITS.steps.max).default(D.steps),
     epochs: num("epochs").gt(0).max(10_000).optional(),
-    lr: num("lr").gt(0).max(1).default(3e-4),
-    batch: num("batch").int().min(1).max(1024).default(8),
-    "grad-accum": num("grad-accum").int().min(1).max(1024).default(1),
-    beta: num("beta").gt(0).max(100).default(0.1),
-    seed: num("seed").int().min(0).default(1),
-    "eval-every": num("eval-every").int().min(1).default(50),
-    "save-every": num("save-every").int().min(1).default(50),
+    lr: num("lr").gt(0).max(LIMITS.lr.max).default(D.lr),
+    batch: num("batch").int().min(LIMITS.batch.min).max(LIMITS.batch.max).default(D.batch),
+    "grad-accum": num("grad-accum").int().min(LIMITS.gradAccum.min).max(LIMITS.gradAccum.max).default(1),
+    beta: num("beta").gt(0).max(LIMITS.beta.max).default(D.beta),
+    seed: num("seed").int().min(0).max(LIMITS.seed.max).default(D.seed),
+    "eval-every": num("eval-every").int().min(1).max(LIMITS.every.max).default(D.evalEvery),
+    "save-every": num("save-every").int().min(1).max(LIMITS.every.max).default(D.saveEvery),
     patience: num("patience").int().min(1).optional(),
     warmup: num("warmup").int().min(0).optional(),
     "weight-decay": num("weight-decay").min(0).max(1).default(0.1),
     "max-grad-norm": num("max-grad-norm").gt(0).default(1),
-    "block-size": num("block-size").int().min(8).max(4096).optional(),
+    "block-size": num("block-size").int().min(LIMITS.blockSize.min).max(LIMITS.blockSize.max).optional(),
     resume: z.boolean().default(false),
     json: z.boolean().default(false),
   })
@@ -67,9 +76,13 @@ function checkpointFlag(flag: string, dir: string) {
 }
 
 function reporter(json: boolean) {
-  return (e: TrainEvent) => {
+  return (e: TrainerEvent) => {
     if (json) return void process.stdout.write(JSON.stringify(e) + "\n");
-    if (e.type === "step") process.stderr.write(`\r[${e.stage}] step ${e.step}/${e.totalSteps} loss ${Number(e.loss).toFixed(4)} ${e.tokensPerSec} tok/s   `);
+    if (e.type === "start") {
+      const p = e.plan;
+      const gib = (b: number) => (b / 2 ** 30).toFixed(2);
+      process.stderr.write(`[trainer] stages ${e.stages.map((s) => s.stage).join(" → ")}${e.skipped.length ? ` (skipped ${e.skipped.join("; ")})` : ""}; ${p.microBatch} sequences a pass × ${p.gradAccum} passes an update, about ${gib(p.peakBytes)} of ${gib(p.budgetBytes)} GiB\n`);
+    } else if (e.type === "step") process.stderr.write(`\r[${e.stage}] step ${e.step}/${e.totalSteps} loss ${Number(e.loss).toFixed(4)} ${e.tokensPerSec} tok/s   `);
     else if (e.type === "eval") process.stderr.write(`\n[eval] step ${e.step} ${JSON.stringify(e.metrics)}\n`);
     else if (e.type === "early_stop") process.stderr.write(`\n[${e.stage}] early stop at step ${e.step}: no better eval loss than ${Number(e.bestLoss).toFixed(4)} in ${e.patience} evaluations\n`);
     else if (e.type === "done") process.stdout.write(`\nDone: ${e.checkpoint}\n${JSON.stringify(e.metrics, null, 2)}\n`);
@@ -157,7 +170,9 @@ async function evaluateCommand(argv: string[]) {
   await chooseBackend();
   const { cfg, params, tokenizer } = checkpointFlag("model", f.model);
   const data = loadSnapshot(f.snapshot, cfg.blockSize, tokenizer);
-  process.stdout.write(JSON.stringify({ sft: evaluate(params, cfg, data, "sft", null, { batch: 8, beta: 0.1 }) }) + "\n");
+  // Forward passes only, but tfjs keeps a pass's intermediates until it ends: passes sized as a training step's.
+  const plan = planMemory(cfg, { batch: 8, seqLen: cfg.blockSize, sequencesPerExample: 1, backend: tf.getBackend() });
+  process.stdout.write(JSON.stringify({ sft: evaluate(params, cfg, data, "sft", null, { batch: plan.ok ? plan.microBatch : 1, beta: 0.1 }) }) + "\n");
   return 0;
 }
 
@@ -178,6 +193,7 @@ async function importCommand(argv: string[]) {
 
 export async function runTrainerCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const json = rest.includes("--json");
   try {
     if (command === "train") return await trainCommand(rest);
     if (command === "generate") return await generateCommand(rest);
@@ -185,7 +201,11 @@ export async function runTrainerCli(argv: string[]): Promise<number> {
     if (command === "import-model") return await importCommand(rest);
     throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, import-model)`);
   } catch (e) {
-    process.stderr.write(`tuneloop ${command ?? ""}: ${(e as Error).message}\n`);
-    return e instanceof Usage || e instanceof DataError ? 2 : 1;
+    // The reason goes out as an event first, so the job runner stores it as the run's error (not only in the log).
+    const code = e instanceof TrainerError ? e.code : "internal";
+    const message = (e as Error).message || String(e);
+    if (json) process.stdout.write(JSON.stringify({ type: "error", code, message } satisfies TrainerEvent) + "\n");
+    process.stderr.write(`tuneloop ${command ?? ""}: ${message}\n`);
+    return code === "internal" ? 1 : 2;
   }
 }

@@ -1,7 +1,7 @@
 // Model config: a typed object with presets (tiny, small) and flag overrides; unknown keys or wrong types are errors.
 // GPT-2-shaped models carry no family block; Llama-family models (Llama, Qwen2, Mistral) carry `llama`.
 import { z } from "zod";
-import { BYTE_VOCAB_SIZE } from "./tokenizer";
+import { BYTE_VOCAB_SIZE } from "./tokenizer/byte";
 
 /** RoPE frequency scaling: none, linear (positions / factor) or Llama 3.1's "llama3" (long wavelengths / factor). */
 export const ropeScalingSchema = z.discriminatedUnion("type", [

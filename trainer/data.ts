@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { createRng } from "@/lib/leaderboard/leaderboard";
+import { TrainerError } from "./protocol";
+import { createRng } from "./rng";
 import { byteTokenizer, type Message, type Tokenizer } from "./tokenizer";
 
 export type SftExample = { ids: number[]; mask: number[] };
@@ -11,9 +12,13 @@ export type PrefExample = { prompt: number[]; chosen: number[]; rejected: number
 export type Snapshot = ReturnType<typeof loadSnapshot>;
 
 /** A snapshot that is missing or malformed (the CLI answers exit 2). */
-export class DataError extends Error {}
+export class DataError extends TrainerError {
+  constructor(message: string) {
+    super("data", message);
+  }
+}
 
-/** A seeded PRNG (mulberry32, shared with the leaderboard bootstrap) so data order, and so the run, repeats for a seed. */
+/** A seeded PRNG (mulberry32, trainer/rng.ts, shared with the leaderboard bootstrap) so data order, and so the run, repeats for a seed. */
 export const rng = createRng;
 
 function readJsonl(file: string): Record<string, unknown>[] {

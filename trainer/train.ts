@@ -1,21 +1,24 @@
 // The training loop, top to bottom: load a snapshot, pretrain (causal LM), SFT (loss on assistant tokens) and/or DPO
 // (Rafailov et al. 2023; metrics named as TRL logs them) with AdamW, warm-up + cosine schedule, global-norm clipping,
-// gradient accumulation, periodic eval with early stopping, and atomic checkpoints; progress as events.
+// gradient accumulation, periodic eval with early stopping, and atomic checkpoints; progress as events (trainer/protocol.ts).
+// Memory is planned before the first step (trainer/memory.ts): each batch is cut into passes that fit the backend.
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { modelConfigSchema, presets, type ModelConfig } from "./config";
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint";
-import { DataError, disposeBatch, loadSnapshot, pickExamples, prefBatch, sftBatch, type PrefExample, type SftExample, type Snapshot } from "./data";
+import { disposeBatch, loadSnapshot, pickExamples, prefBatch, sftBatch, type PrefExample, type SftExample, type Snapshot } from "./data";
 import { dpoLoss, sequenceLogProbs, sftLoss } from "./losses";
+import { planMemory, type Plan } from "./memory";
 import { initParams, type Params } from "./model";
 import { adamwStep, learningRate, type Moments } from "./optim";
+import { TrainerError, type MemoryPlan, type RunKind, type Stage, type StageSpan, type TrainerEvent } from "./protocol";
 import { byteTokenizer, type Tokenizer } from "./tokenizer";
 
-export type Stage = "pretrain" | "sft" | "dpo";
+export type { Stage } from "./protocol";
 export type TrainOptions = {
   snapshot: string;
-  stage: Stage | "sft+dpo";
+  stage: RunKind;
   out: string;
   init?: "tiny" | "small";
   /** size overrides for --init */
@@ -40,11 +43,11 @@ export type TrainOptions = {
   /** stop a stage after this many evaluations without a lower eval loss */
   patience?: number;
 };
-export type TrainEvent = { type: "start" | "step" | "eval" | "early_stop" | "done" | "cancelled"; [k: string]: unknown };
+export type TrainEvent = TrainerEvent;
 
 type StepResult = { loss: tf.Scalar; grads: tf.NamedTensorMap; metrics: Record<string, number>; tokens: number };
 
-/** Loss and gradients of one micro-batch; every tensor but the returned ones is disposed. */
+/** Loss and gradients of one pass; every tensor but the returned ones is disposed. */
 function microStep(p: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number): StepResult {
   const vars = Object.values(p);
   const byName = (g: tf.NamedTensorMap) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, g[v.name]]));
@@ -66,6 +69,43 @@ function microStep(p: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, pi
   disposeBatch(b);
   const metrics = { "rewards/chosen": stats[0], "rewards/rejected": stats[1], "rewards/accuracies": stats[2], "rewards/margins": stats[3] };
   return { loss: value, grads: byName(grads), metrics, tokens: b.x.size };
+}
+
+/** Target tokens of an SFT example: positions 1.. whose mask is 1 (what sftLoss averages over). */
+const targetTokens = (e: SftExample) => e.mask.reduce((a, b, i) => (i ? a + b : a), 0);
+
+/**
+ * Loss and gradients of `picks` in passes of at most `cap` examples, each pass weighted by its share of the target
+ * tokens (SFT and pretraining: sftLoss is a token mean) or of the pairs (DPO: a pair mean), so the sum is the
+ * gradient one pass over all of them would give, in the memory of one pass of `cap`.
+ */
+function splitStep(p: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, cap: number): StepResult {
+  if (picks.length <= cap) return microStep(p, cfg, stage, data, picks, ref, beta);
+  const chunks: number[][] = [];
+  for (let i = 0; i < picks.length; i += cap) chunks.push(picks.slice(i, i + cap));
+  const set = stage === "sft" ? data.sftTrain : data.pretrainTrain;
+  const shares = stage === "dpo" ? chunks.map((c) => c.length) : chunks.map((c) => c.reduce((a, i) => a + targetTokens(set[i]), 0));
+  const all = shares.reduce((a, b) => a + b, 0);
+  let loss = 0;
+  let tokens = 0;
+  let grads: tf.NamedTensorMap | null = null;
+  const metrics: Record<string, number> = {};
+  chunks.forEach((c, j) => {
+    const w = all ? shares[j] / all : 1 / chunks.length;
+    const r = microStep(p, cfg, stage, data, c, ref, beta);
+    loss += r.loss.dataSync()[0] * w;
+    tf.dispose(r.loss);
+    tokens += r.tokens;
+    for (const [key, x] of Object.entries(r.metrics)) metrics[key] = (metrics[key] ?? 0) + (key === "tokens" ? x : x * w);
+    if (!grads) {
+      grads = r.grads;
+      replaceEach(grads, (g) => g.mul(w));
+    } else {
+      replaceEach(grads, (g, key) => g.add(r.grads[key].mul(w)));
+      tf.dispose(Object.values(r.grads));
+    }
+  });
+  return { loss: tf.scalar(loss), grads: grads!, metrics, tokens };
 }
 
 /** Summed log-probabilities of every pair under the current weights: [2 × pairs] (chosen, rejected interleaved). */
@@ -94,6 +134,28 @@ function examplesOf(data: Snapshot, stage: Stage): unknown[] {
   return stage === "sft" ? data.sftTrain : stage === "dpo" ? data.prefTrain : data.pretrainTrain;
 }
 
+const MISSING: Record<Stage, string> = {
+  pretrain: "no text to pretrain on (pretrain.train.jsonl and sft.train.jsonl are empty or missing)",
+  sft: "no SFT examples (sft.train.jsonl is empty or missing: approve demonstrations or import instruction/response data, or train the dpo stage alone)",
+  dpo: "no preference pairs (preference.train.jsonl is empty or missing: rank model outputs or import preference data, or train the sft stage alone)",
+};
+
+/** The stages a run kind asks for that the snapshot has data for; `sft+dpo` runs whichever of the two it can. */
+export function chooseStages(kind: RunKind, data: Snapshot, where: string): { stages: Stage[]; skipped: string[] } {
+  const wanted: Stage[] = kind === "sft+dpo" ? ["sft", "dpo"] : [kind];
+  const stages = wanted.filter((st) => examplesOf(data, st).length > 0);
+  if (!stages.length) throw new TrainerError("no_data", `snapshot ${where} has ${wanted.map((st) => MISSING[st]).join(", and ")}`);
+  return { stages, skipped: wanted.filter((st) => !stages.includes(st)).map((st) => `${st}: ${MISSING[st]}`) };
+}
+
+/** The longest input a pass of this snapshot can see (tokens; a sequence of n ids is n − 1 inputs). */
+function longestSequence(data: Snapshot): number {
+  let n = 0;
+  for (const set of [data.pretrainTrain, data.pretrainEval, data.sftTrain, data.sftEval]) for (const e of set) n = Math.max(n, e.ids.length - 1);
+  for (const set of [data.prefTrain, data.prefEval]) for (const e of set) n = Math.max(n, e.prompt.length + Math.max(e.chosen.length, e.rejected.length) - 1);
+  return Math.max(1, n);
+}
+
 // ── the loop ───────────────────────────────────────────────────────────────────
 export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, signal?: AbortSignal) {
   const resumeState = opts.resume && fs.existsSync(path.join(opts.out, "training_state.json")) ? loadCheckpoint(opts.out) : null;
@@ -107,16 +169,27 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
     params = initParams(cfg, opts.seed);
   }
   const data = loadSnapshot(opts.snapshot, Math.min(opts.blockSize ?? cfg.blockSize, cfg.blockSize), tokenizer);
-  const stages: Stage[] = opts.stage === "sft+dpo" ? ["sft", "dpo"] : [opts.stage];
-  const missing = { pretrain: "no text to pretrain on (pretrain.train.jsonl and sft.train.jsonl are empty or missing)", sft: "no SFT examples (sft.train.jsonl is empty or missing)", dpo: "no preference pairs (preference.train.jsonl is empty or missing)" };
-  for (const st of stages) if (!examplesOf(data, st).length) throw new DataError(`snapshot ${opts.snapshot} has ${missing[st]}`);
+  const { stages, skipped } = chooseStages(opts.stage, data, opts.snapshot);
   const K = opts.gradAccum ?? 1;
   const batchOf = (st: Stage) => Math.min(opts.batch, examplesOf(data, st).length);
+  // Memory is planned before anything runs: each stage's batch is cut into passes that fit; nothing fitting is an error.
+  const seqLen = longestSequence(data);
+  const plans = stages.map((st) => planMemory(cfg, { batch: batchOf(st), gradAccum: K, seqLen, sequencesPerExample: st === "dpo" ? 2 : 1, backend: tf.getBackend() }));
+  const refused = plans.find((pl): pl is Extract<Plan, { ok: false }> => !pl.ok);
+  if (refused) throw new TrainerError("memory", `${stages[plans.indexOf(refused)]} stage: ${refused.message}`);
+  const fits = plans as Array<Extract<Plan, { ok: true }>>;
+  /** examples per pass of each stage, and sequences per pass of forward-only work (reference, evaluation) */
+  const capOf = (st: Stage) => fits[stages.indexOf(st)].microBatch / (st === "dpo" ? 2 : 1);
+  const passSeqs = Math.min(...fits.map((pl) => pl.microBatch));
+  const tightest = fits.find((pl) => pl.microBatch === passSeqs)!;
+  const plan: MemoryPlan = { backend: tightest.backend, microBatch: tightest.microBatch, gradAccum: tightest.gradAccum, peakBytes: tightest.peakBytes, budgetBytes: tightest.budgetBytes };
+  const evalOpts = { batch: passSeqs, beta: opts.beta };
   const perStage = opts.epochs
     ? stages.map((st) => Math.max(1, Math.ceil((opts.epochs! * examplesOf(data, st).length) / (batchOf(st) * K))))
     : stages.length === 2 ? [Math.ceil(opts.steps / 2), Math.floor(opts.steps / 2)] : [opts.steps];
   const totalSteps = perStage.reduce((a, b) => a + b, 0);
-  emit({ type: "start", backend: tf.getBackend(), config: cfg, snapshot: data.id, sft: data.sftTrain.length, pairs: data.prefTrain.length, texts: data.pretrainTrain.length, totalSteps });
+  const spans: StageSpan[] = stages.map((stage, s) => ({ stage, from: perStage.slice(0, s).reduce((a, b) => a + b, 0), to: perStage.slice(0, s + 1).reduce((a, b) => a + b, 0) }));
+  emit({ type: "start", backend: tf.getBackend(), config: cfg, snapshot: data.id, sft: data.sftTrain.length, pairs: data.prefTrain.length, texts: data.pretrainTrain.length, totalSteps, stages: spans, skipped, plan });
 
   const moments = (prefix: string): Moments => Object.fromEntries(Object.entries(params).map(([k, p]) => [k, resumeState?.optimizer?.[`${prefix}.${k}`] ?? tf.zerosLike(p)]));
   const m = moments("m");
@@ -146,17 +219,19 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
     // DPO's reference is the model as the stage starts, frozen; its log-probs are computed once per pair.
     let refTrain: Float32Array | null = null;
     if (stage === "dpo") {
+      emit({ type: "phase", phase: "reference", stage, step: globalStep });
       const refFile = path.join(path.dirname(opts.out), `${path.basename(opts.out)}.dpo-ref.json`);
       if (resumeState && fs.existsSync(refFile)) {
         const saved = JSON.parse(fs.readFileSync(refFile, "utf8"));
         refTrain = Float32Array.from(saved.train);
         refEval = Float32Array.from(saved.eval);
       } else {
-        refTrain = pairLogProbs(params, cfg, data.prefTrain, opts.batch, data.pad);
-        refEval = pairLogProbs(params, cfg, data.prefEval, opts.batch, data.pad);
+        refTrain = pairLogProbs(params, cfg, data.prefTrain, Math.max(1, passSeqs >> 1), data.pad);
+        refEval = pairLogProbs(params, cfg, data.prefEval, Math.max(1, passSeqs >> 1), data.pad);
         fs.writeFileSync(refFile, JSON.stringify({ train: Array.from(refTrain), eval: Array.from(refEval) }));
       }
     }
+    emit({ type: "phase", phase: "training", stage, step: globalStep });
     let best = Infinity;
     let stale = 0;
     for (; globalStep < stageEnd; globalStep++) {
@@ -173,7 +248,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       let lossSum = 0;
       const sums: Record<string, number> = {};
       for (let k = 0; k < K; k++) {
-        const r = microStep(params, cfg, stage, data, picks.slice(k * B, (k + 1) * B), refTrain, opts.beta);
+        const r = splitStep(params, cfg, stage, data, picks.slice(k * B, (k + 1) * B), refTrain, opts.beta, capOf(stage));
         lossSum += r.loss.dataSync()[0];
         tf.dispose(r.loss);
         tokensSeen += r.tokens;
@@ -195,7 +270,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       emit({ type: "step", stage, step: globalStep + 1, totalSteps, loss: metrics.loss, tokensPerSec: Math.round(tokensSeen / Math.max(elapsed, 1e-3)), etaMs: stepMs * (totalSteps - globalStep - 1), metrics });
       const done = globalStep + 1 === stageEnd;
       if ((globalStep + 1) % opts.evalEvery === 0 || done) {
-        const ev = evaluate(params, cfg, data, stage, refEval, opts);
+        const ev = evaluate(params, cfg, data, stage, refEval, evalOpts);
         emit({ type: "eval", stage, step: globalStep + 1, metrics: ev });
         if (opts.patience && Number.isFinite(ev.loss)) {
           if (ev.loss < best) [best, stale] = [ev.loss, 0];
@@ -210,8 +285,10 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       await new Promise((res) => setImmediate(res));
     }
   }
+  emit({ type: "phase", phase: "saving", step: globalStep });
   save(globalStep, stages[stages.length - 1], 0);
-  const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(evaluateAll(params, cfg, data, opts, refEval)) };
+  emit({ type: "phase", phase: "evaluating", step: globalStep });
+  const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(evaluateAll(params, cfg, data, evalOpts, refEval)) };
   emit({ type: "done", checkpoint: opts.out, step: globalStep, metrics: final });
   Object.values(params).forEach((p) => p.dispose());
   [...Object.values(m), ...Object.values(v)].forEach((t) => t.dispose());
@@ -238,13 +315,16 @@ function lmLoss(p: Params, cfg: ModelConfig, set: SftExample[], batch: number, p
   return { loss, perplexity: Math.exp(loss) };
 }
 
-/** Held-out figures: LM loss and perplexity (pretrain, SFT); DPO loss, preference accuracy and mean margin against the stage's reference. */
+/**
+ * Held-out figures: LM loss and perplexity (pretrain, SFT); DPO loss, preference accuracy and mean margin against the
+ * stage's reference. `batch` counts sequences per forward pass (a pair is two).
+ */
 export function evaluate(p: Params, cfg: ModelConfig, data: Snapshot, stage: Stage, ref: Float32Array | null, opts: { batch: number; beta: number }): Record<string, number> {
   if (stage === "sft") return lmLoss(p, cfg, data.sftEval.length ? data.sftEval : data.sftTrain.slice(0, 16), opts.batch, data.pad);
   if (stage === "pretrain") return lmLoss(p, cfg, data.pretrainEval.length ? data.pretrainEval : data.pretrainTrain.slice(0, 16), opts.batch, data.pad);
   const set = data.prefEval;
   if (!set.length || !ref) return {};
-  const lp = pairLogProbs(p, cfg, set, opts.batch, data.pad);
+  const lp = pairLogProbs(p, cfg, set, Math.max(1, opts.batch >> 1), data.pad);
   let correct = 0;
   let margin = 0;
   let loss = 0;
@@ -258,7 +338,7 @@ export function evaluate(p: Params, cfg: ModelConfig, data: Snapshot, stage: Sta
 }
 
 /** The figures the `done` event carries: SFT (or pretrain) held-out loss, and DPO's when a DPO stage ran. */
-function evaluateAll(p: Params, cfg: ModelConfig, data: Snapshot, opts: TrainOptions, refEval: Float32Array | null) {
+function evaluateAll(p: Params, cfg: ModelConfig, data: Snapshot, opts: { batch: number; beta: number }, refEval: Float32Array | null) {
   const lm = data.sftEval.length || data.sftTrain.length ? evaluate(p, cfg, data, "sft", null, opts) : evaluate(p, cfg, data, "pretrain", null, opts);
   const dpo = refEval ? evaluate(p, cfg, data, "dpo", refEval, opts) : {};
   return { ...lm, ...("accuracy" in dpo ? { "rewards/accuracies": dpo.accuracy, "rewards/margins": dpo.margin } : {}) };

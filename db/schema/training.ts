@@ -4,6 +4,7 @@ import { bigserial, boolean, index, integer, jsonb, pgTable, real, text, timesta
 import { exportStatusEnum, modelStatusEnum, runKindEnum, runStatusEnum } from "./enums";
 import { projects } from "./projects";
 import { users } from "./users";
+import type { RunProgress } from "@/trainer/protocol";
 
 export const exports = pgTable(
   "exports",
@@ -64,7 +65,7 @@ export const trainingRuns = pgTable(
     baseModelVersionId: uuid("base_model_version_id"),
     exportId: uuid("export_id").references(() => exports.id),
     status: runStatusEnum("status").notNull().default("queued"),
-    progress: jsonb("progress").$type<Record<string, number | string | null>>().notNull().default({}),
+    progress: jsonb("progress").$type<RunProgress>().notNull().default({}),
     error: text("error"),
     logTail: text("log_tail"),
     jobId: text("job_id"),

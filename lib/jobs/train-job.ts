@@ -1,5 +1,6 @@
 // The `train` job: claim the run, export a snapshot if needed, run the trainer in a child process,
-// stream its progress into the run's rows, and register the new model version on success.
+// stream its progress, phase and log into the run's rows, and register the new model version on success; a
+// failed run keeps the trainer's own reason (its `error` event) as its error.
 import fs from "node:fs";
 import path from "node:path";
 import { getDb } from "@/db/client";
@@ -8,7 +9,7 @@ import * as q from "@/db/queries/runs";
 import type { NewTrainingMetric, TrainingRun } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
-import type { Hyperparameters } from "@/lib/validation/runs";
+import { hyperparametersSchema, readRunProgress, type RunProgress } from "@/trainer/protocol";
 import { exportSnapshotForRun } from "./export-for-run";
 import { queueGeneration } from "./generation-progress";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
@@ -45,7 +46,10 @@ async function claimRun(runId: string): Promise<TrainingRun | null> {
 }
 
 function trainerArgs(run: TrainingRun, snapshotDir: string, baseCheckpoint: string | null, outDir: string): string[] {
-  const h = run.hyperparameters as Hyperparameters;
+  // Stored by createRun through the same schema; parsed again because a row outlives the code that wrote it.
+  const parsed = hyperparametersSchema.safeParse(run.hyperparameters);
+  if (!parsed.success) throw new Error(`stored hyperparameters are not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const h = parsed.data;
   const args = ["train", "--snapshot", snapshotDir, "--stage", run.kind, "--out", outDir];
   args.push(...(baseCheckpoint ? ["--from", baseCheckpoint] : ["--init", run.base === "small" ? "small" : "tiny"]));
   args.push("--steps", String(h.steps), "--lr", String(h.lr), "--batch", String(h.batch), "--seed", String(h.seed));
@@ -57,15 +61,15 @@ function trainerArgs(run: TrainingRun, snapshotDir: string, baseCheckpoint: stri
   return args;
 }
 
-/** Numbers in a trainer event become metric rows (`loss`, `rewards/accuracies`, …). */
-function metricRows(runId: string, e: TrainerEvent, split: "train" | "eval"): NewTrainingMetric[] {
-  const step = Number(e.step);
-  if (!Number.isFinite(step)) return [];
-  const metrics = (e.metrics && typeof e.metrics === "object" ? e.metrics : e) as Record<string, unknown>;
-  return Object.entries(metrics)
-    .filter(([k, v]) => typeof v === "number" && Number.isFinite(v) && !["step", "totalSteps", "epoch", "elapsedMs", "etaMs"].includes(k))
-    .map(([name, value]) => ({ runId, step, split, name, value: value as number }));
+/** A step's or an evaluation's metrics become metric rows (`loss`, `rewards/accuracies`, …); nulls (no value) are left out. */
+function metricRows(runId: string, e: { step: number; metrics: Record<string, number | null> }, split: "train" | "eval"): NewTrainingMetric[] {
+  return Object.entries(e.metrics)
+    .filter((kv): kv is [string, number] => typeof kv[1] === "number" && Number.isFinite(kv[1]))
+    .map(([name, value]) => ({ runId, step: e.step, split, name, value }));
 }
+
+/** The log lines the run page shows while the trainer runs (the last ones; the whole tail is stored at the end). */
+const LIVE_LOG_LINES = 40;
 
 export async function runTrainJob(runId: string): Promise<void> {
   const run = await claimRun(runId);
@@ -74,7 +78,9 @@ export async function runTrainJob(runId: string): Promise<void> {
   const workDir = runWorkDir(runId);
   fs.mkdirSync(workDir, { recursive: true });
   const heartbeat = setInterval(() => void q.updateRun(db, runId, { heartbeatAt: new Date() }).catch(() => {}), HEARTBEAT_MS);
+  let progress: RunProgress = { ...readRunProgress(run.progress), phase: "exporting" };
   try {
+    await q.updateRun(db, runId, { progress });
     const project = (await getProjectById(db, run.projectId))!;
     const snapshot = await exportSnapshotForRun(run, project);
     if (!run.exportId) await q.updateRun(db, runId, { exportId: snapshot.exportId });
@@ -82,20 +88,31 @@ export async function runTrainJob(runId: string): Promise<void> {
     const baseCheckpoint = base?.checkpointPath ?? (run.base.startsWith("/") ? run.base : null);
     const outDir = path.join(workDir, "checkpoint");
 
-    let progress: Record<string, number | string | null> = { ...(run.progress ?? {}), phase: "training" };
+    progress = { ...progress, phase: "starting" };
     let pending: NewTrainingMetric[] = [];
-    let done: TrainerEvent | null = null;
+    let done: Extract<TrainerEvent, { type: "done" }> | null = null;
+    let failure: string | null = null;
     let cancelled = false;
-    const trainer = startTrainerProcess(trainerArgs(run, snapshot.dir, baseCheckpoint, outDir), (e) => {
-      if (e.type === "step") {
-        progress = { ...progress, step: Number(e.step), totalSteps: Number(e.totalSteps ?? (run.hyperparameters as Hyperparameters).steps), loss: Number(e.loss), tokensPerSec: Number(e.tokensPerSec ?? 0), etaMs: Number(e.etaMs ?? 0), stage: String(e.stage ?? run.kind) };
-        pending.push(...metricRows(runId, e, "train"));
-      } else if (e.type === "eval") {
-        pending.push(...metricRows(runId, e, "eval"));
-      } else if (e.type === "done") {
-        done = e;
-      }
-    });
+    const log: string[] = [];
+    let logChanged = false;
+    const trainer = startTrainerProcess(
+      trainerArgs(run, snapshot.dir, baseCheckpoint, outDir),
+      (e) => {
+        if (e.type === "start") progress = { ...progress, totalSteps: e.totalSteps, stages: e.stages, plan: e.plan, skipped: e.skipped };
+        else if (e.type === "phase") progress = { ...progress, phase: e.phase, ...(e.stage ? { stage: e.stage } : {}) };
+        else if (e.type === "step") {
+          progress = { ...progress, phase: "training", step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSec: e.tokensPerSec, etaMs: e.etaMs, stage: e.stage };
+          pending.push(...metricRows(runId, e, "train"));
+        } else if (e.type === "eval") pending.push(...metricRows(runId, e, "eval"));
+        else if (e.type === "done") done = e;
+        else if (e.type === "error") failure = e.message;
+      },
+      (line) => {
+        log.push(line);
+        if (log.length > LIVE_LOG_LINES) log.shift();
+        logChanged = true;
+      },
+    );
     // Progress is written at most once a second, and only when a step brought something new (a write on the
     // embedded database holds the web server's thread); the cancel flag is read at the same pace.
     let written = progress;
@@ -104,10 +121,12 @@ export async function runTrainJob(runId: string): Promise<void> {
       pending = [];
       try {
         let current;
-        if (rows.length || progress !== written) {
+        if (rows.length || progress !== written || logChanged) {
           await q.insertMetrics(db, rows);
           written = progress;
-          current = await q.updateRun(db, runId, { progress, heartbeatAt: new Date() });
+          const logTail = logChanged ? log.join("\n") : undefined;
+          logChanged = false;
+          current = await q.updateRun(db, runId, { progress, heartbeatAt: new Date(), ...(logTail !== undefined ? { logTail } : {}) });
         } else current = await q.getRunById(db, runId);
         if (current?.cancelRequested && !cancelled) {
           cancelled = true;
@@ -126,18 +145,15 @@ export async function runTrainJob(runId: string): Promise<void> {
       return;
     }
     if (exit.code !== 0 || !done) {
-      await q.updateRun(db, runId, {
-        status: "failed",
-        finishedAt: new Date(),
-        progress,
-        error: `trainer exited with ${exit.code ?? exit.signal}${done ? "" : " before finishing"}`,
-        logTail: exit.logTail,
-      });
+      // The trainer's own reason when it gave one; else how it ended and the log's last line (a crash, a kill).
+      const lastLine = exit.logTail.trim().split("\n").at(-1) ?? "";
+      const error = failure ?? `trainer exited with ${exit.code ?? exit.signal}${done ? "" : " before finishing"}${lastLine ? `: ${lastLine}` : ""}`;
+      await q.updateRun(db, runId, { status: "failed", finishedAt: new Date(), progress, error: error.slice(0, 2000), logTail: exit.logTail });
       return;
     }
     await registerModelVersion(run, project.id, snapshot.exportId, baseCheckpoint, outDir, done, progress, exit.logTail);
   } catch (e) {
-    await q.updateRun(db, runId, { status: "failed", finishedAt: new Date(), error: (e as Error).message.slice(0, 2000) });
+    await q.updateRun(db, runId, { status: "failed", finishedAt: new Date(), progress, error: (e as Error).message.slice(0, 2000) });
   } finally {
     clearInterval(heartbeat);
   }
@@ -150,17 +166,15 @@ async function registerModelVersion(
   exportId: string,
   baseCheckpoint: string | null,
   outDir: string,
-  done: TrainerEvent,
-  progress: Record<string, number | string | null>,
+  done: Extract<TrainerEvent, { type: "done" }>,
+  progress: RunProgress,
   logTail: string,
 ) {
   const db = getDb();
   const finalDir = path.join(env().dataDir, "models", run.id);
   fs.mkdirSync(path.dirname(finalDir), { recursive: true });
-  if (!fs.existsSync(finalDir)) fs.renameSync(String(done.checkpoint ?? outDir), finalDir);
-  const metrics = Object.fromEntries(
-    Object.entries((done.metrics ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "number" && Number.isFinite(v)),
-  ) as Record<string, number>;
+  if (!fs.existsSync(finalDir)) fs.renameSync(done.checkpoint || outDir, finalDir);
+  const metrics = Object.fromEntries(Object.entries(done.metrics ?? {}).filter((kv): kv is [string, number] => typeof kv[1] === "number" && Number.isFinite(kv[1])));
   const config = fs.existsSync(path.join(finalDir, "config.json")) ? JSON.parse(fs.readFileSync(path.join(finalDir, "config.json"), "utf8")) : {};
   const registered = await db.transaction(async (tx) => {
     const existing = await q.getModelVersionByRun(tx, run.id);

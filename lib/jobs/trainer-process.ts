@@ -5,9 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { env } from "@/lib/env";
+import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
 import { TRAINER_MARK, yieldToRequests } from "./yield-to-requests";
 
-export type TrainerEvent = { type: string; [key: string]: unknown };
+export type { TrainerEvent } from "@/trainer/protocol";
 
 export type TrainerProcess = {
   /** resolves with the exit code (null when killed by a signal) and the last lines of stderr */
@@ -56,13 +57,12 @@ export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) =
     if (tail.length > LOG_TAIL_LINES) tail.shift();
     onLog?.(line);
   };
+  // stdout carries the trainer's events (trainer/protocol.ts); a line that is not one is kept as log.
   readline.createInterface({ input: child.stdout! }).on("line", (line) => {
     const trimmed = line.trim();
     if (!trimmed) return;
-    try {
-      const event = JSON.parse(trimmed) as TrainerEvent;
-      if (event && typeof event === "object" && typeof event.type === "string") return onEvent(event);
-    } catch {}
+    const event = parseTrainerLine(trimmed);
+    if (event) return onEvent(event);
     remember(trimmed);
   });
   readline.createInterface({ input: child.stderr! }).on("line", (line) => remember(line));
@@ -100,18 +100,19 @@ export async function generateOutputs(checkpoint: string, prompts: Array<{ id: s
   const file = path.join(dir, "prompts.jsonl");
   fs.writeFileSync(file, prompts.map((p) => JSON.stringify({ id: p.id, prompt: p.input ? `${p.instruction}\n\n${p.input}` : p.instruction })).join("\n"));
   const made = new Map<string, string[]>();
+  let reason: string | null = null;
   try {
     const child = startTrainerProcess(
       ["generate", "--model", checkpoint, "--prompts-file", file, "--n", String(opts.n), "--temperature", String(opts.temperature), "--top-p", String(opts.topP), "--max-tokens", String(opts.maxTokens)],
       (e) => {
         if (e.type === "generation") {
-          made.set(String(e.id), (e.outputs as string[]).map(storableText));
-          opts.onPrompt?.(String(e.id), (e.outputs as string[]).length);
-        }
+          made.set(e.id, e.outputs.map(storableText));
+          opts.onPrompt?.(e.id, e.outputs.length);
+        } else if (e.type === "error") reason = e.message;
       },
     );
     const exit = await child.done;
-    if (exit.code !== 0) throw new Error(`generation failed (exit ${exit.code ?? exit.signal}): ${exit.logTail.slice(-500)}`);
+    if (exit.code !== 0) throw new Error(`generation failed (exit ${exit.code ?? exit.signal}): ${reason ?? exit.logTail.slice(-500)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

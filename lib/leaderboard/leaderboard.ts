@@ -1,6 +1,7 @@
 // Model leaderboard from pairwise judgments: win rate against a baseline and Bradley–Terry ratings, with seeded bootstrap CIs.
 import { fitBradleyTerry } from "@/lib/consensus/bradley-terry";
 import { compareIds } from "@/lib/consensus/ranking";
+import { createRng } from "@/trainer/rng";
 
 export type PairwiseOutcome = {
   a: string;
@@ -65,17 +66,8 @@ export type Leaderboard = {
 
 type Judged = { i: number; j: number; score: number; w: number };
 
-/** mulberry32: a small, fast 32-bit PRNG; quality is ample for bootstrap index draws. */
-export function createRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** mulberry32 (trainer/rng.ts, pure, shared with the trainer's data order); ample for bootstrap index draws. */
+export { createRng };
 
 /** Linear-interpolation quantile (R type 7, numpy's default) of sorted values. */
 export function quantileSorted(sorted: number[], q: number): number {

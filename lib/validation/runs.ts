@@ -1,8 +1,10 @@
 // zod inputs for training runs, the retrain schedule and model versions.
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
+import { RETRAIN_KINDS, hyperparametersSchema, type Hyperparameters } from "@/trainer/protocol";
 
-export const stageInput = z.enum(["sft", "dpo", "sft+dpo"], { message: "Stage must be sft, dpo or sft+dpo" });
+/** Stages, limits and defaults are trainer/protocol.ts's: one list and one set for the form, the API, the schedule and the trainer. */
+export const stageInput = z.enum(RETRAIN_KINDS, { message: "Stage must be sft+dpo, sft or dpo" });
 
 /** tiny | small | a model version id of this project | an absolute path to a checkpoint folder */
 export const baseInput = z
@@ -14,19 +16,8 @@ export const baseInput = z
     message: "Base must be active, tiny, small, a model version id, or an absolute checkpoint path",
   });
 
-export const hyperparametersInput = z
-  .object({
-    steps: z.coerce.number().int().min(1, "At least 1 step").max(100_000, "At most 100,000 steps").default(200),
-    lr: z.coerce.number().gt(0, "Learning rate must be positive").max(0.1, "Learning rate at most 0.1").default(3e-4),
-    batch: z.coerce.number().int().min(1).max(256, "Batch at most 256").default(8),
-    beta: z.coerce.number().gt(0, "Beta must be positive").max(10).default(0.1),
-    seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
-    evalEvery: z.coerce.number().int().min(1).max(100_000).default(50),
-    saveEvery: z.coerce.number().int().min(1).max(100_000).default(50),
-    blockSize: z.coerce.number().int().min(16).max(1024).optional(),
-  })
-  .strict();
-export type Hyperparameters = z.infer<typeof hyperparametersInput>;
+export const hyperparametersInput = hyperparametersSchema;
+export type { Hyperparameters };
 
 export const createRunInput = z
   .object({

@@ -1,0 +1,126 @@
+// Memory planning: the peak bytes of one training step, estimated from the model's shape, the sequences per pass and
+// their length, and the budget of the backend (the wasm heap's 4 GiB ceiling, the machine's RAM); the plan splits the
+// requested batch into micro-batches with gradient accumulation so each pass fits, or says, with the figures, that
+// nothing does. Pure arithmetic (no TensorFlow.js), so the job queue can refuse a run before anything starts.
+import os from "node:os";
+
+/** The fields of a model config the estimate reads (trainer/config.ts's ModelConfig has them all). */
+export type ModelShape = {
+  vocabSize: number;
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  llama?: { nKvHead: number; headDim: number; intermediateSize: number; tiedHead: boolean } | undefined;
+};
+
+/** tfjs-backend-wasm 4.22 is built with a 4 GiB maximum heap (emscripten's getHeapMax: 4294901760 bytes). */
+export const WASM_HEAP_MAX = 4_294_901_760;
+const MiB = 2 ** 20;
+
+/**
+ * Coefficients measured on the wasm backend (tfjs 4.22, Node 20): the heap's high-water mark (HEAPU8.length) after
+ * three SFT steps of the `small` preset at (sequences, T) = (1, 256), (2, 256), (8, 128), (1, 512), (2, 512), (3, 512)
+ * fitted as base + sequences·(ATTN·T² + LINEAR·T), per layer and unit of width. They include the allocator's
+ * fragmentation and every intermediate tfjs keeps until the forward pass ends (tf.variableGrads keeps the whole
+ * forward alive, not only what the backward needs): about 12 float32 copies of each T×T attention map per layer and
+ * 32 of each activation row, per sequence.
+ */
+const ATTN_COPIES = 12.2;
+const LINEAR_COPIES = 32;
+/** logits, log-softmax, one-hot targets and their gradients: [T, V] each */
+const HEAD_COPIES = 8;
+/** parameters, gradients, Adam's two moments, an accumulator, and AdamW's temporaries inside its one tf.tidy */
+const PARAM_COPIES = 12;
+/** the wasm runtime, the tokenized snapshot and JS objects beside the tensors */
+const RUNTIME_BYTES = 32 * MiB;
+/** The estimate is multiplied by this before it is compared with the budget (the fit was within 6% on measured shapes). */
+export const SAFETY = 1.1;
+
+/** Number of trainable parameters (GPT-2: tied head, learned positions; Llama family: per trainer/model.ts paramShapes). */
+export function paramCount(cfg: ModelShape): number {
+  const { vocabSize: V, blockSize: T, nLayer: L, nEmbd: C } = cfg;
+  const o = cfg.llama;
+  if (!o) return V * C + T * C + L * (C * 3 * C + 3 * C + C * C + C + C * 4 * C + 4 * C + 4 * C * C + C + 4 * C) + 2 * C;
+  const qd = cfg.nHead * o.headDim;
+  const kvd = o.nKvHead * o.headDim;
+  const I = o.intermediateSize;
+  // biases are optional and small: counted as present, so the estimate stays an upper bound
+  const layer = C * qd + 2 * C * kvd + qd * C + 3 * C * I + 2 * C + qd + 2 * kvd + C + 2 * I + C;
+  return V * C + L * layer + C + (o.tiedHead ? 0 : C * V);
+}
+
+/** Estimated peak bytes of one forward + backward + AdamW step over `sequences` sequences of `seqLen` tokens. */
+export function estimateStepBytes(cfg: ModelShape, sequences: number, seqLen: number): number {
+  const { nLayer: L, nHead: nh, nEmbd: C, vocabSize: V } = cfg;
+  const hidden = cfg.llama ? 2 * cfg.llama.intermediateSize : 4 * C; // SwiGLU's gate and up, or GPT-2's 4C MLP
+  const T = seqLen;
+  const perSequence = 4 * (L * (ATTN_COPIES * nh * T * T + LINEAR_COPIES * T * (C + hidden)) + HEAD_COPIES * T * V);
+  return RUNTIME_BYTES + PARAM_COPIES * 4 * paramCount(cfg) + sequences * perSequence;
+}
+
+/**
+ * The bytes a step may use on this backend: three quarters of the wasm heap's ceiling (batches of uneven lengths
+ * fragment the heap more than the fitted shapes did), and never more than 60% of RAM.
+ */
+export function memoryBudget(backend: string, totalMem = os.totalmem()): number {
+  const ram = 0.6 * totalMem;
+  return backend === "wasm" ? Math.min(0.75 * WASM_HEAP_MAX, ram) : ram;
+}
+
+export type PlanRequest = {
+  /** examples per update as asked (a DPO example is a pair: two sequences) */
+  batch: number;
+  /** micro-batches per update as asked (the CLI's --grad-accum); the effective batch is batch × gradAccum */
+  gradAccum?: number;
+  /** the longest sequence a pass will see: the context length, or the longest example of the snapshot */
+  seqLen: number;
+  /** 2 for DPO (chosen and rejected), 1 otherwise */
+  sequencesPerExample: 1 | 2;
+  backend: string;
+  totalMem?: number;
+};
+
+export type Plan =
+  | { ok: true; backend: string; microBatch: number; gradAccum: number; peakBytes: number; budgetBytes: number }
+  | { ok: false; backend: string; peakBytes: number; budgetBytes: number; maxSeqLen: number; message: string };
+
+const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+
+/**
+ * The largest micro-batch (in examples) that fits, dividing each requested batch into equal-or-smaller passes whose
+ * gradients are summed with their token (SFT) or pair (DPO) weights: the update equals the unsplit one.
+ */
+export function planMemory(cfg: ModelShape, req: PlanRequest): Plan {
+  const budget = memoryBudget(req.backend, req.totalMem);
+  const per = req.sequencesPerExample;
+  const need = (examples: number) => SAFETY * estimateStepBytes(cfg, examples * per, req.seqLen);
+  const K = req.gradAccum ?? 1;
+  for (let mb = req.batch; mb >= 1; mb--) {
+    if (need(mb) <= budget) {
+      const passes = Math.ceil(req.batch / mb);
+      // as few passes as mb allows, made as even as possible (batch 8 at most 3 a pass: 3 passes of at most 3)
+      const micro = Math.ceil(req.batch / passes);
+      return { ok: true, backend: req.backend, microBatch: micro * per, gradAccum: passes * K, peakBytes: Math.round(need(micro)), budgetBytes: Math.round(budget) };
+    }
+  }
+  // Nothing fits: the longest context at which one example per pass would.
+  let maxSeqLen = 0;
+  for (let t = req.seqLen; t >= 8; t = Math.floor(t * 0.9)) {
+    if (SAFETY * estimateStepBytes(cfg, per, t) <= budget) {
+      maxSeqLen = t;
+      break;
+    }
+  }
+  const one = need(1);
+  const what = per === 2 ? "one preference pair (two sequences)" : "one sequence";
+  const fix = maxSeqLen ? `lower the context length (blockSize) to ${maxSeqLen} tokens or less, or train on a backend with more memory` : "the model itself does not fit: pick a smaller base model";
+  return {
+    ok: false,
+    backend: req.backend,
+    peakBytes: Math.round(one),
+    budgetBytes: Math.round(budget),
+    maxSeqLen,
+    message: `one training step needs about ${gib(one)} with ${what} of ${req.seqLen} tokens per pass (batch ${req.batch} split to the smallest pass), more than the ${gib(budget)} the ${req.backend} backend can use: ${fix}`,
+  };
+}
