@@ -32,14 +32,24 @@ export async function listPromptsByAuthor(db: DbOrTx, opts: { projectId: string;
     .limit(opts.limit ?? 50);
 }
 
-/** Instruction text of a project's prompts, for near-duplicate checks (newest first, bounded). */
-export async function listPromptTexts(db: DbOrTx, opts: { projectId: string; limit: number }) {
-  return db
-    .select({ id: prompts.id, instruction: prompts.instruction, input: prompts.input })
-    .from(prompts)
-    .where(and(eq(prompts.projectId, opts.projectId), sql`${prompts.status} <> 'rejected'`))
-    .orderBy(desc(prompts.createdAt))
-    .limit(opts.limit);
+/**
+ * A project's prompts whose instruction is trigram-similar to `text` (pg_trgm's similarity, 0–1), closest first.
+ * `%` finds candidates through the GIN index at pg_trgm's threshold (0.3 unless the server sets another); `minSimilarity`
+ * then narrows them. Drafts are private: only the viewer's own come back. Rejected prompts and release-gate copies never do.
+ */
+export async function listSimilarPrompts(db: DbOrTx, opts: { projectId: string; viewerId: string; text: string; minSimilarity: number; limit: number }) {
+  const res = await db.execute(sql`
+    select id, instruction, similarity(instruction, ${opts.text}) as similarity
+    from prompts
+    where project_id = ${opts.projectId}
+      and instruction % ${opts.text}
+      and similarity(instruction, ${opts.text}) >= ${opts.minSimilarity}
+      and status <> 'rejected'
+      and (status <> 'draft' or author_id = ${opts.viewerId})
+      and compare_of is null
+    order by similarity desc, id
+    limit ${opts.limit}`);
+  return (res.rows as Array<{ id: string; instruction: string; similarity: number | string }>).map((r) => ({ ...r, similarity: Number(r.similarity) }));
 }
 
 export async function insertCompletion(db: DbOrTx, row: NewCompletion) {

@@ -5,7 +5,6 @@ import * as qp from "@/db/queries/prompts";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
-import { createNearDuplicateIndex } from "@/lib/dedup/minhash";
 import { AppError, parseInput } from "@/lib/errors";
 import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
 
@@ -91,23 +90,24 @@ export async function listMyPrompts(actor: Actor, projectSlug: string) {
   );
 }
 
-// Near-duplicate checks compare against this many of the project's newest prompts.
-const SIMILAR_SCAN_LIMIT = 20_000;
+/** The person's draft saved last in the project (the write page reopens it after a reload), or null. */
+export async function getLastDraft(actor: Actor, projectSlug: string) {
+  const mine = await listMyPrompts(actor, projectSlug);
+  return mine.find((p) => p.status === "draft") ?? null;
+}
 
+// Trigram similarity (pg_trgm) a prompt needs to be shown as "similar" while writing, and how many are shown.
+const SIMILAR_MIN = 0.4;
+const SIMILAR_SHOWN = 5;
+
+/** Prompts of the project whose instruction resembles what is being written; never another person's draft. */
 export async function findSimilarPrompts(actor: Actor, raw: unknown) {
   assertRole(actor, "annotator");
   const input = parseInput(similarPromptsInput, raw, "prompt");
-  const text = `${input.instruction}\n${input.input ?? ""}`.trim();
+  const text = input.instruction.trim();
   if (text.split(/\s+/).length < 3) return [];
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
-  const rows = await qp.listPromptTexts(db, { projectId: project.id, limit: SIMILAR_SCAN_LIMIT });
-  const index = createNearDuplicateIndex({ threshold: 0.6 });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  for (const r of rows) index.add(r.id, `${r.instruction}\n${r.input ?? ""}`.trim());
-  return index
-    .query(text)
-    .sort((a, b) => b.similarity - a.similarity)
-    .slice(0, 5)
-    .map((m) => ({ id: m.id, instruction: byId.get(m.id)!.instruction, similarity: Math.round(m.similarity * 100) / 100 }));
+  const rows = await qp.listSimilarPrompts(db, { projectId: project.id, viewerId: actor.id, text, minSimilarity: SIMILAR_MIN, limit: SIMILAR_SHOWN });
+  return rows.map((r) => ({ id: r.id, instruction: r.instruction, similarity: Math.round(r.similarity * 100) / 100 }));
 }

@@ -1,23 +1,33 @@
 // zod inputs for writing prompts and demonstrations.
 import { z } from "zod";
 
+/** Longest text each field of a prompt takes (characters); the write form counts against the same numbers. */
+export const promptLimits = { instruction: 20_000, input: 50_000, demonstration: 50_000 } as const;
+
+/** "Instruction is at most 20,000 characters": the message the form shows beside an overlong field. */
+export function tooLongMessage(label: string, max: number): string {
+  return `${label} is at most ${max.toLocaleString("en-US")} characters`;
+}
+
+const instruction = z.string().trim().max(promptLimits.instruction, tooLongMessage("Instruction", promptLimits.instruction));
+
 export const savePromptDraftInput = z
   .object({
     projectSlug: z.string().min(1).max(64),
     id: z.uuid().optional(),
-    instruction: z.string().trim().max(20_000, "Instruction is at most 20,000 characters"),
-    input: z.string().max(50_000, "Input is at most 50,000 characters").optional().default(""),
+    instruction,
+    input: z.string().max(promptLimits.input, tooLongMessage("Input", promptLimits.input)).optional().default(""),
     category: z.string().max(100).optional().default(""),
-    demonstration: z.string().max(50_000, "Demonstration is at most 50,000 characters").optional().default(""),
+    demonstration: z.string().max(promptLimits.demonstration, tooLongMessage("Demonstration", promptLimits.demonstration)).optional().default(""),
   })
   .strict();
 export type SavePromptDraftInput = z.infer<typeof savePromptDraftInput>;
 
 export const submitPromptInput = savePromptDraftInput.extend({
-  instruction: z.string().trim().min(10, "Write an instruction of at least 10 characters").max(20_000),
+  instruction: instruction.min(10, "Write an instruction of at least 10 characters"),
   category: z.string().min(1, "Pick a category").max(100),
 });
 
 export const similarPromptsInput = z
-  .object({ projectSlug: z.string().min(1).max(64), instruction: z.string().max(20_000), input: z.string().max(50_000).optional() })
+  .object({ projectSlug: z.string().min(1).max(64), instruction: z.string().max(promptLimits.instruction), input: z.string().max(promptLimits.input).optional() })
   .strict();

@@ -1,18 +1,20 @@
-// Write: a new instruction (or a reopened draft) and the list of my prompts with their status.
+// Write: the guidelines, my last draft reopened (or a new instruction) and the list of my prompts with their status.
 import Link from "next/link";
 import { Card } from "@/app/_components/form";
+import { Markdown } from "@/app/_components/markdown";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
-import { listMyPrompts } from "@/lib/prompts/write";
+import { getLastDraft, listMyPrompts } from "@/lib/prompts/write";
 import { StatusBadge } from "../status-badge";
 import { WriteForm } from "./write-form";
 
-export default async function WritePage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ draft?: string; submitted?: string }> }) {
+export default async function WritePage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ draft?: string; submitted?: string; new?: string }> }) {
   const actor = await requirePageRole("annotator");
   const project = await projectOrNotFound(actor, (await params).slug);
-  const { draft: draftId, submitted } = await searchParams;
+  const { draft: draftId, submitted, new: fresh } = await searchParams;
   const mine = await listMyPrompts(actor, project.slug);
-  const draft = draftId ? mine.find((p) => p.id === draftId && p.status === "draft") : undefined;
+  // A plain visit (a reload included) reopens the draft last saved; `?new` and a just-submitted prompt start blank.
+  const draft = draftId ? mine.find((p) => p.id === draftId && p.status === "draft") : submitted || fresh ? undefined : ((await getLastDraft(actor, project.slug)) ?? undefined);
   const justSubmitted = submitted ? mine.find((p) => p.id === submitted && p.status !== "draft") : undefined;
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]" data-testid="write-page">
@@ -21,7 +23,20 @@ export default async function WritePage({ params, searchParams }: { params: Prom
           Submitted for review: “{justSubmitted.instruction.slice(0, 100)}”. Write the next one below.
         </p>
       )}
+      <details data-testid="guidelines" className="rounded-lg border border-slate-200 bg-white px-5 py-3 lg:col-span-2 dark:border-slate-800 dark:bg-slate-900">
+        <summary className="cursor-pointer text-sm font-medium">Guidelines</summary>
+        <div className="mt-2 text-sm">{project.guidelines.trim() ? <Markdown>{project.guidelines}</Markdown> : <p className="text-slate-500">This project has no written guidelines.</p>}</div>
+      </details>
       <Card title={draft ? "Continue your draft" : "Write a prompt"}>
+        {draft && (
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="draft-reopened">
+            Your last draft is back where you left it.{" "}
+            <Link href={`/annotate/${project.slug}/write?new=1`} data-testid="new-prompt" className="text-indigo-600 underline dark:text-indigo-400">
+              Start a new prompt
+            </Link>{" "}
+            (this one stays in My prompts).
+          </p>
+        )}
         <WriteForm
           key={draft?.id ?? "new"}
           projectSlug={project.slug}

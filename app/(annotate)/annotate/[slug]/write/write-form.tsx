@@ -1,9 +1,10 @@
-// The prompt writer: autosaving draft, near-duplicate hints, submission to review.
+// The prompt writer: autosaving draft, near-duplicate hints, length counters, submission to review.
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
+import { promptLimits, tooLongMessage } from "@/lib/validation/prompts";
 import { findSimilarPrompts, savePromptDraft, submitPrompt } from "../../actions";
 
 type Draft = { id?: string; instruction: string; input: string; category: string; demonstration: string };
@@ -109,7 +110,22 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
     }
   }
 
-  const textarea = (name: keyof Draft, rows: number, placeholder: string) => (
+  // Too long is said beside the field as it happens, in words, not when a save or submit is refused.
+  const labels = { instruction: "Instruction", input: "Input", demonstration: "Demonstration" } as const;
+  const errorOf = (name: keyof typeof promptLimits): string[] | undefined =>
+    values[name].length > promptLimits[name] ? [tooLongMessage(labels[name], promptLimits[name])] : fieldErrors[name];
+  const counter = (name: keyof typeof promptLimits) => {
+    const n = values[name].length;
+    const max = promptLimits[name];
+    return (
+      <span data-testid={`count-${name}`} className={`block text-right text-xs tabular-nums ${n > max ? "font-medium text-red-600 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}>
+        {n.toLocaleString("en-US")} / {max.toLocaleString("en-US")}
+      </span>
+    );
+  };
+
+  const textarea = (name: keyof typeof promptLimits, rows: number, placeholder: string) => (
+    <>
     <textarea
       name={name}
       rows={rows}
@@ -117,15 +133,17 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
       onChange={set(name)}
       placeholder={placeholder}
       data-testid={`field-${name}`}
-      aria-invalid={fieldErrors[name] ? true : undefined}
-      aria-describedby={fieldErrors[name] ? `${name}-error` : undefined}
+      aria-invalid={errorOf(name) ? true : undefined}
+      aria-describedby={errorOf(name) ? `${name}-error` : undefined}
       className={inputClass}
     />
+    {counter(name)}
+    </>
   );
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" data-testid="write-form">
-      <Field label="Instruction" name="instruction" error={fieldErrors.instruction}>
+      <Field label="Instruction" name="instruction" error={errorOf("instruction")}>
         {textarea("instruction", 3, "What should the model do? e.g. Explain why the sky is blue to a ten-year-old.")}
       </Field>
       {similar.length > 0 && (
@@ -141,7 +159,7 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
           </ul>
         </div>
       )}
-      <Field label="Input / context (optional)" name="input" error={fieldErrors.input}>
+      <Field label="Input / context (optional)" name="input" error={errorOf("input")}>
         {textarea("input", 3, "Text the instruction refers to, if any.")}
       </Field>
       <Field label="Category" name="category" error={fieldErrors.category}>
@@ -162,7 +180,7 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
           ))}
         </select>
       </Field>
-      <Field label="Demonstration response (optional)" name="demonstration" error={fieldErrors.demonstration}>
+      <Field label="Demonstration response (optional)" name="demonstration" error={errorOf("demonstration")}>
         {textarea("demonstration", 8, "The response you would want a good assistant to give. Markdown is fine.")}
       </Field>
       <FormError message={error} />
