@@ -67,6 +67,11 @@ export function snapshotName(m: { project: string; cutoffAt: string; counts: Rec
   return parts.join(" · ");
 }
 
+/** A dataset card without its YAML front matter (Hugging Face's metadata block), for showing it as markdown. */
+export function datasetCardBody(card: string): string {
+  return card.replace(/^---\n[\s\S]*?\n---\n/, "");
+}
+
 export function datasetCard(m: {
   id: string;
   project: string;

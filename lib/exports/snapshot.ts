@@ -19,7 +19,7 @@ import { env } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
 import { createExportInput, exportOptionsInput, type ExportOptions } from "@/lib/validation/exports";
 import { curateGroup, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
-import { datasetCard, lineWriters, snapshotFiles, type MergedCounts } from "./formats";
+import { datasetCard, datasetCardBody, lineWriters, snapshotFiles, snapshotName, type MergedCounts } from "./formats";
 
 const reexportInput = z.object({ projectSlug: z.string().min(1).max(64), id: z.string().min(1).max(64), out: z.string().min(1).max(1000) }).strict();
 
@@ -260,15 +260,27 @@ async function getExportRow(db: DbOrTx, project: Project, id: string): Promise<E
   return row;
 }
 
-function exportView(e: Export) {
-  return { id: e.id, cutoffAt: e.cutoffAt.toISOString(), createdAt: e.createdAt.toISOString(), counts: e.counts, filters: e.filters, location: e.location, files: Object.keys((e.manifest as { sha256?: Record<string, string> }).sha256 ?? {}) };
+function exportView(e: Export, project: Project) {
+  const cutoffAt = e.cutoffAt.toISOString();
+  const name = snapshotName({ project: project.slug, cutoffAt, counts: e.counts });
+  return { id: e.id, name, cutoffAt, createdAt: e.createdAt.toISOString(), counts: e.counts, filters: e.filters, location: e.location, files: Object.keys((e.manifest as { sha256?: Record<string, string> }).sha256 ?? {}) };
 }
 
-export async function listExports(actor: Actor, projectSlug: string) {
+/** The snapshot's dataset card without its front matter, or null when its folder no longer has one. */
+function readCard(location: string): string | null {
+  try {
+    return datasetCardBody(fs.readFileSync(path.join(location, "README.md"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** A project's snapshots, newest first, at most 100; `withCard` adds each one's dataset card body (README.md, a few KB each) for the Data page. */
+export async function listExports(actor: Actor, projectSlug: string, opts: { withCard?: boolean } = {}) {
   assertRole(actor as never, "reviewer");
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
-  return (await qe.listExportsByProject(db, project.id)).map(exportView);
+  return (await qe.listExportsByProject(db, project.id)).map((e) => ({ ...exportView(e, project), ...(opts.withCard ? { card: readCard(e.location) } : {}) }));
 }
 
 export async function getExport(actor: Actor, projectSlug: string, id: string) {
@@ -276,7 +288,7 @@ export async function getExport(actor: Actor, projectSlug: string, id: string) {
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   const row = await getExportRow(db, project, id);
-  return { ...exportView(row), manifest: row.manifest };
+  return { ...exportView(row, project), manifest: row.manifest };
 }
 
 /** A file of a snapshot, by its name in the manifest (nothing else on disk is reachable). */

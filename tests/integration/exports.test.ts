@@ -62,8 +62,12 @@ describeEachDatabase("exports", () => {
     await reexportSnapshot(admin, { projectSlug: "demo", id: snap.id, out: again });
     for (const f of fs.readdirSync(out)) expect(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), f).toBe(true);
 
-    const listed = await listExports(admin, "demo");
+    const listed = await listExports(admin, "demo", { withCard: true });
     expect(listed.map((e) => e.id)).toEqual([snap.id]);
+    // A readable name (project, cut-off, counts) and the dataset card, front matter left out.
+    const cutoff = manifest.cutoffAt as string;
+    expect(listed[0].name).toBe(`demo · ${cutoff.slice(0, 10)} ${cutoff.slice(11, 16)} UTC · 18 pairs · 1 SFT`);
+    expect(listed[0].card?.startsWith(`# ${listed[0].name}\n`)).toBe(true);
     expect((await getExport(admin, "demo", snap.id)).counts).toEqual(snap.counts);
     const file = await openExportFile(admin, "demo", snap.id, "preference.train.jsonl");
     expect(file.size).toBe(fs.statSync(path.join(out, "preference.train.jsonl")).size);

@@ -1,8 +1,9 @@
-// A project's snapshots: counts per file, downloads, and a form to make a new one.
+// A project's snapshots: readable name, counts per file, downloads, the dataset card, and a form to make a new one.
 import { requirePageRole } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { listExports } from "@/lib/exports/snapshot";
 import { Card } from "@/app/_components/form";
+import { Markdown } from "@/app/_components/markdown";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { SnapshotForm } from "./snapshot-form";
 
@@ -10,7 +11,7 @@ export default async function ProjectDataPage({ params }: { params: Promise<{ sl
   const actor = await requirePageRole("reviewer");
   const { slug } = await params;
   const project = await projectOrNotFound(actor, slug);
-  const snapshots = await listExports(actor, slug);
+  const snapshots = await listExports(actor, slug, { withCard: true });
   return (
     <div className="space-y-6" data-testid="project-data-page">
       <h1 className="text-2xl font-semibold">Data · {project.name}</h1>
@@ -24,9 +25,10 @@ export default async function ProjectDataPage({ params }: { params: Promise<{ sl
           <p className="text-sm text-slate-600 dark:text-slate-400">No snapshots yet.</p>
         ) : (
           <ul className="space-y-4">
-            {snapshots.map((s) => (
+            {snapshots.map((s, i) => (
               <li key={s.id} data-testid="snapshot" className="rounded border border-slate-200 p-3 text-sm dark:border-slate-800">
-                <div className="font-mono text-xs">{s.id}</div>
+                <div className="font-medium" data-testid="snapshot-name">{s.name}</div>
+                <div className="font-mono text-xs text-slate-500" data-testid="snapshot-id">{s.id}</div>
                 <div className="text-slate-600 dark:text-slate-400">cut-off {s.cutoffAt.replace("T", " ").slice(0, 19)} UTC</div>
                 <table className="mt-2">
                   <tbody>
@@ -47,6 +49,16 @@ export default async function ProjectDataPage({ params }: { params: Promise<{ sl
                   <a className="underline" href={`/api/v1/projects/${slug}/exports/${s.id}/archive?format=zip`}>zip</a>
                   <a className="underline" href={`/api/v1/projects/${slug}/exports/${s.id}/archive?format=tar.gz`}>tar.gz</a>
                 </div>
+                <details className="mt-2" open={i === 0}>
+                  <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Dataset card (README.md)</summary>
+                  {s.card === null ? (
+                    <p className="mt-2 text-slate-600 dark:text-slate-400">The snapshot&apos;s folder no longer has its README.md.</p>
+                  ) : (
+                    <Markdown className="mt-2" testId="snapshot-card">
+                      {s.card ?? ""}
+                    </Markdown>
+                  )}
+                </details>
               </li>
             ))}
           </ul>
