@@ -1,7 +1,6 @@
 // The tuneloop CLI: one dispatcher over the app's commands and the trainer's.
-import { UsageError } from "./args";
-import { isAppError } from "@/lib/errors";
-import { DatabaseInUseError } from "@/db/client";
+import { env } from "@/lib/env";
+import { describeFailure } from "./failure";
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
@@ -30,8 +29,12 @@ async function trainer(argv: string[]): Promise<number> {
   return runTrainerCli(argv);
 }
 
-export function registerCommand(name: string, command: Command) {
-  commands[name] = command;
+function debugLogging(): boolean {
+  try {
+    return env().TUNELOOP_LOG_LEVEL === "debug";
+  } catch {
+    return false; // the environment itself was the failure, already told in one line
+  }
 }
 
 function usage(): string {
@@ -53,20 +56,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`tuneloop ${name}: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof DatabaseInUseError) {
-      console.error(`tuneloop ${name}: ${e.message}`);
-      return 3;
-    }
-    if (isAppError(e)) {
-      console.error(`tuneloop ${name}: ${e.message}`);
-      return e.status < 500 ? 2 : 1;
-    }
-    console.error(`tuneloop ${name}: failed:`, e);
-    return 1;
+    // One line, no stack: TUNELOOP_LOG_LEVEL=debug prints the error whole after it.
+    const { line, code } = describeFailure(e);
+    console.error(`tuneloop ${name}: ${line}`);
+    if (debugLogging()) console.error(e);
+    return code;
   } finally {
     const { closeConnection } = await import("@/db/client");
     await closeConnection().catch(() => {});

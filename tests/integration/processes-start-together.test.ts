@@ -13,7 +13,7 @@ import { testDatabaseUrl } from "../helpers/db";
 import { skipBecause } from "../helpers/skip";
 
 const PROCESSES = 10;
-const name = `tl_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+const name = `tl_proc_${process.pid}_${randomBytes(4).toString("hex")}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-together-"));
 const started: LiveCli[] = [];
 

@@ -5,7 +5,8 @@ import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { Actor } from "@/lib/auth/roles";
 import { startJobRunner } from "@/lib/jobs/runner";
-import { stopBoss } from "@/lib/jobs/queue";
+import { liveWorkers, WORKER_HEARTBEAT_SECONDS } from "@/lib/jobs/boss";
+import { getBoss, stopBoss } from "@/lib/jobs/queue";
 import { systemActor } from "@/lib/projects/system-actor";
 import { createRun, getRun } from "@/lib/runs/runs";
 import { parseFlags } from "../args";
@@ -33,10 +34,12 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   }
   // The embedded database has no other process to take the job: run the job runner here while waiting.
   const runner = conn.kind === "pglite" ? await startJobRunner({ conn, pollSeconds: 0.5 }) : null;
+  const noWorker = runner ? null : noWorkerWarning();
   try {
     let lastStep = -1;
     for (;;) {
       const { run } = await getRun(actor, id);
+      if (run.status === "queued") await noWorker?.check();
       const p = run.progress as Record<string, number | string | null>;
       if (typeof p.step === "number" && p.step !== lastStep) {
         lastStep = p.step;
@@ -54,4 +57,27 @@ export async function retrainCommand(argv: string[]): Promise<number> {
     await runner?.stop();
     await stopBoss();
   }
+}
+
+/** How long a queued run may wait before the CLI looks for a worker: one heartbeat, so a worker just started counts. */
+const NO_WORKER_GRACE_MS = WORKER_HEARTBEAT_SECONDS * 1000;
+
+/**
+ * While the run is still queued, says once (on stderr) that no live worker is taking train jobs and how to start
+ * one; a worker that registers later simply picks the run up.
+ */
+function noWorkerWarning() {
+  const since = Date.now();
+  let said = false;
+  return {
+    async check() {
+      if (said || Date.now() - since < NO_WORKER_GRACE_MS) return;
+      if ((await liveWorkers(await getBoss(), "train")).length > 0) return;
+      said = true;
+      console.error(
+        "tuneloop retrain: no worker is taking jobs on this database. Start one with `npm run worker` " +
+          "(same DATABASE_URL); the run stays queued and this command keeps waiting (Ctrl-C stops waiting).",
+      );
+    },
+  };
 }
