@@ -140,6 +140,8 @@ describe.skipIf(!hasChromium)("annotate and review in Chromium", () => {
     await r2.waitTask(4);
     await r2.orderByDrag(reverse);
     expect((await r2.texts()).map((t) => t.slice(0, t.indexOf(":")))).toEqual(reverse);
+    // A shuffle that already was her order needed no drag: she says so (the lazy-ranking guard wants a move, a tie or this).
+    await r2.confirmOrder();
     await r2.submitByClick();
     await r2.waitNoTask();
     expect(await r2.stillSameDocument()).toBe(true);
@@ -150,6 +152,7 @@ describe.skipIf(!hasChromium)("annotate and review in Chromium", () => {
     await r3.open("demo");
     await r3.waitTask(4);
     await r3.rewrite("Charlie", "Charlie: sunlight scatters off the air; blue light scatters most, and at sunset the long path leaves red.");
+    await r3.confirmOrder();
     await p3.getByTestId("rank-item").first().focus();
     await r3.orderByAltArrows(agree);
     await r3.pressKey("Enter");

@@ -1,4 +1,5 @@
-// Page objects for annotators: the Write tab (drafts, duplicates, submit), the Rank tab (keyboard and drag), My work.
+// Page objects for annotators: the Write tab (drafts, duplicates, counters, submit), the Rank tab (keyboard, drag, ties,
+// drafts, the lazy-ranking guard), My work.
 import { expect } from "vitest";
 import type { Locator, Page } from "playwright-core";
 
@@ -19,6 +20,13 @@ export class WritePage {
     const el = this.page.getByTestId("saved-at");
     await el.waitFor();
     return (await el.textContent())!.trim();
+  }
+  async values(): Promise<{ instruction: string; input: string; category: string; demonstration: string }> {
+    const v = (f: string) => this.page.getByTestId(`field-${f}`).inputValue();
+    return { instruction: await v("instruction"), input: await v("input"), category: await v("category"), demonstration: await v("demonstration") };
+  }
+  async counter(field: "instruction" | "input" | "demonstration"): Promise<string> {
+    return (await this.page.getByTestId(`count-${field}`).textContent())!.trim();
   }
   async similarPrompts(): Promise<string[]> {
     await this.page.getByTestId("similar-prompts").waitFor();
@@ -125,6 +133,42 @@ export class RankPage {
   }
   async tiedCount(): Promise<number> {
     return this.page.locator('[data-testid="rank-item"][data-tied="true"]').count();
+  }
+  /** Rank groups as shown, best first: each group the markers (text before ":") of its outputs. */
+  async groups(): Promise<string[][]> {
+    return this.page.getByTestId("rank-group").evaluateAll((els) =>
+      els.map((g) => [...g.querySelectorAll('[data-testid="output-text"]')].map((t) => (t.textContent ?? "").trim().split(":")[0])),
+    );
+  }
+  async tieGroupLabels(): Promise<string[]> {
+    return this.page.getByTestId("tie-group-label").allTextContents();
+  }
+  /** Ticks "This order is right as shown", the explicit answer to the lazy-ranking guard. */
+  async confirmOrder() {
+    await this.page.getByTestId("confirm-order").check();
+  }
+  async setNoneAcceptable(on: boolean) {
+    await this.page.getByTestId("none-acceptable").setChecked(on);
+  }
+  async flag(marker: string, flag: string) {
+    await this.items().nth(await this.indexOf(marker)).getByTestId(`flag-${flag}`).check();
+  }
+  async flagged(marker: string, flag: string): Promise<boolean> {
+    return this.items().nth(await this.indexOf(marker)).getByTestId(`flag-${flag}`).isChecked();
+  }
+  async setRationale(text: string) {
+    await this.page.getByTestId("field-rationale").fill(text);
+  }
+  async rationale(): Promise<string> {
+    return this.page.getByTestId("field-rationale").inputValue();
+  }
+  /** Waits until the lease's draft holds the last change. */
+  async waitDraftSaved() {
+    await this.page.locator('[data-testid="rank-draft"][data-state="saved"]').waitFor();
+  }
+  async untouchedWarning(): Promise<string | null> {
+    const el = this.page.getByTestId("error-untouched");
+    return (await el.count()) ? (await el.textContent())!.trim() : null;
   }
   async submitByClick() {
     await this.page.getByTestId("submit-ranking").click();

@@ -159,9 +159,9 @@ function TaskView({ work, onDone }: { work: Work; onDone: Finish }) {
               {task.pending ? "Saving…" : work.mode === "task" ? "Submit ranking" : "Save revision"}
             </button>
             {work.mode === "task" && <SkipPanel assignmentId={work.id} wouldDiscard={task.rationale.trim() !== "" || rw.dirty} disabled={task.pending} onSkipped={() => onDone("Task skipped.")} />}
-            {work.mode === "task" && task.draftSavedAt && (
-              <span data-testid="rank-draft-saved" className="text-xs text-slate-500 dark:text-slate-400">
-                Draft kept — a reload picks up here.
+            {work.mode === "task" && task.draftState !== "none" && (
+              <span data-testid="rank-draft" data-state={task.draftState} className="text-xs text-slate-500 dark:text-slate-400">
+                {task.draftState === "saved" ? "Draft kept: a reload picks up here." : "Keeping your draft…"}
               </span>
             )}
           </div>

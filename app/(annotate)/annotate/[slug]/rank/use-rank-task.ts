@@ -28,11 +28,14 @@ export function useRankTask(work: Work, onDone: Finish) {
   const [untouchedWarning, setUntouchedWarning] = useState(false);
   const [stored, setStored] = useState<StoredRanking | null>(null);
   const [announce, setAnnounce] = useState("");
-  const [draftSavedAt, setDraftSavedAt] = useState<string | null>(null);
+  // "pending" from a change until the draft holding it is saved; a reload in "saved" loses nothing.
+  const [draftState, setDraftState] = useState<"none" | "pending" | "saved">("none");
   const pendingRef = useRef(false);
   const keyRef = useRef("");
   const startRef = useRef(0);
   const changedRef = useRef(false);
+  // The latest scheduled save: an older save answering late must not mark newer changes as saved.
+  const stale = useRef<ReturnType<typeof setTimeout> | null>(null);
   const itemRefs = useRef(new Map<string, HTMLElement>());
   const refocus = useRef<string | null>(null);
 
@@ -61,17 +64,19 @@ export function useRankTask(work: Work, onDone: Finish) {
   // The lease's draft: saved debounced after each change, never for a revision (that has no lease).
   useEffect(() => {
     if (work.mode !== "task" || !changedRef.current || pendingRef.current) return;
-    const t = setTimeout(() => {
+    const t: ReturnType<typeof setTimeout> = setTimeout(() => {
       const draft = { order: toGroups(placement), flags: nonEmpty(flags), noneAcceptable, rationale, touched: touched || confirmed, elapsedMs: elapsed() };
       void saveRankingDraft({ assignmentId: work.id, draft }).then((res) => {
-        if (res.ok) setDraftSavedAt(res.data.savedAt);
+        if (res.ok && !pendingRef.current) setDraftState((s) => (s === "pending" && stale.current === t ? "saved" : s));
       });
     }, DRAFT_DELAY_MS);
+    stale.current = t;
     return () => clearTimeout(t);
   }, [placement, flags, noneAcceptable, rationale, touched, confirmed, work, elapsed]);
 
   const change = () => {
     changedRef.current = true;
+    if (work.mode === "task") setDraftState("pending");
     setUntouchedWarning(false);
   };
 
@@ -158,7 +163,7 @@ export function useRankTask(work: Work, onDone: Finish) {
     untouchedWarning,
     stored,
     announce,
-    draftSavedAt,
+    draftState,
     itemRefs,
     move,
     tie,
