@@ -33,8 +33,9 @@ describe.skipIf(!hasChromium)("foundation flow in Chromium", () => {
 
     const annCtx = await newPerson(browser, app.baseUrl);
     const ann = await annCtx.newPage();
+    // Accepting the invite signs Ann in.
     await new InvitePage(ann).accept(link, "Ann Notator", "annotator password");
-    await new LoginPage(ann).signInAs("ann@example.test", "annotator password", "annotator");
+    await ann.getByTestId("home-annotator").waitFor();
     await expect(ann.getByTestId("nav-admin").count()).resolves.toBe(0);
     const res = await ann.goto("/admin");
     expect(res?.status()).toBe(403);
