@@ -21,6 +21,9 @@ export type ReleaseGate = {
   recommended: boolean;
 };
 
+/** A version's gate as the Models page words it: the verdict, pending, or why there is none. */
+export type GateState = ReleaseGate["status"] | "first" | "nothing_to_compare" | "not_compared";
+
 /**
  * Judgments before a verdict: a dozen, or one per task when there are fewer tasks. With 12 judgments
  * the 95% bootstrap interval's lower bound clears 50% only when the new version won at least 10 of them (no ties).

@@ -1,23 +1,26 @@
 // The release gate on both databases: a compare generation puts a new and the active version's outputs for held-out
 // prompts into the queue as blind pairwise tasks (once), annotators judge them, and the version's win rate with its
-// bootstrap interval decides whether promotion is recommended; an admin can still promote, and the audit says so.
+// bootstrap interval decides whether promotion is recommended (pending until it has its judgments); an admin can still
+// promote, and the audit says so. Comparisons and generations show queued / n of m written / failed with the reason.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq, isNotNull, sql } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
 import { makeActor } from "../helpers/actors";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { getDb } from "@/db/client";
-import { auditLog, completions, exports, modelVersions, prompts } from "@/db/schema";
+import { auditLog, completions, exports, generations, modelVersions, prompts } from "@/db/schema";
 import { createExport } from "@/lib/exports/snapshot";
 import { runGenerateJob } from "@/lib/jobs/generate-job";
+import { stopBoss } from "@/lib/jobs/queue";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
 import { judgmentOutcome, releaseGate } from "@/lib/runs/gate";
+import { updateProject } from "@/lib/projects/projects";
 import { listModelVersions, promoteModelVersion, requestComparison } from "@/lib/runs/runs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -51,6 +54,12 @@ describe("judgmentOutcome", () => {
 });
 
 describeEachDatabase("release gate", () => {
+  // Comparisons and promotions send through a sender-only pg-boss on the test connection; the next test's database
+  // needs a fresh one. Registered inside the suite, so it runs before the helper closes the connection.
+  afterEach(async () => {
+    await stopBoss();
+  });
+
   async function world() {
     const project = await seedProject({ settings: { overlap: 3 } });
     const ids = await seedPrompts(project.id, 6, 2);
@@ -97,7 +106,7 @@ describeEachDatabase("release gate", () => {
   it("recommends promotion only when the win rate's lower bound is above 50%, and audits an override", async () => {
     const w = await world();
     await runGenerateJob({ projectSlug: "demo", compareVersionId: w.fresh.id, limit: 10, maxTokens: 6 });
-    expect(await releaseGate(getDb(), w.fresh.id)).toMatchObject({ against: "v1", prompts: 3, judgments: 0, winRate: null, recommended: false });
+    expect(await releaseGate(getDb(), w.fresh.id)).toMatchObject({ against: "v1", prompts: 3, judgments: 0, winRate: null, status: "pending", recommended: false });
 
     // Three annotators judge all three comparisons; `prefer` picks the new version's output or the old one's.
     const judge = async (prefer: (promptIndex: number, annotator: number) => "new" | "old") => {
@@ -121,6 +130,7 @@ describeEachDatabase("release gate", () => {
     expect(mixed.winRate).toBeCloseTo(200 / 3, 6);
     expect(mixed.ci![0]).toBeLessThan(50);
     expect(mixed.recommended).toBe(false);
+    expect(mixed.status).toBe("not_recommended");
     expect((await listModelVersions(w.admin, "demo")).find((v) => v.id === w.fresh.id)!.gate).toMatchObject({ recommended: false, judgments: 9 });
 
     // An admin promotes anyway: the audit row records the override and the figures.
@@ -147,6 +157,55 @@ describeEachDatabase("release gate", () => {
     const [row] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${w.fresh.id}`);
     expect(row.data).toMatchObject({ recommended: true, override: false });
     expect((await getDb().select().from(exports)).length).toBe(1);
+  }, 120_000);
+
+  it("shows a comparison queued, n of m written, then a pending gate (0 of 3 judged); a failed one keeps its reason", async () => {
+    const w = await world();
+    const version = async (id: string) => (await listModelVersions(w.admin, "demo")).find((v) => v.id === id)!;
+    expect(await version(w.old.id)).toMatchObject({ gateState: "first", gate: null });
+    expect(await version(w.fresh.id)).toMatchObject({ gateState: "not_compared", comparison: null });
+
+    await requestComparison(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 });
+    expect((await version(w.fresh.id)).comparison).toMatchObject({ status: "queued", written: 0, trigger: "manual" });
+    const [row] = await getDb().select().from(generations).where(eq(generations.modelVersionId, w.fresh.id));
+    await runGenerateJob({ projectSlug: "demo", compareVersionId: w.fresh.id, limit: 10, maxTokens: 6, generationId: row.id });
+    const compared = await version(w.fresh.id);
+    // Three held-out prompts, one output from each version: 6 of 6.
+    expect(compared.comparison).toMatchObject({ status: "succeeded", wanted: 6, written: 6, error: null });
+    // Before any judgment the gate is pending, not "not recommended".
+    expect(compared.gateState).toBe("pending");
+    expect(compared.gate).toMatchObject({ status: "pending", prompts: 3, judgedPrompts: 0, judgments: 0, needed: 3, recommended: false });
+
+    // A version whose checkpoint is gone: the job fails, and the row says why.
+    const [broken] = await getDb().insert(modelVersions).values({ projectId: w.project.id, label: "v3", parentId: w.old.id, base: "tiny", config: {}, checkpointPath: path.join(work, "missing"), exportId: w.fresh.exportId }).returning();
+    await requestComparison(w.admin, { projectSlug: "demo", versionId: broken.id, limit: 10 });
+    const [queued] = await getDb().select().from(generations).where(eq(generations.modelVersionId, broken.id));
+    await expect(runGenerateJob({ projectSlug: "demo", compareVersionId: broken.id, limit: 10, maxTokens: 6, generationId: queued.id })).rejects.toThrow(/generation failed/);
+    const failed = (await version(broken.id)).comparison!;
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/generation failed \(exit/);
+  }, 120_000);
+
+  it("promotion queues generation for the new active version unless the project turned it off; the first version has nothing to compare with", async () => {
+    const project = await seedProject({ settings: { overlap: 3 } });
+    const admin = await makeActor("admin");
+    const [first] = await getDb().insert(modelVersions).values({ projectId: project.id, label: "v1", base: "tiny", config: {}, checkpointPath: checkpoints[0] }).returning();
+    const [second] = await getDb().insert(modelVersions).values({ projectId: project.id, label: "v2", parentId: first.id, base: "tiny", config: {}, checkpointPath: checkpoints[1] }).returning();
+    expect((await listModelVersions(admin, "demo")).map((v) => [v.label, v.gateState])).toEqual([
+      ["v1", "first"],
+      ["v2", "nothing_to_compare"],
+    ]);
+
+    expect(await promoteModelVersion(admin, { versionId: first.id })).toMatchObject({ isActive: true, generationQueued: true });
+    const [audit] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${first.id}`);
+    expect(audit.data).toMatchObject({ nothingToCompare: true, override: false, recommended: false });
+    expect((await listModelVersions(admin, "demo")).find((v) => v.id === first.id)!.generation).toMatchObject({ status: "queued", trigger: "promote" });
+
+    await updateProject(admin, "demo", { generateOnPromote: "false" });
+    expect(await promoteModelVersion(admin, { versionId: second.id, reason: "no gate wanted" })).toMatchObject({ generationQueued: false });
+    expect(await getDb().select().from(generations).where(eq(generations.modelVersionId, second.id))).toEqual([]);
+    const [override] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${second.id}`);
+    expect(override.data).toMatchObject({ nothingToCompare: false, override: true });
   }, 120_000);
 
   it("refuses a comparison without an active version or for the active one", async () => {

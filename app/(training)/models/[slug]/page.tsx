@@ -9,7 +9,8 @@ import { LeaderboardCard } from "./leaderboard";
 import { GenerateButton } from "./generate-button";
 import { listModelVersions } from "@/lib/runs/runs";
 import { formatMetric, formatTime } from "../../training/format";
-import { CompareButton } from "./compare-button";
+import { AutoRefresh } from "./auto-refresh";
+import { GateLine, ProgressLine, gateBadge, isBusy } from "./gate-line";
 import { PromoteButton } from "./promote-button";
 
 type Version = Awaited<ReturnType<typeof listModelVersions>>[number];
@@ -33,38 +34,6 @@ function lineage(versions: Version[]): Array<{ v: Version; depth: number }> {
   return out;
 }
 
-/** The release gate of a version: its blind pairwise win rate against the version it was compared with. */
-function GateLine({ gate, canCompare, projectSlug, versionId }: { gate: Version["gate"]; canCompare: boolean; projectSlug: string; versionId: string }) {
-  if (!gate) {
-    return canCompare ? (
-      <p className="mt-2 text-sm text-slate-600 dark:text-slate-400" data-testid="gate">
-        Release gate: no comparison yet. <CompareButton projectSlug={projectSlug} versionId={versionId} />
-      </p>
-    ) : null;
-  }
-  const pct = (x: number) => `${x.toFixed(1)}%`;
-  return (
-    <p className="mt-2 text-sm" data-testid="gate">
-      Release gate vs {gate.against ?? "the active version"}:{" "}
-      {gate.winRate === null ? (
-        <span className="text-slate-600 dark:text-slate-400">no judgments yet on its {gate.prompts} blind pairwise tasks.</span>
-      ) : (
-        <>
-          wins <span className="font-semibold tabular-nums">{pct(gate.winRate)}</span>
-          {gate.ci && (
-            <span className="tabular-nums">
-              {" "}
-              (95% CI {pct(gate.ci[0])} – {pct(gate.ci[1])})
-            </span>
-          )}{" "}
-          over {gate.judgments} judgments of {gate.prompts} tasks ·{" "}
-          {gate.recommended ? "recommended: the lower bound is above 50%" : "not recommended until the lower bound is above 50%"}
-        </>
-      )}
-    </p>
-  );
-}
-
 export default async function ProjectModelsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ baseline?: string }> }) {
   const actor = await requirePageRole("reviewer");
   const { slug } = await params;
@@ -74,10 +43,12 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
   const tree = lineage(versions);
   const labelById = new Map(versions.map((v) => [v.id, v.label]));
   const hasActive = versions.some((v) => v.isActive);
+  const busy = versions.some((v) => isBusy(v.generation) || isBusy(v.comparison));
   const sp = await searchParams;
   const board = await projectLeaderboard(actor, { projectSlug: project.slug, baseline: sp.baseline || undefined, rounds: 100 }).catch(() => projectLeaderboard(actor, { projectSlug: project.slug, rounds: 100 }));
   return (
     <div className="space-y-6" data-testid="project-models-page">
+      <AutoRefresh active={busy} />
       <div className="flex items-baseline justify-between">
         <h1 className="text-2xl font-semibold">Models · {project.name}</h1>
         <div className="space-x-4 text-sm">
@@ -99,7 +70,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
         ) : (
           <ol className="space-y-3" data-testid="version-tree" aria-label="Model lineage, each version below its parent">
             {tree.map(({ v, depth }) => {
-              const recommended = v.gate?.recommended ?? false;
+              const badge = gateBadge(v);
               const metrics = Object.entries(v.metrics);
               return (
                 <li
@@ -126,12 +97,12 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                             active
                           </span>
                         )}
-                        {v.gate && (
+                        {badge.text && (
                           <span
                             data-testid="gate-badge"
-                            className={`rounded px-2 py-0.5 text-xs font-medium ${recommended ? "bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-300" : "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300"}`}
+                            className={`rounded px-2 py-0.5 text-xs font-medium ${badge.tone === "good" ? "bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-300" : badge.tone === "warn" ? "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}
                           >
-                            {recommended ? "gate: recommended" : "gate: not recommended"}
+                            {badge.text}
                           </span>
                         )}
                       </div>
@@ -152,9 +123,19 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         )}
                       </p>
                     </div>
-                    {isAdmin && !v.isActive && <PromoteButton projectSlug={project.slug} versionId={v.id} label={v.label} recommended={recommended} />}
+                    {isAdmin && !v.isActive && (
+                      <PromoteButton
+                        projectSlug={project.slug}
+                        versionId={v.id}
+                        label={v.label}
+                        gate={v.gateState}
+                        judged={v.gate ? `${v.gate.judgedPrompts} of ${v.gate.prompts} judged` : null}
+                      />
+                    )}
                   </div>
-                  <GateLine gate={v.gate} canCompare={isAdmin && !v.isActive && hasActive} projectSlug={project.slug} versionId={v.id} />
+                  <GateLine v={v} canCompare={isAdmin && !v.isActive && hasActive} projectSlug={project.slug} />
+                  <ProgressLine what="Release-gate comparison" p={v.comparison && (v.comparison.status !== "succeeded" || !v.gate) ? v.comparison : null} testId="comparison-progress" />
+                  <ProgressLine what="Generation" p={v.generation} testId="generation-progress" />
                   {metrics.length > 0 && (
                     <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="version-metrics">
                       {metrics.map(([k, val]) => (

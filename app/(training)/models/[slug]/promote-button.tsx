@@ -1,11 +1,25 @@
-// "Promote": makes a version the active one; when the evaluation gate did not recommend it, asks why first.
+// "Promote": makes a version the active one; unless the release gate recommended it, says why not and asks for a reason
+// (optional for the first version, which has nothing to compare with).
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { inputClass } from "@/app/_components/form";
+import type { GateState } from "@/lib/runs/gate";
 import { promoteVersion } from "../actions";
 
-export function PromoteButton({ projectSlug, versionId, label, recommended }: { projectSlug: string; versionId: string; label: string; recommended: boolean }) {
+
+/** What the form says when the gate did not recommend the version; `optional`: no gate could have run, so no reason is owed. */
+function whyAsk(gate: GateState, label: string, judged: string | null): { text: string; optional: boolean } {
+  if (gate === "first") return { text: `${label} is the first version: there is nothing to compare it with. Promote it?`, optional: true };
+  if (gate === "nothing_to_compare") return { text: `No version is active to compare ${label} with. Promote it?`, optional: true };
+  if (gate === "pending") return { text: `The release gate has no verdict on ${label} yet (pending, ${judged ?? "not judged"}). Why promote it now?`, optional: false };
+  if (gate === "not_compared") return { text: `${label} was not compared with the active version. Why promote it without a release gate?`, optional: false };
+  return { text: `The release gate did not recommend ${label}. Why promote it anyway?`, optional: false };
+}
+
+export function PromoteButton({ projectSlug, versionId, label, gate, judged }: { projectSlug: string; versionId: string; label: string; gate: GateState; judged: string | null }) {
+  const recommended = gate === "recommended";
+  const ask = whyAsk(gate, label, judged);
   const router = useRouter();
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState("");
@@ -44,15 +58,18 @@ export function PromoteButton({ projectSlug, versionId, label, recommended }: { 
           data-testid={`promote-reason-form-${versionId}`}
           onSubmit={(e) => {
             e.preventDefault();
-            if (!reason.trim()) {
-              setError("Give a reason: the evaluation gate did not recommend this version.");
+            if (!reason.trim() && !ask.optional) {
+              setError("Give a reason: the release gate did not recommend this version.");
               return;
             }
-            void promote(reason.trim());
+            void promote(reason.trim() || undefined);
           }}
         >
           <label className="block space-y-1">
-            <span className="text-sm font-medium">The evaluation gate did not recommend {label}. Why promote it anyway?</span>
+            <span className="text-sm font-medium" data-testid="promote-question">
+              {ask.text}
+            </span>
+            {ask.optional && <span className="block text-xs text-slate-500">A note for the audit log (optional):</span>}
             <textarea
               name="reason"
               data-testid="field-reason"
@@ -66,7 +83,7 @@ export function PromoteButton({ projectSlug, versionId, label, recommended }: { 
           </label>
           <div className="flex gap-2">
             <button type="submit" className={button} disabled={pending} data-testid={`promote-confirm-${versionId}`}>
-              {pending ? "Promoting…" : "Promote anyway"}
+              {pending ? "Promoting…" : ask.optional ? "Promote" : "Promote anyway"}
             </button>
             <button type="button" className="rounded-md px-3 py-1.5 text-sm" onClick={() => setAsking(false)}>
               Back
