@@ -14,7 +14,7 @@ import { createExport } from "@/lib/exports/snapshot";
 import { stopBoss } from "@/lib/jobs/queue";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
-import { runCollect } from "@/lib/sources/collect";
+import { runCollect } from "@/lib/sources/collect-run";
 import { GET as listRoute, POST as addRoute } from "@/app/api/v1/projects/[slug]/sources/route";
 import { POST as testRoute } from "@/app/api/v1/projects/[slug]/sources/[name]/test/route";
 import { POST as removeRoute } from "@/app/api/v1/projects/[slug]/sources/[name]/remove/route";

@@ -8,6 +8,12 @@ import { getProjectBySlug } from "@/lib/projects/projects";
 import { getProjectStats } from "@/lib/stats/project-stats";
 import { defaultProjectSettings } from "@/lib/validation/projects";
 import { ProjectForm } from "../project-form";
+import { getQueueMakeup } from "@/lib/rankings/queue-makeup";
+import { QueueMakeupTable } from "./queue-card";
+import { listCollectRuns } from "@/lib/sources/collect";
+import { listSources } from "@/lib/sources/sources";
+import { CollectPanel } from "./sources-collect";
+import { SourcesPanel } from "./sources-panel";
 
 export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("admin");
@@ -17,6 +23,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
     throw e;
   });
   const stats = await getProjectStats(actor, project.slug);
+  const makeup = await getQueueMakeup(actor, project.slug);
+  const [sources, collectRuns] = await Promise.all([listSources(actor, project.slug), listCollectRuns(actor, project.slug)]);
   const figures: Array<[string, number]> = [
     ["Prompts", stats.prompts.total],
     ["Approved prompts", stats.prompts.approved],
@@ -50,11 +58,20 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
           ))}
         </dl>
       </Card>
+      <Card title="Ranking queue">
+        <QueueMakeupTable makeup={makeup} />
+      </Card>
       <Card title="Settings">
         <ProjectForm
           mode="edit"
           initial={{ slug: project.slug, name: project.name, guidelines: project.guidelines, categories: project.categories, settings: { ...defaultProjectSettings, ...project.settings } }}
         />
+      </Card>
+      <Card title="Model sources">
+        <SourcesPanel projectSlug={project.slug} sources={sources} />
+      </Card>
+      <Card title="Collect outputs">
+        <CollectPanel projectSlug={project.slug} sourceNames={sources.map((s) => s.name)} runs={collectRuns} />
       </Card>
     </div>
   );

@@ -1,0 +1,134 @@
+// The "Model sources" panel: the project's OpenAI-compatible endpoints (keys never shown), add one, test or remove it.
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
+import type { SourceView } from "@/lib/sources/sources";
+import { addSourceAction, removeSourceAction, testSourceAction } from "./sources-actions";
+
+const settingFields = [
+  { name: "temperature", label: "Temperature (0–2)", step: "0.05", placeholder: "0.8" },
+  { name: "topP", label: "Top-p (0–1)", step: "0.01", placeholder: "0.95" },
+  { name: "maxTokens", label: "Max tokens", step: "1", placeholder: "256" },
+  { name: "concurrency", label: "Concurrent requests", step: "1", placeholder: "4" },
+  { name: "timeoutS", label: "Timeout (seconds)", step: "1", placeholder: "60" },
+  { name: "maxRetries", label: "Retries", step: "1", placeholder: "3" },
+] as const;
+
+function AddSourceForm({ projectSlug }: { projectSlug: string }) {
+  const router = useRouter();
+  const [added, setAdded] = useState<string | null>(null);
+  const { pending, error, fieldErrors, onSubmit } = useActionForm(
+    (form) => {
+      setAdded(null);
+      const values = Object.fromEntries(["name", "baseUrl", "model", "apiKey", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]));
+      return addSourceAction({ projectSlug, ...values });
+    },
+    (source) => {
+      setAdded(source.name);
+      router.refresh();
+    },
+  );
+  return (
+    <form className="space-y-3" data-testid="add-source-form" onSubmit={onSubmit} autoComplete="off">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Name (shown on the leaderboard)" name="name" error={fieldErrors.name} placeholder="llama-3.1-8b" required />
+        <Field label="Model" name="model" error={fieldErrors.model} placeholder="meta-llama/Llama-3.1-8B-Instruct" required />
+        <Field label="Base URL" name="baseUrl" error={fieldErrors.baseUrl} placeholder="http://127.0.0.1:8000/v1" required />
+        <Field label="API key (stored encrypted, never shown again)" name="apiKey" type="password" error={fieldErrors.apiKey} />
+      </div>
+      <div className="grid gap-3 sm:grid-cols-3">
+        {settingFields.map((f) => (
+          <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} placeholder={f.placeholder} error={fieldErrors[f.name]} />
+        ))}
+      </div>
+      <FormError message={error} />
+      <div className="flex items-center gap-3">
+        <SubmitButton pending={pending} testId="add-source">
+          Add source
+        </SubmitButton>
+        {added && (
+          <span role="status" data-testid="source-added" className="text-sm text-green-700 dark:text-green-400">
+            Added {added}.
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function SourceRow({ projectSlug, source }: { projectSlug: string; source: SourceView }) {
+  const router = useRouter();
+  const [status, setStatus] = useState<string | null>(null);
+  const ref = { projectSlug, name: source.name };
+  const s = source.settings;
+  return (
+    <tr data-testid={`source-${source.name}`} className="border-t border-slate-200 align-top dark:border-slate-800">
+      <td className="py-2 pr-3 font-medium">{source.name}</td>
+      <td className="py-2 pr-3">
+        <code>{source.model}</code>
+        <div className="text-xs text-slate-500">{source.baseUrl}</div>
+      </td>
+      <td className="py-2 pr-3 text-xs text-slate-500">
+        {source.hasApiKey ? "key stored" : "no key"}; T={s.temperature} top-p={s.topP} max={s.maxTokens}; {s.concurrency} at once, {s.timeoutS} s, {s.maxRetries} retries
+      </td>
+      <td className="space-x-2 py-2 text-right whitespace-nowrap">
+        <button
+          type="button"
+          data-testid={`test-source-${source.name}`}
+          className="rounded-md border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
+          onClick={async () => {
+            setStatus("Testing…");
+            const res = await testSourceAction(ref);
+            if (!res.ok) setStatus(res.error);
+            else setStatus(res.data.ok ? `OK in ${res.data.ms} ms: “${res.data.reply}”` : `Failed (${res.data.failure}): ${res.data.error}`);
+          }}
+        >
+          Test
+        </button>
+        <button
+          type="button"
+          data-testid={`remove-source-${source.name}`}
+          className="rounded-md border border-red-300 px-2 py-1 text-xs text-red-700 dark:border-red-800 dark:text-red-400"
+          onClick={async () => {
+            if (!window.confirm(`Remove source ${source.name}? The outputs it wrote stay.`)) return;
+            const res = await removeSourceAction(ref);
+            if (res.ok) router.refresh();
+            else setStatus(res.error);
+          }}
+        >
+          Remove
+        </button>
+        {status && (
+          <div role="status" data-testid={`source-status-${source.name}`} className="mt-1 max-w-xs text-left text-xs whitespace-normal">
+            {status}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function SourcesPanel({ projectSlug, sources }: { projectSlug: string; sources: SourceView[] }) {
+  return (
+    <div className="space-y-4" data-testid="sources-panel">
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        OpenAI-compatible chat endpoints (vLLM, TGI, llama.cpp, Ollama, a hosted API) that write outputs for people to rank, blind, beside the project&apos;s own versions.
+      </p>
+      {sources.length ? (
+        <table className="w-full text-sm">
+          <tbody>
+            {sources.map((s) => (
+              <SourceRow key={s.id} projectSlug={projectSlug} source={s} />
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="text-sm" data-testid="no-sources">
+          No sources yet.
+        </p>
+      )}
+      <AddSourceForm projectSlug={projectSlug} />
+    </div>
+  );
+}
