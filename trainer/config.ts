@@ -31,6 +31,17 @@ export const llamaOptionsSchema = z
   .strict();
 export type LlamaOptions = z.infer<typeof llamaOptionsSchema>;
 
+/** LoRA (Hu et al. 2021) on the Llama family's projections, with PEFT's short names for them. */
+export const LORA_TARGETS = ["q", "k", "v", "o", "gate", "up", "down"] as const;
+export const loraSchema = z
+  .object({
+    rank: z.number().int().min(1).max(256),
+    alpha: z.number().positive().max(4096),
+    targets: z.array(z.enum(LORA_TARGETS)).min(1),
+  })
+  .strict();
+export type LoraOptions = z.infer<typeof loraSchema>;
+
 export const modelConfigSchema = z
   .object({
     vocabSize: z.number().int().min(2),
@@ -40,8 +51,11 @@ export const modelConfigSchema = z
     nEmbd: z.number().int().min(8).max(4096),
     tokenizer: z.enum(["byte", "gpt2-bpe", "hf"]),
     llama: llamaOptionsSchema.optional(),
+    /** adapters on the base weights, which stay frozen */
+    lora: loraSchema.optional(),
   })
   .strict()
+  .refine((c) => !c.lora || c.llama, { message: "LoRA needs a Llama-family model" })
   .refine((c) => c.llama || c.nEmbd % c.nHead === 0, { message: "nEmbd must be divisible by nHead" })
   .refine((c) => !c.llama || c.nHead % c.llama.nKvHead === 0, { message: "nHead must be a multiple of llama.nKvHead" });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;

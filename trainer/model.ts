@@ -8,7 +8,7 @@
 // boundary), so every projection is one plain matMul.
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
-import { applyRope, batchMatMul, gelu, layerNorm, linear, matMul, rmsNorm, ropeInvFreq, ropeTables, silu, swapLast } from "./ops";
+import { applyRope, batchMatMul, frozenLinear, gelu, layerNorm, linear, matMul, rmsNorm, ropeInvFreq, ropeTables, silu, swapLast } from "./ops";
 
 export { matMul } from "./ops";
 export type Params = Record<string, tf.Variable>;
@@ -106,6 +106,8 @@ export type DecodeOptions = {
   past?: KVCache;
   /** compute logits for the last position only: [B, 1, V] */
   lastOnly?: boolean;
+  /** ignore LoRA adapters: the base model (DPO's reference) */
+  adaptersOff?: boolean;
 };
 
 /**
@@ -136,6 +138,14 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   const C = cfg.nEmbd;
   const { nh, nkv, hs } = heads(cfg);
   const ll = cfg.llama;
+  // With LoRA the base weights are frozen and each target projection adds (x·A)·B·alpha/r (Hu et al. 2021).
+  const lora = cfg.lora && !o.adaptersOff ? cfg.lora : null;
+  const proj = (prefix: string, name: string, x: tf.Tensor) => {
+    const [w, b, A] = [p[`${prefix}.${name}.weight`], p[`${prefix}.${name}.bias`], p[`${prefix}.${name}.lora_A`]];
+    if (!cfg.lora) return linear(x, w, b);
+    const y = frozenLinear(x, w, b);
+    return lora && A ? y.add(linear(linear(x, A), p[`${prefix}.${name}.lora_B`]).mul(lora.alpha / lora.rank)) : y;
+  };
   const embed = p[ll ? "model.embed_tokens.weight" : "wte.weight"];
   let x: tf.Tensor = tf.gather(embed, idx.flatten()).reshape([B, T, C]); // [B, T, C]
   if (!ll) x = x.add(o.positions ? tf.gather(p["wpe.weight"], o.positions.flatten()).reshape([B, T, C]) : p["wpe.weight"].slice([past, 0], [T, C])); // + [B|1, T, C]
@@ -145,15 +155,16 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   const present: KVCache = { k: [], v: [] };
   for (let i = 0; i < cfg.nLayer; i++) {
     const h = (n: string) => p[ll ? `model.layers.${i}.${n}` : `h.${i}.${n}`];
+    const lin = (name: string, x: tf.Tensor) => proj(`model.layers.${i}`, name, x);
     let q: tf.Tensor, k: tf.Tensor, v: tf.Tensor;
     if (!ll) {
       const a = layerNorm(x, h("ln_1.weight"), h("ln_1.bias"));
       [q, k, v] = tf.split(linear(a, h("attn.c_attn.weight"), h("attn.c_attn.bias")), 3, -1).map((t) => splitHeads(t, B, T, nh, hs)); // [B, nh, T, hs]
     } else {
       const a = rmsNorm(x, h("input_layernorm.weight"), ll.rmsNormEps);
-      q = applyRope(splitHeads(linear(a, h("self_attn.q_proj.weight"), h("self_attn.q_proj.bias")), B, T, nh, hs), rope!.cos, rope!.sin); // [B, nh, T, hs]
-      k = applyRope(splitHeads(linear(a, h("self_attn.k_proj.weight"), h("self_attn.k_proj.bias")), B, T, nkv, hs), rope!.cos, rope!.sin); // [B, nkv, T, hs]
-      v = splitHeads(linear(a, h("self_attn.v_proj.weight"), h("self_attn.v_proj.bias")), B, T, nkv, hs);
+      q = applyRope(splitHeads(lin("self_attn.q_proj", a), B, T, nh, hs), rope!.cos, rope!.sin); // [B, nh, T, hs]
+      k = applyRope(splitHeads(lin("self_attn.k_proj", a), B, T, nkv, hs), rope!.cos, rope!.sin); // [B, nkv, T, hs]
+      v = splitHeads(lin("self_attn.v_proj", a), B, T, nkv, hs);
     }
     if (o.past) [k, v] = [tf.concat([o.past.k[i], k], 2), tf.concat([o.past.v[i], v], 2)]; // [B, nkv, past + T, hs]
     present.k.push(k);
@@ -164,11 +175,10 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
       const m = layerNorm(x, h("ln_2.weight"), h("ln_2.bias"));
       x = x.add(linear(gelu(linear(m, h("mlp.c_fc.weight"), h("mlp.c_fc.bias"))), h("mlp.c_proj.weight"), h("mlp.c_proj.bias")));
     } else {
-      x = x.add(linear(y, h("self_attn.o_proj.weight"), h("self_attn.o_proj.bias")));
+      x = x.add(lin("self_attn.o_proj", y));
       const m = rmsNorm(x, h("post_attention_layernorm.weight"), ll.rmsNormEps);
       // SwiGLU: down(silu(gate(m)) ⊙ up(m))
-      const g = silu(linear(m, h("mlp.gate_proj.weight"), h("mlp.gate_proj.bias"))).mul(linear(m, h("mlp.up_proj.weight"), h("mlp.up_proj.bias")));
-      x = x.add(linear(g, h("mlp.down_proj.weight"), h("mlp.down_proj.bias")));
+      x = x.add(lin("mlp.down_proj", silu(lin("mlp.gate_proj", m)).mul(lin("mlp.up_proj", m))));
     }
   }
   const Tout = o.lastOnly ? 1 : T;
@@ -176,7 +186,7 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   x = ll ? rmsNorm(x, p["model.norm.weight"], ll.rmsNormEps) : layerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
   // Tied head: logits = x @ embedᵀ, with the transpose made explicit; an untied lm_head is held as [C, V].
   const head = ll && !ll.tiedHead ? p["lm_head.weight"] : embed.transpose();
-  const logits = matMul(x.reshape([B * Tout, C]), head); // [B*T, V]
+  const logits = (cfg.lora ? frozenLinear : matMul)(x.reshape([B * Tout, C]), head); // [B*T, V]
   return { logits: logits.reshape([B, Tout, cfg.vocabSize]) as tf.Tensor3D, present };
 }
 

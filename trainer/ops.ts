@@ -150,3 +150,17 @@ export function applyRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tens
   const [x1, x2] = tf.split(x, 2, -1);
   return x.mul(cos).add(tf.concat([x2.neg(), x1], -1).mul(sin));
 }
+
+/**
+ * x [.., in] @ w [in, out] (+ b) for a frozen w (LoRA's base weights): the gradient reaches x only (dx = dy·wᵀ), so
+ * the backward pass skips the weight gradient that a trainable w would cost (another matMul of the forward's size).
+ */
+export function frozenLinear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const flat = args[0] as tf.Tensor;
+    const y = tf.matMul(flat, w);
+    return { value: b ? y.add(b) : y, gradFunc: (dy: tf.Tensor) => [tf.matMul(dy, swapLast(w))] };
+  }) as (x: tf.Tensor) => tf.Tensor;
+  return f(x.reshape([-1, shape[shape.length - 1]])).reshape([...shape.slice(0, -1), w.shape[1]!]);
+}

@@ -3,7 +3,7 @@
 # TensorFlow.js model. Reads a Hugging Face folder itself (config.json, model.safetensors or its sharded index) with
 # no package beyond torch. Usage: torch-llama.py DIR  < {"ids": [[...], ...]}  > {"logits": [[[...]]]}
 # With "targets" and "mask" ([B][T]) it also answers the masked mean cross-entropy ("loss") and its autograd
-# gradient for every weight ("grads": name -> flat list, HF layout).
+# gradient for every weight ("grads": name -> flat list, HF layout). With "adapter": DIR, a PEFT LoRA folder is applied.
 import json, math, os, struct, sys
 import torch
 
@@ -81,7 +81,11 @@ def logits_of(cfg, W, ids):
 
     def lin(name, v):
         y = v @ W[name + ".weight"].T
-        return y + W[name + ".bias"] if name + ".bias" in W else y
+        y = y + W[name + ".bias"] if name + ".bias" in W else y
+        a = W.get(f"base_model.model.{name}.lora_A.weight")
+        if a is not None:  # PEFT LoRA: + (v Aᵀ) Bᵀ · alpha / r
+            y = y + (v @ a.T) @ W[f"base_model.model.{name}.lora_B.weight"].T * W["lora_scale"]
+        return y
 
     for i in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{i}."
@@ -109,6 +113,10 @@ def main():
     cfg = json.load(open(os.path.join(d, "config.json")))
     W = read_weights(d)
     req = json.load(sys.stdin)
+    if req.get("adapter"):  # a PEFT LoRA folder: adapter_config.json, adapter_model.safetensors
+        ac = json.load(open(os.path.join(req["adapter"], "adapter_config.json")))
+        W.update(read_safetensors(os.path.join(req["adapter"], "adapter_model.safetensors")))
+        W["lora_scale"] = torch.tensor(ac["lora_alpha"] / ac["r"], dtype=torch.float64)
     if "targets" not in req:
         with torch.no_grad():
             out = [logits_of(cfg, W, ids).tolist() for ids in req["ids"]]
@@ -124,7 +132,7 @@ def main():
         count += sum(m)
     loss = total / max(count, 1)
     loss.backward()
-    grads = {k: w.grad.flatten().tolist() for k, w in W.items() if w.grad is not None}
+    grads = {k: w.grad.flatten().tolist() for k, w in W.items() if w.grad is not None and k != "lora_scale"}
     json.dump({"loss": loss.item(), "grads": grads, "torch": torch.__version__}, sys.stdout)
 
 

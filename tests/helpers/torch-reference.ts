@@ -14,16 +14,16 @@ export function torchMissing(): string | null {
   return r.status === 0 ? null : `${TORCH_PYTHON} cannot import torch (apt-get install python3-torch): ${r.stderr.trim().split("\n").pop()}`;
 }
 
-/** Logits [B][T][V] (float64) of each id sequence under the folder's weights. */
-export function torchLogits(dir: string, ids: number[][]): number[][][] {
-  const r = spawnSync(TORCH_PYTHON, [script, dir], { input: JSON.stringify({ ids }), encoding: "utf8", maxBuffer: 1 << 28 });
+/** Logits [B][T][V] (float64) of each id sequence under the folder's weights (plus a PEFT LoRA folder's adapters). */
+export function torchLogits(dir: string, ids: number[][], adapter?: string): number[][][] {
+  const r = spawnSync(TORCH_PYTHON, [script, dir], { input: JSON.stringify({ ids, adapter }), encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { logits: number[][][] }).logits;
 }
 
 /** Masked mean next-token cross-entropy and its float64 autograd gradient per weight (HF names and layout). */
-export function torchLossAndGrads(dir: string, ids: number[][], targets: number[][], mask: number[][]): { loss: number; grads: Record<string, number[]> } {
-  const r = spawnSync(TORCH_PYTHON, [script, dir], { input: JSON.stringify({ ids, targets, mask }), encoding: "utf8", maxBuffer: 1 << 28 });
+export function torchLossAndGrads(dir: string, ids: number[][], targets: number[][], mask: number[][], adapter?: string): { loss: number; grads: Record<string, number[]> } {
+  const r = spawnSync(TORCH_PYTHON, [script, dir], { input: JSON.stringify({ ids, targets, mask, adapter }), encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { loss: number; grads: Record<string, number[]> };
 }
