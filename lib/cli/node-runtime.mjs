@@ -1,7 +1,8 @@
 // Which Node runs Tuneloop: the running one when it is new enough, else Node 24 from the npm registry's
 // node-<platform>-<arch> package, installed once into a cache folder outside the project. Plain JavaScript with
 // node: imports only, so it works before `npm install` and on any Node that reads ES modules.
-//   node lib/cli/node-runtime.mjs   prints the folder to put first on PATH (nothing when the running Node will do)
+//   node lib/cli/node-runtime.mjs [--want 24]   prints the folder to put first on PATH (nothing when the running
+//   Node will do); --want asks for at least that major instead of the dependencies' floor (CI runs on Node 24).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -46,9 +47,9 @@ function versionOf(bin) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function neededLine(found, why) {
+function neededLine(found, why, min = MIN_NODE) {
   return (
-    `Tuneloop needs Node >= ${MIN_NODE} (this is Node ${found}); ${why}. ` +
+    `Tuneloop needs Node >= ${min} (this is Node ${found}); ${why}. ` +
     `Install Node ${FETCHED_MAJOR} (README, "Node versions"), or put one first on PATH.`
   );
 }
@@ -56,19 +57,19 @@ function neededLine(found, why) {
 /**
  * A Node binary new enough for the app, fetching Node 24 into the cache when needed.
  * Throws NodeVersionError with one line when there is none to be had.
- * @param {{ version?: string, env?: Record<string, string | undefined>, log?: (line: string) => void }} [opts]
+ * @param {{ version?: string, min?: string, env?: Record<string, string | undefined>, log?: (line: string) => void }} [opts]
  */
-export function suitableNode({ version = process.version, env = process.env, log = (l) => console.error(l) } = {}) {
-  if (isAtLeast(version, MIN_NODE)) return { bin: process.execPath, fetched: false };
-  if (env[AUTO_ENV] === "0") throw new NodeVersionError(neededLine(version, `${AUTO_ENV}=0 keeps tuneloop from fetching it`));
+export function suitableNode({ version = process.version, min = MIN_NODE, env = process.env, log = (l) => console.error(l) } = {}) {
+  if (isAtLeast(version, min)) return { bin: process.execPath, fetched: false };
+  if (env[AUTO_ENV] === "0") throw new NodeVersionError(neededLine(version, `${AUTO_ENV}=0 keeps tuneloop from fetching it`, min));
   const pkg = packageName();
-  if (!pkg) throw new NodeVersionError(neededLine(version, `npm publishes no Node binary package for ${process.platform}-${process.arch}`));
+  if (!pkg) throw new NodeVersionError(neededLine(version, `npm publishes no Node binary package for ${process.platform}-${process.arch}`, min));
   const dir = cacheDir(env);
   const bin = path.join(dir, "node_modules", pkg, "bin", "node");
   const have = fs.existsSync(bin) ? versionOf(bin) : null;
-  if (have && isAtLeast(have, MIN_NODE)) return { bin, version: have, fetched: false };
+  if (have && isAtLeast(have, min)) return { bin, version: have, fetched: false };
 
-  log(`tuneloop: Node ${version} is older than ${MIN_NODE}; installing Node ${FETCHED_MAJOR} from the npm registry (${pkg}) into ${dir}`);
+  log(`tuneloop: Node ${version} is older than ${min}; installing Node ${FETCHED_MAJOR} from the npm registry (${pkg}) into ${dir}`);
   // Installed beside the cache folder and renamed into place: two processes starting together never see half of it.
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -82,10 +83,10 @@ export function suitableNode({ version = process.version, env = process.env, log
   if (!got) {
     fs.rmSync(tmp, { recursive: true, force: true });
     const reason = (npm.stderr || npm.error?.message || "").trim().split("\n").filter(Boolean).pop() ?? "no output";
-    throw new NodeVersionError(neededLine(version, `fetching ${pkg}@${FETCHED_MAJOR} with npm failed (${reason})`));
+    throw new NodeVersionError(neededLine(version, `fetching ${pkg}@${FETCHED_MAJOR} with npm failed (${reason})`, min));
   }
   const theirs = fs.existsSync(bin) ? versionOf(bin) : null;
-  if (theirs && isAtLeast(theirs, MIN_NODE)) {
+  if (theirs && isAtLeast(theirs, min)) {
     fs.rmSync(tmp, { recursive: true, force: true }); // another process put its copy there first
     return { bin, version: theirs, fetched: false };
   }
@@ -101,18 +102,21 @@ export function suitableNode({ version = process.version, env = process.env, log
 
 /**
  * The folder to put first on PATH ("" when the running Node will do); prints the one line that says so.
- * @param {{ version?: string, env?: Record<string, string | undefined>, log?: (line: string) => void }} [opts]
+ * @param {{ version?: string, min?: string, env?: Record<string, string | undefined>, log?: (line: string) => void }} [opts]
  */
 export function pathPrefix(opts = {}) {
   const { bin, version } = suitableNode(opts);
   if (bin === process.execPath) return "";
-  (opts.log ?? ((l) => console.error(l)))(`tuneloop: Node ${opts.version ?? process.version} is older than ${MIN_NODE}; running under Node ${version} from ${path.dirname(bin)}`);
+  (opts.log ?? ((l) => console.error(l)))(`tuneloop: Node ${opts.version ?? process.version} is older than ${opts.min ?? MIN_NODE}; running under Node ${version} from ${path.dirname(bin)}`);
   return path.dirname(bin);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const prefix = pathPrefix();
+    const want = process.argv.indexOf("--want");
+    const major = want > 0 ? Number(process.argv[want + 1]) : NaN;
+    if (want > 0 && !(major >= 1 && major <= FETCHED_MAJOR)) throw new NodeVersionError(`--want takes a Node major from 1 to ${FETCHED_MAJOR}`);
+    const prefix = pathPrefix(want > 0 ? { min: `${major}.0.0` } : {});
     if (prefix) process.stdout.write(`${prefix}\n`);
   } catch (e) {
     if (!(e instanceof NodeVersionError)) throw e;
