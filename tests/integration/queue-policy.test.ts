@@ -5,10 +5,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
 import { makeActor } from "../helpers/actors";
+import { runCli } from "../helpers/cli";
 import { seedProject } from "../helpers/seed";
 import { getDb } from "@/db/client";
 import type { Actor } from "@/lib/auth/roles";
@@ -152,5 +153,20 @@ describeEachDatabase("next-task priority policy", () => {
     await expect(updateProject(admin, "demo", { queueOrder: "gate, everything" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { queueOrder: [expect.stringContaining('"everything"')] } });
     const [{ settings }] = (await getDb().execute(sql`select settings from projects where slug = 'demo'`)).rows as Array<{ settings: { queueOrder: string[] } }>;
     expect(settings.queueOrder).toEqual(["version:v9"]);
+  }, 120_000);
+});
+
+describe("queue order from the CLI", () => {
+  it("sets the order and generate-on-promote with `project update`, and refuses a malformed entry naming the flag's field", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-queue-cli-"));
+    expect((await runCli(dir, ["project", "create", "--slug", "q", "--name", "Q"])).code).toBe(0);
+    const updated = await runCli(dir, ["project", "update", "--slug", "q", "--queue-order", "version:v2, gate", "--generate-on-promote", "false"]);
+    expect(updated, updated.stderr).toMatchObject({ code: 0 });
+    expect(updated.stdout).toMatch(/queue-order=version:v2,gate,active,routing,backlog generate-on-promote=false/);
+    const bad = await runCli(dir, ["project", "update", "--slug", "q", "--queue-order", "gate,soonest"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/queueOrder: Queue order: "soonest" is not gate, active, routing, backlog/);
+    const listed = JSON.parse((await runCli(dir, ["project", "list", "--json"])).stdout) as Array<{ settings: { queueOrder: string[]; generateOnPromote: boolean } }>;
+    expect(listed[0].settings).toMatchObject({ queueOrder: ["version:v2", "gate"], generateOnPromote: false });
   }, 120_000);
 });

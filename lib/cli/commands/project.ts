@@ -5,12 +5,13 @@ import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { Project } from "@/db/schema";
 import { createProject, listProjects, systemActor, updateProject } from "@/lib/projects/projects";
+import { normalizeQueueOrder } from "@/lib/rankings/queue-policy";
 import { samplingOf } from "@/lib/validation/projects";
 import { parseFlags, UsageError } from "../args";
 
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
-  "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 " +
+  "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
   "--categories 'a,b' --guidelines-file F] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
@@ -24,6 +25,8 @@ const settingFlags = {
   temperature: { type: "string" },
   "top-p": { type: "string" },
   "max-new-tokens": { type: "string" },
+  "queue-order": { type: "string" },
+  "generate-on-promote": { type: "string" },
   categories: { type: "string" },
   "guidelines-file": { type: "string" },
   json: { type: "boolean" },
@@ -40,6 +43,8 @@ const settingValues = z.object({
   temperature: z.string().optional(),
   "top-p": z.string().optional(),
   "max-new-tokens": z.string().optional(),
+  "queue-order": z.string().optional(),
+  "generate-on-promote": z.string().optional(),
   categories: z.string().optional(),
   "guidelines-file": z.string().optional(),
   json: z.boolean().optional(),
@@ -68,6 +73,8 @@ async function toInput(v: z.infer<typeof settingValues>) {
     temperature: v.temperature,
     topP: v["top-p"],
     maxNewTokens: v["max-new-tokens"],
+    queueOrder: v["queue-order"],
+    generateOnPromote: v["generate-on-promote"],
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }
@@ -75,7 +82,7 @@ async function toInput(v: z.infer<typeof settingValues>) {
 function describe(p: Project): string {
   const s = p.settings;
   const sampling = samplingOf(s);
-  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens}; ${p.categories.length} categories`;
+  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens} queue-order=${normalizeQueueOrder(s.queueOrder).join(",")} generate-on-promote=${s.generateOnPromote !== false}; ${p.categories.length} categories`;
 }
 
 function print(p: Project, json: boolean | undefined, verb: string) {

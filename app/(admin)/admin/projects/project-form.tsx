@@ -10,10 +10,10 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number };
+  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean };
 };
 
-const settingFields: Array<{ name: keyof ProjectFormValues["settings"]; label: string; step: string }> = [
+const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote">; label: string; step: string }> = [
   { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
   { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
   { name: "agreementThreshold", label: "Agreement threshold (0–1)", step: "0.05" },
@@ -33,8 +33,9 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
     (form) => {
       setSaved(false);
       const values: Record<string, unknown> = Object.fromEntries(
-        ["name", "guidelines", "categories", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
+        ["name", "guidelines", "categories", "queueOrder", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
       );
+      values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
       return mode === "create" ? createProject({ slug: String(form.get("slug") ?? ""), ...values }) : updateProject({ slug: initial.slug, ...values });
     },
     (project) => {
@@ -65,6 +66,22 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
         {settingFields.map((f) => (
           <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} defaultValue={String(initial.settings[f.name])} error={fieldErrors[f.name]} />
         ))}
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Next-task order, most urgent first (gate, active, routing, backlog; version:<label> or import:<id> pins a batch)" name="queueOrder" error={fieldErrors.queueOrder}>
+          <input
+            name="queueOrder"
+            data-testid="field-queueOrder"
+            defaultValue={(initial.settings.queueOrder ?? []).join(", ")}
+            placeholder="gate, active, routing, backlog"
+            aria-invalid={fieldErrors.queueOrder ? true : undefined}
+            className={inputClass}
+          />
+        </Field>
+        <label className="flex items-center gap-2 self-end text-sm">
+          <input type="checkbox" name="generateOnPromote" data-testid="field-generateOnPromote" defaultChecked={initial.settings.generateOnPromote !== false} />
+          Promoting a version queues outputs from it to rank
+        </label>
       </div>
       <FormError message={error} />
       {saved && (
