@@ -10,8 +10,6 @@ import { defaultProjectSettings } from "@/lib/validation/projects";
 import { ProjectForm } from "../project-form";
 import { getQueueMakeup } from "@/lib/rankings/queue-makeup";
 import { QueueMakeupTable } from "./queue-card";
-import { getQueueMakeup } from "@/lib/rankings/queue-makeup";
-import { QueueMakeupTable } from "./queue-card";
 import { listCollectRuns } from "@/lib/sources/collect";
 import { listSources } from "@/lib/sources/sources";
 import { CollectPanel } from "./sources-collect";
@@ -25,7 +23,6 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
     throw e;
   });
   const stats = await getProjectStats(actor, project.slug);
-  const makeup = await getQueueMakeup(actor, project.slug);
   const makeup = await getQueueMakeup(actor, project.slug);
   const [sources, collectRuns] = await Promise.all([listSources(actor, project.slug), listCollectRuns(actor, project.slug)]);
   const figures: Array<[string, number]> = [
@@ -60,9 +57,6 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
             </div>
           ))}
         </dl>
-      </Card>
-      <Card title="Ranking queue">
-        <QueueMakeupTable makeup={makeup} />
       </Card>
       <Card title="Ranking queue">
         <QueueMakeupTable makeup={makeup} />
