@@ -4,7 +4,7 @@ import { useEffect } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
 import type { CollectRunView } from "@/lib/sources/collect";
-import { collectAction } from "./sources-actions";
+import { collectAction } from "./actions";
 
 /** How often the page re-reads runs while one is queued or running. */
 const REFRESH_MS = 1500;

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
 import type { SourceView } from "@/lib/sources/sources";
-import { addSourceAction, removeSourceAction, testSourceAction } from "./sources-actions";
+import { addSourceAction, removeSourceAction, testSourceAction } from "./actions";
 
 const settingFields = [
   { name: "temperature", label: "Temperature (0–2)", step: "0.05", placeholder: "0.8" },
