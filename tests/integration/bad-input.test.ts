@@ -336,6 +336,9 @@ const actions: Record<string, ActionTarget> = {
   "app/(admin)/admin/actions.ts#revokeApiToken": {
     cases: () => [...derivedCases({ id: NO_SUCH_ID }, { required: ["id"], texts: ["id"], idents: ["id"] }), { name: "an unknown token", input: { id: NO_SUCH_ID }, kinds: ["not_found"] }],
   },
+  "app/(admin)/admin/actions.ts#revokeInvite": {
+    cases: () => [...derivedCases({ inviteId: NO_SUCH_ID }, { required: ["inviteId"], texts: ["inviteId"], idents: ["inviteId"] }), { name: "an unknown invite", input: { inviteId: NO_SUCH_ID }, field: "inviteId" }],
+  },
   "app/(admin)/admin/projects/actions.ts#createProject": {
     cases: () => [
       ...derivedCases(
