@@ -14,7 +14,7 @@ export type MergePlan = {
 /**
  * Greedy, in the order given (feed prompts by id for a stable plan): a prompt whose normalized
  * text equals a kept prompt's, or whose shingle Jaccard with one is ≥ `threshold` (the most
- * similar, then the earliest), is merged into it; otherwise it is kept. Only kept prompts are
+ * similar, ties broken by a fixed order), is merged into it; otherwise it is kept. Only kept prompts are
  * indexed, so chains (a≈b≈c, a≉c) cannot pull unrelated prompts together.
  * Memory grows with the prompts: per kept prompt a 64-bit exact key in a Map (~80 bytes with
  * V8's entry overhead), its 16-byte id, and the near-duplicate index's ~4 bytes per shingle and

@@ -102,7 +102,7 @@ consensus order; (chosen, rejected) pairs come from that order with a \`margin\`
 confidence. Imported preference data keeps its own source. Rejected prompts, excluded
 annotators and completions flagged as personal data are left out; outputs flagged unsafe are
 never chosen. Exact and near-duplicate prompts (MinHash, Jaccard ≥ ${String(m.options.nearDuplicateThreshold)}) were collapsed into
-the earliest of them, their rankings and demonstrations merged into it (${m.duplicates.exact} exact and ${m.duplicates.near} near
+the first of them by id, their rankings and demonstrations merged into it (${m.duplicates.exact} exact and ${m.duplicates.near} near
 duplicates; ${m.merged.prompts} merged into a prompt in this snapshot, bringing ${m.merged.rankings} rankings, ${m.merged.pairs} pairs
 and ${m.merged.sft} SFT rows). Prompts are split train/eval by a stable hash of their id.
 
