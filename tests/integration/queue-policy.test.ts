@@ -21,7 +21,7 @@ import { nextTask } from "@/lib/rankings/tasks";
 import { GATE_MIN_JUDGMENTS, releaseGate } from "@/lib/runs/gate";
 
 const BACKLOG = 10_000;
-const GATE_PROMPTS = 16;
+const GATE_PROMPTS = 12;
 const ACTIVE_PROMPTS = 5;
 
 type Row = { id: string };
@@ -29,7 +29,7 @@ const rows = async (q: ReturnType<typeof sql>) => (await getDb().execute(q)).row
 
 /**
  * 10,000 imported prompts with two imported outputs each (one statement each, generate_series), the active version
- * v1's outputs on 5 prompts written after them, and v2's release gate: 16 comparisons of a held-out prompt, one output
+ * v1's outputs on 5 prompts written after them, and v2's release gate: 12 comparisons of a held-out prompt, one output
  * of v2 and one of v1, written last. Under the old order (oldest first) the gate and v1 would wait behind all 10,000.
  */
 async function world() {
@@ -81,7 +81,7 @@ describeEachDatabase("next-task priority policy", () => {
       ["import", null, BACKLOG],
     ]);
 
-    // Three annotators in turn: every task is a comparison until all 16 × 3 are out, and the gate stays pending
+    // Three annotators in turn: every task is a comparison until all 12 × 3 are out, and the gate stays pending
     // until it has the judgments it needs, then gives its verdict.
     const handed: string[] = [];
     let judgments = 0;
