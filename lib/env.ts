@@ -1,6 +1,7 @@
 // process.env parsed by zod, read once; nothing else in the project reads the environment.
 import path from "node:path";
 import { z } from "zod";
+import { BACKENDS } from "@/trainer/protocol";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -22,6 +23,8 @@ const envSchema = z.object({
   TUNELOOP_SECRET_KEY: z.string().min(32, "TUNELOOP_SECRET_KEY must be at least 32 characters").optional(),
   /** how trainer processes are scheduled: idle (only CPU nothing else wants), low (nice 19), normal */
   TUNELOOP_TRAINER_PRIORITY: z.enum(["idle", "low", "normal"], { message: "TUNELOOP_TRAINER_PRIORITY must be idle, low or normal" }).default("idle"),
+  /** the trainer's TensorFlow.js backend (trainer/backend.ts); unset: the best one installed. Queue-time memory checks plan for it */
+  TUNELOOP_TF_BACKEND: z.enum(BACKENDS, { message: `TUNELOOP_TF_BACKEND must be one of ${BACKENDS.join(", ")}` }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

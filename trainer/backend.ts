@@ -3,10 +3,10 @@
 // The choice is logged to stderr.
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
+import { BACKENDS, type BackendName } from "./protocol";
 import { registerWasmTrainingKernels } from "./wasm-kernels";
 
-export const BACKENDS = ["node-gpu", "node", "wasm", "cpu"] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export { BACKENDS, type BackendName } from "./protocol";
 
 /** Whether an optional package can be loaded from here (resolution only: nothing is executed). */
 export function resolvable(pkg: string): boolean {

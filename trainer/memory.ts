@@ -124,3 +124,36 @@ export function planMemory(cfg: ModelShape, req: PlanRequest): Plan {
     message: `one training step needs about ${gib(one)} with ${what} of ${req.seqLen} tokens per pass (batch ${req.batch} split to the smallest pass), more than the ${gib(budget)} the ${req.backend} backend can use: ${fix}`,
   };
 }
+
+/** The budget a backend name gets: tfjs-node (CPU or GPU) and the JS CPU backend use RAM; wasm its heap. */
+export function budgetBackend(name: string): string {
+  return name === "wasm" ? "wasm" : name === "cpu" ? "cpu" : "tensorflow";
+}
+
+const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : null);
+
+/**
+ * A checkpoint's config.json as a ModelShape without loading the model: Tuneloop's GPT-2 fields (nLayer, …) or a
+ * Llama-family Hugging Face config (num_hidden_layers, …); null when it is neither (the trainer plans it at start).
+ */
+export function modelShapeFromConfigJson(raw: Record<string, unknown>): ModelShape | null {
+  const [V, T, L, H, C] = [raw.vocabSize, raw.blockSize, raw.nLayer, raw.nHead, raw.nEmbd].map(int);
+  if (V && T && L && H && C) return { vocabSize: V, blockSize: T, nLayer: L, nHead: H, nEmbd: C };
+  const hf = {
+    V: int(raw.vocab_size),
+    L: int(raw.num_hidden_layers),
+    H: int(raw.num_attention_heads),
+    C: int(raw.hidden_size),
+    I: int(raw.intermediate_size),
+    T: int((raw.tuneloop as { blockSize?: unknown } | undefined)?.blockSize) ?? int(raw.max_position_embeddings),
+  };
+  if (!hf.V || !hf.L || !hf.H || !hf.C || !hf.I || !hf.T) return null;
+  return {
+    vocabSize: hf.V,
+    blockSize: hf.T,
+    nLayer: hf.L,
+    nHead: hf.H,
+    nEmbd: hf.C,
+    llama: { nKvHead: int(raw.num_key_value_heads) ?? hf.H, headDim: int(raw.head_dim) ?? hf.C / hf.H, intermediateSize: hf.I, tiedHead: raw.tie_word_embeddings === true },
+  };
+}

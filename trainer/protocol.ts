@@ -4,6 +4,10 @@
 // two ends of a message cannot drift. Pure: zod only (lib, db's enum and client components may import it).
 import { z } from "zod";
 
+/** TensorFlow.js backends the trainer can run on (trainer/backend.ts picks one; TUNELOOP_TF_BACKEND overrides). */
+export const BACKENDS = ["node-gpu", "node", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
 /** The stages the trainer runs, in the order a run runs them. */
 export const STAGES = ["pretrain", "sft", "dpo"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -109,7 +113,8 @@ export const trainerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("step"), stage: stageSchema, step: z.number(), totalSteps: z.number(), loss: z.number().nullable(), tokensPerSec: z.number(), etaMs: z.number(), metrics: metricsSchema }),
   z.object({ type: z.literal("eval"), stage: stageSchema, step: z.number(), metrics: metricsSchema }),
   z.object({ type: z.literal("early_stop"), stage: stageSchema, step: z.number(), bestLoss: z.number().nullable(), patience: z.number() }),
-  z.object({ type: z.literal("done"), checkpoint: z.string(), step: z.number().optional(), metrics: metricsSchema.optional(), config: z.record(z.string(), z.unknown()).optional() }),
+  // peakBytes: the run's memory high-water mark (the wasm heap's size, which only grows; else the resident set)
+  z.object({ type: z.literal("done"), checkpoint: z.string(), step: z.number().optional(), metrics: metricsSchema.optional(), peakBytes: z.number().optional(), config: z.record(z.string(), z.unknown()).optional() }),
   z.object({ type: z.literal("cancelled"), step: z.number() }),
   z.object({ type: z.literal("error"), code: z.enum(TRAINER_ERROR_CODES), message: z.string() }),
   z.object({ type: z.literal("generation"), id: z.string(), outputs: z.array(z.string()) }),

@@ -160,13 +160,13 @@ function longestSequence(data: Snapshot): number {
 export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, signal?: AbortSignal) {
   const resumeState = opts.resume && fs.existsSync(path.join(opts.out, "training_state.json")) ? loadCheckpoint(opts.out) : null;
   let cfg: ModelConfig;
-  let params: Params;
+  // A fresh model's weights are made after the memory plan: a model that cannot fit is refused before it is allocated.
+  let params: Params | null = null;
   let tokenizer: Tokenizer = byteTokenizer;
   if (resumeState) ({ cfg, params, tokenizer } = resumeState);
   else if (opts.from) ({ cfg, params, tokenizer } = loadCheckpoint(opts.from));
   else {
     cfg = modelConfigSchema.parse({ ...presets[opts.init ?? "tiny"], ...(opts.blockSize ? { blockSize: opts.blockSize } : {}), ...opts.model });
-    params = initParams(cfg, opts.seed);
   }
   const data = loadSnapshot(opts.snapshot, Math.min(opts.blockSize ?? cfg.blockSize, cfg.blockSize), tokenizer);
   const { stages, skipped } = chooseStages(opts.stage, data, opts.snapshot);
@@ -184,6 +184,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   const tightest = fits.find((pl) => pl.microBatch === passSeqs)!;
   const plan: MemoryPlan = { backend: tightest.backend, microBatch: tightest.microBatch, gradAccum: tightest.gradAccum, peakBytes: tightest.peakBytes, budgetBytes: tightest.budgetBytes };
   const evalOpts = { batch: passSeqs, beta: opts.beta };
+  params ??= initParams(cfg, opts.seed);
   const perStage = opts.epochs
     ? stages.map((st) => Math.max(1, Math.ceil((opts.epochs! * examplesOf(data, st).length) / (batchOf(st) * K))))
     : stages.length === 2 ? [Math.ceil(opts.steps / 2), Math.floor(opts.steps / 2)] : [opts.steps];
@@ -289,10 +290,16 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   save(globalStep, stages[stages.length - 1], 0);
   emit({ type: "phase", phase: "evaluating", step: globalStep });
   const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(evaluateAll(params, cfg, data, evalOpts, refEval)) };
-  emit({ type: "done", checkpoint: opts.out, step: globalStep, metrics: final });
+  emit({ type: "done", checkpoint: opts.out, step: globalStep, metrics: final, peakBytes: memoryHighWater() });
   Object.values(params).forEach((p) => p.dispose());
   [...Object.values(m), ...Object.values(v)].forEach((t) => t.dispose());
   return final;
+}
+
+/** The memory high-water mark: the wasm heap's size (emscripten grows it and never shrinks it), else the resident set now. */
+export function memoryHighWater(): number {
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+  return wasm?.HEAPU8?.length ?? process.memoryUsage().rss;
 }
 
 function prefixed(x: Record<string, number>) {

@@ -4,7 +4,7 @@ import { bigserial, boolean, index, integer, jsonb, pgTable, real, text, timesta
 import { exportStatusEnum, modelStatusEnum, runKindEnum, runStatusEnum } from "./enums";
 import { projects } from "./projects";
 import { users } from "./users";
-import type { RunProgress } from "@/trainer/protocol";
+import type { Hyperparameters, RunProgress } from "@/trainer/protocol";
 
 export const exports = pgTable(
   "exports",
@@ -60,7 +60,7 @@ export const trainingRuns = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     projectId: uuid("project_id").notNull().references(() => projects.id),
     kind: runKindEnum("kind").notNull(),
-    hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull(),
+    hyperparameters: jsonb("hyperparameters").$type<Partial<Hyperparameters>>().notNull(),
     base: text("base").notNull(),
     baseModelVersionId: uuid("base_model_version_id"),
     exportId: uuid("export_id").references(() => exports.id),

@@ -9,6 +9,7 @@ import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError, parseInput } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
+import { assertRunFits, assertSnapshotHasData } from "./run-checks";
 import { releaseGate, type GateState } from "./gate";
 import { countOutputsByModelVersion } from "@/db/queries/stats";
 import { listLatestGenerations } from "@/db/queries/generation-progress";
@@ -46,7 +47,10 @@ export async function createRun(actor: Actor, raw: unknown, opts: { trigger?: st
   if (input.snapshotId) {
     const [snap] = await db.select().from(exportsTable).where(eq(exportsTable.id, input.snapshotId));
     if (!snap || snap.projectId !== project.id) throw new AppError("bad_request:snapshot", "Unknown snapshot for this project.", { snapshotId: ["Unknown snapshot"] });
+    assertSnapshotHasData(snap, input.stage);
   }
+  // Refused here, with the figures, rather than aborting mid-run (lib/runs/run-checks.ts).
+  assertRunFits(base, input.stage, input.hyperparameters);
   const run = await db.transaction(async (tx) => {
     if ((await q.countActiveRunsForProject(tx, project.id)) > 0) {
       throw new AppError("conflict:run", "A run is already queued or running for this project; wait for it or cancel it.");

@@ -1,4 +1,27 @@
-// Small formatters for runs: durations, times left, metric values, run status colours.
+// Small formatters for runs: durations, times left, metric values and names, phases, run status colours.
+import type { RunPhase } from "@/lib/validation/run-progress";
+
+export { metricLabel } from "@/lib/validation/run-progress";
+
+/** What a live run is doing, in words. */
+export const phaseWords: Record<RunPhase, string> = {
+  waiting: "waiting for a worker",
+  resuming: "resuming after its worker stopped",
+  exporting: "exporting a snapshot of the project's data",
+  starting: "starting the trainer (loading the snapshot, planning memory)",
+  reference: "scoring the pairs with the reference model before DPO",
+  training: "training",
+  evaluating: "evaluating on held-out data",
+  saving: "saving the checkpoint",
+  registering: "registering the model version",
+  done: "done",
+};
+
+export const stageWords: Record<string, string> = { pretrain: "pretraining", sft: "SFT", dpo: "DPO" };
+
+export function formatBytes(b: number): string {
+  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${Math.round(b / 2 ** 20)} MiB`;
+}
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms) || ms < 0) return "—";

@@ -8,7 +8,7 @@ import { projectLeaderboard } from "@/lib/leaderboard/project-leaderboard";
 import { LeaderboardCard } from "./leaderboard";
 import { GenerateButton } from "./generate-button";
 import { listModelVersions } from "@/lib/runs/runs";
-import { formatMetric, formatTime } from "../../training/format";
+import { formatMetric, formatTime, metricLabel } from "../../training/format";
 import { AutoRefresh } from "./auto-refresh";
 import { GateLine, ProgressLine, gateBadge, isBusy } from "./gate-line";
 import { PromoteButton } from "./promote-button";
@@ -140,7 +140,9 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                     <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="version-metrics">
                       {metrics.map(([k, val]) => (
                         <div key={k}>
-                          <dt className="text-xs text-slate-500">{k}</dt>
+                          <dt className="text-xs text-slate-500" title={k}>
+                            {metricLabel(k)}
+                          </dt>
                           <dd className="tabular-nums">{formatMetric(val)}</dd>
                         </div>
                       ))}

@@ -67,7 +67,7 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
       <div className="grid gap-4 sm:grid-cols-3">
         <Field label="Stage" name="stage" error={fieldErrors.stage}>
           <select name="stage" data-testid="field-stage" defaultValue="sft+dpo" className={inputClass}>
-            <option value="sft+dpo">SFT, then DPO</option>
+            <option value="sft+dpo">SFT, then DPO (the stages the data has)</option>
             <option value="sft">SFT only</option>
             <option value="dpo">DPO only</option>
           </select>

@@ -1,11 +1,14 @@
-// Live metric charts for a run (recharts): train and eval loss, DPO accuracy, margins and rewards, then any other metric.
+// Live metric charts for a run (recharts): train and eval loss (one pair of series per stage: SFT's and DPO's losses
+// measure different things), DPO accuracy, margins and rewards, then any other metric, named in words.
 "use client";
 import { useMemo } from "react";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatMetric } from "../../format";
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { StageSpan } from "@/lib/validation/run-progress";
+import { formatMetric, metricLabel, stageWords } from "../../format";
 
 export type Metric = { id: number; step: number; split: "train" | "eval"; name: string; value: number };
-type Series = { key: string; label: string; color: string; split: "train" | "eval"; name: string };
+/** `from`/`to`: the series takes the steps of one stage only, (from, to] */
+type Series = { key: string; label: string; color: string; split: "train" | "eval"; name: string; from?: number; to?: number };
 
 const colors = ["#4f46e5", "#f59e0b", "#10b981", "#ef4444", "#0ea5e9", "#a855f7"];
 
@@ -21,17 +24,18 @@ const group = (id: string, title: string, series: Array<[string, "train" | "eval
 /** Charts by what they show; a metric name claimed by none gets its own chart below. */
 const groups: Group[] = [
   group("loss", "Loss", [["train loss", "train", "loss"], ["eval loss", "eval", "loss"]]),
-  group("accuracy", "Preference accuracy", [["train rewards/accuracies", "train", "rewards/accuracies"], ["eval accuracy", "eval", "accuracy"], ["eval rewards/accuracies", "eval", "rewards/accuracies"]]),
-  group("margins", "Reward margin", [["train rewards/margins", "train", "rewards/margins"], ["eval margin", "eval", "margin"], ["eval rewards/margins", "eval", "rewards/margins"]]),
-  group("rewards", "Implicit rewards", [["chosen", "train", "rewards/chosen"], ["rejected", "train", "rewards/rejected"]]),
+  group("accuracy", "DPO preference accuracy", [["train", "train", "rewards/accuracies"], ["held out", "eval", "accuracy"], ["held out (final)", "eval", "rewards/accuracies"]]),
+  group("margins", "DPO reward margin", [["train", "train", "rewards/margins"], ["held out", "eval", "margin"], ["held out (final)", "eval", "rewards/margins"]]),
+  group("rewards", "DPO implicit rewards", [["chosen", "train", "rewards/chosen"], ["rejected", "train", "rewards/rejected"]]),
 ];
 
 /** One row per step, one column per series, so lines with different steps share an axis. */
 function pivot(metrics: Metric[], series: Series[]) {
   const byStep = new Map<number, Record<string, number>>();
-  const wanted = new Map(series.map((s) => [`${s.split}\u0000${s.name}`, s.key]));
+  const wanted = new Map<string, Series[]>();
+  for (const s of series) wanted.set(`${s.split}\u0000${s.name}`, [...(wanted.get(`${s.split}\u0000${s.name}`) ?? []), s]);
   for (const m of metrics) {
-    const key = wanted.get(`${m.split}\u0000${m.name}`);
+    const key = wanted.get(`${m.split}\u0000${m.name}`)?.find((s) => s.from === undefined || (m.step > s.from && m.step <= s.to!))?.key;
     if (!key) continue;
     let row = byStep.get(m.step);
     if (!row) byStep.set(m.step, (row = { step: m.step }));
@@ -40,7 +44,7 @@ function pivot(metrics: Metric[], series: Series[]) {
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-function Chart({ title, testId, series, metrics, height = 260 }: { title: string; testId: string; series: Series[]; metrics: Metric[]; height?: number }) {
+function Chart({ title, testId, series, metrics, height = 260, boundaries = [] }: { title: string; testId: string; series: Series[]; metrics: Metric[]; height?: number; boundaries?: StageSpan[] }) {
   const data = useMemo(() => pivot(metrics, series), [metrics, series]);
   const last = series.map((s) => ({ s, v: [...data].reverse().find((r) => s.key in r)?.[s.key] })).filter((x) => x.v !== undefined);
   return (
@@ -64,6 +68,9 @@ function Chart({ title, testId, series, metrics, height = 260 }: { title: string
               <YAxis tick={{ fontSize: 11 }} width={52} domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetric(v)} stroke="currentColor" />
               <Tooltip formatter={(v) => formatMetric(v)} labelFormatter={(s) => `step ${s}`} contentStyle={{ fontSize: 12 }} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
+              {boundaries.map((b) => (
+                <ReferenceLine key={b.stage} x={b.from} stroke="currentColor" strokeOpacity={0.5} strokeDasharray="2 4" label={{ value: `${stageWords[b.stage] ?? b.stage} →`, position: "insideTopLeft", fontSize: 11 }} />
+              ))}
               {series.map((s) => (
                 <Line
                   key={s.key}
@@ -85,15 +92,30 @@ function Chart({ title, testId, series, metrics, height = 260 }: { title: string
   );
 }
 
-export function RunCharts({ metrics }: { metrics: Metric[] }) {
+/** The loss chart's series: train and eval loss, one pair per stage when the run has more than one. */
+function lossSeries(stages: StageSpan[]): Array<Omit<Series, "key" | "color">> {
+  if (stages.length < 2) return groups[0].series;
+  return stages.flatMap((st) =>
+    (["train", "eval"] as const).map((split) => ({ label: `${stageWords[st.stage] ?? st.stage} ${split === "train" ? "train" : "held-out"} loss`, split, name: "loss", from: st.from, to: st.to })),
+  );
+}
+
+export function RunCharts({ metrics, stages = [] }: { metrics: Metric[]; stages?: StageSpan[] }) {
+  const stagesKey = stages.map((s) => `${s.stage}:${s.from}:${s.to}`).join(",");
   // A string of the series present, so the chart layout is recomputed only when a new series appears.
   const presentKey = useMemo(() => [...new Set(metrics.map((m) => `${m.split}\u0000${m.name}`))].sort().join("\u0001"), [metrics]);
   const charts = useMemo(() => {
     const present = new Set(presentKey ? presentKey.split("\u0001") : []);
     const claimed = new Set<string>();
     const out: Array<{ title: string; testId: string; series: Series[] }> = [];
+    const spans: StageSpan[] = stagesKey
+      ? stagesKey.split(",").map((x) => {
+          const [stage, from, to] = x.split(":");
+          return { stage: stage as StageSpan["stage"], from: Number(from), to: Number(to) };
+        })
+      : [];
     for (const g of groups) {
-      const series = g.series
+      const series = (g.id === "loss" ? lossSeries(spans) : g.series)
         .filter((s) => present.has(`${s.split}\u0000${s.name}`))
         .map((s, i) => ({ ...s, key: `${g.id}${i}`, color: colors[i % colors.length] }));
       g.series.forEach((s) => claimed.add(`${s.split}\u0000${s.name}`));
@@ -105,15 +127,15 @@ export function RunCharts({ metrics }: { metrics: Metric[] }) {
     for (const name of names) {
       const series = (["train", "eval"] as const)
         .filter((split) => present.has(`${split}\u0000${name}`) && !claimed.has(`${split}\u0000${name}`))
-        .map((split, i) => ({ key: `m${i}`, label: `${split} ${name}`, split, name, color: colors[i] }));
-      out.push({ title: name, testId: `metric-chart-${name.replace(/[^a-z0-9]+/gi, "-")}`, series });
+        .map((split, i) => ({ key: `m${i}`, label: split === "train" ? "train" : "held out", split, name, color: colors[i] }));
+      out.push({ title: metricLabel(name), testId: `metric-chart-${name.replace(/[^a-z0-9]+/gi, "-")}`, series });
     }
-    return out;
-  }, [presentKey]);
-  const [main, ...rest] = charts;
+    return { charts: out, spans };
+  }, [presentKey, stagesKey]);
+  const [main, ...rest] = charts.charts;
   return (
     <div className="space-y-6">
-      <Chart {...main} metrics={metrics} />
+      <Chart {...main} metrics={metrics} boundaries={charts.spans.slice(1)} />
       {rest.length > 0 && (
         <div className="grid gap-6 md:grid-cols-2">
           {rest.map((c) => (

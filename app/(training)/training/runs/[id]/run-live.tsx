@@ -1,30 +1,31 @@
-// The live part of a run page: polls the run while it is queued or running, appending new metrics; Cancel for admins.
+// The live part of a run page: polls the run while it is queued or running, appending new metrics; shows its phase,
+// stage, memory plan and log as they come; Cancel for admins.
 "use client";
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
 import { Card } from "@/app/_components/form";
 import type { RunView } from "@/lib/runs/runs";
-import { StatusBadge, formatDuration, formatMetric, formatTime, runDuration } from "../../format";
+import { readRunProgress } from "@/lib/validation/run-progress";
+import { StatusBadge, formatBytes, formatDuration, formatMetric, formatTime, phaseWords, runDuration, stageWords } from "../../format";
 import { cancelRun } from "../../actions";
 import { RunCharts, type Metric } from "./run-charts";
 
 const POLL_MS = 1500;
 const isLive = (status: string) => status === "queued" || status === "running";
 
-function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null;
-}
-
 function ProgressBar({ run }: { run: RunView }) {
-  const p = run.progress as Record<string, unknown>;
-  const total = num(p.totalSteps) ?? num((run.hyperparameters as Record<string, unknown>).steps);
-  const step = run.status === "succeeded" && total ? total : (num(p.step) ?? 0);
+  const p = readRunProgress(run.progress);
+  const total = p.totalSteps ?? run.hyperparameters.steps;
+  const step = run.status === "succeeded" && total ? total : (p.step ?? 0);
   const pct = total ? Math.min(100, Math.max(0, (100 * step) / total)) : 0;
-  const tps = num(p.tokensPerSec);
-  const eta = num(p.etaMs);
-  // The phase is the trainer's word for a live run; once the run ends its status says it all.
-  const phase = !isLive(run.status) ? null : typeof p.phase === "string" ? p.phase : run.status === "queued" ? "waiting for a worker" : null;
-  const stage = typeof p.stage === "string" ? p.stage : null;
+  const tps = p.tokensPerSec ?? null;
+  // The time left is a training figure: between stages (reference scoring, saving, evaluation) it would stand still.
+  const eta = p.phase === "training" ? (p.etaMs ?? null) : null;
+  // The phase says what a live run is doing; once the run ends its status says it all.
+  const phase = !isLive(run.status) ? null : p.phase ? phaseWords[p.phase] : run.status === "queued" ? phaseWords.waiting : null;
+  const spans = p.stages ?? [];
+  const at = p.stage ? spans.findIndex((s) => s.stage === p.stage) : -1;
+  const stage = p.stage ? `stage ${stageWords[p.stage] ?? p.stage}${spans.length > 1 && at >= 0 ? ` (${at + 1} of ${spans.length})` : ""}` : null;
   const bar = run.status === "failed" ? "bg-red-500" : run.status === "cancelled" ? "bg-amber-500" : run.status === "succeeded" ? "bg-green-500" : "bg-indigo-600";
   return (
     <div className="space-y-2">
@@ -45,12 +46,22 @@ function ProgressBar({ run }: { run: RunView }) {
           step {step}
           {total ? ` / ${total}` : ""} ({pct.toFixed(0)}%)
         </span>
-        {stage && <span>stage {stage}</span>}
+        {stage && <span data-testid="run-stage">{stage}</span>}
         {phase && <span data-testid="run-phase">{phase}</span>}
-        {num(p.loss) != null && <span>loss {formatMetric(num(p.loss))}</span>}
+        {p.loss != null && <span>loss {formatMetric(p.loss)}</span>}
         {tps != null && tps > 0 && <span data-testid="run-tokens-per-sec">{Math.round(tps).toLocaleString("en-US")} tokens/s</span>}
         {isLive(run.status) && eta != null && eta > 0 && <span data-testid="run-eta">about {formatDuration(eta)} left</span>}
       </div>
+      {p.plan && (
+        <p className="text-xs text-slate-500" data-testid="run-memory-plan">
+          memory: {p.plan.microBatch} sequence{p.plan.microBatch === 1 ? "" : "s"} a pass × {p.plan.gradAccum} pass{p.plan.gradAccum === 1 ? "" : "es"} an update, about {formatBytes(p.plan.peakBytes)} of the {formatBytes(p.plan.budgetBytes)} the {p.plan.backend} backend may use
+        </p>
+      )}
+      {p.skipped && p.skipped.length > 0 && (
+        <p className="text-xs text-amber-700 dark:text-amber-400" data-testid="run-skipped">
+          Skipped: {p.skipped.join("; ")}
+        </p>
+      )}
     </div>
   );
 }
@@ -93,7 +104,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
     };
   }, [live, run.id]);
 
-  const hp = run.hyperparameters as Record<string, unknown>;
+  const hp = run.hyperparameters;
   return (
     <div className="space-y-6" data-testid="run-live" data-status={run.status}>
       <Card>
@@ -190,7 +201,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
       </Card>
 
       <Card title="Metrics">
-        <RunCharts metrics={metrics} />
+        <RunCharts metrics={metrics} stages={readRunProgress(run.progress).stages ?? []} />
       </Card>
 
       <Card title="Log">
@@ -200,7 +211,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
           </pre>
         ) : (
           <p data-testid="run-log" className="text-sm text-slate-500">
-            No log yet.
+            {live ? "Nothing logged yet; the trainer's lines appear here as it writes them." : "No log."}
           </p>
         )}
       </Card>
