@@ -1,4 +1,8 @@
-// The runs API on a real database: route handlers called directly with bearer tokens; queueing, validation, roles, cancel.
+// The runs API on a real database: route handlers called directly with bearer tokens; queueing, validation, memory
+// refusals (422), roles, cancel.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -108,6 +112,25 @@ describeEachDatabase("runs API", () => {
     expect((await res.json()).error.fieldErrors).toHaveProperty("snapshotId");
     expect(await getDb().select().from(trainingRuns)).toHaveLength(0);
     expect(await trainJobs()).toBe(0);
+  });
+
+  it("refuses with 422 naming the batch, and the figures, a run whose step cannot fit the trainer's memory; nothing is written or queued", async () => {
+    const admin = await makeActor("admin");
+    const token = await tokenFor(admin);
+    await seedProject({ slug: "demo" });
+    // A 1.3B-parameter GPT-2-shaped checkpoint (createRun reads only its config.json) at batch 64 and context 2048.
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), "tl-big-"));
+    fs.writeFileSync(path.join(big, "config.json"), JSON.stringify({ vocabSize: 50257, blockSize: 2048, nLayer: 24, nHead: 16, nEmbd: 2048, tokenizer: "gpt2-bpe" }));
+    const res = await createRunRoute(request("/api/v1/projects/demo/runs", { method: "POST", token, body: { stage: "sft", base: big, hyperparameters: { batch: 64 } } }), ctx({ slug: "demo" }));
+    expect(res.status).toBe(422);
+    const err = (await res.json()).error;
+    expect(Object.keys(err.fieldErrors)).toContain("hyperparameters.batch");
+    expect(err.message).toMatch(/one training step needs about [\d.]+ GiB .* more than the [\d.]+ GiB the \w+ backend can use/);
+    // The small preset at its defaults (batch 8, context 512) fits: the batch is split into passes, not refused.
+    const ok = await createRunRoute(request("/api/v1/projects/demo/runs", { method: "POST", token, body: { stage: "sft", base: "small" } }), ctx({ slug: "demo" }));
+    expect(ok.status).toBe(201);
+    expect(await getDb().select().from(trainingRuns)).toHaveLength(1);
+    expect(await trainJobs()).toBe(1);
   });
 
   it("answers 401 without a token, 403 for annotators (and reviewers writing), 404 for unknown project or run", async () => {
