@@ -89,6 +89,13 @@ describeEachDatabase("grouped imports", () => {
     // A new judgment of a known instruction joins its prompt: only the new output and ranking are added.
     const more = [{ instruction: "Say hi.", output_1: "Hi", generator_1: "davinci", output_2: "Hey", generator_2: "claude", preference: 1 }];
     expect(await importFile(admin, { projectSlug: "eval", path: writeJsonl(more) })).toMatchObject({ prompts: 0, joined: 1, completions: 1, rankings: 1, duplicatesSkipped: 0 });
+
+    // All or nothing: 600 good judgments (a first batch of 500 already written in the transaction) and a bad row.
+    const settled = await tableCounts("eval");
+    const many: unknown[] = Array.from({ length: 600 }, (_, i) => ({ instruction: `Task ${i % 50}`, output_1: "base", generator_1: "davinci", output_2: `out ${i}`, generator_2: `m${i}`, preference: 1 }));
+    many.push({ instruction: "Say hi.", output_1: "Hi", generator_1: "davinci", output_2: "Yo", generator_2: "m", preference: 3 });
+    await expect(importFile(admin, { projectSlug: "eval", path: writeJsonl(many) })).rejects.toMatchObject({ status: 400, line: 601, field: "preference" });
+    expect(await tableCounts("eval")).toEqual(settled);
   });
 
   it("joins prompts the project already has (a ranking task of the same instruction), outputs of the same text and generator join its completions, and says how many joined", async () => {
