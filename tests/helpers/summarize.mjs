@@ -17,6 +17,7 @@ const knownConditions = [
   { file: /yield-to-requests\.test\.ts$/, title: /./, reason: "not Linux: trainers are stopped and read through /proc" },
   { file: /run-faults\.test\.ts$/, title: /\[pglite\].*SIGKILL/, reason: "PostgreSQL only: one process owns an embedded database, so there is no second worker to kill" },
   { file: /backends\.test\.ts$/, title: /tfjs-node-gpu|GPU/, reason: "no GPU and @tensorflow/tfjs-node-gpu here" },
+  { file: /unit\/formats\/import\/real-data\.test\.ts$|unit\/leaderboard\/leaderboard\.test\.ts$/, title: /real data|AlpacaEval/, reason: "needs ../shared/data (absent: an outside clone)" },
 ];
 
 /** Why a skipped test was skipped: its own note, its title's "(skipped: …)" or "(needs …)", or a known condition. */
