@@ -80,10 +80,15 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
     const version = admin.locator('[data-testid^="version-"][data-depth]').first();
     await expect.poll(() => version.getByTestId("version-label").textContent()).toBe("v1");
     const versionId = (await version.getAttribute("data-testid"))!.replace("version-", "");
+    // The first version has nothing to compare with: its gate line says so, not "did not recommend".
+    expect(await version.getByTestId("gate").textContent()).toContain("v1 is the first version: there is nothing to compare it with.");
     await admin.getByTestId(`promote-${versionId}`).click();
+    expect(await admin.getByTestId("promote-question").textContent()).toContain("v1 is the first version: there is nothing to compare it with.");
     await admin.getByTestId("field-reason").fill("The first version: nothing to compare it with.");
     await admin.getByTestId(`promote-confirm-${versionId}`).click();
     await version.getByTestId("active-badge").waitFor();
+    // Promotion queued generation from it (the project's default); the card shows that generation's progress.
+    await expect.poll(() => version.getByTestId("generation-progress").textContent(), { timeout: 30_000 }).toMatch(/^Generation \(queued by promotion\): (queued|starting|writing|done)/);
     await admin.getByTestId("generate-outputs").click();
     await expect.poll(() => admin.getByTestId("generate-status").textContent()).toMatch(/queued/);
     try {
