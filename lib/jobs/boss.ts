@@ -40,9 +40,9 @@ export async function startBoss(conn: Connection, role: BossRole = {}): Promise<
     schema: BOSS_SCHEMA,
     supervise: role.supervise ?? true,
     schedule: role.schedule ?? false,
-    // Senders (web requests, the CLI) leave no row in the registry; workers do, and their heartbeat is how
-    // `retrain --wait` knows whether anyone takes jobs.
-    registerInstance: role.instanceName !== undefined,
+    // Senders (web requests, the CLI) leave no row in the registry; workers on PostgreSQL do, and their heartbeat is
+    // how `retrain --wait` knows whether anyone takes jobs. The embedded database has one process and no one to ask.
+    registerInstance: role.instanceName !== undefined && conn.kind === "pg",
     ...(role.instanceName ? { instanceName: role.instanceName, instanceHeartbeatSeconds: role.heartbeatSeconds ?? WORKER_HEARTBEAT_SECONDS } : {}),
     openTelemetry: { enabled: false },
   };
