@@ -200,6 +200,11 @@ describeEachDatabase("release gate", () => {
     const [audit] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${first.id}`);
     expect(audit.data).toMatchObject({ nothingToCompare: true, override: false, recommended: false });
     expect((await listModelVersions(admin, "demo")).find((v) => v.id === first.id)!.generation).toMatchObject({ status: "queued", trigger: "promote" });
+    // The queued job, run here: two prompts short of k = 4 by two outputs each.
+    await seedPrompts(project.id, 2, 2);
+    const [queued] = await getDb().select().from(generations).where(eq(generations.modelVersionId, first.id));
+    await runGenerateJob({ projectSlug: "demo", limit: 10, maxTokens: 6, generationId: queued.id });
+    expect((await listModelVersions(admin, "demo")).find((v) => v.id === first.id)!.generation).toMatchObject({ status: "succeeded", wanted: 4, written: 4, trigger: "promote" });
 
     await updateProject(admin, "demo", { generateOnPromote: "false" });
     expect(await promoteModelVersion(admin, { versionId: second.id, reason: "no gate wanted" })).toMatchObject({ generationQueued: false });
