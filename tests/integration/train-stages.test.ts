@@ -1,11 +1,12 @@
 // Retrains start on what the project has (#12), on both databases: a project with preference pairs and no
 // demonstrations retrained with the defaults (sft+dpo) trains DPO alone and says SFT was skipped; a stage the data
 // cannot feed fails with the trainer's own reason as the run's error (lib, API); a named snapshot without data for the
-// stage is refused at queue time (422 naming the stage), as is a run that cannot fit in memory.
+// stage is refused at queue time (422 naming the stage), as is a run that cannot fit in memory; `retrain --wait` prints
+// the trainer's reason.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { exports, modelVersions, trainingRuns } from "@/db/schema";
 import { createApiToken } from "@/lib/auth/tokens";
@@ -18,6 +19,7 @@ import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 import { createRun, getRun } from "@/lib/runs/runs";
 import { GET as getRunRoute } from "@/app/api/v1/runs/[id]/route";
 import { makeActor } from "../helpers/actors";
+import { runCli } from "../helpers/cli";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject } from "../helpers/seed";
 
@@ -123,5 +125,16 @@ describeEachDatabase("training stages chosen from the data", () => {
     expect(tooBig.fieldErrors?.["hyperparameters.batch"]?.[0]).toMatch(/cannot fit in memory: one training step needs about [\d.]+ GiB/);
     expect(await getDb().select().from(trainingRuns)).toHaveLength(0);
     expect((await getDb().select().from(exports)).length).toBe(1);
+  }, 120_000);
+});
+
+describe("retrain --wait (embedded database)", () => {
+  it("prints the trainer's own reason when the run fails and exits 1", async () => {
+    const dataDir = fs.mkdtempSync(`${os.tmpdir()}/tl-retrain-`);
+    expect((await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo"])).code).toBe(0);
+    expect((await runCli(dataDir, ["import", pairsFile(dataDir), "--project", "demo"])).code).toBe(0);
+    const res = await runCli(dataDir, ["retrain", "--project", "demo", "--stage", "sft", "--base", "tiny", "--steps", "2", "--wait"]);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stdout).toMatch(/Run [0-9a-f-]{36} failed: snapshot .* has no SFT examples/);
   }, 120_000);
 });

@@ -37,17 +37,22 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   const noWorker = runner ? null : noWorkerWarning();
   try {
     let lastStep = -1;
+    let lastPhase: string | undefined;
     for (;;) {
       const { run } = await getRun(actor, id);
       if (run.status === "queued") await noWorker?.check();
-      const p = run.progress as Record<string, number | string | null>;
+      const p = run.progress;
+      // Between steps (export, reference scoring, saving, evaluation) the phase says what the run is doing.
+      if (!values.json && run.status === "running" && p.phase && p.phase !== lastPhase && p.phase !== "training") process.stderr.write(`\n${p.phase}${p.stage ? ` (${p.stage})` : ""}…`);
+      lastPhase = p.phase;
       if (typeof p.step === "number" && p.step !== lastStep) {
         lastStep = p.step;
         if (values.json) console.log(JSON.stringify({ type: "progress", id, ...p }));
-        else process.stderr.write(`\r${run.status} step ${p.step}/${p.totalSteps} loss ${Number(p.loss).toFixed(4)} ${p.tokensPerSec} tok/s   `);
+        else process.stderr.write(`\r${run.status} ${p.stage ?? ""} step ${p.step}/${p.totalSteps} loss ${Number(p.loss).toFixed(4)} ${p.tokensPerSec} tok/s   `);
       }
       if (["succeeded", "failed", "cancelled"].includes(run.status)) {
         if (values.json) console.log(JSON.stringify({ type: "done", id, status: run.status, error: run.error, modelVersionId: run.resultModelVersionId }));
+        // A failed run's error is the trainer's own reason (its error event), e.g. what the snapshot lacks.
         else console.log(`\nRun ${id} ${run.status}${run.error ? `: ${run.error}` : ""}`);
         return run.status === "succeeded" ? 0 : 1;
       }
