@@ -1,4 +1,5 @@
 // Data access for the review queue and annotator quality figures.
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 

@@ -1,4 +1,5 @@
 // Who is asking: the signed-in person (session cookie) or an API token, re-checked against the database.
+import "server-only";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";

@@ -1,4 +1,5 @@
 // Credential checks for next-auth's Credentials provider, with per-account and per-address throttling.
+import "server-only";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/users";
 import { recordAudit } from "@/lib/audit";

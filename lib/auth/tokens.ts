@@ -1,4 +1,5 @@
 // API tokens: shown once at creation, stored as a sha256 hash, revocable.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/users";

@@ -1,4 +1,5 @@
 // The review queue and reviewers' decisions: approve, reject with a reason, or edit (kept as a diff).
+import "server-only";
 import { getDb, type DbOrTx } from "@/db/client";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";
