@@ -2,8 +2,14 @@
 // TensorFlow.js backend present, achieved FLOP/s against that backend's own measured matMul peak, and PyTorch on the
 // CPU (when python3 has torch) with the same architecture, batch and sequence length. Targets: small ≥ 0.5× PyTorch's
 // tokens/s on the best backend, and ≥ 50% of the matMul peak. No timed assertions: `met` says what was reached.
+// Then `small` as a retrain runs it (`tuneloop train`, wasm, the default batch 8 at context 512) on real-length
+// examples (AlpacaEval outputs from ../shared/data, else synthetic text of the same length): tokens/s beside the memory
+// plan and the wasm heap's high-water mark.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import { chooseBackend, resolvable, type BackendName } from "@/trainer/backend";
 import { presets, type ModelConfig } from "@/trainer/config";
@@ -11,6 +17,7 @@ import { sftBatch } from "@/trainer/data";
 import { sftLoss } from "@/trainer/losses";
 import { initParams } from "@/trainer/model";
 import { adamwStep } from "@/trainer/optim";
+import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
 import { report } from "./common";
 
 const SHAPES = { tiny: { batch: 8, seq: 128 }, small: { batch: 4, seq: 256 } } as const;
@@ -160,8 +167,64 @@ for (const name of backends) {
   }
 }
 
+/** A snapshot of 32 demonstrations at least 600 bytes long: the AlpacaEval ranking tasks' longest outputs when present. */
+function realLengthSnapshot(): { dir: string; source: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-bench-snap-"));
+  const file = path.resolve(import.meta.dirname, "../../../shared/data/alpaca-eval-ranking-tasks.jsonl.gz");
+  let rows: Array<{ q: string; a: string }>;
+  let source: string;
+  if (fs.existsSync(file)) {
+    rows = zlib.gunzipSync(fs.readFileSync(file)).toString("utf8").split("\n").filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { instruction: string; outputs: Array<{ output: string }> })
+      .map((t) => ({ q: t.instruction, a: t.outputs.map((o) => o.output).sort((x, y) => y.length - x.length)[0] }))
+      .filter((r) => r.a.length >= 600).slice(0, 32);
+    source = "AlpacaEval outputs (../shared/data)";
+  } else {
+    rows = Array.from({ length: 32 }, (_, i) => ({ q: `Question ${i}: explain the tides.`, a: `The tides, part ${i}: `.padEnd(700, "the moon pulls the sea ") }));
+    source = "synthetic text of the same length (../shared/data absent)";
+  }
+  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ id: "bench-real-length" }));
+  fs.writeFileSync(path.join(dir, "sft.train.jsonl"), rows.map((r) => JSON.stringify({ messages: [{ role: "user", content: r.q }, { role: "assistant", content: r.a }] })).join("\n"));
+  return { dir, source };
+}
+
+/** `tuneloop train --init small --stage sft` at the defaults on wasm, in its own process (the heap's mark is per process). */
+function smallAtContext512() {
+  const { dir, source } = realLengthSnapshot();
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tl-bench-ckpt-")), "ckpt");
+  const steps = Number(process.env.BENCH_TRAIN_REAL_STEPS ?? 4);
+  const cli = path.resolve(import.meta.dirname, "../../lib/cli/tuneloop.mjs");
+  const res = spawnSync(process.execPath, [cli, "train", "--snapshot", dir, "--init", "small", "--stage", "sft", "--steps", String(steps), "--eval-every", "100000", "--out", out, "--json"], {
+    encoding: "utf8",
+    env: { ...process.env, TUNELOOP_TF_BACKEND: "wasm" },
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  const events = res.stdout.split("\n").map(parseTrainerLine).filter((e): e is TrainerEvent => e !== null);
+  const start = events.find((e): e is Extract<TrainerEvent, { type: "start" }> => e.type === "start");
+  const lastStep = events.filter((e): e is Extract<TrainerEvent, { type: "step" }> => e.type === "step").at(-1);
+  const done = events.find((e): e is Extract<TrainerEvent, { type: "done" }> => e.type === "done");
+  if (res.status !== 0 || !start || !lastStep || !done) return { error: events.find((e) => e.type === "error") ?? res.stderr.trim().split("\n").at(-1), source };
+  const MiB = 2 ** 20;
+  const row = {
+    source,
+    batch: 8,
+    seq: 512,
+    steps,
+    sequencesPerPass: start.plan.microBatch,
+    passesPerUpdate: start.plan.gradAccum,
+    tokensPerSec: lastStep.tokensPerSec,
+    peakMiB: Math.round((done.peakBytes ?? NaN) / MiB),
+    plannedMiB: Math.round(start.plan.peakBytes / MiB),
+    budgetMiB: Math.round(start.plan.budgetBytes / MiB),
+  };
+  console.log(`wasm small at context 512 (${source}): ${row.tokensPerSec} tokens/s, peak ${row.peakMiB} MiB of wasm heap (planned ${row.plannedMiB}, budget ${row.budgetMiB}), ${row.sequencesPerPass} sequences a pass × ${row.passesPerUpdate}`);
+  return row;
+}
+figures.smallContext512 = smallAtContext512();
+
 const baseline = hasTorch ? { pytorchCpu: { tiny: pytorchSpeed("tiny"), small: pytorchSpeed("small"), cores: os.cpus().length } } : null;
-const measured = Object.values(figures).filter((f) => f.small && typeof f.small === "object") as Array<{ small: { tokensPerSec: number; ofPeak: number } }>;
+const measured = Object.entries(figures).filter(([k, f]) => k !== "smallContext512" && f.small && typeof f.small === "object").map(([, f]) => f) as Array<{ small: { tokensPerSec: number; ofPeak: number } }>;
 const best = measured.sort((a, b) => b.small.tokensPerSec - a.small.tokensPerSec)[0]?.small;
 const torchSmall = baseline?.pytorchCpu.small;
 const vsPytorch = best && torchSmall ? +(best.tokensPerSec / torchSmall.tokensPerSec).toFixed(3) : null;
