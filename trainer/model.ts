@@ -8,7 +8,7 @@
 // boundary), so every projection is one plain matMul.
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
-import { applyRope, batchMatMul, frozenLinear, gelu, layerNorm, linear, matMul, rmsNorm, ropeInvFreq, ropeTables, silu, swapLast } from "./ops";
+import { applyRope, batchMatMul, checkpoint, frozenLinear, gelu, layerNorm, linear, matMul, rmsNorm, ropeInvFreq, ropeTables, silu, swapLast } from "./ops";
 
 export { matMul } from "./ops";
 export type Params = Record<string, tf.Variable>;
@@ -140,11 +140,12 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   const ll = cfg.llama;
   // With LoRA the base weights are frozen and each target projection adds (x·A)·B·alpha/r (Hu et al. 2021).
   const lora = cfg.lora && !o.adaptersOff ? cfg.lora : null;
-  const proj = (prefix: string, name: string, x: tf.Tensor) => {
-    const [w, b, A] = [p[`${prefix}.${name}.weight`], p[`${prefix}.${name}.bias`], p[`${prefix}.${name}.lora_A`]];
+  const proj = (prefix: string, name: string, x: tf.Tensor, ad?: Record<string, tf.Tensor>) => {
+    const [w, b] = [p[`${prefix}.${name}.weight`], p[`${prefix}.${name}.bias`]];
     if (!cfg.lora) return linear(x, w, b);
     const y = frozenLinear(x, w, b);
-    return lora && A ? y.add(linear(linear(x, A), p[`${prefix}.${name}.lora_B`]).mul(lora.alpha / lora.rank)) : y;
+    const [A, B] = [`${prefix}.${name}.lora_A`, `${prefix}.${name}.lora_B`].map((n) => ad?.[n] ?? p[n]);
+    return lora && A ? y.add(linear(linear(x, A), B).mul(lora.alpha / lora.rank)) : y;
   };
   const embed = p[ll ? "model.embed_tokens.weight" : "wte.weight"];
   let x: tf.Tensor = tf.gather(embed, idx.flatten()).reshape([B, T, C]); // [B, T, C]
@@ -153,33 +154,54 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   // Causal mask: −1e9 where key > query. [T, past + T]
   const bias = o.bias ?? tf.linalg.bandPart(tf.ones([T, past + T]), -1, past).sub(1).mul(1e9);
   const present: KVCache = { k: [], v: [] };
+  /** Block i on x [B, T, C]; `ad` replaces the block's adapter variables (the recomputation of a checkpoint). */
+  const block = (i: number, xIn: tf.Tensor, ad?: Record<string, tf.Tensor>, rot = rope, mask = bias) => {
+      let x = xIn;
+      const h = (n: string) => p[ll ? `model.layers.${i}.${n}` : `h.${i}.${n}`];
+      const lin = (name: string, t: tf.Tensor) => proj(`model.layers.${i}`, name, t, ad);
+      let q: tf.Tensor, k: tf.Tensor, v: tf.Tensor;
+      if (!ll) {
+        const a = layerNorm(x, h("ln_1.weight"), h("ln_1.bias"));
+        [q, k, v] = tf.split(linear(a, h("attn.c_attn.weight"), h("attn.c_attn.bias")), 3, -1).map((t) => splitHeads(t, B, T, nh, hs)); // [B, nh, T, hs]
+      } else {
+        const a = rmsNorm(x, h("input_layernorm.weight"), ll.rmsNormEps);
+        q = applyRope(splitHeads(lin("self_attn.q_proj", a), B, T, nh, hs), rot!.cos, rot!.sin); // [B, nh, T, hs]
+        k = applyRope(splitHeads(lin("self_attn.k_proj", a), B, T, nkv, hs), rot!.cos, rot!.sin); // [B, nkv, T, hs]
+        v = splitHeads(lin("self_attn.v_proj", a), B, T, nkv, hs);
+      }
+      if (o.past) [k, v] = [tf.concat([o.past.k[i], k], 2), tf.concat([o.past.v[i], v], 2)]; // [B, nkv, past + T, hs]
+      const y = attention(q, k, v, mask, nkv); // [B, T, nh·hs]
+      if (!ll) {
+        x = x.add(linear(y, h("attn.c_proj.weight"), h("attn.c_proj.bias")));
+        const m = layerNorm(x, h("ln_2.weight"), h("ln_2.bias"));
+        x = x.add(linear(gelu(linear(m, h("mlp.c_fc.weight"), h("mlp.c_fc.bias"))), h("mlp.c_proj.weight"), h("mlp.c_proj.bias")));
+      } else {
+        x = x.add(lin("self_attn.o_proj", y));
+        const m = rmsNorm(x, h("post_attention_layernorm.weight"), ll.rmsNormEps);
+        // SwiGLU: down(silu(gate(m)) ⊙ up(m))
+        x = x.add(lin("mlp.down_proj", silu(lin("mlp.gate_proj", m)).mul(lin("mlp.up_proj", m))));
+      }
+      return { x, k, v };
+  };
   for (let i = 0; i < cfg.nLayer; i++) {
-    const h = (n: string) => p[ll ? `model.layers.${i}.${n}` : `h.${i}.${n}`];
-    const lin = (name: string, x: tf.Tensor) => proj(`model.layers.${i}`, name, x);
-    let q: tf.Tensor, k: tf.Tensor, v: tf.Tensor;
-    if (!ll) {
-      const a = layerNorm(x, h("ln_1.weight"), h("ln_1.bias"));
-      [q, k, v] = tf.split(linear(a, h("attn.c_attn.weight"), h("attn.c_attn.bias")), 3, -1).map((t) => splitHeads(t, B, T, nh, hs)); // [B, nh, T, hs]
-    } else {
-      const a = rmsNorm(x, h("input_layernorm.weight"), ll.rmsNormEps);
-      q = applyRope(splitHeads(lin("self_attn.q_proj", a), B, T, nh, hs), rope!.cos, rope!.sin); // [B, nh, T, hs]
-      k = applyRope(splitHeads(lin("self_attn.k_proj", a), B, T, nkv, hs), rope!.cos, rope!.sin); // [B, nkv, T, hs]
-      v = splitHeads(lin("self_attn.v_proj", a), B, T, nkv, hs);
+    const adapters = lora ? Object.keys(p).filter((n) => n.startsWith(`model.layers.${i}.`) && /\.lora_[AB]$/.test(n)) : [];
+    if (adapters.length && !o.past && !o.lastOnly) {
+      // LoRA training: the block is a gradient checkpoint (its inputs kept, its inside recomputed in backward), so
+      // memory holds one block's intermediates and gradients at a time, for about a third more compute.
+      const run = (xx: tf.Tensor, ...rest: tf.Tensor[]) => {
+        const [cos, sin, mask] = rest.slice(adapters.length);
+        return block(i, xx, Object.fromEntries(adapters.map((n, j) => [n, rest[j]])), { cos, sin }, mask).x;
+      };
+      x = checkpoint(run, [x, ...adapters.map((n) => p[n])], [rope!.cos, rope!.sin, bias]);
+      continue;
     }
-    if (o.past) [k, v] = [tf.concat([o.past.k[i], k], 2), tf.concat([o.past.v[i], v], 2)]; // [B, nkv, past + T, hs]
-    present.k.push(k);
-    present.v.push(v);
-    const y = attention(q, k, v, bias, nkv); // [B, T, nh·hs]
-    if (!ll) {
-      x = x.add(linear(y, h("attn.c_proj.weight"), h("attn.c_proj.bias")));
-      const m = layerNorm(x, h("ln_2.weight"), h("ln_2.bias"));
-      x = x.add(linear(gelu(linear(m, h("mlp.c_fc.weight"), h("mlp.c_fc.bias"))), h("mlp.c_proj.weight"), h("mlp.c_proj.bias")));
-    } else {
-      x = x.add(lin("self_attn.o_proj", y));
-      const m = rmsNorm(x, h("post_attention_layernorm.weight"), ll.rmsNormEps);
-      // SwiGLU: down(silu(gate(m)) ⊙ up(m))
-      x = x.add(lin("mlp.down_proj", silu(lin("mlp.gate_proj", m)).mul(lin("mlp.up_proj", m))));
-    }
+    // Each block in its own tidy: what backward needs is kept by the ops that saved it, the rest of the block's
+    // intermediates go at its end instead of living until the whole forward pass is done.
+    const xIn = x;
+    const out = tf.tidy(() => block(i, xIn));
+    x = out.x;
+    present.k.push(out.k);
+    present.v.push(out.v);
   }
   const Tout = o.lastOnly ? 1 : T;
   if (o.lastOnly) x = x.slice([0, T - 1, 0], [B, 1, C]);

@@ -158,9 +158,42 @@ export function applyRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tens
 export function frozenLinear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const shape = x.shape;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const flat = args[0] as tf.Tensor;
+    const [flat, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    // w may be an intermediate (a tied head's transpose): saved, so it outlives the forward pass.
+    save([w]);
     const y = tf.matMul(flat, w);
-    return { value: b ? y.add(b) : y, gradFunc: (dy: tf.Tensor) => [tf.matMul(dy, swapLast(w))] };
+    // dx = dy·wᵀ computed as (w·dyᵀ)ᵀ: wasm's XNNPACK packs a copy of a product's right operand, and a fresh wᵀ
+    // every step would be packed anew (the size of the weights); dyᵀ is the size of the activations.
+    return { value: b ? y.add(b) : y, gradFunc: (dy: tf.Tensor, [sw]: tf.Tensor[]) => [tf.matMul(sw, dy.transpose()).transpose()] };
   }) as (x: tf.Tensor) => tf.Tensor;
   return f(x.reshape([-1, shape[shape.length - 1]])).reshape([...shape.slice(0, -1), w.shape[1]!]);
+}
+
+/**
+ * Gradient checkpointing (Chen et al. 2016): f(...inputs, ...consts) whose intermediates are dropped after the forward
+ * pass and recomputed in backward, where the gradients of the inputs are taken inside one tidy (tfjs otherwise keeps
+ * every intermediate gradient of a backward pass until it ends: measured, 256 tensors per Llama block). `consts`
+ * (masks, rotary tables) get no gradient and are kept for the recomputation.
+ */
+export function checkpoint(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], consts: tf.Tensor[]): tf.Tensor {
+  const n = inputs.length;
+  const g = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[n] as tf.GradSaveFunc;
+    const xs = args.slice(0, n) as tf.Tensor[];
+    save([...xs, ...consts]);
+    return {
+      value: tf.tidy(() => f(...xs, ...consts)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        // This runs inside the outer backward pass, whose tape the nested gradient would otherwise clear at its end.
+        const state = tf.engine().state;
+        const outer = state.activeTape;
+        try {
+          return tf.tidy(() => tf.grads((...a: tf.Tensor[]) => f(...a, ...saved.slice(n)))(saved.slice(0, n), dy));
+        } finally {
+          state.activeTape = outer;
+        }
+      },
+    };
+  }) as (...xs: tf.Tensor[]) => tf.Tensor;
+  return g(...inputs);
 }
