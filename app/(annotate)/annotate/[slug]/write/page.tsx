@@ -38,7 +38,8 @@ export default async function WritePage({ params, searchParams }: { params: Prom
           </p>
         )}
         <WriteForm
-          key={draft?.id ?? "new"}
+          // Keyed by the address, not by the draft: the refresh after a first autosave must not remount the form mid-typing.
+          key={draftId ?? submitted ?? (fresh ? "new" : "last")}
           projectSlug={project.slug}
           categories={project.categories}
           draft={draft ? { id: draft.id, instruction: draft.instruction, input: draft.input ?? "", category: draft.category ?? "", demonstration: draft.demonstration } : undefined}
