@@ -20,9 +20,11 @@ export async function getAssignmentById(db: DbOrTx, id: string, opts: { lock?: b
 }
 
 /**
- * Which prompts one step of the next-task policy (lib/rankings/queue-policy.ts) may hand out. `gate` walks its
- * own small partial index; `versions` and `import` first collect their batch's prompt ids (bounded by that
- * batch's size) and join them; `routing` and `backlog` walk prompts_next_task_idx from its ranking_count range.
+ * Which prompts one step of the next-task policy (lib/rankings/queue-policy.ts) may hand out. `gate` reads the
+ * comparison prompts through prompts_compare_idx; `versions` and `import` first collect their batch's prompt ids
+ * and join them, so their cost grows with the batch (EXPLAIN ANALYZE on PostgreSQL with 1,000,000 prompts, on the
+ * loaded 2-core machine: 17 ms for 340 outputs of a version, 28 ms for 10,340); `routing` and `backlog` walk
+ * prompts_next_task_idx from its ranking_count range, `backlog` passing over the active version's prompts at its head.
  */
 export type CandidateFilter =
   | { kind: "any" }
