@@ -26,9 +26,11 @@ libs = sorted({os.path.realpath(l.split()[-1]) for l in open("/proc/self/maps") 
 print(json.dumps({"libraries": libs, "matMulGflops": round(2 * 1024**3 * r / (time.time() - t0) / 1e9, 1), "threads": torch.get_num_threads()}))
 `;
 
-export function torchBlas(python: string) {
+export type TorchBlas = { verdict: "optimized" | "reference" | "unknown"; libraries: string[]; matMulGflops: number; fix?: string; error?: string };
+
+export function torchBlas(python: string): TorchBlas {
   const r = spawnSync(python, ["-c", PROBE], { encoding: "utf8" });
-  if (r.status !== 0) return { verdict: "unknown" as const, libraries: [], matMulGflops: NaN, error: r.stderr.trim().split("\n").pop() };
+  if (r.status !== 0) return { verdict: "unknown", libraries: [], matMulGflops: NaN, fix: BLAS_FIX, error: r.stderr.trim().split("\n").pop() };
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { libraries: string[]; matMulGflops: number; threads: number };
   const verdict = blasVerdict(out.libraries);
   return { verdict, ...out, ...(verdict === "optimized" ? {} : { fix: BLAS_FIX }) };
