@@ -177,7 +177,7 @@ async function evaluateCommand(argv: string[]) {
 }
 
 async function importCommand(argv: string[]) {
-  const f = parse(argv, z.object({ hf: z.string({ message: "--hf DIR is required (a local Hugging Face GPT-2 folder)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
+  const f = parse(argv, z.object({ hf: z.string({ message: "--hf DIR is required (a local Hugging Face folder: GPT-2, Llama, Qwen2 or Mistral)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
   if (!fs.existsSync(f.hf) || !fs.statSync(f.hf).isDirectory()) throw new Usage(`--hf ${f.hf}: no such folder`);
   if (fs.existsSync(f.out) && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty`);
   let cfg;
