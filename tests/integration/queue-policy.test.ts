@@ -119,6 +119,16 @@ describeEachDatabase("next-task priority policy", () => {
     expect((await nextTask(people[1], { projectSlug: "demo" }))!.prompt.id).toBe(next.prompt.id);
   }, 120_000);
 
+  it("leases gate tasks to annotators asking at once, never more than the overlap on one prompt", async () => {
+    const w = await world();
+    const people = await Promise.all(Array.from({ length: 9 }, () => makeActor("annotator")));
+    const tasks = await Promise.all(people.map((p) => nextTask(p, { projectSlug: "demo" })));
+    expect(tasks.every((t) => t && w.gate.has(t.prompt.id))).toBe(true);
+    const leases = (await getDb().execute(sql`select prompt_id as id, count(*)::int as n from assignments where status = 'open' group by prompt_id`)).rows as Array<{ id: string; n: number }>;
+    expect(leases.reduce((a, r) => a + r.n, 0)).toBe(9);
+    expect(Math.max(...leases.map((r) => r.n))).toBeLessThanOrEqual(3);
+  }, 120_000);
+
   it("follows an admin's order: tiers moved, a version pinned ahead of the gate, one import boosted", async () => {
     const w = await world();
     const admin = await makeActor("admin");
