@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { chooseBackend } from "@/trainer/backend";
 import { loadCheckpoint } from "@/trainer/checkpoint";
 import type { LoraOptions, ModelConfig } from "@/trainer/config";
@@ -45,7 +45,10 @@ beforeAll(async () => {
   saveAdapter(adapterDir, cfg, lora, adapters, hf);
 });
 
-it.skipIf(noTorch)(`adapters in PEFT's format give PyTorch's logits and adapter gradients${why}`, () => {
+// On wasm too: there the LoRA blocks' gradient checkpoints and the frozen projections' gradients run its kernels.
+describe.each(["cpu", "wasm"])("on the %s backend", (backend) => {
+ it.skipIf(noTorch)(`adapters in PEFT's format give PyTorch's logits and adapter gradients${why}`, async () => {
+  await chooseBackend(backend, false);
   const p = { ...base, ...adapters };
   const ours = logitsOf(p, cfg);
   expect(maxDiff(ours, torchLogits(hf, xs, adapterDir))).toBeLessThan(1e-4);
@@ -63,6 +66,8 @@ it.skipIf(noTorch)(`adapters in PEFT's format give PyTorch's logits and adapter 
     for (let i = 0; i < g.length; i++) expect(Math.abs(g[i] - want[i]), `${k}[${i}]`).toBeLessThan(1e-5 + 1e-3 * scale);
   }
   tf.dispose([value, ...Object.values(grads), b.x, b.y, b.m]);
+  await chooseBackend("cpu", false);
+ });
 });
 
 it("the merged model equals base + adapter within 1e-5; adapters off is the base model; PEFT files load back", () => {
