@@ -4,11 +4,11 @@ import { isAppError } from "@/lib/errors";
 
 const typeOf: Record<number, string> = { 400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "invalid_request_error", 413: "invalid_request_error", 429: "rate_limit_error", 503: "server_error" };
 
-export function openAIError(e: unknown): Response {
+export function openAIError(e: unknown, headers: Record<string, string> = {}): Response {
   if (isAppError(e)) {
     const param = e.fieldErrors ? Object.keys(e.fieldErrors)[0] : null;
-    const code = e.status === 404 && e.surface === "model" ? "model_not_found" : e.status === 401 ? "invalid_api_key" : e.code;
-    return Response.json({ error: { message: e.message, type: typeOf[e.status] ?? "invalid_request_error", param, code } }, { status: e.status });
+    const code = e.status === 404 && e.surface === "model" ? "model_not_found" : e.status === 401 ? "invalid_api_key" : e.status === 429 ? "rate_limit_exceeded" : e.code;
+    return Response.json({ error: { message: e.message, type: typeOf[e.status] ?? "invalid_request_error", param, code } }, { status: e.status, headers });
   }
   console.error("[tuneloop] openai endpoint failed", e);
   return Response.json({ error: { message: "Something went wrong on our side.", type: "server_error", param: null, code: null } }, { status: 500 });

@@ -45,7 +45,14 @@ export async function startCollect(actor: AnyActor | null, input: CollectInput):
     await recordAudit(tx, { actorId: actor!.id, action: "source.collect", targetType: "collect_run", targetId: created.id, data: { sources: input.sources, prompts: created.promptLimit } });
     return created;
   });
-  const jobId = await enqueue("collect", { collectRunId: run.id });
+  let jobId: string | null;
+  try {
+    jobId = await enqueue("collect", { collectRunId: run.id });
+  } catch (e) {
+    // No job means no worker will ever take it: say so on the run instead of leaving it queued.
+    await q.updateCollectRun(db, run.id, { status: "failed", error: `Could not queue the job: ${(e as Error).message}`, finishedAt: new Date() });
+    throw e;
+  }
   return collectRunView((await q.updateCollectRun(db, run.id, { jobId })) ?? run);
 }
 

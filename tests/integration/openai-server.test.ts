@@ -1,6 +1,6 @@
 // Tuneloop as an OpenAI-compatible server, checked with the official `openai` client: models, a completion, n > 1, a seeded
-// stream equal to the plain answer, a bad model, a bad token, bad and oversized requests; and a model source pointing at
-// this endpoint collects outputs. Generation runs in trainer child processes on a tiny checkpoint trained here.
+// stream equal to the plain answer, a bad model, a bad token, bad and oversized requests, the per-token rate limit; and a
+// model source pointing at this endpoint collects outputs. Generation runs in trainer child processes on a tiny checkpoint trained here.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -94,6 +94,14 @@ describeEachDatabase("OpenAI-compatible endpoint", () => {
       const done = await runCollect((await startCollect(admin, { projectSlug: "demo", sources: ["self"] })).id);
       expect(done, done?.error ?? "").toMatchObject({ status: "succeeded", progress: { prompts: 1, done: 1, outputs: 1 } });
       expect((await getDb().select().from(completions).where(isNotNull(completions.modelSourceId))).map((c) => c.generator)).toEqual(["self"]);
+
+      // 60 requests a minute per token: this one is spent within 60 more calls; another token still gets in.
+      let limited: APIError | null = null;
+      for (let i = 0; i < 60 && !limited; i++) limited = await failure(client.models.list());
+      expect([limited?.status, limited?.code, limited?.type]).toEqual([429, "rate_limit_exceeded", "rate_limit_error"]);
+      expect(Number(limited?.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      const other = new OpenAI({ apiKey: (await createApiToken(admin, { name: "second" })).token, baseURL: routes.baseUrl, maxRetries: 0 });
+      expect((await other.models.list()).data.length).toBe(2);
     } finally {
       await routes.close();
     }
