@@ -1,5 +1,5 @@
 // Data access for generation progress rows: a version writing outputs, or a release gate's comparison.
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { generations, type Generation, type NewGeneration } from "../schema";
 
@@ -25,4 +25,14 @@ export async function listLatestGenerations(db: DbOrTx, projectId: string): Prom
     .from(generations)
     .where(eq(generations.projectId, projectId))
     .orderBy(generations.modelVersionId, generations.kind, desc(generations.createdAt));
+}
+
+/** A generation of this kind for this version that is queued or running and has moved since `since` (older ones count as lost). */
+export async function getBusyGeneration(db: DbOrTx, opts: { versionId: string; kind: Generation["kind"]; since: Date }): Promise<Generation | null> {
+  const [row] = await db
+    .select()
+    .from(generations)
+    .where(and(eq(generations.modelVersionId, opts.versionId), eq(generations.kind, opts.kind), inArray(generations.status, ["queued", "running"]), gt(generations.updatedAt, opts.since)))
+    .limit(1);
+  return row ?? null;
 }

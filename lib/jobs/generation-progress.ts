@@ -8,7 +8,18 @@ type Kind = Generation["kind"];
 /** Progress writes during a generation: at most one per this many ms (the final count is always written). */
 const WRITE_EVERY_MS = 1000;
 
-/** Records a queued generation, then sends its job; a send that fails leaves the row failed with the reason. */
+/**
+ * A queued or running generation that moved within this long is live: asking again is refused. A row older than
+ * that (its worker died and pg-boss gave up on the job) no longer blocks a new one.
+ */
+const LIVE_MS = 3600_000;
+
+export class GenerationBusyError extends Error {}
+
+/**
+ * Records a queued generation, then sends its job; a send that fails leaves the row failed with the reason. Refused
+ * (GenerationBusyError) while the same kind of generation for the version is still live: two would pick the same prompts.
+ */
 export async function queueGeneration(opts: {
   projectId: string;
   projectSlug: string;
@@ -19,6 +30,8 @@ export async function queueGeneration(opts: {
   singletonKey?: string;
 }): Promise<{ generationId: string; jobId: string | null }> {
   const db = getDb();
+  const busy = await q.getBusyGeneration(db, { versionId: opts.versionId, kind: opts.kind, since: new Date(Date.now() - LIVE_MS) });
+  if (busy) throw new GenerationBusyError(`${opts.kind === "compare" ? "A release-gate comparison" : "Generation"} for this version is already ${busy.status}.`);
   const row = await q.insertGeneration(db, { projectId: opts.projectId, modelVersionId: opts.versionId, kind: opts.kind, trigger: opts.trigger });
   const data = { projectSlug: opts.projectSlug, limit: opts.limit, generationId: row.id, ...(opts.kind === "compare" ? { compareVersionId: opts.versionId } : {}) };
   try {

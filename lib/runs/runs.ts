@@ -14,7 +14,7 @@ import { releaseGate, type GateState } from "./gate";
 import { countOutputsByModelVersion } from "@/db/queries/stats";
 import { listLatestGenerations } from "@/db/queries/generation-progress";
 import { getProjectById } from "@/db/queries/projects";
-import { queueGeneration } from "@/lib/jobs/generation-progress";
+import { GenerationBusyError, queueGeneration } from "@/lib/jobs/generation-progress";
 import { createRunInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -172,6 +172,11 @@ export async function listModelVersions(actor: Actor, projectSlug: string) {
   }));
 }
 
+/** A generation already live for the version is a 409 naming it; anything else passes through. */
+const busyAsConflict = (code: "conflict:compare" | "conflict:generate") => (e: unknown): never => {
+  throw e instanceof GenerationBusyError ? new AppError(code, e.message) : e;
+};
+
 /** Prompts the new active version writes outputs for when a promotion queues generation (as the Models page's button). */
 const GENERATE_ON_PROMOTE_LIMIT = 100;
 
@@ -239,7 +244,7 @@ export async function requestComparison(actor: Actor, raw: unknown) {
   if (!active) throw new AppError("conflict:compare", "No active model version to compare with: promote one first.");
   if (active.id === v.id) throw new AppError("conflict:compare", `${v.label} is the active version: there is nothing to compare it with.`);
   if (await releaseGate(db, v.id)) throw new AppError("conflict:compare", `${v.label} already has comparison tasks in the queue.`);
-  const { jobId } = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: v.id, kind: "compare", trigger: "manual", limit: input.limit });
+  const { jobId } = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: v.id, kind: "compare", trigger: "manual", limit: input.limit }).catch(busyAsConflict("conflict:compare"));
   await recordAudit(db, { actorId: actor.id, action: "model.compare_request", targetType: "model_version", targetId: v.id, data: { against: active.label, limit: input.limit } });
   return { jobId };
 }
@@ -252,7 +257,7 @@ export async function requestGeneration(actor: Actor, raw: unknown) {
   const project = await projectOr404(db, input.projectSlug);
   const active = await q.getActiveModelVersion(db, project.id);
   if (!active) throw new AppError("conflict:generate", "No active model version: promote one first.");
-  const { jobId } = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: active.id, kind: "outputs", trigger: "manual", limit: input.limit });
+  const { jobId } = await queueGeneration({ projectId: project.id, projectSlug: project.slug, versionId: active.id, kind: "outputs", trigger: "manual", limit: input.limit }).catch(busyAsConflict("conflict:generate"));
   await recordAudit(db, { actorId: actor.id, action: "model.generate_request", targetType: "project", targetId: project.id, data: { limit: input.limit } });
   return { jobId };
 }

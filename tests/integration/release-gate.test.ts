@@ -21,7 +21,7 @@ import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
 import { judgmentOutcome, releaseGate } from "@/lib/runs/gate";
 import { updateProject } from "@/lib/projects/projects";
-import { listModelVersions, promoteModelVersion, requestComparison } from "@/lib/runs/runs";
+import { listModelVersions, promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gate-"));
@@ -167,6 +167,8 @@ describeEachDatabase("release gate", () => {
 
     await requestComparison(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 });
     expect((await version(w.fresh.id)).comparison).toMatchObject({ status: "queued", written: 0, trigger: "manual" });
+    // Asking again while it is queued is refused: two jobs would answer the same held-out prompts.
+    await expect(requestComparison(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 })).rejects.toMatchObject({ code: "conflict:compare", message: expect.stringContaining("already queued") });
     const [row] = await getDb().select().from(generations).where(eq(generations.modelVersionId, w.fresh.id));
     await runGenerateJob({ projectSlug: "demo", compareVersionId: w.fresh.id, limit: 10, maxTokens: 6, generationId: row.id });
     const compared = await version(w.fresh.id);
@@ -200,6 +202,7 @@ describeEachDatabase("release gate", () => {
     const [audit] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${first.id}`);
     expect(audit.data).toMatchObject({ nothingToCompare: true, override: false, recommended: false });
     expect((await listModelVersions(admin, "demo")).find((v) => v.id === first.id)!.generation).toMatchObject({ status: "queued", trigger: "promote" });
+    await expect(requestGeneration(admin, { projectSlug: "demo" })).rejects.toMatchObject({ code: "conflict:generate" });
     // The queued job, run here: two prompts short of k = 4 by two outputs each.
     await seedPrompts(project.id, 2, 2);
     const [queued] = await getDb().select().from(generations).where(eq(generations.modelVersionId, first.id));
