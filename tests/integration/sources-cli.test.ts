@@ -33,8 +33,8 @@ describe("tuneloop token / source / collect (CLI, embedded PGlite)", () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "tuneloop-cli-sources-"));
   afterAll(() => fs.rmSync(data, { recursive: true, force: true }));
 
-  // Ten CLI starts (each opens the embedded database): about 10 s apiece on a busy 2-core machine.
-  it("issues a token once, manages sources, collects with --wait; bad input exits 2 naming the flag", { timeout: 400_000 }, async () => {
+  // Ten CLI starts (each opens the embedded database): 10 s apiece on a busy 2-core machine, 29 s while a build ran beside it.
+  it("issues a token once, manages sources, collects with --wait; bad input exits 2 naming the flag", { timeout: 600_000 }, async () => {
     const server = await startFakeOpenAI((r) => ({ body: chatAnswer(r.model, `CLI answer to ${r.prompt}`) }));
     process.env.H8_SOURCE_KEY = KEY;
     const printed: string[] = [];
