@@ -95,6 +95,21 @@ export function initParams(cfg: ModelConfig, seed: number): Params {
   return toVariables(Object.fromEntries(Object.entries(paramShapes(cfg)).map(([k, shape]) => [k, init(k, shape)])));
 }
 
+/**
+ * Per embedding variable: its transpose and the data it was made from (an assign gives a variable new data). One
+ * [C, V] tensor per embedding decoded from stays allocated until its weights change or the process ends (trainer and
+ * generation processes are per job): a decoding step of SmolLM2 otherwise transposes 28M numbers for 0.27 GFLOP of work.
+ */
+const transposes = new WeakMap<tf.Variable, { dataId: object; t: tf.Tensor }>();
+function transposedOf(v: tf.Variable): tf.Tensor {
+  const hit = transposes.get(v);
+  if (hit && hit.dataId === v.dataId && !hit.t.isDisposed) return hit.t;
+  hit?.t.dispose();
+  const t = tf.keep(v.transpose());
+  transposes.set(v, { dataId: v.dataId, t });
+  return t;
+}
+
 /** Keys and values of earlier positions, per layer: [B, nKvHead, Tpast, headDim] (after RoPE). */
 export type KVCache = { k: tf.Tensor[]; v: tf.Tensor[] };
 
@@ -206,8 +221,9 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   const Tout = o.lastOnly ? 1 : T;
   if (o.lastOnly) x = x.slice([0, T - 1, 0], [B, 1, C]);
   x = ll ? rmsNorm(x, p["model.norm.weight"], ll.rmsNormEps) : layerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
-  // Tied head: logits = x @ embedᵀ, with the transpose made explicit; an untied lm_head is held as [C, V].
-  const head = ll && !ll.tiedHead ? p["lm_head.weight"] : embed.transpose();
+  // Tied head: logits = x @ embedᵀ, with the transpose made explicit; an untied lm_head is held as [C, V]. Where the
+  // embedding gets no gradient (a frozen LoRA base, a decoding step) the transpose is kept until the weights change.
+  const head = ll && !ll.tiedHead ? p["lm_head.weight"] : cfg.lora || o.lastOnly ? transposedOf(embed) : embed.transpose();
   const logits = (cfg.lora ? frozenLinear : matMul)(x.reshape([B * Tout, C]), head); // [B*T, V]
   return { logits: logits.reshape([B, Tout, cfg.vocabSize]) as tf.Tensor3D, present };
 }
