@@ -60,10 +60,13 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
     const points = new Set<number>();
     const live = admin.getByTestId("run-live");
     const deadline = Date.now() + 240_000;
+    const phases = new Set<string>();
     while ((await live.getAttribute("data-status")) !== "succeeded") {
       expect(await live.getAttribute("data-status")).not.toMatch(/failed|cancelled/);
       expect(Date.now(), "the run should finish in time").toBeLessThan(deadline);
       seen.add(Number(await progress.getAttribute("aria-valuenow")));
+      const phase = admin.getByTestId("run-phase");
+      if (await phase.count()) phases.add((await phase.textContent()) ?? "");
       const chart = admin.getByTestId("loss-chart");
       if (await chart.count()) points.add(Number(await chart.getAttribute("data-points")));
       await admin.waitForTimeout(250);
@@ -73,6 +76,11 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
     expect([...points].filter((n) => n > 0).length, `chart sizes seen: ${[...points].join(", ")}`).toBeGreaterThanOrEqual(2);
     expect(Number(await progress.getAttribute("aria-valuenow"))).toBe(150);
     expect(Number(await admin.getByTestId("loss-chart").getAttribute("data-points"))).toBeGreaterThan(1);
+    // The phase is said in words while the run is live; the memory plan and the trainer's log stay on the page.
+    expect([...phases].some((p) => /^(exporting a snapshot|starting the trainer|training|saving the checkpoint|evaluating on held-out data|waiting for a worker)/.test(p)), [...phases].join(" | ")).toBe(true);
+    expect(await admin.getByTestId("run-stage").textContent()).toBe("stage SFT");
+    expect(await admin.getByTestId("run-memory-plan").textContent()).toMatch(/^memory: \d+ sequences? a pass × \d+ pass(es)? an update, about [\d.]+ (MiB|GiB) of the [\d.]+ (MiB|GiB) the \w+ backend may use$/);
+    expect(await admin.getByTestId("run-log").textContent()).toMatch(/TensorFlow\.js backend/);
 
     // The new version, promoted by hand (no comparison could gate the first version), then asked for outputs.
     await admin.getByTestId("run-result").getByRole("link").click();
@@ -89,8 +97,9 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
     await version.getByTestId("active-badge").waitFor();
     // Promotion queued generation from it (the project's default); the card shows that generation's progress.
     await expect.poll(() => version.getByTestId("generation-progress").textContent(), { timeout: 30_000 }).toMatch(/^Generation \(queued by promotion\): (queued|starting|writing|done)/);
+    // Asking again while that generation is queued or running is refused with a message saying so.
     await admin.getByTestId("generate-outputs").click();
-    await expect.poll(() => admin.getByTestId("generate-status").textContent()).toMatch(/queued/);
+    await expect.poll(() => admin.getByTestId("generate-status").textContent()).toMatch(/^Generation queued|already (queued|running)/);
     try {
       await expect
         .poll(
