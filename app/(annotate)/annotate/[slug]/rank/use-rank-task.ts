@@ -7,7 +7,8 @@ import type { StoredRanking } from "@/lib/rankings/submit";
 import { reviseRanking, saveRankingDraft, submitRanking } from "../../actions";
 import { newKey, type Output, type Work } from "./work";
 
-// The draft is saved this long after the last change (ms): a reload loses at most this much work.
+// The draft is saved this long after the last change (ms): a reload loses only changes made within this delay plus
+// the save's round trip (the page shows "Keeping your draft…" until then).
 const DRAFT_DELAY_MS = 600;
 const DAY_MS = 24 * 3600_000;
 
