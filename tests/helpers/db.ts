@@ -1,6 +1,6 @@
 // Test databases: a fresh, migrated database per test, on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
 import { randomBytes } from "node:crypto";
-import { afterEach, beforeEach, describe } from "vitest";
+import { afterEach, beforeEach, describe, inject } from "vitest";
 import pg from "pg";
 import { connectPglite, connectPostgres, setConnection, type Connection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -11,6 +11,9 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 export const databaseKinds: DatabaseKind[] = testDatabaseUrl ? ["pglite", "postgres"] : ["pglite"];
 
 let pgTemplate: Promise<string> | null = null;
+
+/** This run's id (global-setup.ts), so its teardown drops only this run's databases. */
+const runId = inject("testRunId") ?? "norun";
 
 function adminUrl(dbName: string) {
   const u = new URL(testDatabaseUrl!);
@@ -31,7 +34,7 @@ async function withAdminClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> 
 /** One migrated template per test process; each test database is a cheap copy of it. */
 function postgresTemplate(): Promise<string> {
   pgTemplate ??= (async () => {
-    const name = `tl_tpl_${process.pid}_${randomBytes(3).toString("hex")}`;
+    const name = `tl_tpl_${runId}_${process.pid}_${randomBytes(3).toString("hex")}`;
     await withAdminClient((c) => c.query(`create database ${name}`));
     const conn = connectPostgres(adminUrl(name), { max: 2 });
     await migrateDatabase(conn);
@@ -49,7 +52,7 @@ export async function createTestConnection(kind: DatabaseKind): Promise<Connecti
     return conn;
   }
   const template = await postgresTemplate();
-  const name = `tl_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `tl_test_${runId}_${process.pid}_${randomBytes(4).toString("hex")}`;
   await withAdminClient((c) => c.query(`create database ${name} template ${template}`));
   const conn = connectPostgres(adminUrl(name), { max: 24 });
   const close = conn.close;
