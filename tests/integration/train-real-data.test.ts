@@ -1,5 +1,5 @@
 // The presets train on the real data (#22), on both databases and the wasm backend: a project gets long AlpacaEval
-// outputs as demonstrations (they fill the 512-token context of `small`) and HH-RLHF pairs from ../shared/data,
+// outputs as demonstrations (they fill the 512-token context of `small`) and 8 HH-RLHF pairs from ../shared/data,
 // then a retrain from `tiny` and from `small` with the default hyperparameters (batch 8, the preset's context, sft+dpo)
 // but 3 steps runs through the job runner: export, memory plan, both stages, a registered version, no abort.
 import fs from "node:fs";
@@ -66,15 +66,16 @@ describeEachDatabase("training the presets on the real data", () => {
       const admin = await makeActor("admin");
       await seedProject({ slug: "demo" });
       await importFile(admin, { projectSlug: "demo", path: demonstrationsFile(dir, 24), format: "alpaca" });
-      await importFile(admin, { projectSlug: "demo", path: pairsFile(dir, 12) });
+      await importFile(admin, { projectSlug: "demo", path: pairsFile(dir, 8) });
       runner = await startJobRunner({ pollSeconds: 0.5 });
       const { id } = await createRun(admin, { projectSlug: "demo", base, hyperparameters: { steps: 3 } });
       const { run, metrics } = await (async () => {
-        for (const deadline = Date.now() + 420_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+        // About 1 minute for small on two idle cores; the margin is for a machine shared with other test runs.
+        for (const deadline = Date.now() + 720_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
           const r = await getRun(admin, id);
           if (["failed", "succeeded", "cancelled"].includes(r.run.status)) return r;
         }
-        throw new Error("the run did not finish in 7 minutes");
+        throw new Error("the run did not finish in 12 minutes");
       })();
       expect(run.status, `${run.error}\n${run.logTail}`).toBe("succeeded");
       expect(run.logTail).not.toMatch(/Aborted|out of bounds/);
@@ -86,6 +87,6 @@ describeEachDatabase("training the presets on the real data", () => {
       if (base === "small") expect(p.plan!.microBatch).toBeLessThan(8);
       expect(p.plan!.peakBytes).toBeLessThanOrEqual(p.plan!.budgetBytes);
       for (const [from, to] of [[0, 2], [2, 3]]) expect(metrics.some((m) => m.split === "train" && m.name === "loss" && m.step > from && m.step <= to)).toBe(true);
-    }, 480_000);
+    }, 780_000);
   }
 });
