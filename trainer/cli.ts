@@ -11,6 +11,7 @@ import { loadCheckpoint } from "./checkpoint";
 import { loadSnapshot } from "./data";
 import { generateReplies } from "./generate";
 import { importHf } from "./import-hf";
+import { mergeLoraCheckpoint } from "./lora";
 import { planMemory } from "./memory";
 import { HYPERPARAMETER_DEFAULTS as D, LIMITS, RUN_KINDS, TrainerError, type TrainerEvent } from "./protocol";
 import { evaluate, train } from "./train";
@@ -191,6 +192,19 @@ async function importCommand(argv: string[]) {
   return 0;
 }
 
+async function mergeLoraCommand(argv: string[]) {
+  const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required" }), adapter: z.string({ message: "--adapter DIR is required (a PEFT LoRA folder)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
+  if (fs.existsSync(f.out) && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty`);
+  checkpointFlag("model", f.model);
+  try {
+    mergeLoraCheckpoint(f.model, f.adapter, f.out);
+  } catch (e) {
+    throw new Usage(`--adapter ${f.adapter}: ${(e as Error).message}`);
+  }
+  process.stdout.write(f.json ? JSON.stringify({ type: "done", checkpoint: f.out }) + "\n" : `Merged ${f.adapter} into ${f.model} → ${f.out}\n`);
+  return 0;
+}
+
 export async function runTrainerCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const json = rest.includes("--json");
@@ -199,7 +213,8 @@ export async function runTrainerCli(argv: string[]): Promise<number> {
     if (command === "generate") return await generateCommand(rest);
     if (command === "evaluate") return await evaluateCommand(rest);
     if (command === "import-model") return await importCommand(rest);
-    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, import-model)`);
+    if (command === "merge-lora") return await mergeLoraCommand(rest);
+    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, import-model, merge-lora)`);
   } catch (e) {
     // The reason goes out as an event first, so the job runner stores it as the run's error (not only in the log).
     const code = e instanceof TrainerError ? e.code : "internal";

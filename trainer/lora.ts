@@ -4,7 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { LORA_TARGETS, loraSchema, type LoraOptions, type ModelConfig } from "./config";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { LLAMA_ARCHITECTURES, LORA_TARGETS, loraSchema, type LoraOptions, type ModelConfig } from "./config";
 import { heads, toVariables, type Params } from "./model";
 import { encodeSafetensors, readSafetensorsFile } from "./safetensors";
 
@@ -85,4 +86,22 @@ export function mergeLora(cfg: ModelConfig, lora: LoraOptions, base: Params, ada
     merged[k] = A ? tf.tidy(() => v.add(tf.matMul(A, adapters[k.replace(/\.weight$/, ".lora_B")]).mul(lora.alpha / lora.rank))) : v.clone();
   }
   return merged;
+}
+
+/** `merge-lora`: a Llama-family checkpoint plus a PEFT LoRA folder → a full checkpoint (HF layout) with W + A·B·alpha/r. */
+export function mergeLoraCheckpoint(modelDir: string, adapterDir: string, out: string): ModelConfig {
+  const { cfg, params, tokenizer } = loadCheckpoint(modelDir);
+  try {
+    if (!cfg.llama) throw new Error(`${path.join(modelDir, "config.json")}: LoRA merging needs a Llama-family checkpoint (architectures ${LLAMA_ARCHITECTURES.join(", ")})`);
+    const { lora: _, ...plain } = cfg;
+    void _;
+    const adapter = loadAdapter(adapterDir, plain);
+    const merged = toVariables(mergeLora(plain, adapter.lora, params, adapter.params));
+    tf.dispose(Object.values(adapter.params));
+    saveCheckpoint(out, plain, merged, null, undefined, { mergedFrom: { model: path.resolve(modelDir), adapter: path.resolve(adapterDir) } }, tokenizer);
+    tf.dispose(Object.values(merged));
+    return plain;
+  } finally {
+    tf.dispose(Object.values(params));
+  }
 }

@@ -1,13 +1,15 @@
 // LoRA on a tiny random Llama (GQA, untied head): adapters saved in PEFT's format are read by the plain-PyTorch
 // reference (tests/helpers/torch-llama.py applies base_model.model.<module>.lora_A/B · alpha/r itself), which gives the
 // same logits within 1e-4 and the same adapter gradients (float64 autograd); the merged model equals base + adapter
-// within 1e-5; adapters off is exactly the base model; training moves the adapters only.
+// within 1e-5 (and `merge-lora`'s checkpoint, read by that reference, equals base + adapter); adapters off is exactly
+// the base model; training moves the adapters only.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chooseBackend } from "@/trainer/backend";
+import { runTrainerCli } from "@/trainer/cli";
 import { loadCheckpoint } from "@/trainer/checkpoint";
 import type { LoraOptions, ModelConfig } from "@/trainer/config";
 import { importHf } from "@/trainer/import-hf";
@@ -22,7 +24,7 @@ const noTorch = torchMissing();
 const why = noTorch ? ` (skipped: ${noTorch})` : "";
 const lora: LoraOptions = { rank: 4, alpha: 8, targets: ["q", "k", "v", "o", "gate", "up", "down"] };
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
-let hf: string, adapterDir: string, cfg: ModelConfig, base: Params, adapters: Params;
+let hf: string, ckpt: string, adapterDir: string, cfg: ModelConfig, base: Params, adapters: Params;
 const xs = [Array.from({ length: 14 }, (_, t) => (t * 7 + 3) % 250), Array.from({ length: 14 }, (_, t) => (t * 11 + 5) % 250)];
 const ys = xs.map((row) => row.map((v) => (v * 3 + 1) % 260));
 const mask = xs.map((row) => row.map((_, t) => (t >= 3 ? 1 : 0)));
@@ -33,7 +35,7 @@ beforeAll(async () => {
   await chooseBackend("cpu", false);
   hf = tmp("tl-llama-");
   writeRandomLlama(hf, { family: "llama", hidden: 16, heads: 4, kvHeads: 2, layers: 2, intermediate: 24, maxPositions: 32, tied: false, dtype: "F32", seed: 31 });
-  const ckpt = path.join(tmp("tl-ckpt-"), "b");
+  ckpt = path.join(tmp("tl-ckpt-"), "b");
   importHf(hf, ckpt);
   const loaded = loadCheckpoint(ckpt);
   cfg = { ...loaded.cfg, lora };
@@ -101,4 +103,12 @@ it("training steps change the adapters and leave every base weight bit-identical
   expect(losses[29]).toBeLessThan(losses[0] * 0.7);
   for (const [k, v] of Object.entries(base)) expect(Buffer.from((v.dataSync() as Float32Array).buffer).equals(before[k]), k).toBe(true);
   tf.dispose([...Object.values(trained), ...Object.values(m), ...Object.values(v2), b.x, b.y, b.m]);
+});
+
+it.skipIf(noTorch)(`merge-lora writes a full checkpoint that PyTorch reads as base + adapter within 1e-5${why}`, async () => {
+  const out = path.join(tmp("tl-merged-"), "m");
+  expect(await runTrainerCli(["merge-lora", "--model", ckpt, "--adapter", adapterDir, "--out", out])).toBe(0);
+  expect(fs.existsSync(path.join(out, "adapter_config.json"))).toBe(false);
+  expect(maxDiff(torchLogits(out, xs), torchLogits(hf, xs, adapterDir))).toBeLessThan(1e-5);
+  expect(await runTrainerCli(["merge-lora", "--model", ckpt, "--adapter", hf, "--out", path.join(tmp("tl-merged-"), "never")])).toBe(2);
 });
