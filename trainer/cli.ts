@@ -195,7 +195,7 @@ async function importCommand(argv: string[]) {
 async function mergeLoraCommand(argv: string[]) {
   const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required" }), adapter: z.string({ message: "--adapter DIR is required (a PEFT LoRA folder)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
   if (fs.existsSync(f.out) && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty`);
-  checkpointFlag("model", f.model);
+  if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
   try {
     mergeLoraCheckpoint(f.model, f.adapter, f.out);
   } catch (e) {
