@@ -11,7 +11,7 @@ function errors(schema: typeof createProjectInput | typeof updateProjectInput, i
 describe("project inputs", () => {
   it("accepts a minimal project and leaves the rest to defaults", () => {
     expect(createProjectInput.parse({ slug: "helpful-qa", name: " Helpful QA " })).toEqual({ slug: "helpful-qa", name: "Helpful QA" });
-    expect(settingsFrom({})).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128 });
+    expect(settingsFrom({})).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128, tooFastSeconds: 4 });
     expect(defaultCategories).toHaveLength(11);
     expect(defaultCategories).toContain("math and reasoning");
   });
