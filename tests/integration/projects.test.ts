@@ -21,7 +21,7 @@ describeEachDatabase("projects", () => {
     const p = await createProject(admin, { slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers." });
     expect(p).toMatchObject({ slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers.", createdBy: admin.id });
     expect(p.categories).toEqual([...defaultCategories]);
-    expect(p.settings).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128 });
+    expect(p.settings).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128, tooFastSeconds: 4 });
     const [entry] = await audits("project.create");
     expect(entry).toMatchObject({ actorId: admin.id, targetType: "project", targetId: p.id });
   });
@@ -54,7 +54,7 @@ describeEachDatabase("projects", () => {
     await createProject(admin, { slug: "p", name: "P", k: 5, goldRate: 0 });
     const p = await updateProject(admin, "p", { name: "Renamed", guidelines: "new", categories: "coding\nmath and reasoning", overlap: "5", agreementThreshold: 0.7 });
     expect(p).toMatchObject({ slug: "p", name: "Renamed", guidelines: "new", categories: ["coding", "math and reasoning"] });
-    expect(p.settings).toEqual({ k: 5, overlap: 5, agreementThreshold: 0.7, goldRate: 0, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128 });
+    expect(p.settings).toEqual({ k: 5, overlap: 5, agreementThreshold: 0.7, goldRate: 0, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128, tooFastSeconds: 4 });
     expect(p.updatedAt.getTime()).toBeGreaterThanOrEqual(p.createdAt.getTime());
     const [entry] = await audits("project.update");
     expect(entry.data).toMatchObject({ slug: "p", settingsBefore: { overlap: 3 }, settingsAfter: { overlap: 5 } });
