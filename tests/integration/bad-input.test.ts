@@ -14,6 +14,8 @@ import { stopBoss } from "@/lib/jobs/queue";
 import { savePromptDraft, submitPrompt } from "@/lib/prompts/write";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
+import { startCollect } from "@/lib/sources/collect";
+import { addSource, removeSource } from "@/lib/sources/sources";
 import * as exportsRoute from "@/app/api/v1/projects/[slug]/exports/route";
 import * as exportRoute from "@/app/api/v1/projects/[slug]/exports/[id]/route";
 import * as exportFileRoute from "@/app/api/v1/projects/[slug]/exports/[id]/files/[name]/route";
@@ -25,8 +27,14 @@ import * as runRoute from "@/app/api/v1/runs/[id]/route";
 import * as nextTaskRoute from "@/app/api/v1/projects/[slug]/tasks/next/route";
 import * as taskRankingRoute from "@/app/api/v1/tasks/[id]/ranking/route";
 import * as cancelRunRoute from "@/app/api/v1/runs/[id]/cancel/route";
+import * as sourcesRoute from "@/app/api/v1/projects/[slug]/sources/route";
+import * as sourceTestRoute from "@/app/api/v1/projects/[slug]/sources/[name]/test/route";
+import * as sourceRemoveRoute from "@/app/api/v1/projects/[slug]/sources/[name]/remove/route";
+import * as collectRunsRoute from "@/app/api/v1/projects/[slug]/sources/collect-runs/route";
+import * as collectRunRoute from "@/app/api/v1/projects/[slug]/sources/collect-runs/[id]/route";
 import * as adminActions from "@/app/(admin)/admin/actions";
 import * as projectActions from "@/app/(admin)/admin/projects/actions";
+import * as projectSourceActions from "@/app/(admin)/admin/projects/[slug]/actions";
 import * as annotateActions from "@/app/(annotate)/annotate/actions";
 import * as inviteActions from "@/app/(auth)/invite/[token]/actions";
 import * as setupActions from "@/app/(auth)/setup/actions";
@@ -57,7 +65,9 @@ type World = Awaited<ReturnType<typeof seedWorld>>;
  * Two projects, demo and other. The admin (signed in for actions, and holder of the API token)
  * has an open task, a submitted ranking and drafts; Ann (annotator) has her own task, ranking
  * and a submitted prompt; `other` has a snapshot, a model version and a finished run whose ids
- * the cases use where a demo id belongs.
+ * the cases use where a demo id belongs. Demo has a model source `alpha` (and a removed one,
+ * `gone`); `other` has its own source and a queued collect run (no worker ever takes it). Every
+ * source points at NO_SERVER_URL, and no case is valid, so none is ever asked anything.
  */
 async function seedWorld() {
   const db = getDb();
@@ -85,6 +95,11 @@ async function seedWorld() {
   const [demoVersion] = await db.insert(modelVersions).values({ projectId: demo.id, label: "demo-v1", base: "tiny", config: {}, checkpointPath: "/nonexistent/demo-v1" }).returning();
   const [otherVersion] = await db.insert(modelVersions).values({ projectId: other.id, label: "other-v1", base: "tiny", config: {}, checkpointPath: "/nonexistent/other-v1" }).returning();
   const [otherRun] = await db.insert(trainingRuns).values({ projectId: other.id, kind: "sft", hyperparameters: {}, base: "tiny", status: "succeeded" }).returning();
+  const demoSource = await addSource(admin, { projectSlug: "demo", name: "alpha", baseUrl: NO_SERVER_URL, model: "m" });
+  const removedSource = await addSource(admin, { projectSlug: "demo", name: "gone", baseUrl: NO_SERVER_URL, model: "m" });
+  await removeSource(admin, { projectSlug: "demo", name: removedSource.name });
+  const otherSource = await addSource(admin, { projectSlug: "other", name: "other-source", baseUrl: NO_SERVER_URL, model: "m" });
+  const otherCollectRun = await startCollect(admin, { projectSlug: "other", sources: [otherSource.name], prompts: 5 });
 
   const adminToken = await createApiToken(admin, { name: "admin token" });
   const annToken = await createApiToken({ ...admin, id: ann.id }, { name: "ann token" });
@@ -93,10 +108,13 @@ async function seedWorld() {
     admin, ann, demo, other, demoPromptIds, otherPromptId, otherCompletionIds, demoPromptCompletionIds: await completionIdsOf(demoPromptIds[0]),
     adminRanking, task, annRanking, annTask, annSubmitted, annDraft, adminOtherDraft,
     otherExport, demoExport, demoVersion, otherVersion, otherRun, adminToken, annToken, invite,
+    demoSource, removedSource, otherSource, otherCollectRun,
   };
 }
 
 const NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
+/** Where the seeded model sources point: a port nothing listens on (the discard port), never asked anyway. */
+const NO_SERVER_URL = "http://127.0.0.1:9/v1";
 /** Looks like a uuid to a `[0-9a-f-]{36}` pattern; PostgreSQL refuses it as one. */
 const NOT_A_UUID = "0".repeat(36);
 
@@ -105,7 +123,8 @@ const NOT_A_UUID = "0".repeat(36);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type RouteCase = { name: string; params?: Record<string, string>; query?: string; body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string>; status?: number[] } & Expectation;
-type RouteTarget = { module: Record<string, unknown>; params: (w: World) => Record<string, string>; cases: (w: World) => RouteCase[] };
+/** `body`: a valid body for the cases that bring none (the path parameter cases), where an empty one would be refused before the path is read. */
+type RouteTarget = { module: Record<string, unknown>; params: (w: World) => Record<string, string>; body?: (w: World) => string; cases: (w: World) => RouteCase[] };
 
 /** Unknown, hostile and right-to-left values for each path parameter: 400 or 404. */
 function paramCases(params: Record<string, string>): RouteCase[] {
@@ -262,6 +281,61 @@ const routes: Record<string, RouteTarget> = {
       ];
     },
   },
+  "GET app/api/v1/projects/[slug]/sources/route.ts": { module: sourcesRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  "POST app/api/v1/projects/[slug]/sources/route.ts": {
+    module: sourcesRoute,
+    params: () => ({ slug: "demo" }),
+    body: () => {
+      const { projectSlug: _, ...body } = sourceBase();
+      return JSON.stringify(body);
+    },
+    cases: (w) => {
+      const { projectSlug: _, ...base } = sourceBase();
+      const with_ = (patch: Record<string, unknown>) => JSON.stringify({ ...base, ...patch });
+      return [
+        ...jsonBodyCases(),
+        ...bodyCases(derivedCases(base, { required: ["name", "baseUrl", "model"], texts: ["name", "baseUrl", "model", "apiKey"], idents: ["name"] })),
+        ...badSourceFields(w).map((c) => ({ name: c.name, body: with_(c.patch), field: c.field, kinds: c.kinds })),
+        { name: "the project slug in the body as well", body: with_({ projectSlug: "demo" }), field: "projectSlug" },
+      ];
+    },
+  },
+  "POST app/api/v1/projects/[slug]/sources/[name]/test/route.ts": {
+    module: sourceTestRoute,
+    params: (w) => ({ slug: "demo", name: w.demoSource.name }),
+    cases: (w) => sourceRefRouteCases(w),
+  },
+  "POST app/api/v1/projects/[slug]/sources/[name]/remove/route.ts": {
+    module: sourceRemoveRoute,
+    params: (w) => ({ slug: "demo", name: w.demoSource.name }),
+    cases: (w) => sourceRefRouteCases(w),
+  },
+  "GET app/api/v1/projects/[slug]/sources/collect-runs/route.ts": { module: collectRunsRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  "POST app/api/v1/projects/[slug]/sources/collect-runs/route.ts": {
+    module: collectRunsRoute,
+    params: () => ({ slug: "demo" }),
+    body: (w) => {
+      const { projectSlug: _, ...body } = collectBase(w);
+      return JSON.stringify(body);
+    },
+    cases: (w) => {
+      const { projectSlug: _, ...base } = collectBase(w);
+      return [
+        ...jsonBodyCases(),
+        ...bodyCases(derivedCases(base, { required: ["sources"], texts: ["sources.0"], idents: ["sources.0"], typed: ["sources", "sources.0", "prompts"] })),
+        ...badCollectFields(w).map((c) => ({ name: c.name, body: JSON.stringify({ ...base, ...c.patch }), field: c.field })),
+        { name: "the project slug in the body as well", body: JSON.stringify({ ...base, projectSlug: "demo" }), field: "projectSlug" },
+      ];
+    },
+  },
+  "GET app/api/v1/projects/[slug]/sources/collect-runs/[id]/route.ts": {
+    module: collectRunRoute,
+    params: (w) => ({ slug: "other", id: w.otherCollectRun.id }),
+    cases: (w) => [
+      { name: "another project's collect run", params: { slug: "demo", id: w.otherCollectRun.id }, field: "id" },
+      { name: "a training run's id", params: { slug: "other", id: w.otherRun.id }, field: "id" },
+    ],
+  },
   "GET app/api/v1/runs/[id]/route.ts": {
     module: runRoute,
     params: (w) => ({ id: w.otherRun.id }),
@@ -281,9 +355,80 @@ const routes: Record<string, RouteTarget> = {
   },
 };
 
-function routeRequest(w: World, method: string, c: RouteCase): Request {
-  const headers: Record<string, string> = { authorization: `Bearer ${w.adminToken.token}`, ...(c.body !== undefined ? { "content-type": "application/json" } : {}), ...c.headers };
-  const body = method === "GET" ? undefined : (c.body ?? "{}");
+// Model sources: every case below is refused before a source is asked anything or a row is written.
+
+const sourceBase = () => ({ projectSlug: "demo", name: "fresh-source", baseUrl: NO_SERVER_URL, model: "m", apiKey: "sk-test-123", temperature: 0.5, topP: 0.9, maxTokens: 64, concurrency: 2, timeoutS: 5, maxRetries: 0 });
+
+/** Bad fields of a new source, as patches over sourceBase. */
+function badSourceFields(w: World): Array<{ name: string; patch: Record<string, unknown> } & Expectation> {
+  return [
+    { name: "a base URL that is not a URL", patch: { baseUrl: "not a url" }, field: "baseUrl" },
+    { name: "an ftp base URL", patch: { baseUrl: "ftp://127.0.0.1:9/v1" }, field: "baseUrl" },
+    { name: "a base URL with credentials", patch: { baseUrl: "http://user:pw@127.0.0.1:9/v1" }, field: "baseUrl" },
+    { name: "a base URL with a query", patch: { baseUrl: "http://127.0.0.1:9/v1?key=x" }, field: "baseUrl" },
+    { name: "a name already used by a source", patch: { name: w.demoSource.name }, field: "name", kinds: ["conflict"] },
+    { name: "a name already used by a model version", patch: { name: w.demoVersion.label }, field: "name", kinds: ["conflict"] },
+    { name: "the reserved name collect-runs", patch: { name: "collect-runs" }, field: "name" },
+    { name: "a name with a space", patch: { name: "has space" }, field: "name" },
+    { name: "a blank model", patch: { model: "   " }, field: "model" },
+    { name: "an API key with a space", patch: { apiKey: "two words" }, field: "apiKey" },
+    { name: "temperature out of range", patch: { temperature: 3 }, field: "temperature" },
+    { name: "a top-p of zero", patch: { topP: 0 }, field: "topP" },
+    { name: "a concurrency of zero", patch: { concurrency: 0 }, field: "concurrency" },
+    { name: "a fractional max tokens", patch: { maxTokens: 1.5 }, field: "maxTokens" },
+    { name: "a timeout given as a word", patch: { timeoutS: "soon" }, field: "timeoutS" },
+    { name: "a timeout of Infinity", patch: { timeoutS: "Infinity" }, field: "timeoutS" },
+    { name: "retries out of range", patch: { maxRetries: 11 }, field: "maxRetries" },
+  ];
+}
+
+/** Path parameters naming a source that is not there for the test and remove routes (the generic ones come from paramCases). */
+function sourceRefRouteCases(w: World): RouteCase[] {
+  return [
+    { name: "another project's source", params: { slug: "demo", name: w.otherSource.name }, field: "name", kinds: ["not_found"] },
+    { name: "a removed source", params: { slug: "demo", name: w.removedSource.name }, field: "name", kinds: ["not_found"] },
+    { name: "a model version's label", params: { slug: "demo", name: w.demoVersion.label }, field: "name", kinds: ["not_found"] },
+    { name: "the reserved name collect-runs", params: { slug: "demo", name: "collect-runs" }, field: "name" },
+    { name: "a name with a slash", params: { slug: "demo", name: "a/b" }, field: "name" },
+  ];
+}
+
+/** The same for the test and remove actions; the name is checked before anything is asked or removed. */
+function sourceRefActionCases(w: World): Array<InputCase<unknown>> {
+  return [
+    ...derivedCases({ projectSlug: "demo", name: w.demoSource.name }, { required: ["projectSlug", "name"], texts: ["projectSlug", "name"], idents: ["projectSlug", "name"] }),
+    { name: "an unknown source", input: { projectSlug: "demo", name: "no-such-source" }, field: "name", kinds: ["not_found"] },
+    { name: "another project's source", input: { projectSlug: "demo", name: w.otherSource.name }, field: "name", kinds: ["not_found"] },
+    { name: "a removed source", input: { projectSlug: "demo", name: w.removedSource.name }, field: "name", kinds: ["not_found"] },
+    { name: "an unknown project", input: { projectSlug: "no-such-project", name: w.demoSource.name }, field: "projectSlug", kinds: ["not_found"] },
+    { name: "the reserved name collect-runs", input: { projectSlug: "demo", name: "collect-runs" }, field: "name" },
+  ];
+}
+
+const collectBase = (w: World) => ({ projectSlug: "demo", sources: [w.demoSource.name], prompts: 5 });
+
+/** Bad fields of a collect run, as patches over collectBase. */
+function badCollectFields(w: World): Array<{ name: string; patch: Record<string, unknown> } & Expectation> {
+  return [
+    { name: "an unknown source", patch: { sources: ["no-such-source"] }, field: "sources" },
+    { name: "one unknown source among known ones", patch: { sources: [w.demoSource.name, "no-such-source"] }, field: "sources" },
+    { name: "another project's source", patch: { sources: [w.otherSource.name] }, field: "sources" },
+    { name: "a removed source", patch: { sources: [w.removedSource.name] }, field: "sources" },
+    { name: "a model version's label", patch: { sources: [w.demoVersion.label] }, field: "sources" },
+    { name: "a source listed twice", patch: { sources: [w.demoSource.name, w.demoSource.name] }, field: "sources" },
+    { name: "no sources", patch: { sources: [] }, field: "sources" },
+    { name: "17 sources", patch: { sources: Array.from({ length: 17 }, (_, i) => `s${i}`) }, field: "sources" },
+    { name: "zero prompts", patch: { prompts: 0 }, field: "prompts" },
+    { name: "too many prompts", patch: { prompts: 10_001 }, field: "prompts" },
+    { name: "a fractional number of prompts", patch: { prompts: 1.5 }, field: "prompts" },
+    { name: "prompts given as a word", patch: { prompts: "lots" }, field: "prompts" },
+  ];
+}
+
+function routeRequest(w: World, method: string, c: RouteCase, validBody?: string): Request {
+  const given = c.body ?? validBody;
+  const headers: Record<string, string> = { authorization: `Bearer ${w.adminToken.token}`, ...(given !== undefined ? { "content-type": "application/json" } : {}), ...c.headers };
+  const body = method === "GET" ? undefined : (given ?? "{}");
   return new Request(`http://localhost/api/v1/x${c.query ? `?${c.query}` : ""}`, { method, headers, body });
 }
 
@@ -296,6 +441,7 @@ type ActionTarget = { cases: (w: World) => Array<InputCase<unknown>> };
 const actionModules: Record<string, Record<string, unknown>> = {
   "app/(admin)/admin/actions.ts": adminActions,
   "app/(admin)/admin/projects/actions.ts": projectActions,
+  "app/(admin)/admin/projects/[slug]/actions.ts": projectSourceActions,
   "app/(annotate)/annotate/actions.ts": annotateActions,
   "app/(auth)/invite/[token]/actions.ts": inviteActions,
   "app/(auth)/setup/actions.ts": setupActions,
@@ -359,6 +505,22 @@ const actions: Record<string, ActionTarget> = {
       ...derivedCases({ slug: "demo", name: "Renamed", guidelines: "New rules." }, { required: ["slug"], texts: ["slug", "name", "guidelines"], idents: ["slug"] }),
       { name: "an unknown project", input: { slug: "no-such-project", name: "X" }, field: "slug" },
       { name: "leaseMinutes of zero", input: { slug: "demo", leaseMinutes: 0 }, field: "leaseMinutes" },
+    ],
+  },
+  "app/(admin)/admin/projects/[slug]/actions.ts#addSourceAction": {
+    cases: (w) => [
+      ...derivedCases(sourceBase(), { required: ["projectSlug", "name", "baseUrl", "model"], texts: ["projectSlug", "name", "baseUrl", "model", "apiKey"], idents: ["projectSlug", "name"] }),
+      ...badSourceFields(w).map((c) => ({ name: c.name, input: { ...sourceBase(), ...c.patch }, field: c.field, kinds: c.kinds })),
+      { name: "an unknown project", input: { ...sourceBase(), projectSlug: "no-such-project" }, field: "projectSlug", kinds: ["not_found"] },
+    ],
+  },
+  "app/(admin)/admin/projects/[slug]/actions.ts#testSourceAction": { cases: (w) => sourceRefActionCases(w) },
+  "app/(admin)/admin/projects/[slug]/actions.ts#removeSourceAction": { cases: (w) => sourceRefActionCases(w) },
+  "app/(admin)/admin/projects/[slug]/actions.ts#collectAction": {
+    cases: (w) => [
+      ...derivedCases(collectBase(w), { required: ["projectSlug", "sources"], texts: ["projectSlug", "sources.0"], idents: ["projectSlug", "sources.0"], typed: ["projectSlug", "sources", "sources.0", "prompts"] }),
+      ...badCollectFields(w).map((c) => ({ name: c.name, input: { ...collectBase(w), ...c.patch }, field: c.field })),
+      { name: "an unknown project", input: { ...collectBase(w), projectSlug: "no-such-project" }, field: "projectSlug", kinds: ["not_found"] },
     ],
   },
   "app/(annotate)/annotate/actions.ts#savePromptDraft": {
@@ -633,7 +795,7 @@ for (const kind of databaseKinds) {
       const failures: string[] = [];
       let before = await databaseFingerprint();
       for (const c of cases) {
-        const res = await handler(routeRequest(w, method, c), { params: Promise.resolve(c.params ?? params) });
+        const res = await handler(routeRequest(w, method, c, target.body?.(w)), { params: Promise.resolve(c.params ?? params) });
         const text = await res.text();
         let body: { error?: { code?: string; message?: string; fieldErrors?: Record<string, string[]> } } | undefined;
         try {
