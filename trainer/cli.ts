@@ -27,7 +27,7 @@ const num = (name: string) => z.coerce.number({ message: `--${name} must be a nu
 const trainFlags = z
   .object({
     snapshot: z.string({ message: "--snapshot DIR is required" }),
-    stage: z.enum(RUN_KINDS, { message: `--stage must be one of ${RUN_KINDS.join(", ")}` }),
+    stage: z.enum(RUN_KINDS, { message: `must be one of ${RUN_KINDS.join(", ")}` }),
     out: z.string({ message: "--out CKPT is required" }),
     init: z.enum(["tiny", "small"], { message: "--init must be tiny or small" }).optional(),
     "n-layer": num("n-layer").int().min(1).max(48).optional(),
