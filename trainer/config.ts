@@ -1,6 +1,7 @@
 // Model config: a typed object with presets (tiny, small) and flag overrides; unknown keys or wrong types are errors.
 // GPT-2-shaped models carry no family block; Llama-family models (Llama, Qwen2, Mistral) carry `llama`.
 import { z } from "zod";
+import { loraSchema } from "./protocol";
 import { BYTE_VOCAB_SIZE } from "./tokenizer/byte";
 
 /** RoPE frequency scaling: none, linear (positions / factor) or Llama 3.1's "llama3" (long wavelengths / factor). */
@@ -31,16 +32,8 @@ export const llamaOptionsSchema = z
   .strict();
 export type LlamaOptions = z.infer<typeof llamaOptionsSchema>;
 
-/** LoRA (Hu et al. 2021) on the Llama family's projections, with PEFT's short names for them. */
-export const LORA_TARGETS = ["q", "k", "v", "o", "gate", "up", "down"] as const;
-export const loraSchema = z
-  .object({
-    rank: z.number().int().min(1).max(256),
-    alpha: z.number().positive().max(4096),
-    targets: z.array(z.enum(LORA_TARGETS)).min(1),
-  })
-  .strict();
-export type LoraOptions = z.infer<typeof loraSchema>;
+// LoRA options live in the run contract (protocol.ts): a run asks for them in its hyperparameters.
+export { LORA_TARGETS, loraSchema, type LoraOptions } from "./protocol";
 
 export const modelConfigSchema = z
   .object({

@@ -32,6 +32,22 @@ export const LIMITS = {
   blockSize: { min: 8, max: 4096 },
 } as const;
 
+/** LoRA (Hu et al. 2021) on the Llama family's projections, with PEFT's short names for them. */
+export const LORA_TARGETS = ["q", "k", "v", "o", "gate", "up", "down"] as const;
+/** PEFT users' usual defaults: rank 16, alpha 32, every projection. */
+export const LORA_DEFAULTS = { rank: 16, alpha: 32, targets: [...LORA_TARGETS] } as const;
+export const loraSchema = z
+  .object({
+    rank: z.coerce.number({ message: "LoRA rank must be a number" }).int("LoRA rank must be a whole number").min(1, "LoRA rank at least 1").max(256, "LoRA rank at most 256"),
+    alpha: z.coerce.number({ message: "LoRA alpha must be a number" }).positive("LoRA alpha must be positive").max(4096, "LoRA alpha at most 4096"),
+    targets: z.array(z.enum(LORA_TARGETS, { message: `LoRA targets are among ${LORA_TARGETS.join(", ")}` })).min(1, "Pick at least one LoRA target"),
+  })
+  .strict();
+export type LoraOptions = z.infer<typeof loraSchema>;
+
+/** The pilot run's share of the snapshot (the guide's "start small"): 10% unless the run says otherwise. */
+export const PILOT_DEFAULT_SHARE = 0.1;
+
 export const HYPERPARAMETER_DEFAULTS = { steps: 200, lr: 3e-4, batch: 8, beta: 0.1, seed: 1, evalEvery: 50, saveEvery: 50 } as const;
 
 const n = (label: string) => z.coerce.number({ message: `${label} must be a number` });
@@ -47,6 +63,10 @@ export const hyperparametersSchema = z
     evalEvery: n("Eval every").int().min(1).max(LIMITS.every.max).default(HYPERPARAMETER_DEFAULTS.evalEvery),
     saveEvery: n("Save every").int().min(1).max(LIMITS.every.max).default(HYPERPARAMETER_DEFAULTS.saveEvery),
     blockSize: n("Context length").int().min(LIMITS.blockSize.min, "Context at least 8 tokens").max(LIMITS.blockSize.max, "Context at most 4096 tokens").optional(),
+    /** fine-tune with LoRA adapters on a frozen base (Llama-family bases only); absent: full fine-tuning */
+    lora: loraSchema.optional(),
+    /** train first on this share of the snapshot and go on only if held-out loss fell; absent: no pilot */
+    pilot: n("Pilot share").gt(0, "Pilot share must be above 0").max(0.5, "Pilot share at most 0.5").optional(),
   })
   .strict();
 export type Hyperparameters = z.infer<typeof hyperparametersSchema>;
@@ -64,7 +84,7 @@ export const memoryPlanSchema = z.object({
 export type MemoryPlan = z.infer<typeof memoryPlanSchema>;
 
 /** Where a run is: what the run page and `retrain --wait` show between steps. */
-export const RUN_PHASES = ["waiting", "resuming", "exporting", "starting", "reference", "training", "evaluating", "saving", "registering", "done"] as const;
+export const RUN_PHASES = ["waiting", "resuming", "exporting", "starting", "pilot", "reference", "training", "evaluating", "saving", "registering", "done"] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
 /** A stage's steps among the run's: steps (from, to] belong to it. */
@@ -82,6 +102,8 @@ export const runProgressSchema = z.object({
   etaMs: z.number().optional(),
   stages: z.array(stageSpanSchema).optional(),
   plan: memoryPlanSchema.optional(),
+  /** the pilot's verdict, when the run had one */
+  pilot: z.object({ share: z.number(), examples: z.number(), lossBefore: z.number().nullable(), lossAfter: z.number().nullable(), passed: z.boolean() }).optional(),
   /** stages the run asked for that the snapshot had no data for, with the reason */
   skipped: z.array(z.string()).optional(),
 });
@@ -103,7 +125,7 @@ export function readRunProgress(raw: unknown): RunProgress {
 const metricsSchema = z.record(z.string(), z.number().nullable());
 
 /** Why a trainer stops without finishing; the CLI exits 2 for every code but `internal` (1). */
-export const TRAINER_ERROR_CODES = ["usage", "data", "no_data", "memory", "internal"] as const;
+export const TRAINER_ERROR_CODES = ["usage", "data", "no_data", "memory", "pilot_failed", "internal"] as const;
 export type TrainerErrorCode = (typeof TRAINER_ERROR_CODES)[number];
 
 /** The events of `tuneloop train|generate|import-model --json`, one JSON object per stdout line. */
@@ -116,6 +138,8 @@ export const trainerEventSchema = z.discriminatedUnion("type", [
   // peakBytes: the run's memory high-water mark (the wasm heap's size, which only grows; else the resident set)
   z.object({ type: z.literal("done"), checkpoint: z.string(), step: z.number().optional(), metrics: metricsSchema.optional(), peakBytes: z.number().optional(), config: z.record(z.string(), z.unknown()).optional() }),
   z.object({ type: z.literal("cancelled"), step: z.number() }),
+  // the pilot's verdict: held-out loss before and after training on `share` of the snapshot; the full run goes on only if it fell
+  z.object({ type: z.literal("pilot"), share: z.number(), examples: z.number(), lossBefore: z.number().nullable(), lossAfter: z.number().nullable(), passed: z.boolean() }),
   z.object({ type: z.literal("error"), code: z.enum(TRAINER_ERROR_CODES), message: z.string() }),
   z.object({ type: z.literal("generation"), id: z.string(), outputs: z.array(z.string()) }),
   z.object({ type: z.literal("generations"), outputs: z.array(z.string()) }),

@@ -9,6 +9,7 @@ export const phaseWords: Record<RunPhase, string> = {
   resuming: "resuming after its worker stopped",
   exporting: "exporting a snapshot of the project's data",
   starting: "starting the trainer (loading the snapshot, planning memory)",
+  pilot: "pilot run: training on a small share first, going on only if held-out loss falls",
   reference: "scoring the pairs with the reference model before DPO",
   training: "training",
   evaluating: "evaluating on held-out data",
