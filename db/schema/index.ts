@@ -8,3 +8,4 @@ export * from "./rankings";
 export * from "./training";
 export * from "./sources";
 export * from "./generations";
+export * from "./base-models";

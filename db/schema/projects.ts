@@ -39,6 +39,8 @@ export const projects = pgTable(
     categories: jsonb("categories").$type<string[]>().notNull(),
     settings: jsonb("settings").$type<ProjectSettings>().notNull(),
     retrainSchedule: jsonb("retrain_schedule").$type<RetrainSchedule | null>(),
+    /** the imported base model (base_models) the project's first run starts from; null: the tiny preset */
+    baseModelId: uuid("base_model_id"),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
