@@ -4,15 +4,15 @@ import type { ModelConfig } from "./config";
 import type { Batch } from "./data";
 import { forward, tokenLogProbs, type Params } from "./model";
 
-/** Mean negative log-likelihood over the tokens where the mask is 1. */
-export function sftLoss(p: Params, cfg: ModelConfig, b: Batch): tf.Scalar {
-  const lp = tokenLogProbs(forward(p, cfg, b.x), b.y, cfg.vocabSize);
+/** Mean negative log-likelihood over the tokens where the mask is 1 (`recompute`: checkpointed blocks, trainer/model.ts). */
+export function sftLoss(p: Params, cfg: ModelConfig, b: Batch, recompute = false): tf.Scalar {
+  const lp = tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize);
   return lp.mul(b.m).sum().neg().div(b.m.sum().maximum(1)) as tf.Scalar;
 }
 
 /** Summed response log-probability per sequence: [2B] (chosen, rejected interleaved). */
-export function sequenceLogProbs(p: Params, cfg: ModelConfig, b: Batch): tf.Tensor1D {
-  return tokenLogProbs(forward(p, cfg, b.x), b.y, cfg.vocabSize).mul(b.m).sum(1) as tf.Tensor1D;
+export function sequenceLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute = false): tf.Tensor1D {
+  return tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize).mul(b.m).sum(1) as tf.Tensor1D;
 }
 
 /**

@@ -123,6 +123,11 @@ export type DecodeOptions = {
   lastOnly?: boolean;
   /** ignore LoRA adapters: the base model (DPO's reference) */
   adaptersOff?: boolean;
+  /**
+   * full fine-tuning: each block a gradient checkpoint (its inside recomputed in backward), so a pass keeps one block's
+   * activations instead of every block's, for one more forward pass of compute. LoRA training always checkpoints.
+   */
+  recompute?: boolean;
 };
 
 /**
@@ -155,11 +160,13 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   const ll = cfg.llama;
   // With LoRA the base weights are frozen and each target projection adds (x·A)·B·alpha/r (Hu et al. 2021).
   const lora = cfg.lora && !o.adaptersOff ? cfg.lora : null;
+  /** A parameter, or what a checkpoint's recomputation passes in its place (`ad`: adapters, or a whole block's). */
+  const param = (n: string, ad?: Record<string, tf.Tensor>) => ad?.[n] ?? p[n];
   const proj = (prefix: string, name: string, x: tf.Tensor, ad?: Record<string, tf.Tensor>) => {
-    const [w, b] = [p[`${prefix}.${name}.weight`], p[`${prefix}.${name}.bias`]];
+    const [w, b] = [param(`${prefix}.${name}.weight`, ad), param(`${prefix}.${name}.bias`, ad)];
     if (!cfg.lora) return linear(x, w, b);
     const y = frozenLinear(x, w, b);
-    const [A, B] = [`${prefix}.${name}.lora_A`, `${prefix}.${name}.lora_B`].map((n) => ad?.[n] ?? p[n]);
+    const [A, B] = [`${prefix}.${name}.lora_A`, `${prefix}.${name}.lora_B`].map((n) => param(n, ad));
     return lora && A ? y.add(linear(linear(x, A), B).mul(lora.alpha / lora.rank)) : y;
   };
   const embed = p[ll ? "model.embed_tokens.weight" : "wte.weight"];
@@ -169,10 +176,10 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   // Causal mask: −1e9 where key > query. [T, past + T]
   const bias = o.bias ?? tf.linalg.bandPart(tf.ones([T, past + T]), -1, past).sub(1).mul(1e9);
   const present: KVCache = { k: [], v: [] };
-  /** Block i on x [B, T, C]; `ad` replaces the block's adapter variables (the recomputation of a checkpoint). */
+  /** Block i on x [B, T, C]; `ad` replaces the block's variables (the recomputation of a checkpoint). */
   const block = (i: number, xIn: tf.Tensor, ad?: Record<string, tf.Tensor>, rot = rope, mask = bias) => {
       let x = xIn;
-      const h = (n: string) => p[ll ? `model.layers.${i}.${n}` : `h.${i}.${n}`];
+      const h = (n: string) => param(ll ? `model.layers.${i}.${n}` : `h.${i}.${n}`, ad);
       const lin = (name: string, t: tf.Tensor) => proj(`model.layers.${i}`, name, t, ad);
       let q: tf.Tensor, k: tf.Tensor, v: tf.Tensor;
       if (!ll) {
@@ -199,15 +206,18 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
       return { x, k, v };
   };
   for (let i = 0; i < cfg.nLayer; i++) {
-    const adapters = lora ? Object.keys(p).filter((n) => n.startsWith(`model.layers.${i}.`) && /\.lora_[AB]$/.test(n)) : [];
-    if (adapters.length && !o.past && !o.lastOnly) {
-      // LoRA training: the block is a gradient checkpoint (its inputs kept, its inside recomputed in backward), so
-      // memory holds one block's intermediates and gradients at a time, for about a third more compute.
+    const prefix = ll ? `model.layers.${i}.` : `h.${i}.`;
+    // The variables whose gradients a checkpointed block returns: its adapters (LoRA), or all its weights (full).
+    const trained = lora ? Object.keys(p).filter((n) => n.startsWith(prefix) && /\.lora_[AB]$/.test(n)) : o.recompute && !cfg.lora ? Object.keys(p).filter((n) => n.startsWith(prefix)) : [];
+    if (trained.length && !o.past && !o.lastOnly) {
+      // The block is a gradient checkpoint (its inputs kept, its inside recomputed in backward), so memory holds one
+      // block's intermediates and gradients at a time, for about a third more compute.
+      const consts = rope ? [bias, rope.cos, rope.sin] : [bias];
       const run = (xx: tf.Tensor, ...rest: tf.Tensor[]) => {
-        const [cos, sin, mask] = rest.slice(adapters.length);
-        return block(i, xx, Object.fromEntries(adapters.map((n, j) => [n, rest[j]])), { cos, sin }, mask).x;
+        const [mask, cos, sin] = rest.slice(trained.length);
+        return block(i, xx, Object.fromEntries(trained.map((n, j) => [n, rest[j]])), rope ? { cos, sin } : null, mask).x;
       };
-      x = checkpoint(run, [x, ...adapters.map((n) => p[n])], [rope!.cos, rope!.sin, bias]);
+      x = checkpoint(run, [x, ...trained.map((n) => p[n])], consts);
       continue;
     }
     // Each block in its own tidy: what backward needs is kept by the ops that saved it, the rest of the block's
@@ -229,8 +239,8 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
 }
 
 /** idx [B, T] int32 → logits [B, T, V]. Call inside tf.tidy. */
-export function forward(p: Params, cfg: ModelConfig, idx: tf.Tensor2D): tf.Tensor3D {
-  return decode(p, cfg, idx).logits;
+export function forward(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: { recompute?: boolean } = {}): tf.Tensor3D {
+  return decode(p, cfg, idx, { recompute: o.recompute }).logits;
 }
 
 /** Per-token log-probabilities of `targets` [B, T] under logits [B, T, V] → [B, T]. */
