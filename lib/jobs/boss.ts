@@ -3,7 +3,7 @@ import { PgBoss, fromPglite, type ConstructorOptions, type Db } from "pg-boss";
 import type { Connection } from "@/db/client";
 import { withMigrationLock } from "@/db/migrate";
 
-export const queues = ["export", "train", "generate", "evaluate", "collect"] as const;
+export const queues = ["export", "train", "generate", "evaluate", "collect", "import-model"] as const;
 export type QueueName = (typeof queues)[number];
 export type Boss = PgBoss;
 

@@ -9,7 +9,7 @@ import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
 /** `evaluate` has no handler yet: that queue has no worker. */
-type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect", (data: Record<string, unknown>) => Promise<unknown>>>;
+type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect" | "import-model", (data: Record<string, unknown>) => Promise<unknown>>>;
 
 /** Run ids this process is executing: its own reconciler must not treat them as orphans. */
 const active = new Set<string>();
@@ -48,7 +48,7 @@ export async function startJobRunner(opts: { conn?: Connection; handlers?: Handl
     }
   });
   const handlers: Handlers = { ...(await defaultHandlers()), ...opts.handlers };
-  for (const name of ["export", "generate", "evaluate", "collect"] as const) {
+  for (const name of ["export", "generate", "evaluate", "collect", "import-model"] as const) {
     const handler = handlers[name];
     if (!handler) continue;
     await boss.work<Record<string, unknown>>(name, poll, async ([job]) => {
@@ -95,5 +95,6 @@ async function defaultHandlers(): Promise<Handlers> {
   const gen = await import("./generate-job");
   handlers.generate = (data) => gen.runGenerateJob(data);
   handlers.collect = async (data) => (await import("./collect-job")).runCollectJob(data);
+  handlers["import-model"] = async (data) => (await import("./import-job")).runImportJob(data);
   return handlers;
 }

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { getDb } from "@/db/client";
+import { getReadyBaseModelByName } from "@/db/queries/base-models";
 import { getProjectById } from "@/db/queries/projects";
 import * as q from "@/db/queries/runs";
 import type { NewTrainingMetric, TrainingRun } from "@/db/schema";
@@ -56,9 +57,18 @@ function trainerArgs(run: TrainingRun, snapshotDir: string, baseCheckpoint: stri
   args.push("--eval-every", String(h.evalEvery), "--save-every", String(h.saveEvery));
   if (run.kind !== "sft") args.push("--beta", String(h.beta));
   if (h.blockSize) args.push("--block-size", String(h.blockSize));
+  if (h.lora) args.push("--lora-rank", String(h.lora.rank), "--lora-alpha", String(h.lora.alpha), "--lora-targets", h.lora.targets.join(","));
+  if (h.pilot) args.push("--pilot", String(h.pilot));
   // A previous attempt left a training state behind: continue from it.
   if (fs.existsSync(outDir)) args.push("--resume");
   return args;
+}
+
+/** The checkpoint of the imported base model a run names (`model:NAME`); gone or not ready is the run's failure. */
+async function importedBaseCheckpoint(name: string): Promise<string> {
+  const model = await getReadyBaseModelByName(getDb(), name);
+  if (!model) throw new Error(`the base model ${name} is no longer imported`);
+  return model.checkpointPath;
 }
 
 /** A step's or an evaluation's metrics become metric rows (`loss`, `rewards/accuracies`, …); nulls (no value) are left out. */
@@ -85,7 +95,7 @@ export async function runTrainJob(runId: string): Promise<void> {
     const snapshot = await exportSnapshotForRun(run, project);
     if (!run.exportId) await q.updateRun(db, runId, { exportId: snapshot.exportId });
     const base = run.baseModelVersionId ? await q.getModelVersionById(db, run.baseModelVersionId) : null;
-    const baseCheckpoint = base?.checkpointPath ?? (run.base.startsWith("/") ? run.base : null);
+    const baseCheckpoint = base?.checkpointPath ?? (run.base.startsWith("/") ? run.base : run.base.startsWith("model:") ? await importedBaseCheckpoint(run.base.slice("model:".length)) : null);
     const outDir = path.join(workDir, "checkpoint");
 
     progress = { ...progress, phase: "starting" };
@@ -104,6 +114,7 @@ export async function runTrainJob(runId: string): Promise<void> {
           progress = { ...progress, phase: "training", step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSec: e.tokensPerSec, etaMs: e.etaMs, stage: e.stage };
           pending.push(...metricRows(runId, e, "train"));
         } else if (e.type === "eval") pending.push(...metricRows(runId, e, "eval"));
+        else if (e.type === "pilot") progress = { ...progress, pilot: { share: e.share, examples: e.examples, lossBefore: e.lossBefore, lossAfter: e.lossAfter, passed: e.passed } };
         else if (e.type === "done") done = e;
         else if (e.type === "error") failure = e.message;
       },

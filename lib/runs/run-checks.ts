@@ -36,6 +36,16 @@ function baseShape(base: { base: string; checkpoint: string | null }): ModelShap
   }
 }
 
+/** LoRA adapts the Llama family's projections: a GPT-2-shaped base (the presets, an imported GPT-2) is a 422 naming `hyperparameters.lora`. */
+export function assertLoraBase(base: { base: string; checkpoint: string | null }, hp: Hyperparameters) {
+  if (!hp.lora) return;
+  const shape = baseShape(base);
+  if (shape?.llama) return;
+  const what = base.checkpoint ? (shape ? `${base.base} is GPT-2-shaped` : `${base.base} has no readable config.json`) : `the ${base.base} preset is GPT-2-shaped`;
+  const message = `LoRA needs a Llama-family base (Llama, Qwen2, Mistral): ${what}. Fine-tune it fully, or start from an imported Llama-family model.`;
+  throw new AppError("unprocessable:run", message, { "hyperparameters.lora": [message] });
+}
+
 /** Throws unprocessable:run naming `hyperparameters.batch` (and the context) when no split of the batch fits. */
 export function assertRunFits(base: { base: string; checkpoint: string | null }, kind: RunKind, hp: Hyperparameters) {
   const shape = baseShape(base);

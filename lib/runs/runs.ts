@@ -9,11 +9,12 @@ import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError, parseInput } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
-import { assertRunFits, assertSnapshotHasData } from "./run-checks";
+import { assertLoraBase, assertRunFits, assertSnapshotHasData } from "./run-checks";
 import { releaseGate, type GateState } from "./gate";
 import { countOutputsByModelVersion } from "@/db/queries/stats";
 import { listLatestGenerations } from "@/db/queries/generation-progress";
 import { getProjectById } from "@/db/queries/projects";
+import { getBaseModelById } from "@/db/queries/base-models";
 import { GenerationBusyError, queueGeneration } from "@/lib/jobs/generation-progress";
 import { createRunInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
@@ -26,8 +27,16 @@ export async function resolveBase(db: DbOrTx, project: Project, base: string): P
   if (base === "tiny" || base === "small") return { base, baseModelVersionId: null, checkpoint: null };
   if (base === "active") {
     const active = await q.getActiveModelVersion(db, project.id);
-    // No active version yet: the first run starts from the tiny preset.
-    return active ? { base: `version:${active.label}`, baseModelVersionId: active.id, checkpoint: active.checkpointPath } : { base: "tiny", baseModelVersionId: null, checkpoint: null };
+    if (active) return { base: `version:${active.label}`, baseModelVersionId: active.id, checkpoint: active.checkpointPath };
+    // No active version yet: the first run starts from the project's imported base model, else the tiny preset.
+    const picked = project.baseModelId ? await getBaseModelById(db, project.baseModelId) : null;
+    return picked?.status === "ready" ? { base: `model:${picked.name}`, baseModelVersionId: null, checkpoint: picked.checkpointPath } : { base: "tiny", baseModelVersionId: null, checkpoint: null };
+  }
+  if (base.startsWith("model:")) {
+    const model = await getBaseModelById(db, base.slice("model:".length));
+    if (!model) throw new AppError("bad_request:base", "Unknown base model.", { base: ["Unknown base model"] });
+    if (model.status !== "ready") throw new AppError("unprocessable:base", `${model.name} is ${model.status === "importing" ? "still importing" : "a failed import"}.`, { base: [`${model.name} is not ready`] });
+    return { base: `model:${model.name}`, baseModelVersionId: null, checkpoint: model.checkpointPath };
   }
   if (base.startsWith("/")) {
     if (!fs.existsSync(path.join(base, "config.json"))) throw new AppError("bad_request:base", `No checkpoint at ${base} (config.json missing).`, { base: ["No checkpoint there"] });
@@ -50,6 +59,7 @@ export async function createRun(actor: Actor, raw: unknown, opts: { trigger?: st
     assertSnapshotHasData(snap, input.stage);
   }
   // Refused here, with the figures, rather than aborting mid-run (lib/runs/run-checks.ts).
+  assertLoraBase(base, input.hyperparameters);
   assertRunFits(base, input.stage, input.hyperparameters);
   const run = await db.transaction(async (tx) => {
     if ((await q.countActiveRunsForProject(tx, project.id)) > 0) {

@@ -6,14 +6,16 @@ import { RETRAIN_KINDS, hyperparametersSchema, type Hyperparameters } from "@/tr
 /** Stages, limits and defaults are trainer/protocol.ts's: one list and one set for the form, the API, the schedule and the trainer. */
 export const stageInput = z.enum(RETRAIN_KINDS, { message: "Stage must be sft+dpo, sft or dpo" });
 
-/** tiny | small | a model version id of this project | an absolute path to a checkpoint folder */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** active | tiny | small | a model version id of this project | model:<imported base model id> | an absolute path to a checkpoint folder */
 export const baseInput = z
   .string()
   .trim()
   .min(1, "Pick a base model")
   .max(500)
-  .refine((v) => v === "active" || v === "tiny" || v === "small" || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) || v.startsWith("/"), {
-    message: "Base must be active, tiny, small, a model version id, or an absolute checkpoint path",
+  .refine((v) => v === "active" || v === "tiny" || v === "small" || UUID.test(v) || (v.startsWith("model:") && UUID.test(v.slice(6))) || v.startsWith("/"), {
+    message: "Base must be active, tiny, small, a model version id, an imported base model (model:ID), or an absolute checkpoint path",
   });
 
 export const hyperparametersInput = hyperparametersSchema;
@@ -57,3 +59,4 @@ export const retrainScheduleInput = z
     enabled: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean({ error: "enabled must be true or false" })).default(true),
   })
   .strict();
+export type RetrainScheduleInput = z.infer<typeof retrainScheduleInput>;
