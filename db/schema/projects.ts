@@ -25,6 +25,19 @@ export type ProjectSettings = {
   queueOrder?: string[];
   /** promoting a version queues generation of outputs for it to rank (absent: on) */
   generateOnPromote?: boolean;
+  /** train through this command instead of the built-in trainer (lib/launchers; absent or null: the built-in trainer) */
+  launcher?: LauncherSettings | null;
+};
+
+/** A launcher: a command (argv, never a shell string) the job runner starts for a retrain (lib/validation/launchers.ts). */
+export type LauncherSettings = {
+  /** the recipe it was made from (lib/launchers/recipes.ts), if any */
+  template?: string;
+  argv: string[];
+  /** where an output the trainer cannot import is served (OpenAI-compatible); a JSON line {"endpoint": …} overrides it */
+  endpoint?: string;
+  /** seconds between SIGTERM and SIGKILL on cancel (absent: 30) */
+  graceSeconds?: number;
 };
 
 export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean };

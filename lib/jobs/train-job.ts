@@ -91,7 +91,7 @@ export async function runTrainJob(runId: string): Promise<void> {
   let progress: RunProgress = { ...readRunProgress(run.progress), phase: "exporting" };
   try {
     await q.updateRun(db, runId, { progress });
-    const project = (await getProjectById(db, run.projectId))!;
+    const project = (await getProjectById(db, run.projectId));
     const snapshot = await exportSnapshotForRun(run, project);
     if (!run.exportId) await q.updateRun(db, runId, { exportId: snapshot.exportId });
     const base = run.baseModelVersionId ? await q.getModelVersionById(db, run.baseModelVersionId) : null;
@@ -203,9 +203,9 @@ async function registerModelVersion(
         runId: run.id,
         metrics,
       }));
-    await q.updateRun(tx, run.id, { status: "succeeded", finishedAt: new Date(), progress: { ...progress, phase: "done" }, resultModelVersionId: version!.id, logTail });
-    await recordAudit(tx, { actorId: null, action: "model.register", targetType: "model_version", targetId: version!.id, data: { runId: run.id, label: version!.label } });
-    return version!;
+    await q.updateRun(tx, run.id, { status: "succeeded", finishedAt: new Date(), progress: { ...progress, phase: "done" }, resultModelVersionId: version.id, logTail });
+    await recordAudit(tx, { actorId: null, action: "model.register", targetType: "model_version", targetId: version.id, data: { runId: run.id, label: version.label } });
+    return version;
   });
   await queueReleaseGate(projectId, registered.id);
 }

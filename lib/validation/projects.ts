@@ -1,6 +1,7 @@
 // zod inputs for projects: slug, name, guidelines, task categories and settings, shared by forms, actions, API and CLI.
 import { z } from "zod";
 import type { ProjectSettings } from "@/db/schema";
+import { launcherInput } from "./launchers";
 import { MAX_QUEUE_BATCHES, queueEntryPattern } from "@/lib/rankings/queue-policy";
 
 /** The task categories of FLAN and Dolly, offered to every new project unless it names its own. */
@@ -116,6 +117,8 @@ const settingsShape = {
   tooFastSeconds: numberField("Too-fast threshold (seconds)", z.number({ error: "Too-fast threshold must be a number" }).min(0, "Too-fast threshold is between 0 and 600 seconds").max(600, "Too-fast threshold is between 0 and 600 seconds")),
   queueOrder: queueOrderInput,
   generateOnPromote: flagInput("Generate on promote"),
+  /** a launcher (lib/validation/launchers.ts), or null for the built-in trainer; errors name `launcher.argv`, `launcher.template`, … */
+  launcher: launcherInput,
 };
 export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
 
