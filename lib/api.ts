@@ -19,7 +19,7 @@ export function defineRoute<B extends z.ZodType | undefined, P extends Record<st
       if (actor.via === "session" && req.method !== "GET" && req.method !== "HEAD") assertSameOrigin(req);
       let body: unknown = undefined;
       if (opts.body) body = parseInput(opts.body, await readJson(req), "body");
-      const params = ((await ctx?.params) ?? {}) as P;
+      const params = (await ctx?.params) ?? {};
       assertSafeParams(params, new URL(req.url).searchParams);
       const result = await fn({ actor, body: body as never, params, req });
       if (result instanceof Response) return result;

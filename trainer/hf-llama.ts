@@ -125,7 +125,7 @@ export function fromHfTensor(name: string, data: Float32Array, shape: number[]):
 
 /** HF layout of a model tensor: Linear weights transposed back. */
 export function toHfTensor(name: string, t: tf.Tensor): { shape: number[]; data: Float32Array } {
-  if (!isLinearWeight(name)) return { shape: t.shape as number[], data: t.dataSync() as Float32Array };
+  if (!isLinearWeight(name)) return { shape: t.shape, data: t.dataSync() as Float32Array };
   const tr = tf.tidy(() => t.transpose());
   const out = { shape: tr.shape as number[], data: tr.dataSync() as Float32Array };
   tr.dispose();

@@ -39,7 +39,7 @@ const splitBatchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFu
   save([a, b]);
   const lead = a.shape.slice(0, -2);
   const [m, k] = a.shape.slice(-2) as [number, number];
-  const n = b.shape[b.rank - 1]!;
+  const n = b.shape[b.rank - 1];
   const batch = a.size / (m * k);
   return {
     value: productsOf(a, b, batch, m, k, n).reshape([...lead, m, n]),
@@ -58,7 +58,7 @@ const splitBatchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFu
 const SPLIT_MIN_ROWS = 16;
 
 export function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === "wasm" && a.shape[a.rank - 2]! >= SPLIT_MIN_ROWS ? splitBatchMatMul(a, b) : matMul(a, b);
+  return tf.getBackend() === "wasm" && a.shape[a.rank - 2] >= SPLIT_MIN_ROWS ? splitBatchMatMul(a, b) : matMul(a, b);
 }
 
 export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -105,7 +105,7 @@ const affine = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   save([x, w]);
   return {
     value: tf.matMul(x, w).add(b),
-    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sw)), tf.matMul(swapLast(sx), dy), tf.matMul(tf.ones([1, dy.shape[0]!]), dy).reshape([dy.shape[1]!])],
+    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sw)), tf.matMul(swapLast(sx), dy), tf.matMul(tf.ones([1, dy.shape[0]]), dy).reshape([dy.shape[1]!])],
   };
 }) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 

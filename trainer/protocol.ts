@@ -118,7 +118,7 @@ export function readRunProgress(raw: unknown): RunProgress {
   return Object.fromEntries(Object.entries(shape).flatMap(([k, s]) => {
     const v = s.safeParse(obj[k]);
     return v.success && v.data !== undefined ? [[k, v.data]] : [];
-  })) as RunProgress;
+  }));
 }
 
 /** JSON has no NaN: a metric with no value (an empty eval split) arrives as null. */

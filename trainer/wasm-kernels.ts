@@ -64,8 +64,8 @@ function slice(original: Fallback) {
   return (args: KernelArgs) => {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype === "string") return original(args);
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs!.begin as number[], args.attrs!.size as number[]);
-    tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size);
+    const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs!.begin as number[], args.attrs!.size as number[]);
+    tf.slice_util.assertParamsValid(x, begin, size);
     return sliceOnHeap(args.backend as WasmBackend, x, begin, size);
   };
 }
@@ -75,7 +75,7 @@ function splitV(original: Fallback) {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype === "string") return original(args);
     const axis = tf.util.parseAxisParam(args.attrs!.axis as number, x.shape)[0];
-    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs!.numOrSizeSplits as number[] | number, axis);
+    const sizes = tf.backend_util.prepareSplitSize(x, args.attrs!.numOrSizeSplits as number[] | number, axis);
     const begin = new Array<number>(x.shape.length).fill(0);
     return sizes.map((s) => {
       const size = [...x.shape];
@@ -112,7 +112,7 @@ function replaceKernel(name: string, make: (original: Fallback) => (args: Kernel
 }
 
 export function registerWasmTrainingKernels() {
-  if (!tf.getKernel("UnsortedSegmentSum", "wasm")) tf.registerKernel({ kernelName: "UnsortedSegmentSum", backendName: "wasm", kernelFunc: unsortedSegmentSum as tf.KernelFunc });
+  if (!tf.getKernel("UnsortedSegmentSum", "wasm")) tf.registerKernel({ kernelName: "UnsortedSegmentSum", backendName: "wasm", kernelFunc: unsortedSegmentSum });
   replaceKernel("Slice", slice);
   replaceKernel("SplitV", splitV);
   replaceKernel("Unpack", unpack);

@@ -171,7 +171,7 @@ export async function changeRole(actor: Actor, raw: unknown): Promise<PublicUser
     if (input.role !== "admin") await assertNotLastAdmin(tx, target);
     const updated = await q.updateUser(tx, target.id, { role: input.role });
     await recordAudit(tx, { actorId: actor.id, action: "user.role_change", targetType: "user", targetId: target.id, data: { from: target.role, to: input.role } });
-    return toPublic(updated!);
+    return toPublic(updated);
   });
 }
 
@@ -185,7 +185,7 @@ export async function setUserDisabled(actor: Actor, raw: unknown): Promise<Publi
     if (input.disabled) await assertNotLastAdmin(tx, target);
     const updated = await q.updateUser(tx, target.id, { disabledAt: input.disabled ? new Date() : null });
     await recordAudit(tx, { actorId: actor.id, action: input.disabled ? "user.disable" : "user.enable", targetType: "user", targetId: target.id });
-    return toPublic(updated!);
+    return toPublic(updated);
   });
 }
 

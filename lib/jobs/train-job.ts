@@ -91,7 +91,7 @@ export async function runTrainJob(runId: string): Promise<void> {
   let progress: RunProgress = { ...readRunProgress(run.progress), phase: "exporting" };
   try {
     await q.updateRun(db, runId, { progress });
-    const project = (await getProjectById(db, run.projectId));
+    const project = await getProjectById(db, run.projectId);
     const snapshot = await exportSnapshotForRun(run, project);
     if (!run.exportId) await q.updateRun(db, runId, { exportId: snapshot.exportId });
     const base = run.baseModelVersionId ? await q.getModelVersionById(db, run.baseModelVersionId) : null;

@@ -35,14 +35,14 @@ async function upsertDraft(tx: DbOrTx, actor: Actor, project: Project, input: { 
       status: "draft",
     });
   }
-  const demo = await qp.getDemonstrationForPrompt(tx, prompt!.id, actor.id);
+  const demo = await qp.getDemonstrationForPrompt(tx, prompt.id, actor.id);
   if (input.demonstration.trim()) {
     if (demo) await qp.updateCompletion(tx, demo.id, { text: input.demonstration });
-    else await qp.insertCompletion(tx, { promptId: prompt!.id, text: input.demonstration, source: "human", authorId: actor.id, isDemonstration: true, status: "draft" });
+    else await qp.insertCompletion(tx, { promptId: prompt.id, text: input.demonstration, source: "human", authorId: actor.id, isDemonstration: true, status: "draft" });
   } else if (demo) {
     await qp.updateCompletion(tx, demo.id, { text: "", status: "rejected" });
   }
-  return prompt!;
+  return prompt;
 }
 
 export async function savePromptDraft(actor: Actor, raw: unknown) {

@@ -78,8 +78,8 @@ export async function getRankingForRevision(actor: Actor, rankingId: string): Pr
   const r = uuidPattern.test(rankingId) ? await getRankingById(db, rankingId) : null;
   if (!r || r.annotatorId !== actor.id) throw new AppError("not_found:ranking", "No such ranking.");
   if (!r.isCurrent) throw new AppError("conflict:ranking", "This ranking was already revised; revise the latest one.");
-  const prompt = (await getPromptById(db, r.promptId))!;
-  const project = (await getProjectById(db, prompt.projectId))!;
+  const prompt = await getPromptById(db, r.promptId);
+  const project = await getProjectById(db, prompt.projectId);
   const ids = r.order.flat();
   const byId = new Map((await listCompletionsByIds(db, ids)).map((c) => [c.id, c]));
   return {

@@ -95,7 +95,7 @@ export async function submitRanking(actor: Actor, raw: unknown): Promise<Submitt
     if (a.status === "skipped") throw new AppError("conflict:task", "You skipped this task.");
     const prompt = await getPromptById(tx, a.promptId, { lock: true });
     const project = await getProjectById(tx, a.projectId);
-    await assertLeaseStillValid(tx, a, project!.settings.overlap);
+    await assertLeaseStillValid(tx, a, project.settings.overlap);
     checkOrderCoversShown(input.order, a.displayOrder, input.flags);
 
     const ranking = await qr.insertRanking(tx, {
@@ -107,7 +107,7 @@ export async function submitRanking(actor: Actor, raw: unknown): Promise<Submitt
     await qa.updateAssignment(tx, a.id, { status: "submitted", submittedAt: new Date(), idempotencyKey: input.idempotencyKey });
     await clearAssignmentDraft(tx, a.id);
     // Gold tasks measure annotators; they never feed the prompt's consensus count.
-    if (!prompt!.isGold) await recomputePromptConsensus(tx, a.promptId, project!.settings);
+    if (!prompt.isGold) await recomputePromptConsensus(tx, a.promptId, project.settings);
     return { rankingId: ranking.id, promptId: a.promptId, duplicate: false };
   });
 }
@@ -138,8 +138,8 @@ export async function reviseRanking(actor: Actor, raw: unknown): Promise<Submitt
 }
 
 async function promptAndProject(tx: DbOrTx, promptId: string): Promise<{ prompt: Prompt; project: Project }> {
-  const prompt = (await getPromptById(tx, promptId, { lock: true }))!;
-  return { prompt, project: (await getProjectById(tx, prompt.projectId))! };
+  const prompt = await getPromptById(tx, promptId, { lock: true });
+  return { prompt, project: await getProjectById(tx, prompt.projectId) };
 }
 
 async function withinReviseWindow(tx: DbOrTx, r: Ranking, project: Project): Promise<boolean> {
@@ -220,7 +220,7 @@ export async function rewriteCompletion(actor: Actor, raw: unknown): Promise<{ c
     if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
     if (!a.displayOrder.includes(input.completionId)) throw new AppError("bad_request:rewrite", "That output is not part of this task.", { completionId: ["Not in this task"] });
     const original = await getCompletionById(tx, input.completionId);
-    if (original!.text.trim() === input.text.trim()) throw new AppError("bad_request:rewrite", "The rewrite is the same as the original.", { text: ["Change something first"] });
+    if (original.text.trim() === input.text.trim()) throw new AppError("bad_request:rewrite", "The rewrite is the same as the original.", { text: ["Change something first"] });
     const created = await insertCompletion(tx, {
       promptId: a.promptId,
       text: input.text,
@@ -228,9 +228,9 @@ export async function rewriteCompletion(actor: Actor, raw: unknown): Promise<{ c
       authorId: actor.id,
       isDemonstration: true,
       status: "submitted",
-      parentId: original!.id,
+      parentId: original.id,
     });
-    await recordAudit(tx, { actorId: actor.id, action: "completion.rewrite", targetType: "completion", targetId: created.id, data: { parentId: original!.id } });
+    await recordAudit(tx, { actorId: actor.id, action: "completion.rewrite", targetType: "completion", targetId: created.id, data: { parentId: original.id } });
     return { completionId: created.id };
   });
 }

@@ -111,7 +111,7 @@ export async function getRankingTask(actor: Actor, assignmentId: string): Promis
   const a = await qa.getAssignmentById(db, assignmentId);
   if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.");
   const [prompt, project, completions] = await Promise.all([getPromptById(db, a.promptId), getProjectById(db, a.projectId), listCompletionsByPrompt(db, a.promptId)]);
-  return rankingTask(a, project!, prompt!, completions);
+  return rankingTask(a, project, prompt, completions);
 }
 
 /** What an annotator is shown for a lease: its outputs in the lease's order. */

@@ -117,7 +117,7 @@ export async function runCollect(runId: string): Promise<CollectRunView | null> 
   const done = await db.transaction(async (tx) => {
     const row = await q.updateCollectRun(tx, run.id, { status: allFailed ? "failed" : "succeeded", report: reportOf(), error, finishedAt: new Date() });
     await recordAudit(tx, { actorId: null, action: "source.collect.done", targetType: "collect_run", targetId: run.id, data: { prompts: todo.length, outputs: stored, failing: failing.map((a) => a.report.name) } });
-    return row!;
+    return row;
   });
   return collectRunView(done);
 }

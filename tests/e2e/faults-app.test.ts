@@ -74,8 +74,8 @@ describe.skipIf(skipReason)(skipReason ? `${title} (skipped: ${skipReason})` : t
       if (stats.done === annotators) return;
       const t0 = Date.now();
       const afterAcks = stats.acks.length;
-      await app!.kill("SIGKILL");
-      await app!.restart();
+      await app.kill("SIGKILL");
+      await app.restart();
       kills.push({ afterAcks, downMs: Date.now() - t0 });
     })();
     await runAnnotatorLoops({

@@ -20,9 +20,9 @@ export async function runCli(dataDir: string, args: string[], opts: { stdin?: st
     stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  child.stdin!.end(opts.stdin ?? "");
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  child.stdin.end(opts.stdin ?? "");
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   if (code !== 0) throw new Error(`tuneloop ${args.join(" ")} exited with ${code}:\n${out}`);
   return out;

@@ -49,7 +49,7 @@ type Json = unknown;
 function setPath(obj: Record<string, Json>, path: string, value: Json): Record<string, Json> {
   const copy = structuredClone(obj);
   const keys = path.split(".");
-  let at = copy as Record<string, Json>;
+  let at = copy;
   for (const k of keys.slice(0, -1)) at = at[k] as Record<string, Json>;
   at[keys.at(-1)!] = value;
   return copy;
@@ -58,7 +58,7 @@ function setPath(obj: Record<string, Json>, path: string, value: Json): Record<s
 function deletePath(obj: Record<string, Json>, path: string): Record<string, Json> {
   const copy = structuredClone(obj);
   const keys = path.split(".");
-  let at = copy as Record<string, Json>;
+  let at = copy;
   for (const k of keys.slice(0, -1)) at = at[k] as Record<string, Json>;
   delete at[keys.at(-1)!];
   return copy;

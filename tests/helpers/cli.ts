@@ -33,8 +33,8 @@ export function startCli(args: string[], env: Record<string, string>): LiveCli {
     out += chunk.toString("utf8");
     listeners.forEach((l) => l());
   };
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const waitFor = (pattern: RegExp, ms: number) =>
     new Promise<string>((resolve, reject) => {

@@ -44,8 +44,8 @@ export async function startAppProcess(opts: { databaseUrl: string; dataDir: stri
       detached: true,
     });
     child = c;
-    c.stdout!.on("data", (d) => (out += d));
-    c.stderr!.on("data", (d) => (out += d));
+    c.stdout.on("data", (d) => (out += d));
+    c.stderr.on("data", (d) => (out += d));
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 240_000);
     for (;;) {
       if (c.exitCode !== null || c.signalCode) throw new Error(`app exited with ${c.exitCode ?? c.signalCode}:\n${out}`);

@@ -69,7 +69,7 @@ function runAsPostgres(bin: string, args: string[], timeoutMs = 120_000): string
     : runuser
       ? [runuser, ["-u", "postgres", "--", exe, ...args]]
       : ["/bin/su", ["postgres", "-s", "/bin/sh", "-c", [exe, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ")]];
-  const res = spawnSync(cmd, argv as string[], { encoding: "utf8", timeout: timeoutMs, cwd: "/" });
+  const res = spawnSync(cmd, argv, { encoding: "utf8", timeout: timeoutMs, cwd: "/" });
   if (res.status !== 0) throw new Error(`${bin} ${args.join(" ")} failed (${res.status ?? res.signal}): ${res.stderr || res.stdout}`);
   return res.stdout;
 }

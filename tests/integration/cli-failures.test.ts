@@ -64,7 +64,7 @@ describe("a failing CLI command", () => {
 
   it("reports the server's own error (a database that does not exist) in one line with its SQLSTATE", async (ctx) => {
     if (!testDatabaseUrl) skipBecause(ctx, "TEST_DATABASE_URL is not set");
-    const u = new URL(testDatabaseUrl!);
+    const u = new URL(testDatabaseUrl);
     u.pathname = `/tl_test_missing_${randomBytes(3).toString("hex")}`;
     const r = await runCli(dataDir, ["migrate"], { DATABASE_URL: u.toString() });
     expect(r.code).toBe(1);

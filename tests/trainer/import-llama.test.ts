@@ -81,7 +81,7 @@ it("writes the checkpoint in Hugging Face's layout: config.json, model.safetenso
 async function cliInProcess(args: string[]) {
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true));
   try {
     const status = await runTrainerCli(args);
     return { status, stderr: lines.join("") };

@@ -31,8 +31,8 @@ export class ReviewQueuePage {
     const texts = await item.getByTestId("item-output").allTextContents();
     const orders = await item.getByTestId("annotator-order").evaluateAll((els) =>
       els.map((el) => ({
-        name: el.querySelector('[data-testid="annotator-name"]')!.textContent!.trim(),
-        order: el.querySelector('[data-testid="annotator-order-value"]')!.textContent!.trim(),
+        name: el.querySelector('[data-testid="annotator-name"]')!.textContent.trim(),
+        order: el.querySelector('[data-testid="annotator-order-value"]')!.textContent.trim(),
       })),
     );
     return {
