@@ -23,6 +23,12 @@ const envSchema = z.object({
   TUNELOOP_SECRET_KEY: z.string().min(32, "TUNELOOP_SECRET_KEY must be at least 32 characters").optional(),
   /** how trainer processes are scheduled: idle (only CPU nothing else wants), low (nice 19), normal */
   TUNELOOP_TRAINER_PRIORITY: z.enum(["idle", "low", "normal"], { message: "TUNELOOP_TRAINER_PRIORITY must be idle, low or normal" }).default("idle"),
+  /** warm generation processes serving /api/openai (lib/generation-pool); each holds its own copy of the models it serves */
+  TUNELOOP_GEN_WORKERS: z.coerce.number({ message: "TUNELOOP_GEN_WORKERS must be a number" }).int().min(1, "TUNELOOP_GEN_WORKERS is at least 1").max(64, "TUNELOOP_GEN_WORKERS is at most 64").default(1),
+  /** requests waiting for a generation process before more are refused (503) */
+  TUNELOOP_GEN_QUEUE: z.coerce.number({ message: "TUNELOOP_GEN_QUEUE must be a number" }).int().min(0).max(10_000).default(16),
+  /** model versions one generation process keeps loaded (least recently used dropped first) */
+  TUNELOOP_GEN_MODELS: z.coerce.number({ message: "TUNELOOP_GEN_MODELS must be a number" }).int().min(1).max(64).default(2),
   /** the trainer's TensorFlow.js backend (trainer/backend.ts); unset: the best one installed. Queue-time memory checks plan for it */
   TUNELOOP_TF_BACKEND: z.enum(BACKENDS, { message: `TUNELOOP_TF_BACKEND must be one of ${BACKENDS.join(", ")}` }).optional(),
 });

@@ -18,6 +18,7 @@ const commands: Record<string, Command> = {
   evaluate: { summary: "evaluate --model CKPT --snapshot DIR  (JSON metrics)", run: (a) => trainer(["evaluate", ...a]) },
   "import-model": { summary: "import-model --hf DIR --out CKPT  (GPT-2, Llama, Qwen2 or Mistral weights from a local Hugging Face folder)", run: (a) => trainer(["import-model", ...a]) },
   "merge-lora": { summary: "merge-lora --model CKPT --adapter DIR --out CKPT2  (a PEFT LoRA folder merged into a Llama-family checkpoint)", run: (a) => trainer(["merge-lora", ...a]) },
+  "gen-worker": { summary: "gen-worker [--max-models N]  (a warm generation process: JSON-line requests on stdin, tokens on stdout; the app's pool starts these)", run: async (a) => (await import("@/trainer/serve")).serveGeneration(a) },
   retrain: { summary: "retrain --project S [--stage sft|dpo|sft+dpo] [--base active|tiny|small|CKPT] [--steps N] [--wait] [--json]", run: async (a) => (await import("./commands/retrain")).retrainCommand(a) },
   token: { summary: "token create --email E [--name N] [--json]  (a new API token acting as that person, printed once)", run: async (a) => (await import("./commands/token")).tokenCommand(a) },
   source: { summary: "source add --project S --name N --base-url URL --model M [--api-key-env VAR …] | list | test | remove  (OpenAI-compatible endpoints)", run: async (a) => (await import("./commands/source")).sourceCommand(a) },

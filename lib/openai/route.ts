@@ -1,4 +1,5 @@
-// defineOpenAIRoute(): like defineRoute (lib/api.ts) for /api/openai/v1: bearer token or session, a per-token rate limit, size limit, zod, errors in OpenAI's shape.
+// defineOpenAIRoute(): like defineRoute (lib/api.ts) for /api/openai/v1: bearer token or session, a per-token rate limit,
+// size limit, zod, errors in OpenAI's shape; the handler gets the request's abort signal (the client went away).
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { MAX_JSON_BODY_BYTES } from "@/lib/api";
@@ -8,7 +9,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { OPENAI_REQUESTS_PER_MINUTE, takeRequest } from "./rate-limit";
 import { openAIError } from "./respond";
 
-export function defineOpenAIRoute<B extends z.ZodType | undefined>(opts: { role: Role; body?: B }, fn: (args: { actor: Actor; body: B extends z.ZodType ? z.infer<B> : undefined }) => Promise<unknown>) {
+export function defineOpenAIRoute<B extends z.ZodType | undefined>(opts: { role: Role; body?: B }, fn: (args: { actor: Actor; body: B extends z.ZodType ? z.infer<B> : undefined; signal: AbortSignal }) => Promise<unknown>) {
   return async (req: Request): Promise<Response> => {
     try {
       const actor = await getRequestActor(req);
@@ -30,7 +31,7 @@ export function defineOpenAIRoute<B extends z.ZodType | undefined>(opts: { role:
         }
         body = parseInput(opts.body, json, "body");
       }
-      const result = await fn({ actor, body: body as never });
+      const result = await fn({ actor, body: body as never, signal: req.signal });
       return result instanceof Response ? result : Response.json(result);
     } catch (e) {
       return openAIError(e);

@@ -13,6 +13,7 @@ import { isNotNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { completions, modelVersions } from "@/db/schema";
 import { createApiToken } from "@/lib/auth/tokens";
+import { closeGenerationPool } from "@/lib/generation-pool/pool";
 import { stopBoss } from "@/lib/jobs/queue";
 import { startCollect } from "@/lib/sources/collect";
 import { runCollect } from "@/lib/sources/collect-run";
@@ -49,7 +50,10 @@ beforeAll(() => {
   const snapshot = writeSnapshot({ sft: [["Hi", "Hello there"], ["Bye", "See you"]] });
   execFileSync(process.execPath, [cli, "train", "--snapshot", snapshot, "--init", "tiny", "--stage", "sft", "--out", checkpoint, "--steps", "2"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: "" } });
 }, 180_000);
-afterAll(() => fs.rmSync(ckptRoot, { recursive: true, force: true }));
+afterAll(async () => {
+  await closeGenerationPool();
+  fs.rmSync(ckptRoot, { recursive: true, force: true });
+});
 
 describeEachDatabase("OpenAI-compatible endpoint", () => {
   afterEach(async () => {
