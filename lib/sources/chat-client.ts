@@ -6,6 +6,9 @@ import { retryDelayMs } from "./retry";
 
 export type ChatEndpoint = { name: string; baseUrl: string; model: string; apiKey: string | null; settings: SourceSettings };
 
+/** A conversation as the endpoint takes it; a plain string is one user turn. */
+export type ChatTurn = { role: "system" | "user" | "assistant"; content: string };
+
 export type CallFailure = "rate_limit" | "server" | "timeout" | "connection" | "refused" | "malformed" | "empty";
 
 /** Why a source gave no usable answer, after `attempts` tries; the message never carries the API key. */
@@ -62,8 +65,11 @@ function classify(e: unknown, endpoint: ChatEndpoint): { failure: CallFailure; m
   throw e;
 }
 
-/** The first choice's text, or a SourceCallError after retrying 408/409/429/5xx, timeouts and refused connections up to `maxRetries` times. */
-export async function askChat(endpoint: ChatEndpoint, prompt: string, opts: { maxTokens?: number } = {}): Promise<{ text: string; attempts: number }> {
+/**
+ * The first choice's text, or a SourceCallError after retrying 408/409/429/5xx, timeouts and refused connections up to `maxRetries` times.
+ * `opts` override the source's own sampling settings for this call (the Playground's).
+ */
+export async function askChat(endpoint: ChatEndpoint, prompt: string | ChatTurn[], opts: { maxTokens?: number; temperature?: number } = {}): Promise<{ text: string; attempts: number }> {
   const client = clientFor(endpoint);
   const s = endpoint.settings;
   for (let attempt = 0; ; attempt++) {
@@ -71,8 +77,8 @@ export async function askChat(endpoint: ChatEndpoint, prompt: string, opts: { ma
     try {
       raw = await client.chat.completions.create({
         model: endpoint.model,
-        messages: [{ role: "user", content: prompt }],
-        temperature: s.temperature,
+        messages: typeof prompt === "string" ? [{ role: "user", content: prompt }] : prompt,
+        temperature: opts.temperature ?? s.temperature,
         top_p: s.topP,
         max_tokens: opts.maxTokens ?? s.maxTokens,
       });

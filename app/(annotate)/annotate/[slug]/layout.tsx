@@ -1,4 +1,4 @@
-// One project's annotation area: its name and the Write · Rank · My work tabs.
+// One project's annotation area: its name and the Write · Rank · My work · Playground tabs.
 import Link from "next/link";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { Tabs } from "@/app/_components/tabs";
@@ -25,6 +25,7 @@ export default async function AnnotateProjectLayout({ params, children }: { para
           { href: `${base}/write`, label: "Write", testId: "tab-write" },
           { href: `${base}/rank`, label: "Rank", testId: "tab-rank" },
           { href: `${base}/me`, label: "My work", testId: "tab-me" },
+          { href: `${base}/playground`, label: "Playground", testId: "tab-playground" },
         ]}
       />
       {children}
