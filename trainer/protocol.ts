@@ -77,6 +77,8 @@ export const memoryPlanSchema = z.object({
   /** sequences per forward/backward pass (a DPO pair is two sequences) */
   microBatch: z.number().int().min(1),
   gradAccum: z.number().int().min(1),
+  /** each block recomputed in backward (gradient checkpointing) to fit a larger pass; absent in plans made before it */
+  recompute: z.boolean().optional(),
   /** estimated peak bytes of one step as planned, and the budget it must fit */
   peakBytes: z.number(),
   budgetBytes: z.number(),

@@ -54,7 +54,7 @@ function ProgressBar({ run }: { run: RunView }) {
       </div>
       {p.plan && (
         <p className="text-xs text-slate-500" data-testid="run-memory-plan">
-          memory: {p.plan.microBatch} sequence{p.plan.microBatch === 1 ? "" : "s"} a pass × {p.plan.gradAccum} pass{p.plan.gradAccum === 1 ? "" : "es"} an update, about {formatBytes(p.plan.peakBytes)} of the {formatBytes(p.plan.budgetBytes)} the {p.plan.backend} backend may use
+          memory: {p.plan.microBatch} sequence{p.plan.microBatch === 1 ? "" : "s"} a pass × {p.plan.gradAccum} pass{p.plan.gradAccum === 1 ? "" : "es"} an update{p.plan.recompute ? ", blocks recomputed in backward" : p.plan.recompute === false ? ", no recomputation" : ""}, about {formatBytes(p.plan.peakBytes)} of the {formatBytes(p.plan.budgetBytes)} the {p.plan.backend} backend may use
         </p>
       )}
       {p.skipped && p.skipped.length > 0 && (
