@@ -16,7 +16,12 @@ const commands: Record<string, Command> = {
   train: { summary: "train --snapshot DIR (--init tiny|small | --from CKPT) --stage sft|dpo|sft+dpo --out CKPT [--steps …]", run: (a) => trainer(["train", ...a]) },
   generate: { summary: "generate --model CKPT --prompt TEXT [--n, --temperature, --top-p, --max-tokens]", run: (a) => trainer(["generate", ...a]) },
   evaluate: { summary: "evaluate --model CKPT --snapshot DIR  (JSON metrics)", run: (a) => trainer(["evaluate", ...a]) },
-  "import-model": { summary: "import-model --hf DIR --out CKPT  (GPT-2, Llama, Qwen2 or Mistral weights from a local Hugging Face folder)", run: (a) => trainer(["import-model", ...a]) },
+  "import-model": {
+    summary: "import-model --hf DIR --out CKPT  (GPT-2, Llama, Qwen2 or Mistral weights from a local Hugging Face folder); without --out: model import",
+    // Without --out the folder is registered as a base model (the Models page's import), not written to a folder.
+    run: async (a) => (a.includes("--out") || a.some((x) => x.startsWith("--out=")) ? trainer(["import-model", ...a]) : (await import("./commands/model")).modelCommand(["import", ...a])),
+  },
+  model: { summary: "model import --hf DIR [--name N] [--project S] [--wait] | list | use --project S --model NAME|none  (base models)", run: async (a) => (await import("./commands/model")).modelCommand(a) },
   "merge-lora": { summary: "merge-lora --model CKPT --adapter DIR --out CKPT2  (a PEFT LoRA folder merged into a Llama-family checkpoint)", run: (a) => trainer(["merge-lora", ...a]) },
   "gen-worker": { summary: "gen-worker [--max-models N]  (a warm generation process: JSON-line requests on stdin, tokens on stdout; the app's pool starts these)", run: async (a) => (await import("@/trainer/serve")).serveGeneration(a) },
   retrain: { summary: "retrain --project S [--stage sft|dpo|sft+dpo] [--base active|tiny|small|CKPT] [--steps N] [--wait] [--json]", run: async (a) => (await import("./commands/retrain")).retrainCommand(a) },

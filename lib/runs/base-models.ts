@@ -75,7 +75,7 @@ export type BaseModelView = ReturnType<typeof baseModelView>;
  * the partial unique index on importing rows refuses the second insert).
  */
 export async function importBaseModel(actor: AnyActor | null, input: ImportBaseModelInput) {
-  assertRole(actor, "admin");
+  const who = assertRole(actor, "admin");
   const folder = path.resolve(input.path);
   const family = checkFolder(folder);
   const name = input.name ?? path.basename(folder);
@@ -85,10 +85,11 @@ export async function importBaseModel(actor: AnyActor | null, input: ImportBaseM
     const running = await qb.getImportingBaseModelBySource(tx, folder);
     if (running) throw new AppError("conflict:base_model", `${folder} is being imported already (as ${running.name}); wait for it to finish.`, { path: ["This folder is being imported already"] });
     if (await qb.getLiveBaseModelByName(tx, name)) throw new AppError("conflict:base_model", `A base model named ${name} exists already: give this one another name.`, { name: ["Name taken"] });
-    const row = await qb.insertBaseModel(tx, { name, sourcePath: folder, checkpointPath: "", family, status: "importing", createdBy: actor!.id });
+    const row = await qb.insertBaseModel(tx, { name, sourcePath: folder, checkpointPath: "", family, status: "importing", createdBy: who.id });
     const checkpointPath = path.join(env().dataDir, "base-models", row.id);
-    await recordAudit(tx, { actorId: actor!.id, action: "base_model.import", targetType: "base_model", targetId: row.id, data: { name, path: folder, family, project: project?.slug ?? null } });
-    return (await qb.updateBaseModel(tx, row.id, { checkpointPath }))!;
+    await recordAudit(tx, { actorId: who.id, action: "base_model.import", targetType: "base_model", targetId: row.id, data: { name, path: folder, family, project: project?.slug ?? null } });
+    const updated = await qb.updateBaseModel(tx, row.id, { checkpointPath });
+    return updated ?? { ...row, checkpointPath };
   }).catch((e) => {
     // two imports of one folder (or name) at the same instant: the index answers for the loser
     if (!(e instanceof AppError) && /base_models_(importing|name)_idx/.test(String((e as { cause?: unknown }).cause ?? e))) throw new AppError("conflict:base_model", `${folder} is being imported already.`, { path: ["This folder is being imported already"] });
@@ -126,14 +127,14 @@ export async function getProjectBase(actor: AnyActor | null, projectSlug: string
 }
 
 export async function setProjectBase(actor: AnyActor | null, input: SetProjectBaseInput) {
-  assertRole(actor, "admin");
+  const who = assertRole(actor, "admin");
   return getDb().transaction(async (tx) => {
     const project = await projectBySlugOr404(tx, input.projectSlug, "projectSlug");
     const model = input.baseModelId ? await qb.getBaseModelById(tx, input.baseModelId) : null;
     if (input.baseModelId && !model) throw new AppError("bad_request:base_model", "Unknown base model.", { baseModelId: ["Unknown base model"] });
     if (model && model.status !== "ready") throw new AppError("unprocessable:base_model", `${model.name} is ${model.status === "importing" ? "still importing" : "a failed import"}: pick a ready one.`, { baseModelId: [`${model.name} is not ready`] });
     await qb.setProjectBaseModel(tx, project.id, model?.id ?? null);
-    await recordAudit(tx, { actorId: actor!.id, action: "project.base_model", targetType: "project", targetId: project.id, data: { slug: project.slug, baseModel: model?.name ?? null } });
+    await recordAudit(tx, { actorId: who.id, action: "project.base_model", targetType: "project", targetId: project.id, data: { slug: project.slug, baseModel: model?.name ?? null } });
     return model ? baseModelView(model) : null;
   });
 }

@@ -1,28 +1,41 @@
 "use server";
-// Model actions: promote a version to active (admin only; audited, with a reason when the gate did not recommend it).
+// Model actions (admin only): import a base model, pick a project's base, promote a version to active (audited, with a
+// reason when the gate did not recommend it), queue generation or a comparison.
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { defineAction } from "@/lib/actions";
+import { importBaseModel, setProjectBase } from "@/lib/runs/base-models";
 import { promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
+import { promoteVersionInput, requestComparisonInput, requestGenerationInput } from "@/lib/validation/runs";
+import { importBaseModelInput, setProjectBaseInput } from "@/lib/validation/runs-base-models";
 
 export const promoteVersion = defineAction(
-  { input: z.object({ projectSlug: z.string().min(1).max(64), versionId: z.string().min(1).max(64), reason: z.string().trim().max(500).optional() }).strict(), role: "admin" },
+  { input: promoteVersionInput.required({ projectSlug: true }), role: "admin" },
   async ({ projectSlug, versionId, reason }, actor) => {
-    const promoted = await promoteModelVersion(actor!, { projectSlug, versionId, ...(reason ? { reason } : {}) });
+    const promoted = await promoteModelVersion(actor, { projectSlug, versionId, ...(reason?.trim() ? { reason: reason.trim() } : {}) });
     revalidatePath(`/models/${projectSlug}`);
     return promoted;
   },
 );
 
-export const generateOutputs = defineAction({ input: z.object({ projectSlug: z.string().min(1).max(64), limit: z.number().int().min(1).max(10_000).default(100) }).strict(), role: "admin" }, (input, actor) =>
-  requestGeneration(actor!, input),
-);
+export const generateOutputs = defineAction({ input: requestGenerationInput, role: "admin" }, (input, actor) => requestGeneration(actor, input));
 
 export const compareVersion = defineAction(
-  { input: z.object({ projectSlug: z.string().min(1).max(64), versionId: z.string().min(1).max(64), limit: z.number().int().min(1).max(1000).optional() }).strict(), role: "admin" },
+  { input: requestComparisonInput, role: "admin" },
   async (input, actor) => {
-    const queued = await requestComparison(actor!, input);
+    const queued = await requestComparison(actor, input);
     revalidatePath(`/models/${input.projectSlug}`);
     return queued;
   },
 );
+
+export const importModel = defineAction({ input: importBaseModelInput, role: "admin" }, async (input, actor) => {
+  const model = await importBaseModel(actor, input);
+  revalidatePath("/models");
+  return model;
+});
+
+export const pickProjectBase = defineAction({ input: setProjectBaseInput, role: "admin" }, async (input, actor) => {
+  const model = await setProjectBase(actor, input);
+  revalidatePath(`/training/${input.projectSlug}`);
+  return model;
+});

@@ -1,16 +1,32 @@
-// Models: pick a project to see its model versions, their lineage and the leaderboard.
+// Models: the imported base models (admins import a Hugging Face folder here), then a project to see its versions.
+import { Card } from "@/app/_components/form";
 import { ProjectPicker } from "@/app/_components/project-picker";
+import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
+import { listBaseModels } from "@/lib/runs/base-models";
 import { listProjects } from "@/lib/projects/projects";
+import { AutoRefresh } from "./[slug]/auto-refresh";
+import { BaseModelList } from "./base-models";
+import { ImportModelForm } from "./import-form";
 
 export default async function ModelsPage() {
   const actor = await requirePageRole("reviewer");
-  const projects = await listProjects(actor);
+  const [projects, baseModels] = await Promise.all([listProjects(actor), listBaseModels(actor)]);
   return (
-    <div className="space-y-4" data-testid="models-page">
+    <div className="space-y-6" data-testid="models-page">
+      <AutoRefresh active={baseModels.some((m) => m.status === "importing")} />
       <h1 className="text-2xl font-semibold">Models</h1>
-      <p className="text-slate-600 dark:text-slate-400">Model versions, their lineage, and the leaderboard. Pick a project.</p>
-      <ProjectPicker projects={projects} hrefBase="/models" empty="There are no projects yet. An admin creates them." />
+      <Card title="Pretrained base models">
+        <div className="space-y-4">
+          <p className="text-sm text-slate-600 dark:text-slate-400">A project picks one of these as its base on its Training page; its first run fine-tunes it (fully, or with LoRA for Llama-family models).</p>
+          <BaseModelList models={baseModels} />
+          {hasRole(actor, "admin") && <ImportModelForm />}
+        </div>
+      </Card>
+      <div className="space-y-3">
+        <p className="text-slate-600 dark:text-slate-400">Model versions, their lineage, and the leaderboard. Pick a project.</p>
+        <ProjectPicker projects={projects} hrefBase="/models" empty="There are no projects yet. An admin creates them." />
+      </div>
     </div>
   );
 }

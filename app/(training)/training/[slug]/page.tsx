@@ -6,10 +6,18 @@ import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listModelVersions, listRuns } from "@/lib/runs/runs";
 import { listRunOptions } from "@/lib/runs/run-options";
+import { getProjectBase, isLlamaFamily, listBaseModels } from "@/lib/runs/base-models";
 import { getScheduleStatus } from "@/lib/runs/schedule";
 import { StatusBadge, formatDuration, formatMetric, formatTime, runDuration } from "../format";
+import { BaseModelForm } from "./base-model-form";
 import { RetrainForm } from "./retrain-form";
 import { ScheduleForm, ScheduleSummary } from "./schedule-form";
+
+/** Whether a version's stored config is a Llama-family model's (Hugging Face's config.json: architectures, model_type). */
+function llamaConfig(config: Record<string, unknown>): boolean {
+  const arch = Array.isArray(config.architectures) ? String(config.architectures[0]) : "";
+  return /^(Llama|Qwen2|Mistral)ForCausalLM$/.test(arch) || isLlamaFamily(typeof config.model_type === "string" ? config.model_type : null);
+}
 
 /** A few figures for the table: the registered version's metrics (eval and loss first), else the last train loss. */
 function finalMetrics(run: { progress: Record<string, unknown> }, version?: { metrics: Record<string, number> }): Array<[string, unknown]> {
@@ -26,12 +34,23 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
   const { slug } = await params;
   const project = await projectOrNotFound(actor, slug);
   const isAdmin = hasRole(actor, "admin");
-  const [runs, versions, schedule, options] = await Promise.all([
+  const [runs, versions, schedule, runOptions, baseModels, projectBase] = await Promise.all([
     listRuns(actor, project.slug),
     listModelVersions(actor, project.slug),
     getScheduleStatus(actor, project.slug),
     listRunOptions(actor, project.slug),
+    listBaseModels(actor),
+    getProjectBase(actor, project.slug),
   ]);
+  const ready = baseModels.filter((m) => m.status === "ready").map((m) => ({ id: m.id, name: m.name, family: m.family }));
+  const active = versions.find((v) => v.isActive);
+  // LoRA is offered where the base is Llama-family: imported models by family, versions by their config.
+  const loraBases = [
+    ...ready.filter((m) => isLlamaFamily(m.family)).map((m) => `model:${m.id}`),
+    ...versions.filter((v) => llamaConfig(v.config)).map((v) => v.id),
+    ...((active ? llamaConfig(active.config) : projectBase?.status === "ready" && projectBase.lora) ? ["active"] : []),
+  ];
+  const options = { ...runOptions, baseModels: ready, projectBase: projectBase?.status === "ready" ? projectBase.name : null, loraBases };
   const versionByRun = new Map(versions.filter((v) => v.runId).map((v) => [v.runId!, v]));
   const busy = runs.some((r) => r.status === "queued" || r.status === "running");
   return (
@@ -114,6 +133,22 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
             </table>
           </div>
         )}
+      </Card>
+
+      <Card title="Base model">
+        <div className="space-y-3">
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="project-base">
+            {projectBase ? (
+              <>
+                The first run starts from <span className="font-medium">{projectBase.name}</span>
+                {projectBase.family ? ` (${projectBase.family})` : ""}; later runs start from the active version.
+              </>
+            ) : (
+              "No imported base: the first run trains the tiny preset from scratch. Import a pretrained model on the Models page."
+            )}
+          </p>
+          {isAdmin && <BaseModelForm projectSlug={project.slug} models={ready} current={projectBase?.id ?? null} />}
+        </div>
       </Card>
 
       {isAdmin && (

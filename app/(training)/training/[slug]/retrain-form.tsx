@@ -1,14 +1,22 @@
-// "Retrain now": stage, base model, snapshot and hyperparameters; errors beside their fields; opens the new run.
+// "Retrain now": stage, base model, snapshot, hyperparameters, LoRA or full fine-tuning and a pilot run; errors beside
+// their fields; opens the new run.
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { startRun } from "../actions";
+import { FinetuneFields, finetuneFromForm, formText } from "./finetune-fields";
 
 type Options = {
   snapshots: Array<{ id: string; createdAt: string; counts: Record<string, number> }>;
   versions: Array<{ id: string; label: string; isActive: boolean }>;
+  /** ready imported base models, offered as `model:ID` */
+  baseModels: Array<{ id: string; name: string; family: string | null }>;
+  /** the project's picked base (where "active" starts while no version is active) */
+  projectBase: string | null;
+  /** base values (`active`, version ids, `model:ID`) whose model is Llama-family: LoRA is offered for these */
+  loraBases: string[];
 };
 
 const hyperFields = [
@@ -34,6 +42,7 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [base, setBase] = useState("active");
   return (
     <form
       className="space-y-4"
@@ -43,12 +52,17 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
         setPending(true);
         const form = new FormData(e.currentTarget);
         const snapshot = String(form.get("snapshotId") ?? "fresh");
+        const blockSize = formText(form, "blockSize").trim();
         const res = await startRun({
           projectSlug,
           stage: String(form.get("stage")),
           base: String(form.get("base")),
           ...(snapshot === "fresh" ? {} : { snapshotId: snapshot }),
-          hyperparameters: Object.fromEntries(hyperFields.map((f) => [f.name, String(form.get(f.name) ?? "")])),
+          hyperparameters: {
+            ...Object.fromEntries(hyperFields.map((f) => [f.name, String(form.get(f.name) ?? "")])),
+            ...(blockSize ? { blockSize } : {}),
+            ...finetuneFromForm(form),
+          },
         });
         if (res.ok) {
           router.push(`/training/runs/${res.data.id}`);
@@ -73,10 +87,15 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
           </select>
         </Field>
         <Field label="Start from" name="base" error={fieldErrors.base}>
-          <select name="base" data-testid="field-base" defaultValue="active" className={inputClass}>
-            <option value="active">The active version{options.versions.some((v) => v.isActive) ? "" : " (none yet: tiny)"}</option>
+          <select name="base" data-testid="field-base" value={base} onChange={(e) => setBase(e.target.value)} className={inputClass}>
+            <option value="active">The active version{options.versions.some((v) => v.isActive) ? "" : ` (none yet: ${options.projectBase ?? "tiny"})`}</option>
             <option value="tiny">tiny preset (fresh weights)</option>
             <option value="small">small preset (fresh weights)</option>
+            {options.baseModels.map((m) => (
+              <option key={m.id} value={`model:${m.id}`}>
+                {m.name} (imported{m.family ? `, ${m.family}` : ""})
+              </option>
+            ))}
             {options.versions.map((v) => (
               <option key={v.id} value={v.id}>
                 {v.label}
@@ -110,6 +129,10 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
           />
         ))}
       </div>
+      <div className="grid gap-4 sm:grid-cols-5">
+        <Field label="Context length (optional)" name="blockSize" type="number" step="1" placeholder="the model's" error={fieldErrors["hyperparameters.blockSize"]} />
+      </div>
+      <FinetuneFields loraAllowed={options.loraBases.includes(base)} fieldErrors={fieldErrors} />
       {fieldErrors.hyperparameters && <FormError message={fieldErrors.hyperparameters.join(" ")} />}
       <FormError message={error} />
       <SubmitButton pending={pending} testId="retrain-submit">

@@ -57,6 +57,7 @@ function ProgressBar({ run }: { run: RunView }) {
           memory: {p.plan.microBatch} sequence{p.plan.microBatch === 1 ? "" : "s"} a pass × {p.plan.gradAccum} pass{p.plan.gradAccum === 1 ? "" : "es"} an update{p.plan.recompute ? ", blocks recomputed in backward" : p.plan.recompute === false ? ", no recomputation" : ""}, about {formatBytes(p.plan.peakBytes)} of the {formatBytes(p.plan.budgetBytes)} the {p.plan.backend} backend may use
         </p>
       )}
+      {p.pilot && <PilotLine pilot={p.pilot} />}
       {p.skipped && p.skipped.length > 0 && (
         <p className="text-xs text-amber-700 dark:text-amber-400" data-testid="run-skipped">
           Skipped: {p.skipped.join("; ")}
@@ -64,6 +65,27 @@ function ProgressBar({ run }: { run: RunView }) {
       )}
     </div>
   );
+}
+
+/** The pilot's verdict: held-out loss before and after training on its share; the full run went on only if it fell. */
+function PilotLine({ pilot }: { pilot: NonNullable<ReturnType<typeof readRunProgress>["pilot"]> }) {
+  const loss = (x: number | null) => (x == null ? "—" : formatMetric(x));
+  return (
+    <p className={`text-sm ${pilot.passed ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`} data-testid="run-pilot" data-passed={pilot.passed}>
+      Pilot on {Math.round(pilot.share * 1000) / 10}% of the snapshot ({pilot.examples} examples): held-out loss {loss(pilot.lossBefore)} → {loss(pilot.lossAfter)},{" "}
+      {pilot.passed ? "it fell: the full run went on" : "it did not fall: the full run was not started"}
+    </p>
+  );
+}
+
+/** A hyperparameter as the run page shows it: LoRA as its settings, the pilot as a share. */
+function hyperWords(k: string, v: unknown): string {
+  if (k === "lora" && v && typeof v === "object") {
+    const l = v as { rank?: number; alpha?: number; targets?: string[] };
+    return `LoRA rank ${l.rank} alpha ${l.alpha} on ${(l.targets ?? []).join(",")}`;
+  }
+  if (k === "pilot" && typeof v === "number") return `pilot ${Math.round(v * 1000) / 10}%`;
+  return `${k} ${String(v)}`;
 }
 
 export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: { initialRun: RunView; initialMetrics: Metric[]; projectSlug: string; canCancel: boolean }) {
@@ -180,8 +202,9 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
           </dl>
           <p className="text-xs text-slate-500" data-testid="run-hyperparameters">
             {Object.entries(hp)
-              .map(([k, v]) => `${k} ${String(v)}`)
+              .map(([k, v]) => hyperWords(k, v))
               .join(" · ")}
+            {!hp.lora && " · full fine-tuning"}
           </p>
           {run.error && (
             <p role="alert" data-testid="run-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">

@@ -1,0 +1,73 @@
+// The fine-tuning part of the retrain and schedule forms: LoRA (rank, alpha, target projections; Llama-family bases
+// only) or full fine-tuning, and an optional pilot run on a share of the snapshot. Defaults are the run contract's.
+"use client";
+import { useState } from "react";
+import { Field } from "@/app/_components/form";
+import type { FieldErrors } from "@/lib/errors";
+import { LORA_DEFAULTS, LORA_TARGETS, PILOT_DEFAULT_SHARE, type LoraOptions } from "@/lib/validation/runs-finetune";
+
+export type FinetuneDefaults = { lora?: LoraOptions; pilot?: number };
+
+/** A text field's value ("" when absent). */
+export function formText(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === "string" ? v : "";
+}
+
+/** The form's LoRA and pilot fields as the run's hyperparameters (left for zod to judge; a bad number names its field). */
+export function finetuneFromForm(form: FormData): { lora?: Record<string, unknown>; pilot?: unknown } {
+  const out: { lora?: Record<string, unknown>; pilot?: unknown } = {};
+  if (form.get("lora") === "on") out.lora = { rank: formText(form, "loraRank"), alpha: formText(form, "loraAlpha"), targets: form.getAll("loraTargets").map(String) };
+  if (form.get("pilot") === "on") {
+    const pct = formText(form, "pilotPercent").trim();
+    out.pilot = pct !== "" && Number.isFinite(Number(pct)) ? Number(pct) / 100 : pct;
+  }
+  return out;
+}
+
+export function FinetuneFields({ loraAllowed, fieldErrors, defaults = {} }: { loraAllowed: boolean; fieldErrors: FieldErrors; defaults?: FinetuneDefaults }) {
+  const [lora, setLora] = useState(!!defaults.lora);
+  const [pilot, setPilot] = useState(defaults.pilot !== undefined);
+  const l = defaults.lora ?? LORA_DEFAULTS;
+  const loraErrors = Object.entries(fieldErrors).filter(([k]) => k === "hyperparameters.lora" || k === "hyperparameters.lora.targets");
+  return (
+    <div className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="finetune-fields">
+      <label className="flex items-center gap-2 text-sm font-medium">
+        <input type="checkbox" name="lora" data-testid="field-lora" checked={lora} onChange={(e) => setLora(e.target.checked)} />
+        LoRA (adapters on a frozen base; otherwise the whole model is fine-tuned)
+      </label>
+      {!loraAllowed && !lora && <p className="text-xs text-slate-500" data-testid="lora-note">LoRA needs a Llama-family base (Llama, Qwen2, Mistral): pick an imported one to use it.</p>}
+      {lora && (
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Field label="LoRA rank" name="loraRank" type="number" step="1" defaultValue={String(l.rank)} error={fieldErrors["hyperparameters.lora.rank"]} />
+          <Field label="LoRA alpha" name="loraAlpha" type="number" step="any" defaultValue={String(l.alpha)} error={fieldErrors["hyperparameters.lora.alpha"]} />
+          <fieldset className="space-y-1">
+            <legend className="text-sm font-medium">Targets</legend>
+            <div className="flex flex-wrap gap-2 text-sm">
+              {LORA_TARGETS.map((t) => (
+                <label key={t} className="flex items-center gap-1">
+                  <input type="checkbox" name="loraTargets" value={t} data-testid={`field-loraTargets-${t}`} defaultChecked={(l.targets as readonly string[]).includes(t)} />
+                  {t}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+      )}
+      {loraErrors.map(([k, msgs]) => (
+        <p key={k} role="alert" data-testid={`error-${k}`} className="text-sm text-red-600 dark:text-red-400">
+          {msgs.join(" ")}
+        </p>
+      ))}
+      <label className="flex items-center gap-2 text-sm font-medium">
+        <input type="checkbox" name="pilot" data-testid="field-pilot" checked={pilot} onChange={(e) => setPilot(e.target.checked)} />
+        Pilot run first: train on a share of the snapshot and go on only if held-out loss falls
+      </label>
+      {pilot && (
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Field label="Pilot share (% of the snapshot)" name="pilotPercent" type="number" step="any" defaultValue={String(Math.round((defaults.pilot ?? PILOT_DEFAULT_SHARE) * 1000) / 10)} error={fieldErrors["hyperparameters.pilot"]} />
+        </div>
+      )}
+    </div>
+  );
+}

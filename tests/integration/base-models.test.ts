@@ -1,0 +1,163 @@
+// Imported base models on both databases: the import job turns a tiny random Llama folder the test writes into a
+// ready base model a project picks; bad folders are refused by the field (no such folder, a file, no config.json) or
+// fail with the trainer's own reason (an unsupported rope_scaling); a second import of a folder while one runs is a 409;
+// LoRA on a GPT-2-shaped base is a 422 naming hyperparameters.lora.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { describeEachDatabase } from "../helpers/db";
+import { makeActor } from "../helpers/actors";
+import { seedProject } from "../helpers/seed";
+import { writeRandomLlama, type LlamaFolderOptions } from "../helpers/trainer-llama-folder";
+import { getDb } from "@/db/client";
+import { projects } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { resetEnvForTests } from "@/lib/env";
+import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
+import { stopBoss } from "@/lib/jobs/queue";
+import { getBaseModel, getProjectBase, importBaseModel, listBaseModels, setProjectBase } from "@/lib/runs/base-models";
+import { createRun, resolveBase } from "@/lib/runs/runs";
+import { createRunInput } from "@/lib/validation/runs";
+import { importBaseModelInput } from "@/lib/validation/runs-base-models";
+import { eq } from "drizzle-orm";
+
+const tiny: LlamaFolderOptions = { family: "llama", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 3 };
+
+async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function refused(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e, "expected a refusal").toBeInstanceOf(AppError);
+  return e as AppError;
+}
+
+describeEachDatabase("base models", () => {
+  let runner: JobRunner | null = null;
+  let dir: string;
+  const saved = process.env.TUNELOOP_DATA_DIR;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(`${os.tmpdir()}/tl-base-`);
+    process.env.TUNELOOP_DATA_DIR = path.join(dir, "data");
+    resetEnvForTests();
+  });
+  afterEach(async () => {
+    await runner?.stop();
+    runner = null;
+    await stopBoss();
+    process.env.TUNELOOP_DATA_DIR = saved;
+    resetEnvForTests();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const finished = (admin: Awaited<ReturnType<typeof makeActor>>, id: string) =>
+    until(async () => {
+      const m = await getBaseModel(admin, id);
+      return m.status !== "importing" ? m : null;
+    }, 90_000);
+
+  it("imports a tiny Llama folder as a job, picks it as the project's base, and the first run starts from it", async () => {
+    const project = await seedProject();
+    const admin = await makeActor("admin");
+    const folder = path.join(dir, "TinyLlama-test");
+    writeRandomLlama(folder, tiny);
+    const queued = await importBaseModel(admin, importBaseModelInput.parse({ path: folder, projectSlug: project.slug }));
+    expect(queued).toMatchObject({ name: "TinyLlama-test", status: "importing", family: "llama", sourcePath: folder });
+    // The same folder again while the first import runs (no runner yet, so it is still importing): 409 naming the path.
+    const again = await refused(importBaseModel(admin, { path: folder, name: "other-name" }));
+    expect(again.status).toBe(409);
+    expect(again.fieldErrors?.path).toBeTruthy();
+
+    runner = await startJobRunner({ pollSeconds: 0.5 });
+    const ready = await finished(admin, queued.id);
+    expect(ready.status, ready.error ?? "").toBe("ready");
+    expect(ready).toMatchObject({ family: "llama", lora: true, shape: { layers: 1, width: 16 } });
+    expect(fs.existsSync(path.join(dir, "data", "base-models", queued.id, "config.json"))).toBe(true);
+    // Imported for the project, which had no base: it is now the project's base, and "active" (no version yet) resolves to it.
+    expect((await getProjectBase(admin, project.slug))?.id).toBe(queued.id);
+    const [row] = await getDb().select().from(projects).where(eq(projects.id, project.id));
+    const base = await resolveBase(getDb(), row, "active");
+    expect(base).toMatchObject({ base: "model:TinyLlama-test", baseModelVersionId: null });
+    expect(base.checkpoint).toBe(path.join(dir, "data", "base-models", queued.id));
+    expect((await listBaseModels(admin)).map((m) => m.name)).toEqual(["TinyLlama-test"]);
+
+    // Once ready, the folder may be imported again under another name; the name itself is taken.
+    const taken = await refused(importBaseModel(admin, { path: folder }));
+    expect(taken.status).toBe(409);
+    expect(taken.fieldErrors?.name).toBeTruthy();
+  });
+
+  it("refuses bad folders by the field, and a folder the trainer cannot import fails with the trainer's own reason", async () => {
+    await seedProject();
+    const admin = await makeActor("admin");
+    const missing = await refused(importBaseModel(admin, { path: path.join(dir, "nope") }));
+    expect([missing.status, missing.fieldErrors?.path?.[0]]).toEqual([400, expect.stringContaining("No such folder")]);
+    const file = path.join(dir, "weights.bin");
+    fs.writeFileSync(file, "x");
+    const notDir = await refused(importBaseModel(admin, { path: file }));
+    expect(notDir.fieldErrors?.path?.[0]).toMatch(/is a file, not a folder/);
+    fs.mkdirSync(path.join(dir, "empty"));
+    const noConfig = await refused(importBaseModel(admin, { path: path.join(dir, "empty") }));
+    expect(noConfig.fieldErrors?.path?.[0]).toMatch(/no config\.json/);
+    fs.mkdirSync(path.join(dir, "badjson"));
+    fs.writeFileSync(path.join(dir, "badjson", "config.json"), "{not json");
+    expect((await refused(importBaseModel(admin, { path: path.join(dir, "badjson") }))).fieldErrors?.path?.[0]).toMatch(/not readable JSON/);
+    // The zod boundary: a relative path, an empty one, a bad name.
+    for (const [input, field] of [[{ path: "models/x" }, "path"], [{ path: "" }, "path"], [{ path: "/x", name: "bad name!" }, "name"]] as const) {
+      const r = importBaseModelInput.safeParse(input);
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0].path[0]).toBe(field);
+    }
+    // A reviewer may look but not import.
+    const reviewer = await makeActor("reviewer");
+    expect((await refused(importBaseModel(reviewer, { path: path.join(dir, "nope") }))).status).toBe(403);
+
+    // Llama 3.1's rope_scaling passes the form's checks but the trainer refuses it by name.
+    const scaled = path.join(dir, "scaled");
+    writeRandomLlama(scaled, { ...tiny, config: { rope_scaling: { rope_type: "yarn", factor: 4 } } });
+    const queued = await importBaseModel(admin, { path: scaled });
+    runner = await startJobRunner({ pollSeconds: 0.5 });
+    const failed = await finished(admin, queued.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/rope_scaling/);
+    expect(failed.error!.split("\n")).toHaveLength(1);
+    expect(fs.existsSync(path.join(dir, "data", "base-models", queued.id))).toBe(false);
+    // A failed import frees its name and folder: importing again is allowed (and fails the same way).
+    const retry = await importBaseModel(admin, { path: scaled });
+    expect((await finished(admin, retry.id)).status).toBe("failed");
+    // Not ready: a project cannot pick it.
+    const pick = await refused(setProjectBase(admin, { projectSlug: "demo", baseModelId: retry.id }));
+    expect([pick.status, Object.keys(pick.fieldErrors ?? {})]).toEqual([422, ["baseModelId"]]);
+  });
+
+  it("LoRA only on a Llama-family base: a preset is a 422 naming hyperparameters.lora", async () => {
+    await seedProject();
+    const admin = await makeActor("admin");
+    const lora = { rank: 4, alpha: 8, targets: ["q", "v"] };
+    const e = await refused(createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 2, lora } })));
+    expect(e.status).toBe(422);
+    expect(Object.keys(e.fieldErrors ?? {})).toEqual(["hyperparameters.lora"]);
+    expect(e.message).toMatch(/Llama-family/);
+    // A bad LoRA block is refused by the schema the form and the action use, naming the field.
+    for (const [bad, field] of [[{ ...lora, rank: 0 }, "rank"], [{ ...lora, targets: ["qkv"] }, "targets"], [{ ...lora, alpha: "x" }, "alpha"]] as const) {
+      const r = createRunInput.safeParse({ projectSlug: "demo", base: "tiny", hyperparameters: { lora: bad } });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0].path.slice(0, 3).join(".")).toBe(`hyperparameters.lora.${field}`);
+    }
+    const pilot = createRunInput.safeParse({ projectSlug: "demo", hyperparameters: { pilot: 0.9 } });
+    expect(pilot.error?.issues[0].path.join(".")).toBe("hyperparameters.pilot");
+    const unknown = await refused(createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: `model:${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}` })));
+    expect(Object.keys(unknown.fieldErrors ?? {})).toEqual(["base"]);
+  });
+});
