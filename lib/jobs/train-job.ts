@@ -11,6 +11,7 @@ import type { NewTrainingMetric, TrainingRun } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { hyperparametersSchema, readRunProgress, type RunProgress } from "@/trainer/protocol";
+import { runLauncher } from "@/lib/launchers/run-launcher";
 import { exportSnapshotForRun } from "./export-for-run";
 import { queueGeneration } from "./generation-progress";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
@@ -97,6 +98,13 @@ export async function runTrainJob(runId: string): Promise<void> {
     const base = run.baseModelVersionId ? await q.getModelVersionById(db, run.baseModelVersionId) : null;
     const baseCheckpoint = base?.checkpointPath ?? (run.base.startsWith("/") ? run.base : run.base.startsWith("model:") ? await importedBaseCheckpoint(run.base.slice("model:".length)) : null);
     const outDir = path.join(workDir, "checkpoint");
+    // A project that trains through a launcher runs its command instead of the built-in trainer (lib/launchers).
+    if (project.settings.launcher) {
+      const register = (dir: string, metrics: Record<string, number>, extraConfig: Record<string, unknown>, p: RunProgress, logTail: string) =>
+        registerModelVersion(run, project.id, snapshot.exportId, baseCheckpoint, dir, { type: "done", checkpoint: dir, metrics }, p, logTail, extraConfig);
+      await runLauncher({ run, launcher: project.settings.launcher, snapshotDir: snapshot.dir, baseModel: baseCheckpoint ?? run.base, workDir, progress, register });
+      return;
+    }
 
     progress = { ...progress, phase: "starting" };
     let pending: NewTrainingMetric[] = [];
@@ -180,6 +188,8 @@ async function registerModelVersion(
   done: Extract<TrainerEvent, { type: "done" }>,
   progress: RunProgress,
   logTail: string,
+  /** more for the version's config (a launcher's command, an external model's endpoint) */
+  extraConfig: Record<string, unknown> = {},
 ) {
   const db = getDb();
   const finalDir = path.join(env().dataDir, "models", run.id);
@@ -197,7 +207,7 @@ async function registerModelVersion(
         label: `v${count + 1}`,
         parentId: run.baseModelVersionId,
         base: baseCheckpoint ? run.base : run.base === "small" ? "small" : "tiny",
-        config: { ...config, stage: run.kind, hyperparameters: run.hyperparameters },
+        config: { ...config, ...extraConfig, stage: run.kind, hyperparameters: run.hyperparameters },
         checkpointPath: finalDir,
         exportId,
         runId: run.id,
