@@ -8,9 +8,12 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
 
 type Access = Role | "public";
 
+/** A role-checked action gets the signed-in actor; a public one (sign-in, invite acceptance) gets null. */
+export function defineAction<S extends z.ZodType, T>(opts: { input: S; role: Role }, fn: (input: z.infer<S>, actor: Actor) => Promise<T>): (raw: unknown) => Promise<ActionResult<T>>;
+export function defineAction<S extends z.ZodType, T>(opts: { input: S; role: "public" }, fn: (input: z.infer<S>, actor: null) => Promise<T>): (raw: unknown) => Promise<ActionResult<T>>;
 export function defineAction<S extends z.ZodType, T>(
   opts: { input: S; role: Access },
-  fn: (input: z.infer<S>, actor: Actor | null) => Promise<T>,
+  fn: (input: z.infer<S>, actor: never) => Promise<T>,
 ): (raw: unknown) => Promise<ActionResult<T>> {
   return async (raw: unknown) => {
     try {
@@ -24,7 +27,8 @@ export function defineAction<S extends z.ZodType, T>(
         const fieldErrors = zodFieldErrors(parsed.error);
         return { ok: false, code: "bad_request:input", error: "Please fix the highlighted fields.", fieldErrors };
       }
-      return { ok: true, data: await fn(parsed.data, actor) };
+      // The overloads pair a role with Actor and "public" with null; this call hands over exactly that.
+      return { ok: true, data: await fn(parsed.data, actor as never) };
     } catch (e) {
       if (isAppError(e)) return { ok: false, code: e.code, error: e.message, fieldErrors: e.fieldErrors };
       // redirect()/notFound() from inside an action must propagate to Next.

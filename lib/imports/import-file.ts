@@ -1,4 +1,5 @@
 // Imports a file of prompts, demonstrations, model outputs and preference rankings into a project, all-or-nothing.
+import { assertRole } from "@/lib/auth/roles";
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -11,7 +12,7 @@ import type { NewCompletion, NewPrompt, NewRanking, Project } from "@/db/schema"
 import { recordAudit } from "@/lib/audit";
 import { AppError, isAppError, parseInput } from "@/lib/errors";
 import { contentHash, formatNames, parseImportFile, promptGroupedFormats, type FormatName, type ImportRecord } from "@/lib/formats/import";
-import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
 import { writeGroupedBatch } from "./grouped-batch";
 
@@ -66,7 +67,7 @@ export async function importFile(
   raw: ImportFileInput,
   opts: { onProgress?: (p: ImportProgress) => void } = {},
 ): Promise<ImportSummary> {
-  requireRole(actor, "admin");
+  const who = assertRole(actor, "admin");
   const input = parseInput(importFileInput, raw, "import");
   const started = Date.now();
   const totalBytes = await fileSize(input.path);
@@ -129,11 +130,11 @@ export async function importFile(
     }
 
     await recordAudit(tx, {
-      actorId: actor!.id,
+      actorId: who.id,
       action: "import.file",
       targetType: "project",
       targetId: project.id,
-      data: { file: input.filename ?? path.basename(input.path), format, ...counts, via: actor!.via },
+      data: { file: input.filename ?? path.basename(input.path), format, ...counts, via: who.via },
     });
     return { project: project.slug, format, ...counts, elapsedMs: Date.now() - started };
   });

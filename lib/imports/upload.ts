@@ -1,4 +1,5 @@
 // Browser and API uploads: stream the request body to a temp file (at most 1 GB), import it, remove it.
+import { assertRole } from "@/lib/auth/roles";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -10,7 +11,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { AppError, parseInput } from "@/lib/errors";
 import { formatNames } from "@/lib/formats/import";
-import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
 import { importFile, type ImportSummary } from "./import-file";
 
@@ -34,7 +35,7 @@ export async function importUpload(
   raw: unknown,
   upload: { body: ReadableStream<Uint8Array> | null; contentLength: number | null },
 ): Promise<ImportSummary> {
-  requireRole(actor, "admin");
+  assertRole(actor, "admin");
   const input = parseInput(importUploadInput, raw, "import");
   if (upload.contentLength !== null && upload.contentLength > MAX_IMPORT_UPLOAD_BYTES) throw tooLarge();
   if (!upload.body) throw new AppError("bad_request:import", "The request has no file in its body.", { file: ["Choose a file"] });

@@ -4,20 +4,11 @@ import * as q from "@/db/queries/projects";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole } from "@/lib/auth/roles";
-import { AppError, parseInput } from "@/lib/errors";
-import { createProjectInput, defaultCategories, settingsFrom, slugInput, updateProjectInput } from "@/lib/validation/projects";
+import { AppError } from "@/lib/errors";
+import { defaultCategories, settingsFrom, slugInput, type CreateProjectInput, type UpdateProjectInput } from "@/lib/validation/projects";
 import { systemActor, type AnyActor } from "./system-actor";
 
 export { systemActor, type AnyActor };
-
-/** The role check for an actor that may be the operator (whose id is null). */
-export function requireRole(actor: AnyActor | null, role: "annotator" | "reviewer" | "admin") {
-  if (actor && actor.id === null) {
-    if (actor.via !== "cli" && actor.via !== "system") throw new AppError("unauthorized:auth", "Sign in first.");
-    return actor;
-  }
-  return assertRole(actor, role);
-}
 
 function slugConflict(slug: string) {
   return new AppError("conflict:project", `A project with slug "${slug}" already exists.`, { slug: ["Already in use"] });
@@ -38,9 +29,8 @@ export async function projectBySlugOr404(db: DbOrTx, slug: string, field = "slug
   return project;
 }
 
-export async function createProject(actor: AnyActor | null, raw: unknown): Promise<Project> {
-  requireRole(actor, "admin");
-  const input = parseInput(createProjectInput, raw, "project");
+export async function createProject(actor: AnyActor | null, input: CreateProjectInput): Promise<Project> {
+  const who = assertRole(actor, "admin");
   try {
     return await getDb().transaction(async (tx) => {
       if (await q.getProjectBySlug(tx, input.slug)) throw slugConflict(input.slug);
@@ -50,9 +40,9 @@ export async function createProject(actor: AnyActor | null, raw: unknown): Promi
         guidelines: input.guidelines ?? "",
         categories: input.categories ?? [...defaultCategories],
         settings: settingsFrom(input),
-        createdBy: actor!.id,
+        createdBy: who.id,
       });
-      await recordAudit(tx, { actorId: actor!.id, action: "project.create", targetType: "project", targetId: project.id, data: { slug: project.slug, via: actor!.via } });
+      await recordAudit(tx, { actorId: who.id, action: "project.create", targetType: "project", targetId: project.id, data: { slug: project.slug, via: who.via } });
       return project;
     });
   } catch (e) {
@@ -62,9 +52,8 @@ export async function createProject(actor: AnyActor | null, raw: unknown): Promi
   }
 }
 
-export async function updateProject(actor: AnyActor | null, slug: string, raw: unknown): Promise<Project> {
-  requireRole(actor, "admin");
-  const input = parseInput(updateProjectInput, raw, "project");
+export async function updateProject(actor: AnyActor | null, slug: string, input: UpdateProjectInput): Promise<Project> {
+  const who = assertRole(actor, "admin");
   return getDb().transaction(async (tx) => {
     const before = await projectBySlugOr404(tx, slug);
     const settings = settingsFrom(input, before.settings);
@@ -77,24 +66,24 @@ export async function updateProject(actor: AnyActor | null, slug: string, raw: u
     const project = await q.updateProject(tx, before.id, patch);
     const changed = Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined);
     await recordAudit(tx, {
-      actorId: actor!.id,
+      actorId: who.id,
       action: "project.update",
       targetType: "project",
       targetId: before.id,
       data: { slug, changed, settingsBefore: before.settings, settingsAfter: settings },
     });
-    return project!;
+    return project;
   });
 }
 
 export async function getProjectBySlug(actor: AnyActor | null, slug: string): Promise<Project> {
-  requireRole(actor, "annotator");
+  assertRole(actor, "annotator");
   const parsed = slugInput.safeParse(slug);
   if (!parsed.success) throw new AppError("not_found:project", `No project "${slug}".`, { slug: ["Unknown project"] });
   return projectBySlugOr404(getDb(), parsed.data);
 }
 
 export async function listProjects(actor: AnyActor | null): Promise<Project[]> {
-  requireRole(actor, "annotator");
+  assertRole(actor, "annotator");
   return q.listProjects(getDb());
 }

@@ -4,10 +4,11 @@ import path from "node:path";
 import { getDb, type DbOrTx } from "@/db/client";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as q from "@/db/queries/runs";
-import { exports as exportsTable, type Project } from "@/db/schema";
+import type { Project } from "@/db/schema";
+import { getExportById } from "@/db/queries/exports";
 import { recordAudit } from "@/lib/audit";
-import { assertRole, type Actor } from "@/lib/auth/roles";
-import { AppError, parseInput } from "@/lib/errors";
+import { assertRole, type AnyActor } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { assertLoraBase, assertRunFits, assertSnapshotHasData } from "./run-checks";
 import { releaseGate, type GateState } from "./gate";
@@ -16,8 +17,7 @@ import { listLatestGenerations } from "@/db/queries/generation-progress";
 import { getProjectById } from "@/db/queries/projects";
 import { getBaseModelById } from "@/db/queries/base-models";
 import { GenerationBusyError, queueGeneration } from "@/lib/jobs/generation-progress";
-import { createRunInput } from "@/lib/validation/runs";
-import { eq } from "drizzle-orm";
+import type { CreateRunInput, PromoteVersionInput, RequestComparisonInput, RequestGenerationInput } from "@/lib/validation/runs";
 import { z } from "zod";
 
 const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
@@ -47,14 +47,13 @@ export async function resolveBase(db: DbOrTx, project: Project, base: string): P
   return { base: `version:${version.label}`, baseModelVersionId: version.id, checkpoint: version.checkpointPath };
 }
 
-export async function createRun(actor: Actor, raw: unknown, opts: { trigger?: string } = {}) {
+export async function createRun(actor: AnyActor, input: CreateRunInput, opts: { trigger?: string } = {}) {
   assertRole(actor, "admin");
-  const input = parseInput(createRunInput, raw, "run");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   const base = await resolveBase(db, project, input.base);
   if (input.snapshotId) {
-    const [snap] = await db.select().from(exportsTable).where(eq(exportsTable.id, input.snapshotId));
+    const snap = await getExportById(db, input.snapshotId);
     if (!snap || snap.projectId !== project.id) throw new AppError("bad_request:snapshot", "Unknown snapshot for this project.", { snapshotId: ["Unknown snapshot"] });
     assertSnapshotHasData(snap, input.stage);
   }
@@ -111,7 +110,7 @@ function runView(r: Awaited<ReturnType<typeof q.getRunById>> & object) {
 }
 export type RunView = ReturnType<typeof runView>;
 
-export async function getRun(actor: Actor, id: string, opts: { metricsAfter?: number } = {}) {
+export async function getRun(actor: AnyActor, id: string, opts: { metricsAfter?: number } = {}) {
   assertRole(actor, "reviewer");
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found:run", "No such run.");
   const db = getDb();
@@ -121,14 +120,14 @@ export async function getRun(actor: Actor, id: string, opts: { metricsAfter?: nu
   return { run: runView(run), metrics: metrics.map((m) => ({ id: m.id, step: m.step, split: m.split, name: m.name, value: m.value })) };
 }
 
-export async function listRuns(actor: Actor, projectSlug: string) {
+export async function listRuns(actor: AnyActor, projectSlug: string) {
   assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   return (await q.listRunsByProject(db, project.id)).map(runView);
 }
 
-export async function cancelRun(actor: Actor, id: string) {
+export async function cancelRun(actor: AnyActor, id: string) {
   assertRole(actor, "admin");
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found:run", "No such run.");
   return getDb().transaction(async (tx) => {
@@ -143,7 +142,7 @@ export async function cancelRun(actor: Actor, id: string) {
   });
 }
 
-export async function listModelVersions(actor: Actor, projectSlug: string) {
+export async function listModelVersions(actor: AnyActor, projectSlug: string) {
   assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
@@ -195,13 +194,8 @@ const GENERATE_ON_PROMOTE_LIMIT = 100;
  * nothing to compare it with. Unless the project turned `generateOnPromote` off, the new active version is then asked
  * for outputs to rank.
  */
-export async function promoteModelVersion(actor: Actor, raw: unknown) {
+export async function promoteModelVersion(actor: AnyActor, input: PromoteVersionInput) {
   assertRole(actor, "admin");
-  const input = parseInput(
-    z.object({ projectSlug: z.string().min(1).max(64).optional(), versionId: z.uuid({ message: "Unknown version" }), reason: z.string().max(500).optional() }).strict(),
-    raw,
-    "promote",
-  );
   const promoted = await getDb().transaction(async (tx) => {
     // A page names its project: a version of another project is not promoted from it.
     const project = input.projectSlug ? await projectOr404(tx, input.projectSlug) : null;
@@ -243,9 +237,8 @@ export async function promoteModelVersion(actor: Actor, raw: unknown) {
  * Queues the release gate's `compare` generation for a version: it and the active version answer
  * held-out prompts, which enter the ranking queue as blind pairwise tasks.
  */
-export async function requestComparison(actor: Actor, raw: unknown) {
+export async function requestComparison(actor: AnyActor, input: RequestComparisonInput) {
   assertRole(actor, "admin");
-  const input = parseInput(z.object({ projectSlug: z.string().min(1).max(64), versionId: z.uuid({ message: "Unknown version" }), limit: z.number().int().min(1).max(1000).default(40) }).strict(), raw, "compare");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   const v = await q.getModelVersionById(db, input.versionId);
@@ -260,9 +253,8 @@ export async function requestComparison(actor: Actor, raw: unknown) {
 }
 
 /** Queues a `generate` job: the active version writes outputs for prompts that need them. */
-export async function requestGeneration(actor: Actor, raw: unknown) {
+export async function requestGeneration(actor: AnyActor, input: RequestGenerationInput) {
   assertRole(actor, "admin");
-  const input = parseInput(z.object({ projectSlug: z.string().min(1).max(64), limit: z.coerce.number().int().min(1).max(10_000).default(100) }).strict(), raw, "generate");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   const active = await q.getActiveModelVersion(db, project.id);

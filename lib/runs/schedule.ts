@@ -6,17 +6,15 @@ import * as qr from "@/db/queries/runs";
 import * as qs from "@/db/queries/schedule";
 import type { StoredSchedule } from "@/db/queries/schedule";
 import { recordAudit } from "@/lib/audit";
-import type { Actor } from "@/lib/auth/roles";
+import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { isAppError, parseInput } from "@/lib/errors";
-import { projectBySlugOr404, requireRole, systemActor, type AnyActor } from "@/lib/projects/projects";
-import { hyperparametersInput, retrainScheduleInput, stageInput } from "@/lib/validation/runs";
+import { projectBySlugOr404 } from "@/lib/projects/projects";
+import { scheduleActor } from "@/lib/projects/system-actor";
+import { hyperparametersInput, stageInput, type RetrainScheduleInput } from "@/lib/validation/runs";
 import { createRun } from "./runs";
 
 export type CountNewPairs = (projectId: string, since: Date | null) => Promise<number>;
 export type ScheduleDecision = { fire: boolean; reason: string; runId?: string | null };
-
-/** Who starts scheduled runs: the operator, audited as actor null. createRun only reads role and id. */
-const scheduleActor = Object.freeze({ ...systemActor, name: "retrain schedule", via: "system" as const }) as unknown as Actor;
 
 export const countNewPairsDefault: CountNewPairs = (projectId, since) => qs.countSettledRankingsSince(getDb(), projectId, since);
 
@@ -26,9 +24,8 @@ export function nextCronTime(cron: string, after: Date): Date {
 }
 
 /** Saves the schedule; the window for the next check starts now, so re-enabling never fires for missed times. */
-export async function setRetrainSchedule(actor: AnyActor | null, raw: unknown) {
-  requireRole(actor, "admin");
-  const input = parseInput(retrainScheduleInput, raw, "schedule");
+export async function setRetrainSchedule(actor: AnyActor | null, input: RetrainScheduleInput) {
+  const who = assertRole(actor, "admin");
   const now = new Date();
   return getDb().transaction(async (tx) => {
     const project = await projectBySlugOr404(tx, input.projectSlug);
@@ -42,7 +39,7 @@ export async function setRetrainSchedule(actor: AnyActor | null, raw: unknown) {
     };
     await qs.updateProjectSchedule(tx, project.id, schedule);
     await recordAudit(tx, {
-      actorId: actor!.id,
+      actorId: who.id,
       action: "schedule.update",
       targetType: "project",
       targetId: project.id,
@@ -53,7 +50,7 @@ export async function setRetrainSchedule(actor: AnyActor | null, raw: unknown) {
 }
 
 export async function getScheduleStatus(actor: AnyActor | null, projectSlug: string, opts: { countNewPairs?: CountNewPairs } = {}) {
-  requireRole(actor, "reviewer");
+  assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, projectSlug);
   const stored = (project.retrainSchedule as StoredSchedule | null) ?? null;

@@ -1,11 +1,12 @@
 // Collect runs as admins see them: start one (queued as a `collect` job), follow it, list recent ones. The job body is collect-run.ts.
+import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/sources";
 import type { CollectRun, CollectSourceReport, ModelSource } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
-import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import type { CollectInput } from "@/lib/validation/sources";
 
 const DEFAULT_PROMPTS = 100;
@@ -28,7 +29,7 @@ export function collectRunView(r: CollectRun) {
 export type CollectRunView = ReturnType<typeof collectRunView>;
 
 export async function startCollect(actor: AnyActor | null, input: CollectInput): Promise<CollectRunView> {
-  requireRole(actor, "admin");
+  const who = assertRole(actor, "admin");
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const sources: ModelSource[] = [];
@@ -41,8 +42,8 @@ export async function startCollect(actor: AnyActor | null, input: CollectInput):
   if (unknown.length) throw new AppError("bad_request:collect", `No source ${unknown.map((n) => `"${n}"`).join(", ")} in project "${project.slug}".`, { sources: [`Unknown source: ${unknown.join(", ")}`] });
   const report = Object.fromEntries(sources.map((s) => [s.id, { name: s.name, outputs: 0, failures: 0, status: "ok", lastError: null } satisfies CollectSourceReport]));
   const run = await db.transaction(async (tx) => {
-    const created = await q.insertCollectRun(tx, { projectId: project.id, sourceIds: sources.map((s) => s.id), promptLimit: input.prompts ?? DEFAULT_PROMPTS, report, createdBy: actor!.id });
-    await recordAudit(tx, { actorId: actor!.id, action: "source.collect", targetType: "collect_run", targetId: created.id, data: { sources: input.sources, prompts: created.promptLimit } });
+    const created = await q.insertCollectRun(tx, { projectId: project.id, sourceIds: sources.map((s) => s.id), promptLimit: input.prompts ?? DEFAULT_PROMPTS, report, createdBy: who.id });
+    await recordAudit(tx, { actorId: who.id, action: "source.collect", targetType: "collect_run", targetId: created.id, data: { sources: input.sources, prompts: created.promptLimit } });
     return created;
   });
   let jobId: string | null;
@@ -57,7 +58,7 @@ export async function startCollect(actor: AnyActor | null, input: CollectInput):
 }
 
 export async function getCollectRun(actor: AnyActor | null, projectSlug: string, id: string): Promise<CollectRunView> {
-  requireRole(actor, "admin");
+  assertRole(actor, "admin");
   const db = getDb();
   const project = await projectBySlugOr404(db, projectSlug, "projectSlug");
   const run = /^[0-9a-f-]{36}$/i.test(id) ? await q.getCollectRunById(db, id) : null;
@@ -66,7 +67,7 @@ export async function getCollectRun(actor: AnyActor | null, projectSlug: string,
 }
 
 export async function listCollectRuns(actor: AnyActor | null, projectSlug: string): Promise<CollectRunView[]> {
-  requireRole(actor, "admin");
+  assertRole(actor, "admin");
   const db = getDb();
   const project = await projectBySlugOr404(db, projectSlug, "projectSlug");
   return (await q.listCollectRunsByProject(db, project.id)).map(collectRunView);

@@ -1,11 +1,12 @@
 // Model sources as admins manage them: add (key sealed), list (key never shown), test with one short request, remove.
+import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import { listModelVersions } from "@/db/queries/runs";
 import * as q from "@/db/queries/sources";
 import type { ModelSource } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { sourceSettingsFrom, type AddSourceInput, type SourceRefInput } from "@/lib/validation/sources";
 import { askChat, SourceCallError, type ChatEndpoint } from "./chat-client";
 import { openSecret, sealSecret } from "./secret-box";
@@ -33,7 +34,7 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 export async function addSource(actor: AnyActor | null, input: AddSourceInput): Promise<SourceView> {
-  requireRole(actor, "admin");
+  const who = assertRole(actor, "admin");
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   // Sources and versions share the leaderboard's column of names.
@@ -48,9 +49,9 @@ export async function addSource(actor: AnyActor | null, input: AddSourceInput): 
         model: input.model,
         apiKeyEncrypted: input.apiKey ? sealSecret(input.apiKey) : null,
         settings: sourceSettingsFrom(input),
-        createdBy: actor!.id,
+        createdBy: who.id,
       });
-      await recordAudit(tx, { actorId: actor!.id, action: "source.add", targetType: "model_source", targetId: row.id, data: { name: row.name, baseUrl: row.baseUrl, model: row.model, hasApiKey: row.apiKeyEncrypted !== null } });
+      await recordAudit(tx, { actorId: who.id, action: "source.add", targetType: "model_source", targetId: row.id, data: { name: row.name, baseUrl: row.baseUrl, model: row.model, hasApiKey: row.apiKeyEncrypted !== null } });
       return sourceView(row);
     });
   } catch (e) {
@@ -60,7 +61,7 @@ export async function addSource(actor: AnyActor | null, input: AddSourceInput): 
 }
 
 export async function listSources(actor: AnyActor | null, projectSlug: string): Promise<SourceView[]> {
-  requireRole(actor, "admin");
+  assertRole(actor, "admin");
   const db = getDb();
   const project = await projectBySlugOr404(db, projectSlug, "projectSlug");
   return (await q.listSourcesByProject(db, project.id)).map(sourceView);
@@ -76,12 +77,12 @@ async function sourceOr404(ref: SourceRefInput) {
 
 /** The outputs it wrote stay, attributed to it by name; the name is free for a new source. */
 export async function removeSource(actor: AnyActor | null, ref: SourceRefInput): Promise<{ id: string; name: string }> {
-  requireRole(actor, "admin");
+  const who = assertRole(actor, "admin");
   const source = await sourceOr404(ref);
   return getDb().transaction(async (tx) => {
     const row = await q.markSourceRemoved(tx, source.id);
     if (!row) throw new AppError("not_found:source", `No source "${ref.name}" in project "${ref.projectSlug}".`, { name: ["Unknown source"] });
-    await recordAudit(tx, { actorId: actor!.id, action: "source.remove", targetType: "model_source", targetId: row.id, data: { name: row.name } });
+    await recordAudit(tx, { actorId: who.id, action: "source.remove", targetType: "model_source", targetId: row.id, data: { name: row.name } });
     return { id: row.id, name: row.name };
   });
 }
@@ -90,7 +91,7 @@ export type SourceTestResult = { ok: true; reply: string; ms: number } | { ok: f
 
 /** One short request, no retries: what answered, or what failed (the key is never in the answer). */
 export async function testSource(actor: AnyActor | null, ref: SourceRefInput): Promise<SourceTestResult> {
-  requireRole(actor, "admin");
+  assertRole(actor, "admin");
   const source = await sourceOr404(ref);
   const started = Date.now();
   try {

@@ -1,10 +1,11 @@
 // A project's figures: prompts by status, completions and rankings by source, settled prompts, open leases.
+import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/stats";
 import { completionSourceEnum, promptStatusEnum, rankingSourceEnum, runStatusEnum } from "@/db/schema";
 import { countModelVersions, countRunsByStatus } from "@/db/queries/runs";
 import { countOutputsBySource } from "@/db/queries/sources";
-import { projectBySlugOr404, requireRole, type AnyActor } from "@/lib/projects/projects";
+import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 
 type Counts<K extends string> = Record<K, number> & { total: number };
 
@@ -33,7 +34,7 @@ function tally<K extends string>(keys: readonly K[], rows: { key: K; n: number }
 }
 
 export async function getProjectStats(actor: AnyActor | null, slug: string): Promise<ProjectStats> {
-  requireRole(actor, "reviewer");
+  assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, slug);
   const [byStatus, bySource, rankingsBySource, settled, leases, versions, runs, outputs, sourceOutputs] = await Promise.all([

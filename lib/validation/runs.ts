@@ -33,6 +33,18 @@ export const createRunInput = z
   .strict();
 export type CreateRunInput = z.infer<typeof createRunInput>;
 
+/** Promote a version; a page names its project, so a version of another project is not promoted from it. */
+export const promoteVersionInput = z.object({ projectSlug: z.string().min(1).max(64).optional(), versionId: z.uuid({ message: "Unknown version" }), reason: z.string().max(500).optional() }).strict();
+export type PromoteVersionInput = z.infer<typeof promoteVersionInput>;
+
+/** The release gate's comparison for a version: how many held-out prompts both versions answer. */
+export const requestComparisonInput = z.object({ projectSlug: z.string().min(1).max(64), versionId: z.uuid({ message: "Unknown version" }), limit: z.number().int().min(1).max(1000).default(40) }).strict();
+export type RequestComparisonInput = z.infer<typeof requestComparisonInput>;
+
+/** The active version writes outputs for up to `limit` prompts that need them. */
+export const requestGenerationInput = z.object({ projectSlug: z.string().min(1).max(64), limit: z.coerce.number().int().min(1).max(10_000).default(100) }).strict();
+export type RequestGenerationInput = z.infer<typeof requestGenerationInput>;
+
 export const cronInput = z
   .string()
   .trim()
@@ -59,4 +71,5 @@ export const retrainScheduleInput = z
     enabled: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean({ error: "enabled must be true or false" })).default(true),
   })
   .strict();
+export type RetrainScheduleInput = z.infer<typeof retrainScheduleInput>;
 export type RetrainScheduleInput = z.infer<typeof retrainScheduleInput>;

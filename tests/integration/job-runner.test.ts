@@ -15,6 +15,14 @@ import { enqueue, stopBoss } from "@/lib/jobs/queue";
 import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createRunInput } from "@/lib/validation/runs";
+import { promoteVersionInput } from "@/lib/validation/runs";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const promoteModelVersionVia = (actor: AnyActor, raw: unknown) => withInput(promoteVersionInput, raw, (input) => promoteModelVersion(actor, input));
+const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
 async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -69,7 +77,7 @@ describeEachDatabase("job runner", () => {
     }
     const admin = await makeActor("admin");
     runner = await startJobRunner({ pollSeconds: 0.5 });
-    const { id } = await createRun(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 2, batch: 2, blockSize: 32, evalEvery: 1, saveEvery: 1 } });
+    const { id } = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 2, batch: 2, blockSize: 32, evalEvery: 1, saveEvery: 1 } });
     const { run, metrics } = await until(async () => {
       const r = await getRun(admin, id);
       return ["failed", "succeeded", "cancelled"].includes(r.run.status) ? r : null;
@@ -83,7 +91,7 @@ describeEachDatabase("job runner", () => {
     expect(fs.existsSync(`${versions[0].checkpoint_path}/model.safetensors`)).toBe(true);
 
     // Promote it; a generate job has it write K outputs for a prompt that has none; they reach an annotator's queue.
-    await promoteModelVersion(admin, { versionId: run.resultModelVersionId });
+    await promoteModelVersionVia(admin, { versionId: run.resultModelVersionId });
     await getDb().insert(prompts).values({ projectId: (await getDb().select().from(prompts))[0].projectId, instruction: "Name a fruit", source: "human", status: "approved" });
     await enqueue("generate", { projectSlug: "demo", limit: 5, maxTokens: 8 });
     const made = await until(async () => {

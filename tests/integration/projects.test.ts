@@ -7,9 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { auditLog, projects } from "@/db/schema";
 import { createProject, getProjectBySlug, listProjects, systemActor, updateProject } from "@/lib/projects/projects";
-import { defaultCategories } from "@/lib/validation/projects";
+import { createProjectInput, defaultCategories, updateProjectInput } from "@/lib/validation/projects";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
+
+/** Through the boundary's parse, as the action, route and CLI do. */
+const create = (actor: AnyActor | null, raw: unknown) => withInput(createProjectInput, raw, (input) => createProject(actor, input));
+const update = (actor: AnyActor | null, slug: string, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, slug, input));
 
 async function audits(action: string) {
   return (await getDb().select().from(auditLog)).filter((a) => a.action === action);
@@ -18,7 +24,7 @@ async function audits(action: string) {
 describeEachDatabase("projects", () => {
   it("creates a project with the default categories and settings, audited", async () => {
     const admin = await makeActor("admin");
-    const p = await createProject(admin, { slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers." });
+    const p = await create(admin, { slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers." });
     expect(p).toMatchObject({ slug: "helpful-qa", name: "Helpful QA", guidelines: "# Rank\nPrefer honest answers.", createdBy: admin.id });
     expect(p.categories).toEqual([...defaultCategories]);
     expect(p.settings).toEqual({ k: 4, overlap: 3, agreementThreshold: 0.5, goldRate: 0.1, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128, tooFastSeconds: 4 });
@@ -28,22 +34,22 @@ describeEachDatabase("projects", () => {
 
   it("refuses a bad k with a 400 naming k, and writes nothing", async () => {
     const admin = await makeActor("admin");
-    const err = await createProject(admin, { slug: "p", name: "P", k: 12 }).catch((e) => e);
+    const err = await create(admin, { slug: "p", name: "P", k: 12 }).catch((e) => e);
     expect(err.status).toBe(400);
     expect(Object.keys(err.fieldErrors)).toEqual(["k"]);
     expect(err.message).toMatch(/k/);
-    const err2 = await createProject(admin, { slug: "Bad Slug", name: "", overlap: 0, agreementThreshold: 2 }).catch((e) => e);
+    const err2 = await create(admin, { slug: "Bad Slug", name: "", overlap: 0, agreementThreshold: 2 }).catch((e) => e);
     expect(Object.keys(err2.fieldErrors).sort()).toEqual(["agreementThreshold", "name", "overlap", "slug"]);
     expect(await getDb().select().from(projects)).toHaveLength(0);
   });
 
   it("answers a duplicate slug with 409 naming slug, also when creates race", async () => {
     const admin = await makeActor("admin");
-    await createProject(admin, { slug: "dup", name: "First" });
-    const err = await createProject(admin, { slug: "dup", name: "Second" }).catch((e) => e);
+    await create(admin, { slug: "dup", name: "First" });
+    const err = await create(admin, { slug: "dup", name: "Second" }).catch((e) => e);
     expect(err).toMatchObject({ status: 409, fieldErrors: { slug: ["Already in use"] } });
 
-    const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => createProject(admin, { slug: "race", name: `R${i}` })));
+    const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => create(admin, { slug: "race", name: `R${i}` })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ status: 409 });
     expect(await getDb().select().from(projects)).toHaveLength(2);
@@ -51,8 +57,8 @@ describeEachDatabase("projects", () => {
 
   it("edits name, guidelines, categories and some settings, keeping the others; audited with before and after", async () => {
     const admin = await makeActor("admin");
-    await createProject(admin, { slug: "p", name: "P", k: 5, goldRate: 0 });
-    const p = await updateProject(admin, "p", { name: "Renamed", guidelines: "new", categories: "coding\nmath and reasoning", overlap: "5", agreementThreshold: 0.7 });
+    await create(admin, { slug: "p", name: "P", k: 5, goldRate: 0 });
+    const p = await update(admin, "p", { name: "Renamed", guidelines: "new", categories: "coding\nmath and reasoning", overlap: "5", agreementThreshold: 0.7 });
     expect(p).toMatchObject({ slug: "p", name: "Renamed", guidelines: "new", categories: ["coding", "math and reasoning"] });
     expect(p.settings).toEqual({ k: 5, overlap: 5, agreementThreshold: 0.7, goldRate: 0, reviseHours: 24, leaseMinutes: 30, temperature: 0.8, topP: 0.95, maxNewTokens: 128, tooFastSeconds: 4 });
     expect(p.updatedAt.getTime()).toBeGreaterThanOrEqual(p.createdAt.getTime());
@@ -60,21 +66,21 @@ describeEachDatabase("projects", () => {
     expect(entry.data).toMatchObject({ slug: "p", settingsBefore: { overlap: 3 }, settingsAfter: { overlap: 5 } });
     expect((entry.data as { changed: string[] }).changed.sort()).toEqual(["agreementThreshold", "categories", "guidelines", "name", "overlap"]);
 
-    await expect(updateProject(admin, "p", { k: 1 })).rejects.toMatchObject({ status: 400, fieldErrors: { k: expect.any(Array) } });
-    await expect(updateProject(admin, "p", { slug: "q" })).rejects.toMatchObject({ status: 400 });
-    await expect(updateProject(admin, "missing", { name: "x" })).rejects.toMatchObject({ status: 404 });
+    await expect(update(admin, "p", { k: 1 })).rejects.toMatchObject({ status: 400, fieldErrors: { k: expect.any(Array) } });
+    await expect(update(admin, "p", { slug: "q" })).rejects.toMatchObject({ status: 400 });
+    await expect(update(admin, "missing", { name: "x" })).rejects.toMatchObject({ status: 404 });
   });
 
   it("lets only admins write; every signed-in role reads", async () => {
     const admin = await makeActor("admin");
     const reviewer = await makeActor("reviewer");
     const annotator = await makeActor("annotator");
-    await expect(createProject(reviewer, { slug: "r", name: "R" })).rejects.toMatchObject({ status: 403 });
-    await expect(createProject(annotator, { slug: "r", name: "R" })).rejects.toMatchObject({ status: 403 });
-    await expect(createProject(null, { slug: "r", name: "R" })).rejects.toMatchObject({ status: 401 });
-    await createProject(admin, { slug: "b-project", name: "B" });
-    await createProject(admin, { slug: "a-project", name: "A" });
-    await expect(updateProject(reviewer, "a-project", { name: "x" })).rejects.toMatchObject({ status: 403 });
+    await expect(create(reviewer, { slug: "r", name: "R" })).rejects.toMatchObject({ status: 403 });
+    await expect(create(annotator, { slug: "r", name: "R" })).rejects.toMatchObject({ status: 403 });
+    await expect(create(null, { slug: "r", name: "R" })).rejects.toMatchObject({ status: 401 });
+    await create(admin, { slug: "b-project", name: "B" });
+    await create(admin, { slug: "a-project", name: "A" });
+    await expect(update(reviewer, "a-project", { name: "x" })).rejects.toMatchObject({ status: 403 });
 
     expect((await getProjectBySlug(annotator, "a-project")).name).toBe("A");
     expect((await listProjects(reviewer)).map((p) => p.slug)).toEqual(["a-project", "b-project"]);
@@ -84,12 +90,12 @@ describeEachDatabase("projects", () => {
   });
 
   it("lets the operator (CLI) create projects, audited with no actor; a forged null-id session is refused", async () => {
-    const p = await createProject(systemActor, { slug: "ops", name: "Ops" });
+    const p = await create(systemActor, { slug: "ops", name: "Ops" });
     expect(p.createdBy).toBeNull();
     const [entry] = await audits("project.create");
     expect(entry).toMatchObject({ actorId: null, data: { slug: "ops", via: "cli" } });
-    const forged = { ...systemActor, via: "session" as const };
-    await expect(createProject(forged, { slug: "forged", name: "F" })).rejects.toMatchObject({ status: 401 });
+    const forged = { ...systemActor, via: "session" } as unknown as AnyActor;
+    await expect(create(forged, { slug: "forged", name: "F" })).rejects.toMatchObject({ status: 401 });
   });
 });
 

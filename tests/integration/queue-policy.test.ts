@@ -19,6 +19,12 @@ import { getQueueMakeup } from "@/lib/rankings/queue-makeup";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { GATE_MIN_JUDGMENTS, releaseGate } from "@/lib/runs/gate";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { updateProjectInput } from "@/lib/validation/projects";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const updateProjectVia = (actor: AnyActor | null, slug: string, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, slug, input));
 
 const BACKLOG = 10_000;
 const GATE_PROMPTS = 12;
@@ -137,11 +143,11 @@ describeEachDatabase("next-task priority policy", () => {
     const c = await makeActor("annotator");
 
     // The backlog moved to the front: the oldest imported prompt comes first.
-    await updateProject(admin, "demo", { queueOrder: "backlog, gate" });
+    await updateProjectVia(admin, "demo", { queueOrder: "backlog, gate" });
     expect((await nextTask(a, { projectSlug: "demo" }))!.prompt.instruction).toBe("Backlog question 1");
 
     // v1's outputs pinned ahead of everything (the tiers left out follow in their default order).
-    await updateProject(admin, "demo", { queueOrder: "version:v1" });
+    await updateProjectVia(admin, "demo", { queueOrder: "version:v1" });
     expect(w.active.has((await nextTask(b, { projectSlug: "demo" }))!.prompt.id)).toBe(true);
 
     // A file import boosted above the backlog but below the gate: its prompts jump 10,000 older ones, not the gate.
@@ -151,16 +157,16 @@ describeEachDatabase("next-task priority policy", () => {
     const [audit] = (await getDb().execute(sql`select id from audit_log where action = 'import.file' order by id desc limit 1`)).rows as Array<{ id: number | string }>;
     const batch = `import:${audit.id}`;
     expect((await getQueueMakeup(admin, "demo")).rows.find((r) => r.batch === batch)).toMatchObject({ kind: "import", open: 2 });
-    await updateProject(admin, "demo", { queueOrder: `gate, active, ${batch}` });
+    await updateProjectVia(admin, "demo", { queueOrder: `gate, active, ${batch}` });
     expect(w.gate.has((await nextTask(c, { projectSlug: "demo" }))!.prompt.id)).toBe(true);
-    await updateProject(admin, "demo", { queueOrder: `${batch}, gate` });
+    await updateProjectVia(admin, "demo", { queueOrder: `${batch}, gate` });
     const d = await makeActor("annotator");
     expect((await nextTask(d, { projectSlug: "demo" }))!.prompt.instruction).toMatch(/^Boosted (one|two)$/);
 
     // A batch naming no version is passed over; a malformed entry is refused, naming the field, and nothing changes.
-    await updateProject(admin, "demo", { queueOrder: "version:v9" });
+    await updateProjectVia(admin, "demo", { queueOrder: "version:v9" });
     expect(w.gate.has((await nextTask(await makeActor("annotator"), { projectSlug: "demo" }))!.prompt.id)).toBe(true);
-    await expect(updateProject(admin, "demo", { queueOrder: "gate, everything" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { queueOrder: [expect.stringContaining('"everything"')] } });
+    await expect(updateProjectVia(admin, "demo", { queueOrder: "gate, everything" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { queueOrder: [expect.stringContaining('"everything"')] } });
     const [{ settings }] = (await getDb().execute(sql`select settings from projects where slug = 'demo'`)).rows as Array<{ settings: { queueOrder: string[] } }>;
     expect(settings.queueOrder).toEqual(["version:v9"]);
   }, 120_000);

@@ -22,6 +22,16 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { judgmentOutcome, releaseGate } from "@/lib/runs/gate";
 import { updateProject } from "@/lib/projects/projects";
 import { listModelVersions, promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { updateProjectInput } from "@/lib/validation/projects";
+import { promoteVersionInput, requestComparisonInput, requestGenerationInput } from "@/lib/validation/runs";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const requestGenerationVia = (actor: AnyActor, raw: unknown) => withInput(requestGenerationInput, raw, (input) => requestGeneration(actor, input));
+const requestComparisonVia = (actor: AnyActor, raw: unknown) => withInput(requestComparisonInput, raw, (input) => requestComparison(actor, input));
+const promoteModelVersionVia = (actor: AnyActor, raw: unknown) => withInput(promoteVersionInput, raw, (input) => promoteModelVersion(actor, input));
+const updateProjectVia = (actor: AnyActor | null, slug: string, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, slug, input));
 
 const root = path.resolve(import.meta.dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gate-"));
@@ -88,7 +98,7 @@ describeEachDatabase("release gate", () => {
     // Running it again (a retried job) adds nothing.
     expect(await runGenerateJob({ projectSlug: "demo", compareVersionId: w.fresh.id, limit: 10, maxTokens: 6 })).toMatchObject({ prompts: 0, skipped: "already compared" });
     expect((await getDb().select().from(prompts).where(isNotNull(prompts.compareVersionId))).length).toBe(3);
-    await expect(requestComparison(w.admin, { projectSlug: "demo", versionId: w.fresh.id })).rejects.toMatchObject({ code: "conflict:compare" });
+    await expect(requestComparisonVia(w.admin, { projectSlug: "demo", versionId: w.fresh.id })).rejects.toMatchObject({ code: "conflict:compare" });
 
     // An annotator gets a comparison as an ordinary two-output task, without model names.
     const task = (await nextTask(await makeActor("annotator"), { projectSlug: "demo" }))!;
@@ -134,7 +144,7 @@ describeEachDatabase("release gate", () => {
     expect((await listModelVersions(w.admin, "demo")).find((v) => v.id === w.fresh.id)!.gate).toMatchObject({ recommended: false, judgments: 9 });
 
     // An admin promotes anyway: the audit row records the override and the figures.
-    await promoteModelVersion(w.admin, { versionId: w.fresh.id, reason: "Trying it out" });
+    await promoteModelVersionVia(w.admin, { versionId: w.fresh.id, reason: "Trying it out" });
     const [row] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${w.fresh.id}`);
     expect(row.data).toMatchObject({ recommended: false, override: true, reason: "Trying it out", gate: { judgments: 9, against: "v1" } });
   }, 120_000);
@@ -153,7 +163,7 @@ describeEachDatabase("release gate", () => {
     }
     const gate = (await releaseGate(getDb(), w.fresh.id))!;
     expect(gate).toMatchObject({ judgments: 9, winRate: 100, recommended: true });
-    await promoteModelVersion(w.admin, { versionId: w.fresh.id });
+    await promoteModelVersionVia(w.admin, { versionId: w.fresh.id });
     const [row] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${w.fresh.id}`);
     expect(row.data).toMatchObject({ recommended: true, override: false });
     expect((await getDb().select().from(exports)).length).toBe(1);
@@ -165,10 +175,10 @@ describeEachDatabase("release gate", () => {
     expect(await version(w.old.id)).toMatchObject({ gateState: "first", gate: null });
     expect(await version(w.fresh.id)).toMatchObject({ gateState: "not_compared", comparison: null });
 
-    await requestComparison(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 });
+    await requestComparisonVia(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 });
     expect((await version(w.fresh.id)).comparison).toMatchObject({ status: "queued", written: 0, trigger: "manual" });
     // Asking again while it is queued is refused: two jobs would answer the same held-out prompts.
-    await expect(requestComparison(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 })).rejects.toMatchObject({ code: "conflict:compare", message: expect.stringContaining("already queued") });
+    await expect(requestComparisonVia(w.admin, { projectSlug: "demo", versionId: w.fresh.id, limit: 10 })).rejects.toMatchObject({ code: "conflict:compare", message: expect.stringContaining("already queued") });
     const [row] = await getDb().select().from(generations).where(eq(generations.modelVersionId, w.fresh.id));
     await runGenerateJob({ projectSlug: "demo", compareVersionId: w.fresh.id, limit: 10, maxTokens: 6, generationId: row.id });
     const compared = await version(w.fresh.id);
@@ -180,7 +190,7 @@ describeEachDatabase("release gate", () => {
 
     // A version whose checkpoint is gone: the job fails, and the row says why.
     const [broken] = await getDb().insert(modelVersions).values({ projectId: w.project.id, label: "v3", parentId: w.old.id, base: "tiny", config: {}, checkpointPath: path.join(work, "missing"), exportId: w.fresh.exportId }).returning();
-    await requestComparison(w.admin, { projectSlug: "demo", versionId: broken.id, limit: 10 });
+    await requestComparisonVia(w.admin, { projectSlug: "demo", versionId: broken.id, limit: 10 });
     const [queued] = await getDb().select().from(generations).where(eq(generations.modelVersionId, broken.id));
     await expect(runGenerateJob({ projectSlug: "demo", compareVersionId: broken.id, limit: 10, maxTokens: 6, generationId: queued.id })).rejects.toThrow(/generation failed/);
     const failed = (await version(broken.id)).comparison!;
@@ -198,19 +208,19 @@ describeEachDatabase("release gate", () => {
       ["v2", "nothing_to_compare"],
     ]);
 
-    expect(await promoteModelVersion(admin, { versionId: first.id })).toMatchObject({ isActive: true, generationQueued: true });
+    expect(await promoteModelVersionVia(admin, { versionId: first.id })).toMatchObject({ isActive: true, generationQueued: true });
     const [audit] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${first.id}`);
     expect(audit.data).toMatchObject({ nothingToCompare: true, override: false, recommended: false });
     expect((await listModelVersions(admin, "demo")).find((v) => v.id === first.id)!.generation).toMatchObject({ status: "queued", trigger: "promote" });
-    await expect(requestGeneration(admin, { projectSlug: "demo" })).rejects.toMatchObject({ code: "conflict:generate" });
+    await expect(requestGenerationVia(admin, { projectSlug: "demo" })).rejects.toMatchObject({ code: "conflict:generate" });
     // The queued job, run here: two prompts short of k = 4 by two outputs each.
     await seedPrompts(project.id, 2, 2);
     const [queued] = await getDb().select().from(generations).where(eq(generations.modelVersionId, first.id));
     await runGenerateJob({ projectSlug: "demo", limit: 10, maxTokens: 6, generationId: queued.id });
     expect((await listModelVersions(admin, "demo")).find((v) => v.id === first.id)!.generation).toMatchObject({ status: "succeeded", wanted: 4, written: 4, trigger: "promote" });
 
-    await updateProject(admin, "demo", { generateOnPromote: "false" });
-    expect(await promoteModelVersion(admin, { versionId: second.id, reason: "no gate wanted" })).toMatchObject({ generationQueued: false });
+    await updateProjectVia(admin, "demo", { generateOnPromote: "false" });
+    expect(await promoteModelVersionVia(admin, { versionId: second.id, reason: "no gate wanted" })).toMatchObject({ generationQueued: false });
     expect(await getDb().select().from(generations).where(eq(generations.modelVersionId, second.id))).toEqual([]);
     const [override] = await getDb().select().from(auditLog).where(sql`${auditLog.action} = 'model.promote' and ${auditLog.targetId} = ${second.id}`);
     expect(override.data).toMatchObject({ nothingToCompare: false, override: true });
@@ -218,8 +228,8 @@ describeEachDatabase("release gate", () => {
 
   it("refuses a comparison without an active version or for the active one", async () => {
     const w = await world();
-    await expect(requestComparison(w.admin, { projectSlug: "demo", versionId: w.old.id })).rejects.toMatchObject({ code: "conflict:compare" });
+    await expect(requestComparisonVia(w.admin, { projectSlug: "demo", versionId: w.old.id })).rejects.toMatchObject({ code: "conflict:compare" });
     await expect(runGenerateJob({ projectSlug: "demo", compareVersionId: w.old.id })).rejects.toMatchObject({ code: "conflict:compare" });
-    await expect(requestComparison(w.admin, { projectSlug: "demo", versionId: randomUUID() })).rejects.toMatchObject({ code: "not_found:version" });
+    await expect(requestComparisonVia(w.admin, { projectSlug: "demo", versionId: randomUUID() })).rejects.toMatchObject({ code: "not_found:version" });
   });
 });

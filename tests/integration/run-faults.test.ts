@@ -15,6 +15,12 @@ import { resetEnvForTests } from "@/lib/env";
 import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 import { stopBoss } from "@/lib/jobs/queue";
 import { cancelRun, createRun, getRun } from "@/lib/runs/runs";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createRunInput } from "@/lib/validation/runs";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -53,7 +59,7 @@ describeEachDatabase("run faults", ({ conn, kind }) => {
   it("cancel stops a running run within a step and registers no version", async () => {
     const admin = await makeActor("admin");
     runner = await startJobRunner({ pollSeconds: 0.5 });
-    const { id } = await createRun(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 500, batch: 2, blockSize: 32, evalEvery: 1000, saveEvery: 1000 } });
+    const { id } = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 500, batch: 2, blockSize: 32, evalEvery: 1000, saveEvery: 1000 } });
     await until(async () => Number((await getRun(admin, id)).run.progress.step ?? 0) >= 2, 120_000);
     await cancelRun(admin, id);
     const { run } = await until(async () => {
@@ -69,7 +75,7 @@ describeEachDatabase("run faults", ({ conn, kind }) => {
     const admin = await makeActor("admin");
     const url = (conn().pool!.options as { connectionString: string }).connectionString;
     const worker = spawn(process.execPath, [path.join(root, "lib/cli/tuneloop.mjs"), "worker"], { env: { ...process.env, DATABASE_URL: url, TUNELOOP_DATA_DIR: dataDir }, stdio: "ignore" });
-    const { id } = await createRun(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 40, batch: 2, blockSize: 32, evalEvery: 1000, saveEvery: 5 } });
+    const { id } = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 40, batch: 2, blockSize: 32, evalEvery: 1000, saveEvery: 5 } });
     await until(async () => Number((await getRun(admin, id)).run.progress.step ?? 0) >= 12, 180_000);
     worker.kill("SIGKILL");
     await new Promise((r) => worker.once("exit", r));

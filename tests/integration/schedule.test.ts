@@ -7,10 +7,17 @@ import { stopBoss } from "@/lib/jobs/queue";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
 import { cancelRun, createRun } from "@/lib/runs/runs";
+import { retrainScheduleInput } from "@/lib/validation/runs";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
 import { countNewPairsDefault, evaluateSchedule, getScheduleStatus, runScheduleTick, setRetrainSchedule } from "@/lib/runs/schedule";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject, seedPrompts } from "../helpers/seed";
+import { createRunInput } from "@/lib/validation/runs";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
 /** Moves the window's start to a fixed time, so cron times are known. */
 async function setLastCheckAt(projectId: string, at: string) {
@@ -30,11 +37,11 @@ describeEachDatabase("retrain schedule", () => {
     const reviewer = await makeActor("reviewer");
     const project = await seedProject({ slug: "demo" });
     for (const cron of ["every day", "61 * * * *", "* * *", ""]) {
-      const err = await setRetrainSchedule(admin, { projectSlug: "demo", cron, minNewPairs: 10, enabled: true }).catch((e) => e);
+      const err = await withInput(retrainScheduleInput, { projectSlug: "demo", cron, minNewPairs: 10, enabled: true }, (i) => setRetrainSchedule(admin, i)).catch((e) => e);
       expect(err.status, cron).toBe(400);
       expect(Object.keys(err.fieldErrors), cron).toEqual(["cron"]);
     }
-    const neg = await setRetrainSchedule(admin, { projectSlug: "demo", cron: "0 3 * * *", minNewPairs: -1, enabled: true }).catch((e) => e);
+    const neg = await withInput(retrainScheduleInput, { projectSlug: "demo", cron: "0 3 * * *", minNewPairs: -1, enabled: true }, (i) => setRetrainSchedule(admin, i)).catch((e) => e);
     expect(Object.keys(neg.fieldErrors)).toEqual(["minNewPairs"]);
     const denied = await setRetrainSchedule(reviewer, { projectSlug: "demo", cron: "0 3 * * *", minNewPairs: 1, enabled: true }).catch((e) => e);
     expect(denied.status).toBe(403);
@@ -80,7 +87,7 @@ describeEachDatabase("retrain schedule", () => {
     expect(await runs()).toHaveLength(0);
 
     // Cron time passed, enough pairs, but a run is queued: never two at once.
-    const manual = await createRun(admin, { projectSlug: "demo", base: "tiny" });
+    const manual = await createRunVia(admin, { projectSlug: "demo", base: "tiny" });
     d = await evaluateSchedule(project.id, new Date(2032, 0, 2), count);
     expect(d).toMatchObject({ fire: false, reason: expect.stringMatching(/already queued or running/) });
     expect(await runs()).toHaveLength(1);
@@ -127,7 +134,7 @@ describeEachDatabase("retrain schedule", () => {
 
     // Re-enabling does not fire for cron times missed while it was off.
     await setRetrainSchedule(admin, { projectSlug: "off", cron: "*/5 * * * *", minNewPairs: 0, enabled: true });
-    const savedAt = new Date((await getScheduleStatus(admin, "off")).lastCheckAt!);
+    const savedAt = new Date((await getScheduleStatus(admin, "off")).lastCheckAt ?? "");
     expect(Math.abs(savedAt.getTime() - Date.now())).toBeLessThan(60_000);
     expect((await evaluateSchedule(off.id, savedAt, async () => 0)).fire).toBe(false);
   });
@@ -146,7 +153,7 @@ describeEachDatabase("retrain schedule", () => {
       }
     }
     expect(await countNewPairsDefault(project.id, null)).toBe(4);
-    const run = await createRun(admin, { projectSlug: "demo", base: "tiny" });
+    const run = await createRunVia(admin, { projectSlug: "demo", base: "tiny" });
     const [row] = (await runs()).filter((r) => r.id === run.id);
     expect(await countNewPairsDefault(project.id, row.createdAt)).toBe(0);
     expect((await getScheduleStatus(admin, "demo")).newPairsSinceLastRun).toBe(0);

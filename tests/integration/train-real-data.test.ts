@@ -16,6 +16,12 @@ import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject } from "../helpers/seed";
 import { skipBecause } from "../helpers/skip";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createRunInput } from "@/lib/validation/runs";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
 const DATA = path.resolve(import.meta.dirname, "../../../shared/data");
 const gz = (file: string) => zlib.gunzipSync(fs.readFileSync(path.join(DATA, file))).toString("utf8").split("\n").filter((l) => l.trim());
@@ -68,7 +74,7 @@ describeEachDatabase("training the presets on the real data", () => {
       await importFile(admin, { projectSlug: "demo", path: demonstrationsFile(dir, 24), format: "alpaca" });
       await importFile(admin, { projectSlug: "demo", path: pairsFile(dir, 8) });
       runner = await startJobRunner({ pollSeconds: 0.5 });
-      const { id } = await createRun(admin, { projectSlug: "demo", base, hyperparameters: { steps: 3 } });
+      const { id } = await createRunVia(admin, { projectSlug: "demo", base, hyperparameters: { steps: 3 } });
       const { run, metrics } = await (async () => {
         // About 1 minute for small on two idle cores; the margin is for a machine shared with other test runs.
         for (const deadline = Date.now() + 720_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {

@@ -22,6 +22,12 @@ import { makeActor } from "../helpers/actors";
 import { runCli } from "../helpers/cli";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject } from "../helpers/seed";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createRunInput } from "@/lib/validation/runs";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
 
@@ -76,7 +82,7 @@ describeEachDatabase("training stages chosen from the data", () => {
     runner = await startJobRunner({ pollSeconds: 0.5 });
 
     const small = { steps: 2, batch: 2, blockSize: 64, evalEvery: 1, saveEvery: 10 };
-    const { id } = await createRun(admin, { projectSlug: "demo", base: "tiny", hyperparameters: small });
+    const { id } = await createRunVia(admin, { projectSlug: "demo", base: "tiny", hyperparameters: small });
     const { run, metrics } = await finished(admin, id);
     expect(run.status, `${run.error}\n${run.logTail}`).toBe("succeeded");
     expect(run.stage).toBe("sft+dpo");
@@ -87,7 +93,7 @@ describeEachDatabase("training stages chosen from the data", () => {
     expect(await getDb().select().from(modelVersions)).toHaveLength(1);
 
     // SFT alone on the same data (a fresh export, so nothing is known at queue time): the trainer's reason is the error.
-    const sft = await createRun(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: small });
+    const sft = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: small });
     const failed = await finished(admin, sft.id);
     expect(failed.run.status).toBe("failed");
     expect(failed.run.error).toMatch(/^snapshot .* has no SFT examples \(sft\.train\.jsonl is empty or missing: approve demonstrations/);
@@ -105,7 +111,7 @@ describeEachDatabase("training stages chosen from the data", () => {
     expect(snap.counts["sft.train.jsonl"] ?? 0).toBe(0);
     const refusal = async (input: Record<string, unknown>) => {
       try {
-        await createRun(admin, { projectSlug: "demo", ...input });
+        await createRunVia(admin, { projectSlug: "demo", ...input });
       } catch (e) {
         if (isAppError(e)) return e;
         throw e;

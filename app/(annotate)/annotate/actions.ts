@@ -7,20 +7,20 @@ import { reviseRanking as revise, rewriteCompletion as rewrite, skipTask as skip
 import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
 import { nextTaskInput, reviseRankingInput, saveRankingDraftInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 
-export const savePromptDraft = defineAction({ input: savePromptDraftInput, role: "annotator" }, (input, actor) => saveDraft(actor!, input));
+export const savePromptDraft = defineAction({ input: savePromptDraftInput, role: "annotator" }, (input, actor) => saveDraft(actor, input));
 
-export const submitPrompt = defineAction({ input: submitPromptInput, role: "annotator" }, (input, actor) => submit(actor!, input));
+export const submitPrompt = defineAction({ input: submitPromptInput, role: "annotator" }, (input, actor) => submit(actor, input));
 
-export const findSimilarPrompts = defineAction({ input: similarPromptsInput, role: "annotator" }, (input, actor) => similar(actor!, input));
+export const findSimilarPrompts = defineAction({ input: similarPromptsInput, role: "annotator" }, (input, actor) => similar(actor, input));
 
-export const nextTask = defineAction({ input: nextTaskInput, role: "annotator" }, (input, actor) => nextTaskWithDraft(actor!, input));
+export const nextTask = defineAction({ input: nextTaskInput, role: "annotator" }, (input, actor) => nextTaskWithDraft(actor, input));
 
-export const saveRankingDraft = defineAction({ input: saveRankingDraftInput, role: "annotator" }, (input, actor) => saveRankDraft(actor!, input));
+export const saveRankingDraft = defineAction({ input: saveRankingDraftInput, role: "annotator" }, (input, actor) => saveRankDraft(actor, input));
 
-export const submitRanking = defineAction({ input: submitRankingInput, role: "annotator" }, (input, actor) => submitOrder(actor!, input));
+export const submitRanking = defineAction({ input: submitRankingInput, role: "annotator" }, (input, actor) => submitOrder(actor, input));
 
-export const reviseRanking = defineAction({ input: reviseRankingInput, role: "annotator" }, (input, actor) => revise(actor!, input));
+export const reviseRanking = defineAction({ input: reviseRankingInput, role: "annotator" }, (input, actor) => revise(actor, input));
 
-export const skipTask = defineAction({ input: skipTaskInput, role: "annotator" }, (input, actor) => skip(actor!, input));
+export const skipTask = defineAction({ input: skipTaskInput, role: "annotator" }, (input, actor) => skip(actor, input));
 
-export const rewriteCompletion = defineAction({ input: rewriteCompletionInput, role: "annotator" }, (input, actor) => rewrite(actor!, input));
+export const rewriteCompletion = defineAction({ input: rewriteCompletionInput, role: "annotator" }, (input, actor) => rewrite(actor, input));

@@ -6,12 +6,12 @@ import { decideReview as decide, setAnnotatorExcluded as setExcluded, setGoldAns
 import { setGoldInput } from "@/lib/validation/rankings";
 import { excludeAnnotatorInput, reviewDecisionInput } from "@/lib/validation/reviews";
 
-export const decideReview = defineAction({ input: reviewDecisionInput, role: "reviewer" }, (input, actor) => decide(actor!, input));
+export const decideReview = defineAction({ input: reviewDecisionInput, role: "reviewer" }, (input, actor) => decide(actor, input));
 
-export const setGoldAnswer = defineAction({ input: setGoldInput, role: "reviewer" }, (input, actor) => setGold(actor!, input));
+export const setGoldAnswer = defineAction({ input: setGoldInput, role: "reviewer" }, (input, actor) => setGold(actor, input));
 
 export const setAnnotatorExcluded = defineAction({ input: excludeAnnotatorInput, role: "reviewer" }, async (input, actor) => {
-  const res = await setExcluded(actor!, input);
+  const res = await setExcluded(actor, input);
   revalidatePath(`/review/${input.projectSlug}/annotators`);
   return res;
 });

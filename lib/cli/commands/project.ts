@@ -6,7 +6,8 @@ import { migrateDatabase } from "@/db/migrate";
 import type { Project } from "@/db/schema";
 import { createProject, listProjects, systemActor, updateProject } from "@/lib/projects/projects";
 import { normalizeQueueOrder } from "@/lib/rankings/queue-policy";
-import { samplingOf } from "@/lib/validation/projects";
+import { parseInput } from "@/lib/errors";
+import { createProjectInput, samplingOf, updateProjectInput } from "@/lib/validation/projects";
 import { parseFlags, UsageError } from "../args";
 
 const USAGE =
@@ -95,15 +96,17 @@ export async function projectCommand(argv: string[]): Promise<number> {
   if (sub === "create") {
     const { values } = parseFlags(rest, { slug: { type: "string" }, ...settingFlags }, settingValues.extend({ slug: z.string({ message: "is required" }), name: z.string({ message: "is required" }) }).strict());
     const input = await toInput(values);
+    const parsed = parseInput(createProjectInput, { slug: values.slug, ...input }, "project");
     await migrateDatabase(getConnection());
-    print(await createProject(systemActor, { slug: values.slug, ...input }), values.json, "Created");
+    print(await createProject(systemActor, parsed), values.json, "Created");
     return 0;
   }
   if (sub === "update") {
     const { values } = parseFlags(rest, { slug: { type: "string" }, ...settingFlags }, settingValues.extend({ slug: z.string({ message: "is required" }) }).strict());
     const input = await toInput(values);
+    const parsed = parseInput(updateProjectInput, input, "project");
     await migrateDatabase(getConnection());
-    print(await updateProject(systemActor, values.slug, input), values.json, "Updated");
+    print(await updateProject(systemActor, values.slug, parsed), values.json, "Updated");
     return 0;
   }
   if (sub === "list") {

@@ -3,12 +3,13 @@
 import { z } from "zod";
 import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import type { Actor } from "@/lib/auth/roles";
+import { parseInput } from "@/lib/errors";
 import { startJobRunner } from "@/lib/jobs/runner";
 import { liveWorkers, WORKER_HEARTBEAT_SECONDS } from "@/lib/jobs/boss";
 import { getBoss, stopBoss } from "@/lib/jobs/queue";
 import { systemActor } from "@/lib/projects/system-actor";
 import { createRun, getRun } from "@/lib/runs/runs";
+import { createRunInput } from "@/lib/validation/runs";
 import { parseFlags } from "../args";
 
 export async function retrainCommand(argv: string[]): Promise<number> {
@@ -17,16 +18,21 @@ export async function retrainCommand(argv: string[]): Promise<number> {
     { project: { type: "string" }, stage: { type: "string" }, base: { type: "string" }, steps: { type: "string" }, snapshot: { type: "string" }, wait: { type: "boolean" }, json: { type: "boolean" } },
     z.object({ project: z.string({ message: "is required" }), stage: z.string().optional(), base: z.string().optional(), steps: z.string().optional(), snapshot: z.string().optional(), wait: z.boolean().optional(), json: z.boolean().optional() }).strict(),
   );
+  const input = parseInput(
+    createRunInput,
+    {
+      projectSlug: values.project,
+      ...(values.stage ? { stage: values.stage } : {}),
+      ...(values.base ? { base: values.base } : {}),
+      ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
+      hyperparameters: values.steps ? { steps: values.steps } : {},
+    },
+    "run",
+  );
   const conn = getConnection();
   await migrateDatabase(conn);
-  const actor = systemActor as unknown as Actor;
-  const { id } = await createRun(actor, {
-    projectSlug: values.project,
-    ...(values.stage ? { stage: values.stage } : {}),
-    ...(values.base ? { base: values.base } : {}),
-    ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
-    hyperparameters: values.steps ? { steps: values.steps } : {},
-  });
+  const actor = systemActor;
+  const { id } = await createRun(actor, input);
   if (!values.wait) {
     console.log(values.json ? JSON.stringify({ id, status: "queued" }) : `Queued run ${id}.`);
     await stopBoss();
