@@ -1,11 +1,10 @@
-// The one place the Playground asks a model for a reply: a model version through the trainer's generation (today a
-// child process per call, as the generate job does; the warm pool can take over here alone), a source through its
-// OpenAI-compatible endpoint with the official client. Runs server-side only; a source's key never leaves lib/sources.
+// The one place the Playground asks a model for a reply: a model version through the warm generation pool (what the
+// OpenAI endpoint uses), a source through its OpenAI-compatible endpoint with the official client. Runs server-side only; a source's key never leaves lib/sources.
 import "server-only";
 import type { ModelSource, ModelVersion, Project } from "@/db/schema";
-import { AppError } from "@/lib/errors";
-import { generateOutputs, storableText } from "@/lib/jobs/trainer-process";
-import { promptFromMessages } from "@/lib/openai/serve";
+import { AppError, isAppError } from "@/lib/errors";
+import { storableText } from "@/lib/jobs/trainer-process";
+import { generateFromVersion } from "@/lib/openai/serve";
 import { askChat, SourceCallError, type ChatTurn } from "@/lib/sources/chat-client";
 import { endpointOf } from "@/lib/sources/sources";
 import { samplingOf } from "@/lib/validation/projects";
@@ -22,27 +21,24 @@ function turnsOf(c: Conversation): ChatTurn[] {
   return [...(c.system?.trim() ? [{ role: "system" as const, content: c.system }] : []), ...c.messages];
 }
 
-/**
- * A version answers through its tokenizer's chat template, which the trainer applies to one user turn: a lone user
- * message goes as is; a longer chat goes as labelled turns (System/User/Assistant), as the OpenAI endpoint sends it.
- */
+/** A version answers through the warm generation pool, its tokenizer's chat template rendering the turns. */
 async function versionReply(project: Project, version: ModelVersion, convo: Conversation, sampling: Sampling): Promise<string> {
   const base = samplingOf(project.settings);
-  const prompt = promptFromMessages(turnsOf(convo));
-  let made: Map<string, string[]>;
   try {
-    made = await generateOutputs(version.checkpointPath, [{ id: "reply", instruction: prompt, input: null }], {
-      n: 1,
+    const generation = generateFromVersion(version, turnsOf(convo), {
       temperature: sampling.temperature ?? base.temperature,
       topP: base.topP,
       maxTokens: sampling.maxTokens ?? base.maxTokens,
     });
+    const result = await generation.done;
+    const text = result.choices[0]?.text;
+    if (text === undefined) throw new Error("no reply");
+    return storableText(text);
   } catch (e) {
+    // The pool's own refusals (queue full: 503, prompt too long: 400) already say what happened.
+    if (isAppError(e)) throw e;
     throw new AppError("unavailable:generate", `Version ${version.label} could not answer: ${(e as Error).message.slice(0, 300)}`);
   }
-  const text = made.get("reply")?.[0];
-  if (text === undefined) throw new AppError("unavailable:generate", `Version ${version.label} wrote no reply.`);
-  return text;
 }
 
 async function sourceReply(source: ModelSource, convo: Conversation, sampling: Sampling): Promise<string> {

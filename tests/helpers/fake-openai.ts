@@ -3,7 +3,17 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type FakeReply = { status?: number; headers?: Record<string, string>; body?: string | object; hang?: boolean };
-export type FakeRequest = { at: number; model: string; prompt: string; auth: string | undefined; maxTokens: number | undefined; attempt: number };
+export type FakeRequest = {
+  at: number;
+  model: string;
+  prompt: string;
+  auth: string | undefined;
+  maxTokens: number | undefined;
+  attempt: number;
+  /** the whole conversation as sent, and the temperature asked for */
+  messages: Array<{ role?: string; content?: string }>;
+  temperature: number | undefined;
+};
 
 /** A well-formed chat.completion answer with one choice. */
 export function chatAnswer(model: string, content: string) {
@@ -25,7 +35,7 @@ export async function startFakeOpenAI(behave: (r: FakeRequest) => FakeReply) {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      let body: { model?: string; messages?: Array<{ content?: string }>; max_tokens?: number } = {};
+      let body: { model?: string; messages?: Array<{ role?: string; content?: string }>; max_tokens?: number; temperature?: number } = {};
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch {}
@@ -34,7 +44,7 @@ export async function startFakeOpenAI(behave: (r: FakeRequest) => FakeReply) {
       const key = `${model}\u0000${prompt}`;
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
-      const r: FakeRequest = { at: Date.now(), model, prompt, auth: req.headers.authorization, maxTokens: body.max_tokens, attempt };
+      const r: FakeRequest = { at: Date.now(), model, prompt, auth: req.headers.authorization, maxTokens: body.max_tokens, attempt, messages: body.messages ?? [], temperature: body.temperature };
       log.push(r);
       if (req.url !== "/v1/chat/completions") {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
