@@ -23,11 +23,12 @@ export function readJson(file: string): unknown {
 
 export type TrainingState = { step: number; stage: string; seed: number; dataPosition: number; extra?: Record<string, unknown> };
 
-function tensorsOf(vars: Record<string, tf.Variable | tf.Tensor>) {
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { shape: v.shape as number[], data: v.dataSync() as Float32Array }]));
+function tensorsOf(vars: Record<string, tf.Tensor>) {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { shape: v.shape, data: v.dataSync() as Float32Array }]));
 }
 
-export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, state: TrainingState | null, optimizer?: Record<string, tf.Tensor>, meta: Record<string, unknown> = {}, tokenizer: Tokenizer = byteTokenizer) {
+/** Writes a checkpoint atomically; `extra` files (a LoRA run's PEFT adapter) go into the same folder in the same rename. */
+export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Record<string, tf.Tensor>, state: TrainingState | null, optimizer?: Record<string, tf.Tensor>, meta: Record<string, unknown> = {}, tokenizer: Tokenizer = byteTokenizer, extra: Record<string, Buffer | string> = {}) {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -41,6 +42,7 @@ export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Params, st
     fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(weights));
     if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
     if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
+    for (const [f, data] of Object.entries(extra)) fs.writeFileSync(path.join(tmp, f), data);
     for (const f of fs.readdirSync(tmp)) {
       const fd = fs.openSync(path.join(tmp, f), "r");
       fs.fsyncSync(fd);
@@ -98,9 +100,14 @@ export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params;
     checkShapes(cfg, Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.shape])), path.join(dir, "model.safetensors"));
     params = toVariables(Object.fromEntries(Object.keys(paramShapes(cfg)).map((k) => [k, tf.tensor(weights[k].data, weights[k].shape)])));
   }
+  return { cfg, params, tokenizer, ...readTrainingState(dir) };
+}
+
+/** A checkpoint's training state and optimizer moments without its weights (a LoRA run resumes from base + adapter). */
+export function readTrainingState(dir: string): { state: TrainingState | null; optimizer: Record<string, tf.Tensor> | null } {
   const statePath = path.join(dir, "training_state.json");
   const state = fs.existsSync(statePath) ? (JSON.parse(fs.readFileSync(statePath, "utf8")) as TrainingState) : null;
   const optPath = path.join(dir, "optimizer.safetensors");
   const optimizer = fs.existsSync(optPath) ? Object.fromEntries(Object.entries(decodeSafetensors(fs.readFileSync(optPath))).map(([k, v]) => [k, tf.tensor(v.data, v.shape)])) : null;
-  return { cfg, params, tokenizer, state, optimizer };
+  return { state, optimizer };
 }

@@ -7,13 +7,15 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { chooseBackend } from "./backend";
-import { loadCheckpoint } from "./checkpoint";
+import { loadCheckpoint, readJson } from "./checkpoint";
+import { LLAMA_ARCHITECTURES } from "./config";
 import { loadSnapshot } from "./data";
 import { generateReplies } from "./generate";
+import { isLlamaFamily } from "./hf-llama";
 import { importHf } from "./import-hf";
 import { mergeLoraCheckpoint } from "./lora";
 import { planMemory } from "./memory";
-import { HYPERPARAMETER_DEFAULTS as D, LIMITS, RUN_KINDS, TrainerError, type TrainerEvent } from "./protocol";
+import { HYPERPARAMETER_DEFAULTS as D, LIMITS, LORA_DEFAULTS, LORA_TARGETS, loraSchema, RUN_KINDS, TrainerError, type LoraOptions, type TrainerEvent } from "./protocol";
 import { evaluate, train } from "./train";
 
 class Usage extends TrainerError {
@@ -50,8 +52,27 @@ const trainFlags = z
     "block-size": num("block-size").int().min(LIMITS.blockSize.min).max(LIMITS.blockSize.max).optional(),
     resume: z.boolean().default(false),
     json: z.boolean().default(false),
+    // LoRA: any of the three turns it on, PEFT's usual defaults fill the others (protocol.ts's LORA_DEFAULTS)
+    "lora-rank": z.string().optional(),
+    "lora-alpha": z.string().optional(),
+    "lora-targets": z.string().optional(),
+    pilot: num("pilot").gt(0, "must be above 0 (a share of the snapshot, e.g. 0.1)").max(0.5, "must be at most 0.5").optional(),
   })
   .strict();
+
+const LORA_FLAG: Record<string, string> = { rank: "--lora-rank", alpha: "--lora-alpha", targets: "--lora-targets" };
+
+/** --lora-rank/--lora-alpha/--lora-targets as LoRA options (undefined: full fine-tuning); a bad one names its flag. */
+function loraFlags(f: { "lora-rank"?: string; "lora-alpha"?: string; "lora-targets"?: string }): LoraOptions | undefined {
+  if (f["lora-rank"] === undefined && f["lora-alpha"] === undefined && f["lora-targets"] === undefined) return undefined;
+  const targets = f["lora-targets"] === undefined ? [...LORA_DEFAULTS.targets] : [...new Set(f["lora-targets"].split(",").map((t) => t.trim()).filter(Boolean))];
+  const unknown = targets.find((t) => !(LORA_TARGETS as readonly string[]).includes(t));
+  if (unknown !== undefined) throw new Usage(`--lora-targets: unknown target "${unknown}" (one or more of ${LORA_TARGETS.join(",")})`);
+  const r = loraSchema.safeParse({ rank: f["lora-rank"] ?? LORA_DEFAULTS.rank, alpha: f["lora-alpha"] ?? LORA_DEFAULTS.alpha, targets });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new Usage(`${LORA_FLAG[String(issue.path[0])] ?? "--lora-rank"}: ${issue.message}`);
+}
 
 function parse<S extends z.ZodType>(argv: string[], schema: S, booleans: string[]): z.infer<S> {
   let values;
@@ -76,6 +97,15 @@ function checkpointFlag(flag: string, dir: string) {
   }
 }
 
+/** A checkpoint's config.json, read without its weights; unreadable JSON is a usage error naming the flag. */
+function configOf(flag: string, dir: string): Record<string, unknown> {
+  try {
+    return readJson(path.join(dir, "config.json")) as Record<string, unknown>;
+  } catch (e) {
+    throw new Usage(`--${flag} ${dir}: ${(e as Error).message}`);
+  }
+}
+
 function reporter(json: boolean) {
   return (e: TrainerEvent) => {
     if (json) return void process.stdout.write(JSON.stringify(e) + "\n");
@@ -86,6 +116,7 @@ function reporter(json: boolean) {
     } else if (e.type === "step") process.stderr.write(`\r[${e.stage}] step ${e.step}/${e.totalSteps} loss ${Number(e.loss).toFixed(4)} ${e.tokensPerSec} tok/s   `);
     else if (e.type === "eval") process.stderr.write(`\n[eval] step ${e.step} ${JSON.stringify(e.metrics)}\n`);
     else if (e.type === "early_stop") process.stderr.write(`\n[${e.stage}] early stop at step ${e.step}: no better eval loss than ${Number(e.bestLoss).toFixed(4)} in ${e.patience} evaluations\n`);
+    else if (e.type === "pilot") process.stderr.write(`[pilot] ${e.examples} examples (${Math.round(e.share * 100)}%): held-out loss ${e.lossBefore?.toFixed(4)} → ${e.lossAfter?.toFixed(4)}, ${e.passed ? "fell: the full run starts from the initial weights" : "did not fall"}\n`);
     else if (e.type === "done") process.stdout.write(`\nDone: ${e.checkpoint}\n${JSON.stringify(e.metrics, null, 2)}\n`);
   };
 }
@@ -97,8 +128,12 @@ async function trainCommand(argv: string[]) {
   if (f.from && (f["n-layer"] || f["n-head"] || f["n-embd"])) throw new Usage("--n-layer, --n-head and --n-embd size a new model: use them with --init, not --from");
   const nEmbd = f["n-embd"] ?? 0;
   if (nEmbd && nEmbd % (f["n-head"] ?? (f.init === "small" ? 8 : 4))) throw new Usage(`--n-embd ${nEmbd} must be divisible by the number of heads`);
+  const lora = loraFlags(f);
   if (!fs.existsSync(path.join(f.snapshot, "manifest.json"))) throw new Usage(`--snapshot ${f.snapshot}: not a snapshot (manifest.json missing)`);
-  if (f.from) checkpointFlag("from", f.from);
+  // Checked by its files here and loaded once, by train(): a second copy of a base model's weights only to check the flag would stay in the wasm heap.
+  if (f.from) for (const file of ["config.json", "model.safetensors"]) if (!fs.existsSync(path.join(f.from, file))) throw new Usage(`--from ${f.from}: not a checkpoint (${file} missing)`);
+  if (lora && !f.from) throw new Usage("--lora-rank: LoRA fine-tunes a pretrained base: pass --from CKPT (a Llama-family checkpoint), not --init");
+  if (lora && !isLlamaFamily(configOf("from", f.from!))) throw new Usage(`--lora-rank: LoRA needs a Llama-family base (${LLAMA_ARCHITECTURES.join(", ")}); --from ${f.from} is GPT-2-shaped`);
   if (fs.existsSync(f.out) && !f.resume && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty (use --resume to continue it)`);
   await chooseBackend();
   const controller = new AbortController();
@@ -108,7 +143,7 @@ async function trainCommand(argv: string[]) {
     {
       snapshot: f.snapshot, stage: f.stage, out: f.out, init: f.init, from: f.from, steps: f.steps, epochs: f.epochs, lr: f.lr, batch: f.batch,
       gradAccum: f["grad-accum"], beta: f.beta, seed: f.seed, evalEvery: f["eval-every"], saveEvery: f["save-every"], patience: f.patience, warmup: f.warmup,
-      weightDecay: f["weight-decay"], maxGradNorm: f["max-grad-norm"], blockSize: f["block-size"], resume: f.resume,
+      weightDecay: f["weight-decay"], maxGradNorm: f["max-grad-norm"], blockSize: f["block-size"], resume: f.resume, lora, pilot: f.pilot,
       model: Object.fromEntries(Object.entries(model).filter(([, x]) => x !== undefined)),
     },
     reporter(f.json),

@@ -4,9 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint";
 import { LLAMA_ARCHITECTURES, LORA_TARGETS, loraSchema, type LoraOptions, type ModelConfig } from "./config";
 import { heads, toVariables, type Params } from "./model";
+import type { Tokenizer } from "./tokenizer";
 import { encodeSafetensors, readSafetensorsFile } from "./safetensors";
 
 const MODULE: Record<(typeof LORA_TARGETS)[number], string> = { q: "self_attn.q_proj", k: "self_attn.k_proj", v: "self_attn.v_proj", o: "self_attn.o_proj", gate: "mlp.gate_proj", up: "mlp.up_proj", down: "mlp.down_proj" };
@@ -41,7 +42,7 @@ export function adapterFiles(cfg: ModelConfig, lora: LoraOptions, params: Params
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const k of Object.keys(loraShapes(cfg, lora))) {
     const t = tf.tidy(() => params[k].transpose());
-    tensors[peftName(k)] = { shape: t.shape as number[], data: t.dataSync() as Float32Array };
+    tensors[peftName(k)] = { shape: t.shape, data: t.dataSync() as Float32Array };
     t.dispose();
   }
   const config = { peft_type: "LORA", task_type: "CAUSAL_LM", base_model_name_or_path: base, r: lora.rank, lora_alpha: lora.alpha, lora_dropout: 0, target_modules: lora.targets.map((t) => MODULE[t].split(".")[1]), bias: "none", fan_in_fan_out: false, inference_mode: true, use_rslora: false };
@@ -103,5 +104,23 @@ export function mergeLoraCheckpoint(modelDir: string, adapterDir: string, out: s
     return plain;
   } finally {
     tf.dispose(Object.values(params));
+  }
+}
+
+/**
+ * A LoRA run's checkpoint: the merged weights (W + A·B·alpha/r) in the Hugging Face layout, so generation, serving,
+ * `transformers` and a later run's --from read it as any full model, beside the adapter in PEFT's format (whose
+ * base_model_name_or_path is the base checkpoint) and the adapters' optimizer moments; config.json's `tuneloop.lora`
+ * names the base. The base tensors are not changed.
+ */
+export function saveLoraCheckpoint(dir: string, cfg: ModelConfig, base: Params, adapters: Params, state: TrainingState | null, optimizer: Record<string, tf.Tensor> | undefined, meta: Record<string, unknown>, tokenizer: Tokenizer, baseDir: string) {
+  const lora = cfg.lora!;
+  const { lora: _, ...plain } = cfg;
+  void _;
+  const merged = mergeLora(cfg, lora, base, adapters);
+  try {
+    saveCheckpoint(dir, plain, merged, state, optimizer, meta, tokenizer, adapterFiles(cfg, lora, adapters, baseDir));
+  } finally {
+    tf.dispose(Object.values(merged));
   }
 }

@@ -2,18 +2,25 @@
 // (Rafailov et al. 2023; metrics named as TRL logs them) with AdamW, warm-up + cosine schedule, global-norm clipping,
 // gradient accumulation, periodic eval with early stopping, and atomic checkpoints; progress as events (trainer/protocol.ts).
 // Memory is planned before the first step (trainer/memory.ts): each batch is cut into passes that fit the backend.
+// Full fine-tuning, or LoRA (Hu et al. 2021; trainer/lora.ts) on a frozen Llama-family base: only the adapters get
+// gradients and Adam moments, and DPO's reference is the base with the adapters off (TRL's PEFT behaviour). An optional
+// pilot (trainer/pilot.ts) probes a share of the data first and stops the run if held-out loss did not fall.
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { modelConfigSchema, presets, type ModelConfig } from "./config";
-import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint";
-import { disposeBatch, loadSnapshot, pickExamples, prefBatch, sftBatch, type PrefExample, type SftExample, type Snapshot } from "./data";
-import { dpoLoss, sequenceLogProbs, sftLoss } from "./losses";
+import { LLAMA_ARCHITECTURES, modelConfigSchema, presets, type LoraOptions, type ModelConfig } from "./config";
+import { loadCheckpoint, readTrainingState, saveCheckpoint, type TrainingState } from "./checkpoint";
+import { loadSnapshot, pickExamples, type Snapshot } from "./data";
+import { initLora, loadAdapter, saveLoraCheckpoint } from "./lora";
 import { planMemory, type Plan } from "./memory";
 import { initParams, type Params } from "./model";
 import { adamwStep, learningRate, type Moments } from "./optim";
+import { runPilot } from "./pilot";
 import { TrainerError, type MemoryPlan, type RunKind, type Stage, type StageSpan, type TrainerEvent } from "./protocol";
+import { evaluateAll, evaluate, pairLogProbs, prefixed, replaceEach, splitStep } from "./step";
 import { byteTokenizer, type Tokenizer } from "./tokenizer";
+
+export { evaluate } from "./step";
 
 export type { Stage } from "./protocol";
 export type TrainOptions = {
@@ -42,93 +49,12 @@ export type TrainOptions = {
   resume: boolean;
   /** stop a stage after this many evaluations without a lower eval loss */
   patience?: number;
+  /** LoRA adapters on the frozen base of --from (a Llama-family checkpoint); absent: full fine-tuning */
+  lora?: LoraOptions;
+  /** share of the first stage's examples for a pilot run before the full run; absent: no pilot */
+  pilot?: number;
 };
 export type TrainEvent = TrainerEvent;
-
-type StepResult = { loss: tf.Scalar; grads: tf.NamedTensorMap; metrics: Record<string, number>; tokens: number };
-
-/** Loss and gradients of one pass; every tensor but the returned ones is disposed. */
-function microStep(p: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number): StepResult {
-  const vars = Object.values(p);
-  const byName = (g: tf.NamedTensorMap) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, g[v.name]]));
-  if (stage !== "dpo") {
-    const b = sftBatch(picks.map((i) => (stage === "sft" ? data.sftTrain : data.pretrainTrain)[i]), data.pad);
-    const { value, grads } = tf.variableGrads(() => sftLoss(p, cfg, b), vars);
-    disposeBatch(b);
-    return { loss: value, grads: byName(grads), metrics: { tokens: b.tokens }, tokens: b.x.size };
-  }
-  const b = prefBatch(picks.map((i) => data.prefTrain[i]), data.pad);
-  const refLp = tf.tensor1d(picks.flatMap((i) => [ref![2 * i], ref![2 * i + 1]]));
-  let stats: number[] = [];
-  const { value, grads } = tf.variableGrads(() => {
-    const out = dpoLoss(sequenceLogProbs(p, cfg, b), refLp, beta);
-    stats = [out.chosen, out.rejected, out.margins.greater(0).cast("float32"), out.margins].map((t) => t.mean().dataSync()[0]);
-    return out.loss;
-  }, vars);
-  tf.dispose(refLp);
-  disposeBatch(b);
-  const metrics = { "rewards/chosen": stats[0], "rewards/rejected": stats[1], "rewards/accuracies": stats[2], "rewards/margins": stats[3] };
-  return { loss: value, grads: byName(grads), metrics, tokens: b.x.size };
-}
-
-/** Target tokens of an SFT example: positions 1.. whose mask is 1 (what sftLoss averages over). */
-const targetTokens = (e: SftExample) => e.mask.reduce((a, b, i) => (i ? a + b : a), 0);
-
-/**
- * Loss and gradients of `picks` in passes of at most `cap` examples, each pass weighted by its share of the target
- * tokens (SFT and pretraining: sftLoss is a token mean) or of the pairs (DPO: a pair mean), so the sum is the
- * gradient one pass over all of them would give, in the memory of one pass of `cap`.
- */
-function splitStep(p: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, cap: number): StepResult {
-  if (picks.length <= cap) return microStep(p, cfg, stage, data, picks, ref, beta);
-  const chunks: number[][] = [];
-  for (let i = 0; i < picks.length; i += cap) chunks.push(picks.slice(i, i + cap));
-  const set = stage === "sft" ? data.sftTrain : data.pretrainTrain;
-  const shares = stage === "dpo" ? chunks.map((c) => c.length) : chunks.map((c) => c.reduce((a, i) => a + targetTokens(set[i]), 0));
-  const all = shares.reduce((a, b) => a + b, 0);
-  let loss = 0;
-  let tokens = 0;
-  let grads: tf.NamedTensorMap | null = null;
-  const metrics: Record<string, number> = {};
-  chunks.forEach((c, j) => {
-    const w = all ? shares[j] / all : 1 / chunks.length;
-    const r = microStep(p, cfg, stage, data, c, ref, beta);
-    loss += r.loss.dataSync()[0] * w;
-    tf.dispose(r.loss);
-    tokens += r.tokens;
-    for (const [key, x] of Object.entries(r.metrics)) metrics[key] = (metrics[key] ?? 0) + (key === "tokens" ? x : x * w);
-    if (!grads) {
-      grads = r.grads;
-      replaceEach(grads, (g) => g.mul(w));
-    } else {
-      replaceEach(grads, (g, key) => g.add(r.grads[key].mul(w)));
-      tf.dispose(Object.values(r.grads));
-    }
-  });
-  return { loss: tf.scalar(loss), grads: grads!, metrics, tokens };
-}
-
-/** Summed log-probabilities of every pair under the current weights: [2 × pairs] (chosen, rejected interleaved). */
-function pairLogProbs(p: Params, cfg: ModelConfig, pairs: PrefExample[], batch: number, pad: number): Float32Array {
-  const out = new Float32Array(pairs.length * 2);
-  for (let i = 0; i < pairs.length; i += batch) {
-    const b = prefBatch(pairs.slice(i, i + batch), pad);
-    const lp = tf.tidy(() => sequenceLogProbs(p, cfg, b));
-    out.set(lp.dataSync(), i * 2);
-    tf.dispose(lp);
-    disposeBatch(b);
-  }
-  return out;
-}
-
-/** Replaces each tensor of a map by f(tensor), disposing the old one. */
-function replaceEach(t: tf.NamedTensorMap, f: (x: tf.Tensor, key: string) => tf.Tensor) {
-  for (const key of Object.keys(t)) {
-    const old = t[key];
-    t[key] = tf.tidy(() => f(old, key));
-    old.dispose();
-  }
-}
 
 function examplesOf(data: Snapshot, stage: Stage): unknown[] {
   return stage === "sft" ? data.sftTrain : stage === "dpo" ? data.prefTrain : data.pretrainTrain;
@@ -157,17 +83,49 @@ function longestSequence(data: Snapshot): number {
 }
 
 // ── the loop ───────────────────────────────────────────────────────────────────
+/** The starting checkpoint; one that cannot be read is a usage error naming the flag. */
+function loadFrom(dir: string) {
+  try {
+    return loadCheckpoint(dir);
+  } catch (e) {
+    throw new TrainerError("usage", `--from ${dir}: ${(e as Error).message}`);
+  }
+}
+
+/** The base of a LoRA run: a Llama-family checkpoint (the CLI checks the flags first; this guards other callers). */
+function loraBase(opts: TrainOptions) {
+  if (!opts.from) throw new TrainerError("usage", "--lora-rank: LoRA fine-tunes a pretrained base: pass --from CKPT (a Llama-family checkpoint)");
+  const base = loadFrom(opts.from);
+  if (!base.cfg.llama) {
+    tf.dispose(Object.values(base.params));
+    throw new TrainerError("usage", `--lora-rank: LoRA needs a Llama-family base (${LLAMA_ARCHITECTURES.join(", ")}); --from ${opts.from} is GPT-2-shaped`);
+  }
+  return base;
+}
+
 export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, signal?: AbortSignal) {
-  const resumeState = opts.resume && fs.existsSync(path.join(opts.out, "training_state.json")) ? loadCheckpoint(opts.out) : null;
+  const resuming = opts.resume && fs.existsSync(path.join(opts.out, "training_state.json"));
+  // A LoRA run resumes from the base (--from) and the adapters, moments and state of its last checkpoint (whose
+  // model.safetensors holds the merged weights, not the base).
+  const resumed = resuming && !opts.lora ? loadCheckpoint(opts.out) : null;
+  const resumeState = resumed ?? (resuming ? readTrainingState(opts.out) : null);
   let cfg: ModelConfig;
   // A fresh model's weights are made after the memory plan: a model that cannot fit is refused before it is allocated.
   let params: Params | null = null;
+  let adapters: Params | null = null;
   let tokenizer: Tokenizer = byteTokenizer;
-  if (resumeState) ({ cfg, params, tokenizer } = resumeState);
-  else if (opts.from) ({ cfg, params, tokenizer } = loadCheckpoint(opts.from));
+  if (opts.lora) {
+    ({ cfg, params, tokenizer } = loraBase(opts));
+    adapters = resuming ? loadAdapter(opts.out, cfg).params : initLora(cfg, opts.lora, opts.seed);
+    cfg = { ...cfg, lora: opts.lora };
+  } else if (resumed) ({ cfg, params, tokenizer } = resumed);
+  else if (opts.from) ({ cfg, params, tokenizer } = loadFrom(opts.from));
   else {
     cfg = modelConfigSchema.parse({ ...presets[opts.init ?? "tiny"], ...(opts.blockSize ? { blockSize: opts.blockSize } : {}), ...opts.model });
   }
+  /** the model with adapters off: DPO's reference under LoRA (with full fine-tuning, the model itself) */
+  const { lora: _lora, ...refCfg } = cfg;
+  void _lora;
   const data = loadSnapshot(opts.snapshot, Math.min(opts.blockSize ?? cfg.blockSize, cfg.blockSize), tokenizer);
   const { stages, skipped } = chooseStages(opts.stage, data, opts.snapshot);
   const K = opts.gradAccum ?? 1;
@@ -185,6 +143,9 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   const plan: MemoryPlan = { backend: tightest.backend, microBatch: tightest.microBatch, gradAccum: tightest.gradAccum, peakBytes: tightest.peakBytes, budgetBytes: tightest.budgetBytes };
   const evalOpts = { batch: passSeqs, beta: opts.beta };
   params ??= initParams(cfg, opts.seed);
+  /** what the optimizer updates: the adapters (LoRA) or every weight */
+  const trainable: Params = adapters ?? params;
+  const model: Params = adapters ? { ...params, ...adapters } : params;
   const perStage = opts.epochs
     ? stages.map((st) => Math.max(1, Math.ceil((opts.epochs! * examplesOf(data, st).length) / (batchOf(st) * K))))
     : stages.length === 2 ? [Math.ceil(opts.steps / 2), Math.floor(opts.steps / 2)] : [opts.steps];
@@ -192,7 +153,24 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   const spans: StageSpan[] = stages.map((stage, s) => ({ stage, from: perStage.slice(0, s).reduce((a, b) => a + b, 0), to: perStage.slice(0, s + 1).reduce((a, b) => a + b, 0) }));
   emit({ type: "start", backend: tf.getBackend(), config: cfg, snapshot: data.id, sft: data.sftTrain.length, pairs: data.prefTrain.length, texts: data.pretrainTrain.length, totalSteps, stages: spans, skipped, plan });
 
-  const moments = (prefix: string): Moments => Object.fromEntries(Object.entries(params).map(([k, p]) => [k, resumeState?.optimizer?.[`${prefix}.${k}`] ?? tf.zerosLike(p)]));
+  if (opts.pilot && !resuming) {
+    emit({ type: "phase", phase: "pilot", stage: stages[0], step: 0 });
+    // The weights the full run starts from, kept on the host (LoRA: the adapters only) and put back after the probe.
+    const initial = Object.fromEntries(Object.entries(trainable).map(([k, t]) => [k, (t.dataSync() as Float32Array).slice()]));
+    const verdict = runPilot(model, trainable, cfg, data, stages[0], {
+      share: opts.pilot, stageSteps: perStage[0], batch: batchOf(stages[0]), gradAccum: K, cap: capOf(stages[0]), lr: opts.lr,
+      weightDecay: opts.weightDecay, maxGradNorm: opts.maxGradNorm, beta: opts.beta, seed: opts.seed, evalOpts, refCfg: refCfg,
+    });
+    emit(verdict);
+    const f = (x: number | null) => (x === null ? "none" : x.toFixed(4));
+    if (!verdict.passed) {
+      tf.dispose([...Object.values(params), ...Object.values(adapters ?? {})]);
+      throw new TrainerError("pilot_failed", `pilot run on ${verdict.examples} ${stages[0]} examples (${Math.round(opts.pilot * 100)}% of the snapshot): held-out loss ${f(verdict.lossBefore)} before, ${f(verdict.lossAfter)} after; it did not fall, so the full run was not started (lower the learning rate or check the data)`);
+    }
+    for (const [k, t] of Object.entries(trainable)) tf.tidy(() => t.assign(tf.tensor(initial[k], t.shape)));
+  }
+
+  const moments = (prefix: string): Moments => Object.fromEntries(Object.entries(trainable).map(([k, p]) => [k, resumeState?.optimizer?.[`${prefix}.${k}`] ?? tf.zerosLike(p)]));
   const m = moments("m");
   const v = moments("v");
   let globalStep = resumeState?.state?.step ?? 0;
@@ -201,10 +179,15 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   let last: Record<string, number> = {};
   let refEval: Float32Array | null = null;
 
+  // Every setting of the run goes into the checkpoint, so the run can be reproduced from it.
+  const { snapshot: _s, out: _o, resume: _r, stage: _st, ...hyperparameters } = opts;
+  void [_s, _o, _r, _st];
+  const meta = { stage: opts.stage, snapshot: data.id, hyperparameters, ...(opts.lora ? { lora: { ...opts.lora, base: path.resolve(opts.from!) } } : {}) };
   const save = (step: number, stage: string, dataPosition: number) => {
     const opt = Object.fromEntries([...Object.entries(m).map(([k, t]) => [`m.${k}`, t]), ...Object.entries(v).map(([k, t]) => [`v.${k}`, t])]);
     const state: TrainingState = { step, stage, seed: opts.seed, dataPosition };
-    saveCheckpoint(opts.out, cfg, params, state, opt, { stage: opts.stage, snapshot: data.id }, tokenizer);
+    if (adapters) saveLoraCheckpoint(opts.out, cfg, params, adapters, state, opt, meta, tokenizer, path.resolve(opts.from!));
+    else saveCheckpoint(opts.out, cfg, params, state, opt, meta, tokenizer);
   };
 
   let offset = 0;
@@ -217,7 +200,8 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
     const warmup = opts.warmup ?? Math.max(1, Math.floor(perStage[s] * 0.1));
     const B = batchOf(stage);
     const n = examplesOf(data, stage).length;
-    // DPO's reference is the model as the stage starts, frozen; its log-probs are computed once per pair.
+    // DPO's reference is frozen and its log-probs are computed once per pair: the model as the stage starts (full
+    // fine-tuning) or the base with the adapters off (LoRA; no second copy of the weights either way).
     let refTrain: Float32Array | null = null;
     if (stage === "dpo") {
       emit({ type: "phase", phase: "reference", stage, step: globalStep });
@@ -227,8 +211,8 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
         refTrain = Float32Array.from(saved.train);
         refEval = Float32Array.from(saved.eval);
       } else {
-        refTrain = pairLogProbs(params, cfg, data.prefTrain, Math.max(1, passSeqs >> 1), data.pad);
-        refEval = pairLogProbs(params, cfg, data.prefEval, Math.max(1, passSeqs >> 1), data.pad);
+        refTrain = pairLogProbs(model, refCfg, data.prefTrain, Math.max(1, passSeqs >> 1), data.pad);
+        refEval = pairLogProbs(model, refCfg, data.prefEval, Math.max(1, passSeqs >> 1), data.pad);
         fs.writeFileSync(refFile, JSON.stringify({ train: Array.from(refTrain), eval: Array.from(refEval) }));
       }
     }
@@ -249,7 +233,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       let lossSum = 0;
       const sums: Record<string, number> = {};
       for (let k = 0; k < K; k++) {
-        const r = splitStep(params, cfg, stage, data, picks.slice(k * B, (k + 1) * B), refTrain, opts.beta, capOf(stage));
+        const r = splitStep(model, trainable, cfg, stage, data, picks.slice(k * B, (k + 1) * B), refTrain, opts.beta, capOf(stage));
         lossSum += r.loss.dataSync()[0];
         tf.dispose(r.loss);
         tokensSeen += r.tokens;
@@ -261,7 +245,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
         }
       }
       if (K > 1) replaceEach(grads!, (g) => g.div(K));
-      adamwStep(params, grads!, m, v, globalStep + 1, lr, opts.weightDecay, opts.maxGradNorm);
+      adamwStep(trainable, grads!, m, v, globalStep + 1, lr, opts.weightDecay, opts.maxGradNorm);
       tf.dispose(Object.values(grads!));
       // SFT's `tokens` is a count (summed over micro-batches); DPO's rewards are means.
       const metrics = { loss: lossSum / K, ...Object.fromEntries(Object.entries(sums).map(([key, x]) => [key, key === "tokens" ? x : x / K])), learning_rate: lr };
@@ -271,7 +255,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       emit({ type: "step", stage, step: globalStep + 1, totalSteps, loss: metrics.loss, tokensPerSec: Math.round(tokensSeen / Math.max(elapsed, 1e-3)), etaMs: stepMs * (totalSteps - globalStep - 1), metrics });
       const done = globalStep + 1 === stageEnd;
       if ((globalStep + 1) % opts.evalEvery === 0 || done) {
-        const ev = evaluate(params, cfg, data, stage, refEval, evalOpts);
+        const ev = evaluate(model, cfg, data, stage, refEval, evalOpts);
         emit({ type: "eval", stage, step: globalStep + 1, metrics: ev });
         if (opts.patience && Number.isFinite(ev.loss)) {
           if (ev.loss < best) [best, stale] = [ev.loss, 0];
@@ -289,9 +273,9 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   emit({ type: "phase", phase: "saving", step: globalStep });
   save(globalStep, stages[stages.length - 1], 0);
   emit({ type: "phase", phase: "evaluating", step: globalStep });
-  const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(evaluateAll(params, cfg, data, evalOpts, refEval)) };
+  const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(evaluateAll(model, cfg, data, evalOpts, refEval)) };
   emit({ type: "done", checkpoint: opts.out, step: globalStep, metrics: final, peakBytes: memoryHighWater() });
-  Object.values(params).forEach((p) => p.dispose());
+  Object.values(model).forEach((p) => p.dispose());
   [...Object.values(m), ...Object.values(v)].forEach((t) => t.dispose());
   return final;
 }
@@ -300,53 +284,4 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
 export function memoryHighWater(): number {
   const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
   return wasm?.HEAPU8?.length ?? process.memoryUsage().rss;
-}
-
-function prefixed(x: Record<string, number>) {
-  return Object.fromEntries(Object.entries(x).map(([k, v]) => [`eval/${k}`, v]));
-}
-
-/** Mean token loss and perplexity over a set of sequences. */
-function lmLoss(p: Params, cfg: ModelConfig, set: SftExample[], batch: number, pad: number) {
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < set.length; i += batch) {
-    const b = sftBatch(set.slice(i, i + batch), pad);
-    const l = tf.tidy(() => sftLoss(p, cfg, b));
-    sum += l.dataSync()[0] * b.tokens;
-    n += b.tokens;
-    tf.dispose(l);
-    disposeBatch(b);
-  }
-  const loss = n ? sum / n : NaN;
-  return { loss, perplexity: Math.exp(loss) };
-}
-
-/**
- * Held-out figures: LM loss and perplexity (pretrain, SFT); DPO loss, preference accuracy and mean margin against the
- * stage's reference. `batch` counts sequences per forward pass (a pair is two).
- */
-export function evaluate(p: Params, cfg: ModelConfig, data: Snapshot, stage: Stage, ref: Float32Array | null, opts: { batch: number; beta: number }): Record<string, number> {
-  if (stage === "sft") return lmLoss(p, cfg, data.sftEval.length ? data.sftEval : data.sftTrain.slice(0, 16), opts.batch, data.pad);
-  if (stage === "pretrain") return lmLoss(p, cfg, data.pretrainEval.length ? data.pretrainEval : data.pretrainTrain.slice(0, 16), opts.batch, data.pad);
-  const set = data.prefEval;
-  if (!set.length || !ref) return {};
-  const lp = pairLogProbs(p, cfg, set, Math.max(1, opts.batch >> 1), data.pad);
-  let correct = 0;
-  let margin = 0;
-  let loss = 0;
-  for (let k = 0; k < set.length; k++) {
-    const mgn = opts.beta * (lp[2 * k] - ref[2 * k] - (lp[2 * k + 1] - ref[2 * k + 1]));
-    margin += mgn;
-    loss += Math.max(-mgn, 0) + Math.log1p(Math.exp(-Math.abs(mgn))); // softplus(−m), stable
-    if (mgn > 0) correct += 1;
-  }
-  return { loss: loss / set.length, accuracy: correct / set.length, margin: margin / set.length };
-}
-
-/** The figures the `done` event carries: SFT (or pretrain) held-out loss, and DPO's when a DPO stage ran. */
-function evaluateAll(p: Params, cfg: ModelConfig, data: Snapshot, opts: { batch: number; beta: number }, refEval: Float32Array | null) {
-  const lm = data.sftEval.length || data.sftTrain.length ? evaluate(p, cfg, data, "sft", null, opts) : evaluate(p, cfg, data, "pretrain", null, opts);
-  const dpo = refEval ? evaluate(p, cfg, data, "dpo", refEval, opts) : {};
-  return { ...lm, ...("accuracy" in dpo ? { "rewards/accuracies": dpo.accuracy, "rewards/margins": dpo.margin } : {}) };
 }
