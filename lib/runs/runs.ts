@@ -11,6 +11,7 @@ import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { assertLoraBase, assertRunFits, assertSnapshotHasData } from "./run-checks";
+import { assertLauncherUsable, usesLauncher } from "@/lib/launchers/check";
 import { releaseGate, type GateState } from "./gate";
 import { countOutputsByModelVersion } from "@/db/queries/stats";
 import { listLatestGenerations } from "@/db/queries/generation-progress";
@@ -58,8 +59,12 @@ export async function createRun(actor: AnyActor, input: CreateRunInput, opts: { 
     assertSnapshotHasData(snap, input.stage);
   }
   // Refused here, with the figures, rather than aborting mid-run (lib/runs/run-checks.ts).
-  assertLoraBase(base, input.hyperparameters);
-  assertRunFits(base, input.stage, input.hyperparameters);
+  // A launcher's setting must still parse (a 422 naming the field); its engine plans its own memory and LoRA.
+  assertLauncherUsable(project.settings);
+  if (!usesLauncher(project.settings)) {
+    assertLoraBase(base, input.hyperparameters);
+    assertRunFits(base, input.stage, input.hyperparameters);
+  }
   const run = await db.transaction(async (tx) => {
     if ((await q.countActiveRunsForProject(tx, project.id)) > 0) {
       throw new AppError("conflict:run", "A run is already queued or running for this project; wait for it or cancel it.");

@@ -16,6 +16,7 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { startCollect } from "@/lib/sources/collect";
 import { addSource, removeSource } from "@/lib/sources/sources";
+import { sealBattle } from "@/lib/playground/battle-token";
 import * as exportsRoute from "@/app/api/v1/projects/[slug]/exports/route";
 import * as exportRoute from "@/app/api/v1/projects/[slug]/exports/[id]/route";
 import * as exportFileRoute from "@/app/api/v1/projects/[slug]/exports/[id]/files/[name]/route";
@@ -36,6 +37,7 @@ import * as adminActions from "@/app/(admin)/admin/actions";
 import * as projectActions from "@/app/(admin)/admin/projects/actions";
 import * as projectSourceActions from "@/app/(admin)/admin/projects/[slug]/actions";
 import * as annotateActions from "@/app/(annotate)/annotate/actions";
+import * as playgroundActions from "@/app/(annotate)/annotate/[slug]/playground/actions";
 import * as inviteActions from "@/app/(auth)/invite/[token]/actions";
 import * as setupActions from "@/app/(auth)/setup/actions";
 import * as dataActions from "@/app/(review)/data/actions";
@@ -47,7 +49,16 @@ import { makeActor } from "../helpers/actors";
 import { createTestConnection, databaseKinds } from "../helpers/db";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { listApiRouteFiles, methodsIn } from "../e2e/route-rules";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+import { savePromptDraftInput, submitPromptInput } from "@/lib/validation/prompts";
 
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
+
+const savePromptDraftVia = (actor: Actor, raw: unknown) => withInput(savePromptDraftInput, raw, (input) => savePromptDraft(actor, input));
+const submitPromptVia = (actor: Actor, raw: unknown) => withInput(submitPromptInput, raw, (input) => submitPrompt(actor, input));
 // Server actions read the session through next-auth; here it is whoever `session.userId` names.
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("next-auth", async (importOriginal) => ({
@@ -80,15 +91,15 @@ async function seedWorld() {
   const completionIdsOf = async (promptId: string) => (await db.select().from(completions).where(eq(completions.promptId, promptId))).map((c) => c.id).sort();
   const otherCompletionIds = await completionIdsOf(otherPromptId);
 
-  const first = (await nextTask(admin, { projectSlug: "demo" }))!;
-  const adminRanking = await submitRanking(admin, { assignmentId: first.assignmentId, order: first.outputs.map((o) => [o.id]), idempotencyKey: "admin-seed-key" });
-  const task = (await nextTask(admin, { projectSlug: "demo" }))!;
-  const annFirst = (await nextTask(ann, { projectSlug: "demo" }))!;
-  const annRanking = await submitRanking(ann, { assignmentId: annFirst.assignmentId, order: annFirst.outputs.map((o) => [o.id]), idempotencyKey: "ann-seed-key" });
-  const annTask = (await nextTask(ann, { projectSlug: "demo" }))!;
-  const annSubmitted = await submitPrompt(ann, { projectSlug: "demo", instruction: "Ann asks a fresh question here?", category: "coding" });
-  const annDraft = await savePromptDraft(ann, { projectSlug: "demo", instruction: "Ann's draft" });
-  const adminOtherDraft = await savePromptDraft(admin, { projectSlug: "other", instruction: "Admin's draft in other" });
+  const first = (await nextTaskVia(admin, { projectSlug: "demo" }))!;
+  const adminRanking = await submitRankingVia(admin, { assignmentId: first.assignmentId, order: first.outputs.map((o) => [o.id]), idempotencyKey: "admin-seed-key" });
+  const task = (await nextTaskVia(admin, { projectSlug: "demo" }))!;
+  const annFirst = (await nextTaskVia(ann, { projectSlug: "demo" }))!;
+  const annRanking = await submitRankingVia(ann, { assignmentId: annFirst.assignmentId, order: annFirst.outputs.map((o) => [o.id]), idempotencyKey: "ann-seed-key" });
+  const annTask = (await nextTaskVia(ann, { projectSlug: "demo" }))!;
+  const annSubmitted = await submitPromptVia(ann, { projectSlug: "demo", instruction: "Ann asks a fresh question here?", category: "coding" });
+  const annDraft = await savePromptDraftVia(ann, { projectSlug: "demo", instruction: "Ann's draft" });
+  const adminOtherDraft = await savePromptDraftVia(admin, { projectSlug: "other", instruction: "Admin's draft in other" });
 
   const [otherExport] = await db.insert(exportsTable).values({ projectId: other.id, cutoffAt: new Date(), filters: {}, counts: {}, manifest: {}, location: "/nonexistent/other" }).returning();
   const [demoExport] = await db.insert(exportsTable).values({ projectId: demo.id, cutoffAt: new Date(), filters: {}, counts: {}, manifest: { sha256: {} }, location: "/nonexistent/demo" }).returning();
@@ -443,6 +454,7 @@ const actionModules: Record<string, Record<string, unknown>> = {
   "app/(admin)/admin/projects/actions.ts": projectActions,
   "app/(admin)/admin/projects/[slug]/actions.ts": projectSourceActions,
   "app/(annotate)/annotate/actions.ts": annotateActions,
+  "app/(annotate)/annotate/[slug]/playground/actions.ts": playgroundActions,
   "app/(auth)/invite/[token]/actions.ts": inviteActions,
   "app/(auth)/setup/actions.ts": setupActions,
   "app/(review)/data/actions.ts": dataActions,
@@ -610,6 +622,60 @@ const actions: Record<string, ActionTarget> = {
         { name: "another project's output", input: { ...base, completionId: w.otherCompletionIds[0] }, field: "completionId" },
         { name: "an output not in my task", input: { ...base, completionId: w.demoPromptCompletionIds.find((id) => !w.task.outputs.some((o) => o.id === id))! }, field: "completionId" },
         { name: "another annotator's task", input: { ...base, assignmentId: w.annTask.assignmentId, completionId: w.annTask.outputs[0].id }, field: "assignmentId" },
+      ];
+    },
+  },
+  "app/(annotate)/annotate/[slug]/playground/actions.ts#sendChat": {
+    cases: (w) => {
+      const base = { projectSlug: "demo", model: "source:alpha", messages: [{ role: "user", content: "Hi" }] };
+      return [
+        ...derivedCases(base, { required: ["projectSlug", "model", "messages"], texts: ["projectSlug", "model", "messages.0.content"], idents: ["projectSlug"] }),
+        { name: "an unknown source", input: { ...base, model: "source:nope" }, field: "model" },
+        { name: "a removed source", input: { ...base, model: `source:${w.removedSource.name}` }, field: "model" },
+        { name: "another project's source", input: { ...base, model: `source:${w.otherSource.name}` }, field: "model" },
+        { name: "another project's version", input: { ...base, model: `version:${w.otherVersion.label}` }, field: "model" },
+        { name: "active with no active version", input: { ...base, model: "version:active" }, field: "model" },
+        { name: "a temperature that is not a number", input: { ...base, temperature: "hot" }, field: "temperature" },
+        { name: "max tokens over 2048", input: { ...base, maxTokens: 4096 }, field: "maxTokens" },
+        { name: "a chat ending with the assistant", input: { ...base, messages: [...base.messages, { role: "assistant", content: "Yo" }] }, field: "messages" },
+        { name: "an unknown role", input: { ...base, messages: [{ role: "tool", content: "Hi" }] }, field: "messages.0.role" },
+      ];
+    },
+  },
+  "app/(annotate)/annotate/[slug]/playground/actions.ts#startArena": {
+    cases: (w) => {
+      const base = { projectSlug: "demo", message: "Which is better?", a: "source:alpha", b: `version:${w.demoVersion.label}` };
+      return [
+        ...derivedCases(base, { required: ["projectSlug", "message"], texts: ["projectSlug", "message", "a", "b"], idents: ["projectSlug"] }),
+        { name: "only model A chosen", input: { ...base, b: undefined }, field: "b" },
+        { name: "the same model twice", input: { ...base, b: "source:alpha" }, field: "b" },
+        { name: "another project's source", input: { ...base, a: `source:${w.otherSource.name}` }, field: "a" },
+        { name: "a removed source", input: { ...base, b: `source:${w.removedSource.name}` }, field: "b" },
+        { name: "max tokens of zero", input: { ...base, maxTokens: 0 }, field: "maxTokens" },
+      ];
+    },
+  },
+  "app/(annotate)/annotate/[slug]/playground/actions.ts#voteArena": {
+    cases: (w) => {
+      const round = (over: { userId?: string; projectId?: string; createdAt?: number } = {}) =>
+        sealBattle({
+          id: NO_SUCH_ID,
+          projectId: over.projectId ?? w.demo.id,
+          userId: over.userId ?? w.admin.id,
+          message: "Which is better?",
+          a: { kind: "source", id: w.demoSource.id, name: w.demoSource.name, reply: "One." },
+          b: { kind: "version", id: w.demoVersion.id, name: w.demoVersion.label, reply: "Two." },
+          createdAt: over.createdAt ?? Date.now(),
+        });
+      const base = { projectSlug: "demo", battle: round(), vote: "a" };
+      return [
+        ...derivedCases(base, { required: ["projectSlug", "battle", "vote"], texts: ["projectSlug", "battle", "vote"], idents: ["projectSlug"] }),
+        { name: "an unknown vote", input: { ...base, vote: "c" }, field: "vote" },
+        { name: "a made-up round", input: { ...base, battle: "b1.AAAA.BBBB.CCCC" }, field: "battle" },
+        { name: "an altered round", input: { ...base, battle: base.battle.slice(0, -1) + (base.battle.endsWith("A") ? "B" : "A") }, field: "battle" },
+        { name: "another person's round", input: { ...base, battle: round({ userId: w.ann.id }) }, field: "battle" },
+        { name: "a round of another project", input: { ...base, projectSlug: "other" }, field: "battle" },
+        { name: "a round over 24 hours old", input: { ...base, battle: round({ createdAt: Date.now() - 25 * 3600_000 }) }, field: "battle" },
       ];
     },
   },

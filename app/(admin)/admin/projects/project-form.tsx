@@ -4,16 +4,18 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, inputClass, useActionForm } from "@/app/_components/form";
 import { createProject, updateProject } from "./actions";
+import { LauncherFields, launcherFromForm } from "./launcher-fields";
+import type { LauncherSettings } from "@/db/schema";
 
 export type ProjectFormValues = {
   slug: string;
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean };
+  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null };
 };
 
-const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote">; label: string; step: string }> = [
+const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher">; label: string; step: string }> = [
   { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
   { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
   { name: "agreementThreshold", label: "Agreement threshold (0–1)", step: "0.05" },
@@ -36,6 +38,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
         ["name", "guidelines", "categories", "queueOrder", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
       );
       values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
+      values.launcher = launcherFromForm(form);
       return mode === "create" ? createProject({ slug: String(form.get("slug") ?? ""), ...values }) : updateProject({ slug: initial.slug, ...values });
     },
     (project) => {
@@ -83,6 +86,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
           Promoting a version queues outputs from it to rank
         </label>
       </div>
+      <LauncherFields initial={initial.settings.launcher} fieldErrors={fieldErrors} />
       <FormError message={error} />
       {saved && (
         <p role="status" data-testid="project-saved" className="text-sm text-green-700 dark:text-green-400">
