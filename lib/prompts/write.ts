@@ -5,8 +5,8 @@ import * as qp from "@/db/queries/prompts";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
-import { AppError, parseInput } from "@/lib/errors";
-import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
+import { AppError } from "@/lib/errors";
+import type { SavePromptDraftInput, SimilarPromptsInput, SubmitPromptInput } from "@/lib/validation/prompts";
 
 const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
@@ -45,9 +45,8 @@ async function upsertDraft(tx: DbOrTx, actor: Actor, project: Project, input: { 
   return prompt;
 }
 
-export async function savePromptDraft(actor: Actor, raw: unknown) {
+export async function savePromptDraft(actor: Actor, input: SavePromptDraftInput) {
   assertRole(actor, "annotator");
-  const input = parseInput(savePromptDraftInput, raw, "prompt");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   checkCategory(project, input.category);
@@ -55,9 +54,8 @@ export async function savePromptDraft(actor: Actor, raw: unknown) {
   return { id: prompt.id, savedAt: prompt.updatedAt.toISOString() };
 }
 
-export async function submitPrompt(actor: Actor, raw: unknown) {
+export async function submitPrompt(actor: Actor, input: SubmitPromptInput) {
   assertRole(actor, "annotator");
-  const input = parseInput(submitPromptInput, raw, "prompt");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   checkCategory(project, input.category);
@@ -101,9 +99,8 @@ const SIMILAR_MIN = 0.4;
 const SIMILAR_SHOWN = 5;
 
 /** Prompts of the project whose instruction resembles what is being written; never another person's draft. */
-export async function findSimilarPrompts(actor: Actor, raw: unknown) {
+export async function findSimilarPrompts(actor: Actor, input: SimilarPromptsInput) {
   assertRole(actor, "annotator");
-  const input = parseInput(similarPromptsInput, raw, "prompt");
   const text = input.instruction.trim();
   if (text.split(/\s+/).length < 3) return [];
   const db = getDb();

@@ -10,8 +10,8 @@ import type { Assignment, CompletionFlag, Project, Prompt, Ranking } from "@/db/
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { kendallTauB } from "@/lib/consensus/consensus";
-import { AppError, parseInput } from "@/lib/errors";
-import { reviseRankingInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
+import { AppError } from "@/lib/errors";
+import type { ReviseRankingInput, RewriteCompletionInput, SkipTaskInput, SubmitRankingInput } from "@/lib/validation/rankings";
 import { recomputePromptConsensus } from "./consensus-state";
 import { sameOrder } from "./order";
 
@@ -77,9 +77,8 @@ async function goldScore(tx: DbOrTx, promptId: string, order: string[][]): Promi
   return kendallTauB(order, prompt.goldOrder);
 }
 
-export async function submitRanking(actor: Actor, raw: unknown): Promise<SubmittedRanking> {
+export async function submitRanking(actor: Actor, input: SubmitRankingInput): Promise<SubmittedRanking> {
   assertRole(actor, "annotator");
-  const input = parseInput(submitRankingInput, raw, "ranking");
   return getDb().transaction(async (tx) => {
     // A retry or double click with the same key returns the first result.
     const previous = await qr.getRankingByIdempotencyKey(tx, actor.id, input.idempotencyKey);
@@ -120,9 +119,8 @@ async function assertLeaseStillValid(tx: DbOrTx, a: Assignment, overlap: number)
   if (taken >= overlap) throw new AppError("conflict:lease", "This task's lease expired and it went to someone else. Take the next task.");
 }
 
-export async function reviseRanking(actor: Actor, raw: unknown): Promise<SubmittedRanking> {
+export async function reviseRanking(actor: Actor, input: ReviseRankingInput): Promise<SubmittedRanking> {
   assertRole(actor, "annotator");
-  const input = parseInput(reviseRankingInput, raw, "ranking");
   return getDb().transaction(async (tx) => {
     const previous = await qr.getRankingByIdempotencyKey(tx, actor.id, input.idempotencyKey);
     if (previous) return { rankingId: previous.id, promptId: previous.promptId, duplicate: true };
@@ -195,9 +193,8 @@ async function firstRevisionTime(tx: DbOrTx, r: Ranking): Promise<Date> {
   return first;
 }
 
-export async function skipTask(actor: Actor, raw: unknown): Promise<{ skipped: true }> {
+export async function skipTask(actor: Actor, input: SkipTaskInput): Promise<{ skipped: true }> {
   assertRole(actor, "annotator");
-  const input = parseInput(skipTaskInput, raw, "skip");
   return getDb().transaction(async (tx) => {
     const a = await qa.getAssignmentById(tx, input.assignmentId, { lock: true });
     if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
@@ -212,9 +209,8 @@ export async function skipTask(actor: Actor, raw: unknown): Promise<{ skipped: t
  * "Edit a model's reply": the rewrite becomes a demonstration (status submitted, goes to review)
  * linked to the output it improves; curation reads the pair rewrite ≻ original from that link.
  */
-export async function rewriteCompletion(actor: Actor, raw: unknown): Promise<{ completionId: string }> {
+export async function rewriteCompletion(actor: Actor, input: RewriteCompletionInput): Promise<{ completionId: string }> {
   assertRole(actor, "annotator");
-  const input = parseInput(rewriteCompletionInput, raw, "rewrite");
   return getDb().transaction(async (tx) => {
     const a = await qa.getAssignmentById(tx, input.assignmentId);
     if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });

@@ -10,8 +10,8 @@ import { getProjectById, getProjectBySlug } from "@/db/queries/projects";
 import { getPromptById, listCompletionsByPrompt } from "@/db/queries/prompts";
 import { getCurrentRanking } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
-import { AppError, parseInput } from "@/lib/errors";
-import { nextTaskInput } from "@/lib/validation/rankings";
+import { AppError } from "@/lib/errors";
+import type { NextTaskInput } from "@/lib/validation/rankings";
 import { queueSteps, type QueueStep } from "./queue-policy";
 
 export type RankingTask = {
@@ -41,9 +41,9 @@ export function isRankable(c: { status: string; isDemonstration: boolean }) {
 // A lease whose candidate filled up between the scan and the lock is retried on the next one.
 const MAX_CANDIDATES = 8;
 
-export async function nextTask(actor: Actor, raw: unknown): Promise<RankingTask | null> {
+export async function nextTask(actor: Actor, input: NextTaskInput): Promise<RankingTask | null> {
   assertRole(actor, "annotator");
-  const { projectSlug } = parseInput(nextTaskInput, raw, "task");
+  const { projectSlug } = input;
   const db = getDb();
   const project = await getProjectBySlug(db, projectSlug);
   if (!project) throw new AppError("not_found:project", `No project "${projectSlug}".`, { projectSlug: ["Unknown project"] });

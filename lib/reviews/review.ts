@@ -9,17 +9,16 @@ import { getUserById } from "@/db/queries/users";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
-import { AppError, parseInput } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { recomputePromptConsensus } from "@/lib/rankings/consensus-state";
 import { isRankable } from "@/lib/rankings/tasks";
-import { setGoldInput } from "@/lib/validation/rankings";
-import { excludeAnnotatorInput, reviewDecisionInput, reviewQueueInput } from "@/lib/validation/reviews";
+import type { SetGoldInput } from "@/lib/validation/rankings";
+import type { ExcludeAnnotatorInput, ReviewDecisionInput, ReviewQueueInput } from "@/lib/validation/reviews";
 
 const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
-export async function listReviewQueue(actor: Actor, raw: unknown) {
+export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
   assertRole(actor, "reviewer");
-  const input = parseInput(reviewQueueInput, raw, "queue");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   const f = { projectId: project.id, category: input.category, authorId: input.authorId, maxAgreement: input.maxAgreement, limit: input.limit, overlap: project.settings.overlap };
@@ -38,9 +37,8 @@ export async function listReviewQueue(actor: Actor, raw: unknown) {
   return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings };
 }
 
-export async function decideReview(actor: Actor, raw: unknown) {
+export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
   assertRole(actor, "reviewer");
-  const input = parseInput(reviewDecisionInput, raw, "review");
   return getDb().transaction(async (tx) => {
     let diff: Record<string, { before: string | null; after: string | null }> | null = null;
     if (input.kind === "prompt") {
@@ -91,9 +89,8 @@ export async function decideReview(actor: Actor, raw: unknown) {
 }
 
 /** A reviewer fixes the right order for a prompt; gold prompts leave the normal stream and score annotators. */
-export async function setGoldAnswer(actor: Actor, raw: unknown) {
+export async function setGoldAnswer(actor: Actor, input: SetGoldInput) {
   assertRole(actor, "reviewer");
-  const input = parseInput(setGoldInput, raw, "gold");
   return getDb().transaction(async (tx) => {
     const prompt = await qp.getPromptById(tx, input.promptId, { lock: true });
     if (!prompt) throw new AppError("not_found:prompt", "No such prompt.", { promptId: ["Unknown prompt"] });
@@ -108,9 +105,8 @@ export async function setGoldAnswer(actor: Actor, raw: unknown) {
   });
 }
 
-export async function setAnnotatorExcluded(actor: Actor, raw: unknown) {
+export async function setAnnotatorExcluded(actor: Actor, input: ExcludeAnnotatorInput) {
   assertRole(actor, "reviewer");
-  const input = parseInput(excludeAnnotatorInput, raw, "exclude");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   // Unknown ids would otherwise fail the foreign key (a 500) or record an audit for nobody.

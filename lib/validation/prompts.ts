@@ -27,7 +27,9 @@ export const submitPromptInput = savePromptDraftInput.extend({
   instruction: instruction.min(10, "Write an instruction of at least 10 characters"),
   category: z.string().min(1, "Pick a category").max(100),
 });
+export type SubmitPromptInput = z.infer<typeof submitPromptInput>;
 
 export const similarPromptsInput = z
   .object({ projectSlug: z.string().min(1).max(64), instruction: z.string().max(promptLimits.instruction), input: z.string().max(promptLimits.input).optional() })
   .strict();
+export type SimilarPromptsInput = z.infer<typeof similarPromptsInput>;

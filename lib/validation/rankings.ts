@@ -11,6 +11,7 @@ export const tiedOrderInput = z
   .max(9);
 
 export const nextTaskInput = z.object({ projectSlug: z.string().min(1).max(64) }).strict();
+export type NextTaskInput = z.infer<typeof nextTaskInput>;
 
 export const submitRankingInput = z
   .object({
@@ -49,9 +50,12 @@ export type ReviseRankingInput = z.infer<typeof reviseRankingInput>;
 export const skipTaskInput = z
   .object({ assignmentId: id, reason: z.string().trim().min(1, "Say why you skip").max(500) })
   .strict();
+export type SkipTaskInput = z.infer<typeof skipTaskInput>;
 
 export const rewriteCompletionInput = z
   .object({ assignmentId: id, completionId: id, text: z.string().trim().min(1, "The rewrite is empty").max(50_000) })
   .strict();
+export type RewriteCompletionInput = z.infer<typeof rewriteCompletionInput>;
 
 export const setGoldInput = z.object({ promptId: id, order: tiedOrderInput }).strict();
+export type SetGoldInput = z.infer<typeof setGoldInput>;

@@ -34,3 +34,4 @@ export const reviewDecisionInput = z
 export type ReviewDecisionInput = z.infer<typeof reviewDecisionInput>;
 
 export const excludeAnnotatorInput = z.object({ projectSlug: z.string().min(1).max(64), userId: z.uuid(), excluded: z.boolean() }).strict();
+export type ExcludeAnnotatorInput = z.infer<typeof excludeAnnotatorInput>;

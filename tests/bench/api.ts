@@ -16,6 +16,12 @@ import { buildMissingReason, signIn, startAppProcess, type AppProcess, type Sess
 import { verifyAcknowledged, type Ack } from "../helpers/fault-annotators";
 import { report, summarize } from "./common";
 import { withScratchDatabase } from "./scratch-db";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 const PROMPTS = Number(process.env.BENCH_PROMPTS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6400);
@@ -105,8 +111,8 @@ await withScratchDatabase({ pool: POOL }, async (conn, dbUrl) => {
 
     // Baseline first: the same lib calls on a pool of the app's size, with the app not yet running.
     const direct = await drive(directPeople, (p) => p.id, {
-      next: (p) => nextTask(p, { projectSlug: "bench-direct" }),
-      submit: (p, body) => submitRanking(p, body),
+      next: (p) => nextTaskVia(p, { projectSlug: "bench-direct" }),
+      submit: (p, body) => submitRankingVia(p, body),
     });
 
     app = await startAppProcess({ databaseUrl: dbUrl, dataDir });

@@ -8,6 +8,12 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { report, summarize } from "./common";
 import { withScratchDatabase } from "./scratch-db";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 const calls = Number(process.env.BENCH_CALLS ?? 300);
 const annotators = 8;
@@ -38,10 +44,10 @@ async function measure(): Promise<{ nextTaskMs: ReturnType<typeof summarize> }> 
     people.map(async (person) => {
       while (left-- > 0) {
         const t0 = performance.now();
-        const task = await nextTask(person, { projectSlug: "bench" });
+        const task = await nextTaskVia(person, { projectSlug: "bench" });
         times.push(performance.now() - t0);
         if (!task) return;
-        await submitRanking(person, { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID() });
+        await submitRankingVia(person, { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID() });
       }
     }),
   );

@@ -10,11 +10,17 @@ import type { Actor } from "@/lib/auth/roles";
 import { listAnnotatorQuality } from "@/lib/quality/annotators";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 async function rankWithTimes(actor: Actor, times: number[]) {
   for (const timeSpentMs of times) {
-    const t = (await nextTask(actor, { projectSlug: "demo" }))!;
-    await submitRanking(actor, { assignmentId: t.assignmentId, order: t.outputs.map((o) => [o.id]), timeSpentMs, idempotencyKey: crypto.randomUUID() });
+    const t = (await nextTaskVia(actor, { projectSlug: "demo" }))!;
+    await submitRankingVia(actor, { assignmentId: t.assignmentId, order: t.outputs.map((o) => [o.id]), timeSpentMs, idempotencyKey: crypto.randomUUID() });
   }
 }
 

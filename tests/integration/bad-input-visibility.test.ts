@@ -12,6 +12,13 @@ import { nextTask } from "@/app/(annotate)/annotate/actions";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject, seedPrompts } from "../helpers/seed";
+import { withInput } from "../helpers/input";
+import { rewriteCompletionInput, setGoldInput, submitRankingInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const rewriteCompletionVia = (actor: Actor, raw: unknown) => withInput(rewriteCompletionInput, raw, (input) => rewriteCompletion(actor, input));
+const setGoldAnswerVia = (actor: Actor, raw: unknown) => withInput(setGoldInput, raw, (input) => setGoldAnswer(actor, input));
 
 // The rank page gets its task from the nextTask action; here the session is whoever `session.userId` names.
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -54,9 +61,9 @@ describeEachDatabase("what an annotator sees before submitting", () => {
     const second = await makeActor("annotator", "SecondAnnotator");
 
     const t1 = (await nextTaskLib(first, { projectSlug: "demo" }))!;
-    const { completionId: rewriteId } = await rewriteCompletion(first, { assignmentId: t1.assignmentId, completionId: t1.outputs[0].id, text: "REWRITE-SECRET of the first annotator" });
+    const { completionId: rewriteId } = await rewriteCompletionVia(first, { assignmentId: t1.assignmentId, completionId: t1.outputs[0].id, text: "REWRITE-SECRET of the first annotator" });
     const order = [...t1.outputs].reverse().map((o) => [o.id]);
-    const ranked = await submitRanking(first, {
+    const ranked = await submitRankingVia(first, {
       assignmentId: t1.assignmentId,
       order,
       flags: { [t1.outputs[1].id]: ["pii"] },
@@ -87,7 +94,7 @@ describeEachDatabase("what an annotator sees before submitting", () => {
     const reviewer = await makeActor("reviewer");
     const ids = (await getDb().select().from(completions).where(eq(completions.promptId, gold))).map((c) => c.id).sort();
     const goldOrder = [[ids[2]], [ids[0], ids[3]], [ids[1]]];
-    await setGoldAnswer(reviewer, { promptId: gold, order: goldOrder });
+    await setGoldAnswerVia(reviewer, { promptId: gold, order: goldOrder });
     const annotator = await makeActor("annotator");
 
     const payload = await taskPayloadFor(annotator, "demo");
@@ -100,7 +107,7 @@ describeEachDatabase("what an annotator sees before submitting", () => {
     expect(task.outputs.every((o: Record<string, unknown>) => Object.keys(o).sort().join() === "id,text")).toBe(true);
 
     // Submitting tells the annotator nothing about their score against the gold answer.
-    const res = await submitRanking(annotator, { assignmentId: task.assignmentId, order: ids.map((id) => [id]), idempotencyKey: "gold-task-key" });
+    const res = await submitRankingVia(annotator, { assignmentId: task.assignmentId, order: ids.map((id) => [id]), idempotencyKey: "gold-task-key" });
     expect(Object.keys(res).sort()).toEqual(["duplicate", "promptId", "rankingId"]);
   });
 
@@ -110,7 +117,7 @@ describeEachDatabase("what an annotator sees before submitting", () => {
     const [gold] = await seedPrompts(project.id, 1, 4);
     const reviewer = await makeActor("reviewer");
     const ids = (await getDb().select().from(completions).where(eq(completions.promptId, gold))).map((c) => c.id);
-    await setGoldAnswer(reviewer, { promptId: gold, order: ids.map((id) => [id]) });
+    await setGoldAnswerVia(reviewer, { promptId: gold, order: ids.map((id) => [id]) });
     const payload = await taskPayloadFor(await makeActor("annotator"), "demo");
     expect(keysIn(payload).has("isGold")).toBe(false);
   });

@@ -15,7 +15,15 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { setAnnotatorExcluded } from "@/lib/reviews/review";
 import { importFile } from "@/lib/imports/import-file";
 import type { Actor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+import { excludeAnnotatorInput } from "@/lib/validation/reviews";
 
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
+
+const setAnnotatorExcludedVia = (actor: Actor, raw: unknown) => withInput(excludeAnnotatorInput, raw, (input) => setAnnotatorExcluded(actor, input));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "tl-export-"));
 const readJsonl = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const sharedData = path.resolve(import.meta.dirname, "../../../shared/data");
@@ -24,10 +32,10 @@ const sharedData = path.resolve(import.meta.dirname, "../../../shared/data");
 async function rankAll(people: Actor[], flip?: Actor) {
   for (const person of people) {
     for (;;) {
-      const t = await nextTask(person, { projectSlug: "demo" });
+      const t = await nextTaskVia(person, { projectSlug: "demo" });
       if (!t) break;
       const sorted = [...t.outputs].sort((a, b) => a.text.localeCompare(b.text)).map((o) => [o.id]);
-      await submitRanking(person, { assignmentId: t.assignmentId, order: person === flip ? sorted.reverse() : sorted, idempotencyKey: crypto.randomUUID(), flags: {} });
+      await submitRankingVia(person, { assignmentId: t.assignmentId, order: person === flip ? sorted.reverse() : sorted, idempotencyKey: crypto.randomUUID(), flags: {} });
     }
   }
 }
@@ -97,7 +105,7 @@ describeEachDatabase("exports", () => {
     expect(snap.duplicates.exact).toBe(1);
 
     await getDb().execute(sql`update prompts set status = 'rejected' where id = ${ids[1]}`);
-    await setAnnotatorExcluded(reviewer, { projectSlug: "demo", userId: b.id, excluded: true });
+    await setAnnotatorExcludedVia(reviewer, { projectSlug: "demo", userId: b.id, excluded: true });
     void c;
     const snap2 = await createExport(admin, { projectSlug: "demo", out: path.join(tmp(), "s2"), options: { evalFraction: 0 } }).catch((e) => e);
     // prompt 1 rejected; with b excluded no prompt has its overlap of rankings → nothing settled is left

@@ -14,6 +14,12 @@ import { runAnnotatorLoops, verifyAcknowledged, type LoopStats } from "../helper
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { createDatabase, startTempPostgres, tempPostgresUnavailable, type TempPostgres } from "../helpers/temp-postgres";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 const title = "database faults during submissions";
 const OVERLAP = 2;
@@ -70,8 +76,8 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
       people,
       perPerson,
       timeoutMs: 90_000,
-      nextTask: (p) => nextTask(p, { projectSlug: "faults" }),
-      submit: (p, body) => submitRanking(p, body),
+      nextTask: (p) => nextTaskVia(p, { projectSlug: "faults" }),
+      submit: (p, body) => submitRankingVia(p, body),
       isTransient,
       stats,
     });
@@ -93,7 +99,7 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
     // Every client now retries every submission with its key: same answers, no new rows.
     const byId = new Map(people.map((p) => [p.id, p]));
     for (const a of stats.acks) {
-      const again = await submitRanking(byId.get(a.annotatorId)!, { assignmentId: a.assignmentId, order: [[randomUUID()]], idempotencyKey: a.key });
+      const again = await submitRankingVia(byId.get(a.annotatorId)!, { assignmentId: a.assignmentId, order: [[randomUUID()]], idempotencyKey: a.key });
       expect(again).toEqual({ rankingId: a.rankingId, promptId: a.promptId, duplicate: true });
     }
     expect((await verifyAcknowledged(url, stats.acks, OVERLAP)).rankings).toBe(total);
@@ -114,11 +120,11 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
       const project = await seedProject({ slug: "acks", settings: { k: 2, overlap: OVERLAP } });
       await seedPrompts(project.id, 3, 2);
       const ann = await makeActor("annotator", `lostack_${randomUUID().slice(0, 4)}`);
-      const task = (await nextTask(ann, { projectSlug: "acks" }))!;
+      const task = (await nextTaskVia(ann, { projectSlug: "acks" }))!;
       const body = { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: randomUUID() };
 
       proxy.dropCommitAcks(1);
-      const first = await submitRanking(ann, body).then(
+      const first = await submitRankingVia(ann, body).then(
         () => null,
         (e: unknown) => e as Error,
       );
@@ -127,13 +133,13 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
       expect(isAppError(first)).toBe(false);
 
       // The commit went through although the client never heard so; the retry must find it, not add a second.
-      const retry = await submitRanking(ann, body);
+      const retry = await submitRankingVia(ann, body);
       expect(retry.duplicate).toBe(true);
       const { problems, rankings } = await verifyAcknowledged(url, [{ annotatorId: ann.id, key: body.idempotencyKey, assignmentId: body.assignmentId, ...retry, attempts: 2, at: Date.now() }], OVERLAP);
       expect(problems).toEqual([]);
       expect(rankings).toBe(1);
       // The pool replaced the cut connection: ordinary work goes on.
-      expect(await nextTask(ann, { projectSlug: "acks" })).not.toBeNull();
+      expect(await nextTaskVia(ann, { projectSlug: "acks" })).not.toBeNull();
     });
 
     it("transactions whose BEGIN dies with the connection give their pool slot back (no leak, no hang)", async () => {
@@ -145,7 +151,7 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
       for (let i = 0; i < 4; i++) {
         proxy.cutAtBegin(1);
         const outcome = await Promise.race([
-          nextTask(ann, { projectSlug: "begins" }).then(() => "succeeded", () => "failed"),
+          nextTaskVia(ann, { projectSlug: "begins" }).then(() => "succeeded", () => "failed"),
           new Promise((r) => setTimeout(() => r("hung: no free pool client"), 10_000)),
         ]);
         expect(outcome, `call ${i + 1}`).toBe("failed");
@@ -154,7 +160,7 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
       const pool = conn!.pool!;
       await new Promise((r) => setTimeout(r, 50));
       expect({ checkedOut: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }).toEqual({ checkedOut: 0, waiting: 0 });
-      const task = await Promise.race([nextTask(ann, { projectSlug: "begins" }), new Promise((r) => setTimeout(() => r("hung: no free pool client"), 10_000))]);
+      const task = await Promise.race([nextTaskVia(ann, { projectSlug: "begins" }), new Promise((r) => setTimeout(() => r("hung: no free pool client"), 10_000))]);
       expect(task).toMatchObject({ projectSlug: "begins" });
     });
 
@@ -164,9 +170,9 @@ describe.skipIf(tempPostgresUnavailable)(tempPostgresUnavailable ? `${title} (sk
       await seedPrompts(project.id, 5, 2);
       const ann = await makeActor("annotator", `lostlease_${randomUUID().slice(0, 4)}`);
       proxy.dropCommitAcks(1);
-      await expect(nextTask(ann, { projectSlug: "leases" })).rejects.toThrow();
+      await expect(nextTaskVia(ann, { projectSlug: "leases" })).rejects.toThrow();
       expect(proxy.dropped()).toBe(1);
-      const task = (await nextTask(ann, { projectSlug: "leases" }))!;
+      const task = (await nextTaskVia(ann, { projectSlug: "leases" }))!;
       const c = conn!.pool!;
       const { rows } = await c.query("select id from assignments where user_id = $1", [ann.id]);
       expect(rows.map((r) => r.id)).toEqual([task.assignmentId]);

@@ -16,14 +16,18 @@ import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
 import type { AnyActor } from "@/lib/auth/roles";
+import type { Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { createRunInput } from "@/lib/validation/runs";
 import { promoteVersionInput } from "@/lib/validation/runs";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const promoteModelVersionVia = (actor: AnyActor, raw: unknown) => withInput(promoteVersionInput, raw, (input) => promoteModelVersion(actor, input));
 const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -102,10 +106,10 @@ describeEachDatabase("job runner", () => {
     expect(made.every((c) => c.generator === "v1")).toBe(true);
     // "Say hi" (one demonstration) was topped up too and is older, so it comes first.
     const annotator = await makeActor("annotator");
-    let task = await nextTask(annotator, { projectSlug: "demo" });
+    let task = await nextTaskVia(annotator, { projectSlug: "demo" });
     if (task?.prompt.instruction !== "Name a fruit") {
-      await submitRanking(annotator, { assignmentId: task!.assignmentId, order: task!.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID() });
-      task = await nextTask(annotator, { projectSlug: "demo" });
+      await submitRankingVia(annotator, { assignmentId: task!.assignmentId, order: task!.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID() });
+      task = await nextTaskVia(annotator, { projectSlug: "demo" });
     }
     expect(task?.prompt.instruction).toBe("Name a fruit");
     expect(task?.outputs.map((o) => o.id).sort()).toEqual(made.map((c) => c.id).sort());

@@ -19,6 +19,12 @@ import { getBaseModel, importBaseModel } from "@/lib/runs/base-models";
 import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { nextTask } from "@/lib/rankings/tasks";
 import { createRunInput } from "@/lib/validation/runs";
+import type { Actor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -91,7 +97,7 @@ describeEachDatabase("LoRA retrain of an imported model", () => {
     expect(made).toHaveLength(4);
     expect(made.every((c) => c.generator === "v1" && c.model_version_id === version.id)).toBe(true);
     const annotator = await makeActor("annotator");
-    const task = await nextTask(annotator, { projectSlug: project.slug });
+    const task = await nextTaskVia(annotator, { projectSlug: project.slug });
     expect(task?.prompt.instruction).toBe("Name a fruit");
     expect(task?.outputs.map((o) => o.id).sort()).toEqual(made.map((c) => c.id).sort());
   }, 400_000);

@@ -22,10 +22,13 @@ import { GATE_MIN_JUDGMENTS, releaseGate } from "@/lib/runs/gate";
 import type { AnyActor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { updateProjectInput } from "@/lib/validation/projects";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const updateProjectVia = (actor: AnyActor | null, slug: string, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, slug, input));
 
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 const BACKLOG = 10_000;
 const GATE_PROMPTS = 12;
 const ACTIVE_PROMPTS = 5;
@@ -69,7 +72,7 @@ async function rank(person: Actor, task: NonNullable<Awaited<ReturnType<typeof n
   const outs = (await getDb().execute(sql`select id, model_version_id as "versionId" from completions where prompt_id = ${task.prompt.id}`)).rows as Array<{ id: string; versionId: string | null }>;
   const newer = outs.find((o) => o.versionId === v2);
   const order = newer ? [[newer.id], ...task.outputs.filter((o) => o.id !== newer.id).map((o) => [o.id])] : task.outputs.map((o) => [o.id]);
-  await submitRanking(person, { assignmentId: task.assignmentId, order, idempotencyKey: randomUUID() });
+  await submitRankingVia(person, { assignmentId: task.assignmentId, order, idempotencyKey: randomUUID() });
 }
 
 describeEachDatabase("next-task priority policy", () => {
@@ -93,7 +96,7 @@ describeEachDatabase("next-task priority policy", () => {
     let judgments = 0;
     for (let round = 0; round < GATE_PROMPTS; round++) {
       for (const person of people) {
-        const task = (await nextTask(person, { projectSlug: "demo" }))!;
+        const task = (await nextTaskVia(person, { projectSlug: "demo" }))!;
         handed.push(task.prompt.id);
         expect(w.gate.has(task.prompt.id), `task ${handed.length} should be a gate comparison`).toBe(true);
         const before = (await releaseGate(getDb(), w.v2))!;
@@ -113,22 +116,22 @@ describeEachDatabase("next-task priority policy", () => {
     // Then the active version's outputs, then the backlog from its oldest prompt.
     for (let i = 0; i < ACTIVE_PROMPTS; i++) {
       for (const person of people) {
-        const task = (await nextTask(person, { projectSlug: "demo" }))!;
+        const task = (await nextTaskVia(person, { projectSlug: "demo" }))!;
         expect(w.active.has(task.prompt.id), "the active version's outputs come before the backlog").toBe(true);
         await rank(person, task, w.v2);
       }
     }
-    const next = (await nextTask(people[0], { projectSlug: "demo" }))!;
+    const next = (await nextTaskVia(people[0], { projectSlug: "demo" }))!;
     expect(next.prompt.instruction).toBe("Backlog question 1");
     // Once one backlog prompt has a ranking, the next person finishes it before opening another (routing).
     await rank(people[0], next, w.v2);
-    expect((await nextTask(people[1], { projectSlug: "demo" }))!.prompt.id).toBe(next.prompt.id);
+    expect((await nextTaskVia(people[1], { projectSlug: "demo" }))!.prompt.id).toBe(next.prompt.id);
   }, 120_000);
 
   it("leases gate tasks to annotators asking at once, never more than the overlap on one prompt", async () => {
     const w = await world();
     const people = await Promise.all(Array.from({ length: 9 }, () => makeActor("annotator")));
-    const tasks = await Promise.all(people.map((p) => nextTask(p, { projectSlug: "demo" })));
+    const tasks = await Promise.all(people.map((p) => nextTaskVia(p, { projectSlug: "demo" })));
     expect(tasks.every((t) => t && w.gate.has(t.prompt.id))).toBe(true);
     const leases = (await getDb().execute(sql`select prompt_id as id, count(*)::int as n from assignments where status = 'open' group by prompt_id`)).rows as Array<{ id: string; n: number }>;
     expect(leases.reduce((a, r) => a + r.n, 0)).toBe(9);
@@ -144,11 +147,11 @@ describeEachDatabase("next-task priority policy", () => {
 
     // The backlog moved to the front: the oldest imported prompt comes first.
     await updateProjectVia(admin, "demo", { queueOrder: "backlog, gate" });
-    expect((await nextTask(a, { projectSlug: "demo" }))!.prompt.instruction).toBe("Backlog question 1");
+    expect((await nextTaskVia(a, { projectSlug: "demo" }))!.prompt.instruction).toBe("Backlog question 1");
 
     // v1's outputs pinned ahead of everything (the tiers left out follow in their default order).
     await updateProjectVia(admin, "demo", { queueOrder: "version:v1" });
-    expect(w.active.has((await nextTask(b, { projectSlug: "demo" }))!.prompt.id)).toBe(true);
+    expect(w.active.has((await nextTaskVia(b, { projectSlug: "demo" }))!.prompt.id)).toBe(true);
 
     // A file import boosted above the backlog but below the gate: its prompts jump 10,000 older ones, not the gate.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tl-queue-")), "tasks.jsonl");
@@ -158,14 +161,14 @@ describeEachDatabase("next-task priority policy", () => {
     const batch = `import:${audit.id}`;
     expect((await getQueueMakeup(admin, "demo")).rows.find((r) => r.batch === batch)).toMatchObject({ kind: "import", open: 2 });
     await updateProjectVia(admin, "demo", { queueOrder: `gate, active, ${batch}` });
-    expect(w.gate.has((await nextTask(c, { projectSlug: "demo" }))!.prompt.id)).toBe(true);
+    expect(w.gate.has((await nextTaskVia(c, { projectSlug: "demo" }))!.prompt.id)).toBe(true);
     await updateProjectVia(admin, "demo", { queueOrder: `${batch}, gate` });
     const d = await makeActor("annotator");
-    expect((await nextTask(d, { projectSlug: "demo" }))!.prompt.instruction).toMatch(/^Boosted (one|two)$/);
+    expect((await nextTaskVia(d, { projectSlug: "demo" }))!.prompt.instruction).toMatch(/^Boosted (one|two)$/);
 
     // A batch naming no version is passed over; a malformed entry is refused, naming the field, and nothing changes.
     await updateProjectVia(admin, "demo", { queueOrder: "version:v9" });
-    expect(w.gate.has((await nextTask(await makeActor("annotator"), { projectSlug: "demo" }))!.prompt.id)).toBe(true);
+    expect(w.gate.has((await nextTaskVia(await makeActor("annotator"), { projectSlug: "demo" }))!.prompt.id)).toBe(true);
     await expect(updateProjectVia(admin, "demo", { queueOrder: "gate, everything" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { queueOrder: [expect.stringContaining('"everything"')] } });
     const [{ settings }] = (await getDb().execute(sql`select settings from projects where slug = 'demo'`)).rows as Array<{ settings: { queueOrder: string[] } }>;
     expect(settings.queueOrder).toEqual(["version:v9"]);

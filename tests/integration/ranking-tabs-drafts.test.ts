@@ -11,6 +11,13 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import * as rankingRoute from "@/app/api/v1/tasks/[id]/ranking/route";
 import { createApiToken } from "@/lib/auth/tokens";
+import type { Actor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 const key = () => crypto.randomUUID();
 
@@ -24,17 +31,17 @@ describeEachDatabase("ranking from two tabs", () => {
     await seedPrompts(project.id, 1);
     const a = await makeActor("annotator");
     // Two tabs resume one lease: both see the same task.
-    const tab1 = (await nextTask(a, { projectSlug: project.slug }))!;
-    const tab2 = (await nextTask(a, { projectSlug: project.slug }))!;
+    const tab1 = (await nextTaskVia(a, { projectSlug: project.slug }))!;
+    const tab2 = (await nextTaskVia(a, { projectSlug: project.slug }))!;
     expect(tab2.assignmentId).toBe(tab1.assignmentId);
     const ids = tab1.outputs.map((o) => o.id);
-    const first = await submitRanking(a, { assignmentId: tab1.assignmentId, order: ids.map((id) => [id]), idempotencyKey: key() });
+    const first = await submitRankingVia(a, { assignmentId: tab1.assignmentId, order: ids.map((id) => [id]), idempotencyKey: key() });
     expect(first).toMatchObject({ duplicate: false });
     expect(first.revisedFrom).toBeUndefined();
 
     const reversed = [...ids].reverse().map((id) => [id]);
     const k2 = key();
-    const second = await submitRanking(a, { assignmentId: tab2.assignmentId, order: reversed, idempotencyKey: k2 });
+    const second = await submitRankingVia(a, { assignmentId: tab2.assignmentId, order: reversed, idempotencyKey: k2 });
     expect(second).toMatchObject({ duplicate: false, revisedFrom: first.rankingId });
     expect(second.rankingId).not.toBe(first.rankingId);
     const rows = await currentRankings(tab1.prompt.id);
@@ -45,10 +52,10 @@ describeEachDatabase("ranking from two tabs", () => {
     expect(current[0]).toMatchObject({ id: second.rankingId, order: reversed, previousId: first.rankingId });
 
     // Tab 2 retrying under its key is a duplicate of its own revision, not a third ranking.
-    const retry = await submitRanking(a, { assignmentId: tab2.assignmentId, order: reversed, idempotencyKey: k2 });
+    const retry = await submitRankingVia(a, { assignmentId: tab2.assignmentId, order: reversed, idempotencyKey: k2 });
     expect(retry).toEqual({ rankingId: second.rankingId, promptId: tab1.prompt.id, duplicate: true });
     // The same order again from a third tab writes nothing either.
-    const same = await submitRanking(a, { assignmentId: tab2.assignmentId, order: reversed, idempotencyKey: key() });
+    const same = await submitRankingVia(a, { assignmentId: tab2.assignmentId, order: reversed, idempotencyKey: key() });
     expect(same).toEqual({ rankingId: second.rankingId, promptId: tab1.prompt.id, duplicate: true });
     expect(await currentRankings(tab1.prompt.id)).toHaveLength(2);
   });
@@ -57,13 +64,13 @@ describeEachDatabase("ranking from two tabs", () => {
     const project = await seedProject({ settings: { overlap: 2, reviseHours: 0 } });
     await seedPrompts(project.id, 1);
     const a = await makeActor("annotator");
-    const t = (await nextTask(a, { projectSlug: project.slug }))!;
+    const t = (await nextTaskVia(a, { projectSlug: project.slug }))!;
     const ids = t.outputs.map((o) => o.id);
     const stored = [[ids[0], ids[1]], [ids[2]], [ids[3]]];
-    const first = await submitRanking(a, { assignmentId: t.assignmentId, order: stored, flags: { [ids[3]]: ["pii"] }, idempotencyKey: key() });
+    const first = await submitRankingVia(a, { assignmentId: t.assignmentId, order: stored, flags: { [ids[3]]: ["pii"] }, idempotencyKey: key() });
     // reviseHours 0: the window closed the moment it was submitted.
     await new Promise((r) => setTimeout(r, 5));
-    const second = await submitRanking(a, { assignmentId: t.assignmentId, order: [...ids].reverse().map((id) => [id]), idempotencyKey: key() });
+    const second = await submitRankingVia(a, { assignmentId: t.assignmentId, order: [...ids].reverse().map((id) => [id]), idempotencyKey: key() });
     expect(second.duplicate).toBe(false);
     expect(second.rankingId).toBe(first.rankingId);
     expect(second.alreadySubmitted).toMatchObject({ order: stored, flags: { [ids[3]]: ["pii"] }, noneAcceptable: false });
@@ -82,7 +89,7 @@ describeEachDatabase("ranking from two tabs", () => {
       const res = await rankingRoute.POST(req, { params: Promise.resolve({ id: assignmentId }) });
       return { status: res.status, body: await res.json() };
     };
-    const t = (await nextTask(a, { projectSlug: project.slug }))!;
+    const t = (await nextTaskVia(a, { projectSlug: project.slug }))!;
     const ids = t.outputs.map((o) => o.id);
     const k1 = key();
     expect((await post(t.assignmentId, { order: ids.map((id) => [id]), idempotencyKey: k1 })).status).toBe(201);
@@ -112,7 +119,7 @@ describeEachDatabase("lease drafts", () => {
     expect(resumed.assignmentId).toBe(t.assignmentId);
     expect(resumed.draft).toEqual({ ...draft, flags: { [ids[1]]: ["unsafe", "wrong"] } });
 
-    await submitRanking(a, { assignmentId: t.assignmentId, order: draft.order, idempotencyKey: key() });
+    await submitRankingVia(a, { assignmentId: t.assignmentId, order: draft.order, idempotencyKey: key() });
     const [row] = await getDb().select().from(assignments).where(eq(assignments.id, t.assignmentId));
     expect(row.draft).toBeNull();
     // A submitted task takes no more drafts (a late debounced save from the page).

@@ -23,9 +23,11 @@ import { judgmentOutcome, releaseGate } from "@/lib/runs/gate";
 import { updateProject } from "@/lib/projects/projects";
 import { listModelVersions, promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
 import type { AnyActor } from "@/lib/auth/roles";
+import type { Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { updateProjectInput } from "@/lib/validation/projects";
 import { promoteVersionInput, requestComparisonInput, requestGenerationInput } from "@/lib/validation/runs";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const requestGenerationVia = (actor: AnyActor, raw: unknown) => withInput(requestGenerationInput, raw, (input) => requestGeneration(actor, input));
@@ -33,6 +35,8 @@ const requestComparisonVia = (actor: AnyActor, raw: unknown) => withInput(reques
 const promoteModelVersionVia = (actor: AnyActor, raw: unknown) => withInput(promoteVersionInput, raw, (input) => promoteModelVersion(actor, input));
 const updateProjectVia = (actor: AnyActor | null, slug: string, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, slug, input));
 
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 const root = path.resolve(import.meta.dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gate-"));
 const checkpoints: string[] = [];
@@ -101,7 +105,7 @@ describeEachDatabase("release gate", () => {
     await expect(requestComparisonVia(w.admin, { projectSlug: "demo", versionId: w.fresh.id })).rejects.toMatchObject({ code: "conflict:compare" });
 
     // An annotator gets a comparison as an ordinary two-output task, without model names.
-    const task = (await nextTask(await makeActor("annotator"), { projectSlug: "demo" }))!;
+    const task = (await nextTaskVia(await makeActor("annotator"), { projectSlug: "demo" }))!;
     const copyIds = new Set(copies.map((c) => c.id));
     expect(copyIds.has(task.prompt.id)).toBe(true);
     expect(task.outputs).toHaveLength(2);
@@ -123,13 +127,13 @@ describeEachDatabase("release gate", () => {
       for (let a = 0; a < 3; a++) {
         const annotator = await makeActor("annotator");
         for (let k = 0; k < 3; k++) {
-          const task = await nextTask(annotator, { projectSlug: "demo" });
+          const task = await nextTaskVia(annotator, { projectSlug: "demo" });
           if (!task) break;
           const outs = await getDb().select().from(completions).where(eq(completions.promptId, task.prompt.id));
           const mine = outs.find((c) => c.modelVersionId === w.fresh.id)!.id;
           const theirs = outs.find((c) => c.id !== mine)!.id;
           const order = prefer(k, a) === "new" ? [[mine], [theirs]] : [[theirs], [mine]];
-          await submitRanking(annotator, { assignmentId: task.assignmentId, order, idempotencyKey: randomUUID() });
+          await submitRankingVia(annotator, { assignmentId: task.assignmentId, order, idempotencyKey: randomUUID() });
         }
       }
     };
@@ -154,11 +158,11 @@ describeEachDatabase("release gate", () => {
     await runGenerateJob({ projectSlug: "demo", compareVersionId: w.fresh.id, limit: 10, maxTokens: 6 });
     for (let a = 0; a < 3; a++) {
       const annotator = await makeActor("annotator");
-      for (let task = await nextTask(annotator, { projectSlug: "demo" }); task; task = await nextTask(annotator, { projectSlug: "demo" })) {
+      for (let task = await nextTaskVia(annotator, { projectSlug: "demo" }); task; task = await nextTaskVia(annotator, { projectSlug: "demo" })) {
         const outs = await getDb().select().from(completions).where(eq(completions.promptId, task.prompt.id));
         const mine = outs.find((c) => c.modelVersionId === w.fresh.id);
         const order = mine ? [[mine.id], outs.filter((c) => c.id !== mine.id).map((c) => c.id)] : outs.map((c) => [c.id]);
-        await submitRanking(annotator, { assignmentId: task.assignmentId, order, idempotencyKey: randomUUID() });
+        await submitRankingVia(annotator, { assignmentId: task.assignmentId, order, idempotencyKey: randomUUID() });
       }
     }
     const gate = (await releaseGate(getDb(), w.fresh.id))!;

@@ -9,16 +9,20 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { cancelRun, createRun } from "@/lib/runs/runs";
 import { retrainScheduleInput } from "@/lib/validation/runs";
 import type { AnyActor } from "@/lib/auth/roles";
+import type { Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { countNewPairsDefault, evaluateSchedule, getScheduleStatus, runScheduleTick, setRetrainSchedule } from "@/lib/runs/schedule";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { createRunInput } from "@/lib/validation/runs";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 /** Moves the window's start to a fixed time, so cron times are known. */
 async function setLastCheckAt(projectId: string, at: string) {
   const [p] = await getDb().select().from(projects).where(eq(projects.id, projectId));
@@ -147,9 +151,9 @@ describeEachDatabase("retrain schedule", () => {
     // Two annotators rank two prompts: both settle (overlap 2); the third prompt stays open with one ranking.
     for (const person of people) {
       for (let i = 0; i < (person === people[0] ? 3 : 2); i++) {
-        const t = await nextTask(person, { projectSlug: "demo" });
+        const t = await nextTaskVia(person, { projectSlug: "demo" });
         if (!t) break;
-        await submitRanking(person, { assignmentId: t.assignmentId, order: t.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID(), flags: {} });
+        await submitRankingVia(person, { assignmentId: t.assignmentId, order: t.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID(), flags: {} });
       }
     }
     expect(await countNewPairsDefault(project.id, null)).toBe(4);

@@ -24,6 +24,12 @@ import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { seedProject, seedPrompts } from "../helpers/seed";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 // Outside a Next request there is no cookie store: a request without a token has no session.
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
@@ -108,8 +114,8 @@ describeEachDatabase("model sources API", () => {
         await call(listRunsRoute(request("/api/v1/projects/demo/sources/collect-runs", { token }), ctx({ slug: "demo" })));
         // An annotator ranks one prompt, so the export has a pair with a source's output in it.
         const annotator = await makeActor("annotator");
-        const task = (await nextTask(annotator, { projectSlug: "demo" }))!;
-        await submitRanking(annotator, { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: "keys-rank-1" });
+        const task = (await nextTaskVia(annotator, { projectSlug: "demo" }))!;
+        await submitRankingVia(annotator, { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: "keys-rank-1" });
         await createExport(admin, { projectSlug: "demo", out });
       });
 

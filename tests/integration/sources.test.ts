@@ -18,6 +18,13 @@ import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { seedProject, seedPrompts } from "../helpers/seed";
+import type { Actor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
+const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
 const source = (fields: Record<string, unknown>) => addSourceInput.parse({ projectSlug: "demo", model: "m", ...fields });
 
@@ -76,7 +83,7 @@ describeEachDatabase("model sources: collect", () => {
 
       // An annotator's next task shows the sources' outputs beside the others, with no names.
       const annotator = await makeActor("annotator");
-      const task = (await nextTask(annotator, { projectSlug: "demo" }))!;
+      const task = (await nextTaskVia(annotator, { projectSlug: "demo" }))!;
       expect(ids).toContain(task.prompt.id);
       expect(task.outputs).toHaveLength(4);
       const mine = rows.filter((r) => r.promptId === task.prompt.id);
@@ -87,7 +94,7 @@ describeEachDatabase("model sources: collect", () => {
       const alphaId = mine.find((r) => r.generator === "alpha")!.id;
       const betaId = mine.find((r) => r.generator === "beta")!.id;
       const others = task.outputs.map((o) => o.id).filter((id) => id !== alphaId && id !== betaId);
-      await submitRanking(annotator, { assignmentId: task.assignmentId, order: [[alphaId], ...others.map((id) => [id]), [betaId]], idempotencyKey: "sources-rank-1" });
+      await submitRankingVia(annotator, { assignmentId: task.assignmentId, order: [[alphaId], ...others.map((id) => [id]), [betaId]], idempotencyKey: "sources-rank-1" });
       const reviewer = await makeActor("reviewer");
       const board = await projectLeaderboard(reviewer, { projectSlug: "demo", baseline: "beta", rounds: 20 });
       const alpha = board.models.find((m) => m.model === "alpha")!;

@@ -7,6 +7,14 @@ import { seedProject } from "../helpers/seed";
 import { getDb } from "@/db/client";
 import { prompts } from "@/db/schema";
 import { findSimilarPrompts, getLastDraft, savePromptDraft, submitPrompt } from "@/lib/prompts/write";
+import type { Actor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { savePromptDraftInput, submitPromptInput, similarPromptsInput } from "@/lib/validation/prompts";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const savePromptDraftVia = (actor: Actor, raw: unknown) => withInput(savePromptDraftInput, raw, (input) => savePromptDraft(actor, input));
+const submitPromptVia = (actor: Actor, raw: unknown) => withInput(submitPromptInput, raw, (input) => submitPrompt(actor, input));
+const findSimilarPromptsVia = (actor: Actor, raw: unknown) => withInput(similarPromptsInput, raw, (input) => findSimilarPrompts(actor, input));
 
 describeEachDatabase("write drafts", () => {
   it("reopens the draft saved last, with its demonstration; never a submitted prompt or someone else's draft", async () => {
@@ -14,16 +22,16 @@ describeEachDatabase("write drafts", () => {
     const ann = await makeActor("annotator");
     const other = await makeActor("annotator");
     expect(await getLastDraft(ann, "demo")).toBeNull();
-    const first = await savePromptDraft(ann, { projectSlug: "demo", instruction: "First idea", demonstration: "A first answer" });
-    await savePromptDraft(ann, { projectSlug: "demo", instruction: "Second idea", input: "some context", category: "coding" });
+    const first = await savePromptDraftVia(ann, { projectSlug: "demo", instruction: "First idea", demonstration: "A first answer" });
+    await savePromptDraftVia(ann, { projectSlug: "demo", instruction: "Second idea", input: "some context", category: "coding" });
     await new Promise((r) => setTimeout(r, 5));
     // Typing on in the first draft makes it the latest again.
-    await savePromptDraft(ann, { projectSlug: "demo", id: first.id, instruction: "First idea, refined", demonstration: "A better answer" });
+    await savePromptDraftVia(ann, { projectSlug: "demo", id: first.id, instruction: "First idea, refined", demonstration: "A better answer" });
     await new Promise((r) => setTimeout(r, 5));
-    await savePromptDraft(other, { projectSlug: "demo", instruction: "Other's newer draft" });
+    await savePromptDraftVia(other, { projectSlug: "demo", instruction: "Other's newer draft" });
     expect(await getLastDraft(ann, "demo")).toMatchObject({ id: first.id, instruction: "First idea, refined", demonstration: "A better answer", status: "draft" });
 
-    await submitPrompt(ann, { projectSlug: "demo", id: first.id, instruction: "First idea, refined and submitted", category: "coding" });
+    await submitPromptVia(ann, { projectSlug: "demo", id: first.id, instruction: "First idea, refined and submitted", category: "coding" });
     expect(await getLastDraft(ann, "demo")).toMatchObject({ instruction: "Second idea", input: "some context", category: "coding" });
   });
 });
@@ -35,15 +43,15 @@ describeEachDatabase("similar prompts while writing", () => {
     const ann = await makeActor("annotator");
     const other = await makeActor("annotator");
     const text = "Explain why the sky is blue to a ten-year-old";
-    const submitted = await submitPrompt(other, { projectSlug: "demo", instruction: "Explain why the sky is blue to a ten year old child", category: "coding" });
-    const othersDraft = await savePromptDraft(other, { projectSlug: "demo", instruction: "Explain why the sky is blue to a ten-year-old kid" });
-    const myDraft = await savePromptDraft(ann, { projectSlug: "demo", instruction: "Explain why the sky looks blue to a ten-year-old" });
-    const rejected = await submitPrompt(other, { projectSlug: "demo", instruction: "Explain why the sky is blue to a 10-year-old", category: "coding" });
+    const submitted = await submitPromptVia(other, { projectSlug: "demo", instruction: "Explain why the sky is blue to a ten year old child", category: "coding" });
+    const othersDraft = await savePromptDraftVia(other, { projectSlug: "demo", instruction: "Explain why the sky is blue to a ten-year-old kid" });
+    const myDraft = await savePromptDraftVia(ann, { projectSlug: "demo", instruction: "Explain why the sky looks blue to a ten-year-old" });
+    const rejected = await submitPromptVia(other, { projectSlug: "demo", instruction: "Explain why the sky is blue to a 10-year-old", category: "coding" });
     await getDb().update(prompts).set({ status: "rejected" }).where(eq(prompts.id, rejected.id));
-    await submitPrompt(other, { projectSlug: "elsewhere", instruction: "Explain why the sky is blue to a ten-year-old", category: "coding" });
-    await submitPrompt(other, { projectSlug: "demo", instruction: "Write a haiku about autumn leaves falling", category: "coding" });
+    await submitPromptVia(other, { projectSlug: "elsewhere", instruction: "Explain why the sky is blue to a ten-year-old", category: "coding" });
+    await submitPromptVia(other, { projectSlug: "demo", instruction: "Write a haiku about autumn leaves falling", category: "coding" });
 
-    const found = await findSimilarPrompts(ann, { projectSlug: "demo", instruction: text });
+    const found = await findSimilarPromptsVia(ann, { projectSlug: "demo", instruction: text });
     const ids = found.map((f) => f.id);
     expect(ids).not.toContain(othersDraft.id);
     expect(ids).not.toContain(rejected.id);
@@ -52,11 +60,11 @@ describeEachDatabase("similar prompts while writing", () => {
     expect(found.map((f) => f.similarity)).toEqual([...found.map((f) => f.similarity)].sort((a, b) => b - a));
 
     // The other annotator sees their own draft (the closest: it differs by one word) but not ann's.
-    const theirs = await findSimilarPrompts(other, { projectSlug: "demo", instruction: text });
+    const theirs = await findSimilarPromptsVia(other, { projectSlug: "demo", instruction: text });
     expect(theirs[0].id).toBe(othersDraft.id);
     expect(theirs.map((f) => f.id)).not.toContain(myDraft.id);
     // Under three words there is nothing to compare.
-    expect(await findSimilarPrompts(ann, { projectSlug: "demo", instruction: "sky blue" })).toEqual([]);
+    expect(await findSimilarPromptsVia(ann, { projectSlug: "demo", instruction: "sky blue" })).toEqual([]);
     expect(project.slug).toBe("demo");
   });
 });

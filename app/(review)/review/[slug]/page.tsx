@@ -3,10 +3,11 @@ import Link from "next/link";
 import { FormError } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
+import { isAppError, parseInput } from "@/lib/errors";
 import { listAnnotatorQuality } from "@/lib/quality/annotators";
 import { listReviewQueue } from "@/lib/reviews/review";
 import type { QueueItem } from "@/lib/reviews/queue-items";
+import { reviewQueueInput } from "@/lib/validation/reviews";
 import { ReviewQueue } from "./queue";
 
 type Search = { kind?: string; category?: string; author?: string; maxAgreement?: string };
@@ -23,13 +24,18 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
   let items: QueueItem[] = [];
   const authors = new Map<string, string>();
   try {
-    const queue = await listReviewQueue(actor, {
-      projectSlug: project.slug,
-      ...(filters.kind ? { kind: filters.kind } : {}),
-      ...(filters.category ? { category: filters.category } : {}),
-      ...(filters.author ? { authorId: filters.author } : {}),
-      ...(filters.maxAgreement ? { maxAgreement: filters.maxAgreement } : {}),
-    });
+    const input = parseInput(
+      reviewQueueInput,
+      {
+        projectSlug: project.slug,
+        ...(filters.kind ? { kind: filters.kind } : {}),
+        ...(filters.category ? { category: filters.category } : {}),
+        ...(filters.author ? { authorId: filters.author } : {}),
+        ...(filters.maxAgreement ? { maxAgreement: filters.maxAgreement } : {}),
+      },
+      "queue",
+    );
+    const queue = await listReviewQueue(actor, input);
     for (const p of queue.prompts) if (p.authorId) authors.set(p.authorId, p.authorName ?? "?");
     for (const d of queue.demonstrations) if (d.authorId) authors.set(d.authorId, d.authorName ?? "?");
     items = [
