@@ -82,7 +82,7 @@ export function startLauncher(opts: {
   // detached: its own process group, so a signal reaches the wrapper script and everything it started.
   const child = spawn(opts.argv[0], opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true, shell: false });
   const streams = [
-    splitLines(child.stdout!, (line) => {
+    splitLines(child.stdout, (line) => {
       let progress = false;
       try {
         progress = opts.onStdout(line);
@@ -91,15 +91,15 @@ export function startLauncher(opts: {
       }
       if (!progress) remember(line);
     }),
-    splitLines(child.stderr!, remember),
+    splitLines(child.stderr, remember),
   ];
   const finish = (code: number | null, signal: NodeJS.Signals | null) => {
     if (exited) return;
     exited = true;
     // What it wrote last is read first; a background process it left holding the pipes is not waited for past 2 s.
     void Promise.race([Promise.all(streams), new Promise((r) => setTimeout(r, 2000))]).then(() => {
-      child.stdout!.destroy();
-      child.stderr!.destroy();
+      child.stdout.destroy();
+      child.stderr.destroy();
       if (logFd !== null) fs.closeSync(logFd);
       resolveDone({ code, signal, logTail: tail.join("\n"), spawnError });
     });

@@ -85,7 +85,7 @@ export async function runLauncher(opts: {
   // Progress, metrics and the log are written once a second when something changed; the cancel flag is read as often.
   let cancelled = false;
   let written = progress;
-  const flusher = setInterval(async () => {
+  const flush = async () => {
     const rows = pending;
     pending = [];
     try {
@@ -104,7 +104,8 @@ export async function runLauncher(opts: {
     } catch (e) {
       console.warn("[tuneloop] could not write launcher progress:", (e as Error).message);
     }
-  }, FLUSH_MS);
+  };
+  const flusher = setInterval(() => void flush(), FLUSH_MS);
   const exit = await child.done;
   clearInterval(flusher);
   await q.insertMetrics(db, pending);

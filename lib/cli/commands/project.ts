@@ -13,7 +13,7 @@ import { parseFlags, UsageError } from "../args";
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
   "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
-  "--categories 'a,b' --guidelines-file F] | project update --slug S [same flags] | project list [--json]";
+  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
   name: { type: "string" },
@@ -28,6 +28,10 @@ const settingFlags = {
   "max-new-tokens": { type: "string" },
   "queue-order": { type: "string" },
   "generate-on-promote": { type: "string" },
+  launcher: { type: "string" },
+  "launcher-template": { type: "string" },
+  "launcher-endpoint": { type: "string" },
+  "launcher-grace-s": { type: "string" },
   categories: { type: "string" },
   "guidelines-file": { type: "string" },
   json: { type: "boolean" },
@@ -46,6 +50,10 @@ const settingValues = z.object({
   "max-new-tokens": z.string().optional(),
   "queue-order": z.string().optional(),
   "generate-on-promote": z.string().optional(),
+  launcher: z.string().optional(),
+  "launcher-template": z.string().optional(),
+  "launcher-endpoint": z.string().optional(),
+  "launcher-grace-s": z.string().optional(),
   categories: z.string().optional(),
   "guidelines-file": z.string().optional(),
   json: z.boolean().optional(),
@@ -76,14 +84,33 @@ async function toInput(v: z.infer<typeof settingValues>) {
     maxNewTokens: v["max-new-tokens"],
     queueOrder: v["queue-order"],
     generateOnPromote: v["generate-on-promote"],
+    launcher: launcherFromFlags(v),
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
+}
+
+/**
+ * --launcher '["bash","train.sh"]' (a JSON array of arguments, never a shell string) or none; --launcher-template NAME
+ * alone runs that recipe. The launcher is replaced as a whole; the project schema checks it and names the field.
+ */
+function launcherFromFlags(v: z.infer<typeof settingValues>): unknown {
+  if (v.launcher === "none") return null;
+  if ([v.launcher, v["launcher-template"], v["launcher-endpoint"], v["launcher-grace-s"]].every((x) => x === undefined)) return undefined;
+  let argv: unknown;
+  if (v.launcher !== undefined) {
+    try {
+      argv = JSON.parse(v.launcher);
+    } catch {
+      throw new UsageError(`--launcher: expected a JSON array of arguments, e.g. '["bash","lib/launchers/recipes/slurm.sh"]' (never a shell string), or none`);
+    }
+  }
+  return { argv, template: v["launcher-template"], endpoint: v["launcher-endpoint"], graceSeconds: v["launcher-grace-s"] };
 }
 
 function describe(p: Project): string {
   const s = p.settings;
   const sampling = samplingOf(s);
-  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens} queue-order=${normalizeQueueOrder(s.queueOrder).join(",")} generate-on-promote=${s.generateOnPromote !== false}; ${p.categories.length} categories`;
+  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens} queue-order=${normalizeQueueOrder(s.queueOrder).join(",")} generate-on-promote=${s.generateOnPromote !== false} launcher=${s.launcher ? JSON.stringify(s.launcher.argv) : "built-in"}; ${p.categories.length} categories`;
 }
 
 function print(p: Project, json: boolean | undefined, verb: string) {
