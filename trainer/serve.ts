@@ -6,14 +6,13 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { storableText } from "@/lib/jobs/trainer-process";
 import { chooseBackend } from "./backend";
 import { loadCheckpoint } from "./checkpoint";
 import type { ModelConfig } from "./config";
 import type { Params } from "./model";
 import { serveRequestSchema, type GenerateRequest, type ServeEvent } from "./serve-protocol";
 import { sampleSteps } from "./stream";
-import { StreamedText } from "./stream-text";
+import { storableText, StreamedText } from "./stream-text";
 import type { Tokenizer } from "./tokenizer";
 
 type Loaded = { cfg: ModelConfig; params: Params; tokenizer: Tokenizer };

@@ -3,6 +3,14 @@
 // What was sent is the reply: the streamed deltas and the final text are the same string.
 import type { FinishReason } from "./serve-protocol";
 
+/**
+ * A model's output as text a database keeps and a page shows: a byte-level model can emit NUL and other control
+ * bytes (PostgreSQL refuses NUL in text), so all but tab and newlines are dropped.
+ */
+export function storableText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+}
+
 export class StreamedText {
   private ids: number[] = [];
   /** the text sent so far (the reply's prefix) */

@@ -27,7 +27,7 @@ export function* sampleSteps(p: Params, cfg: ModelConfig, prompt: number[], n: n
         const idx = tf.tensor2d(rows.map((row) => row.slice(start)), [n, L - start], "int32"); // [n, T]
         const out = decode(p, cfg, idx, { past, lastOnly: true });
         return { logits: out.logits.reshape([n, cfg.vocabSize]), k: useCache ? out.present.k : [], v: useCache ? out.present.v : [] }; // logits [n, V]
-      }) as { logits: tf.Tensor2D; k: tf.Tensor[]; v: tf.Tensor[] };
+      });
       if (cache) tf.dispose([...cache.k, ...cache.v]);
       cache = useCache ? { k: step.k, v: step.v } : null;
       const logits = step.logits.dataSync() as Float32Array;

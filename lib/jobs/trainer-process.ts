@@ -6,6 +6,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { env } from "@/lib/env";
 import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
+import { storableText } from "@/trainer/stream-text";
 import { TRAINER_MARK, yieldToRequests } from "./yield-to-requests";
 
 export type { TrainerEvent } from "@/trainer/protocol";
@@ -83,13 +84,8 @@ export function startTrainerProcess(args: string[], onEvent: (e: TrainerEvent) =
   };
 }
 
-/**
- * A model's output as text a database keeps and a page shows: a byte-level model can emit NUL and
- * other control bytes (PostgreSQL refuses NUL in text), so all but tab and newlines are dropped.
- */
-export function storableText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
-}
+// A model's output as text a database keeps (control bytes dropped): the generation processes apply it too.
+export { storableText };
 
 /**
  * Runs `generate` for a batch of prompts in one child process (the model loads once, the web

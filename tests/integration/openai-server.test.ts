@@ -27,7 +27,7 @@ import { describeEachDatabase } from "../helpers/db";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { writeSnapshot } from "../helpers/trainer-snapshot";
 
-vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
+vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: () => Promise.resolve(null) }));
 
 // One generation process, one waiting request, one model per process: small enough to reach every bound below.
 Object.assign(process.env, { TUNELOOP_GEN_WORKERS: "1", TUNELOOP_GEN_QUEUE: "1", TUNELOOP_GEN_MODELS: "1" });
@@ -42,20 +42,21 @@ const checkpoint = path.join(ckptRoot, "ckpt");
  * Bodies stream as they are written, and a client that goes away aborts the request and cancels the body, as Next does.
  */
 async function serveRoutes() {
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => void answer(req, res));
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const gone = new AbortController();
     res.on("close", () => !res.writableFinished && gone.abort());
     const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: req.method === "POST" ? Buffer.concat(chunks) : undefined, signal: gone.signal });
     const route = req.url!.endsWith("/chat/completions") ? chatRoute : req.url!.endsWith("/models") ? modelsRoute : null;
-    const answer = route ? await route(request) : new Response("{}", { status: 404 });
-    res.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
-    const reader = answer.body?.getReader();
+    const reply = route ? await route(request) : new Response("{}", { status: 404 });
+    res.writeHead(reply.status, Object.fromEntries(reply.headers.entries()));
+    const reader = reply.body?.getReader();
     gone.signal.addEventListener("abort", () => void reader?.cancel());
     for (let r = await reader?.read(); r && !r.done; r = await reader!.read().catch(() => ({ done: true as const, value: undefined }))) res.write(r.value);
     res.end();
-  });
+  }
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/openai/v1`, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
 }
@@ -70,9 +71,7 @@ beforeAll(() => {
   const snapshot = writeSnapshot({ sft: [["Hi", "Hello there"], ["Bye", "See you"]] });
   execFileSync(process.execPath, [cli, "train", "--snapshot", snapshot, "--init", "tiny", "--stage", "sft", "--out", checkpoint, "--steps", "2"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: "" } });
 }, 180_000);
-afterAll(async () => {
-  fs.rmSync(ckptRoot, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(ckptRoot, { recursive: true, force: true }));
 
 describeEachDatabase("OpenAI-compatible endpoint", () => {
   afterEach(async () => {
