@@ -40,7 +40,11 @@ export type LauncherSettings = {
   graceSeconds?: number;
 };
 
-export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean };
+/** How scheduled runs fine-tune: LoRA settings (absent: the whole model) and a pilot share (absent: no pilot). */
+export type ScheduleFinetune = { lora?: { rank: number; alpha: number; targets: Array<"q" | "k" | "v" | "o" | "gate" | "up" | "down"> }; pilot?: number };
+
+/** `finetune` absent (schedules saved before it existed): a scheduled run repeats the last run's choice. */
+export type RetrainSchedule = { cron: string; minNewPairs: number; enabled: boolean; finetune?: ScheduleFinetune };
 
 export const projects = pgTable(
   "projects",

@@ -34,6 +34,7 @@ export async function setRetrainSchedule(actor: AnyActor | null, input: RetrainS
       cron: input.cron,
       minNewPairs: input.minNewPairs,
       enabled: input.enabled,
+      finetune: input.hyperparameters ?? before?.finetune,
       lastCheckAt: now.toISOString(),
       lastDecision: before?.lastDecision ?? null,
     };
@@ -65,7 +66,7 @@ export async function getScheduleStatus(actor: AnyActor | null, projectSlug: str
     }
   }
   return {
-    schedule: stored ? { cron: stored.cron, minNewPairs: stored.minNewPairs, enabled: stored.enabled } : null,
+    schedule: stored ? { cron: stored.cron, minNewPairs: stored.minNewPairs, enabled: stored.enabled, finetune: stored.finetune ?? null } : null,
     nextFireAt,
     lastCheckAt: stored?.lastCheckAt ?? null,
     lastDecision: stored?.lastDecision ? { at: stored.lastDecision.at, fired: stored.lastDecision.fired, reason: stored.lastDecision.reason, runId: stored.lastDecision.runId ?? null } : null,
@@ -74,13 +75,18 @@ export async function getScheduleStatus(actor: AnyActor | null, projectSlug: str
   };
 }
 
-/** Stage and hyperparameters of the project's last run that got anywhere, else the defaults. */
-async function scheduledRunSettings(projectId: string) {
+/**
+ * Stage and hyperparameters of the project's last run that got anywhere, else the defaults; the schedule's own LoRA and
+ * pilot choice (when it has one) replaces the last run's.
+ */
+async function scheduledRunSettings(projectId: string, finetune: StoredSchedule["finetune"]) {
   const runs = await qr.listRunsByProject(getDb(), projectId, 20);
   const last = runs.find((r) => r.status === "succeeded") ?? null;
   const stage = stageInput.safeParse(last?.kind);
   const hp = hyperparametersInput.safeParse(last?.hyperparameters ?? {});
-  return { stage: stage.success ? stage.data : "sft+dpo", hyperparameters: hp.success ? hp.data : hyperparametersInput.parse({}) };
+  const { lora, pilot, ...rest } = hp.success ? hp.data : hyperparametersInput.parse({});
+  const chosen = finetune ?? { lora, pilot };
+  return { stage: stage.success ? stage.data : "sft+dpo", hyperparameters: { ...rest, ...(chosen.lora ? { lora: chosen.lora } : {}), ...(chosen.pilot ? { pilot: chosen.pilot } : {}) } };
 }
 
 /**
@@ -120,7 +126,7 @@ export async function evaluateSchedule(projectId: string, now: Date, countNewPai
   const claimed = await record(projectId, seen, now, decision, true);
   if (!claimed.fire) return claimed;
   try {
-    const settings = await scheduledRunSettings(projectId);
+    const settings = await scheduledRunSettings(projectId, seen.finetune);
     const run = await createRun(scheduleActor, { projectSlug: project.slug, base: "active", ...settings }, { trigger: "schedule" });
     const fired = { fire: true, reason: `${decision.reason} Started run ${run.id}.`, runId: run.id };
     await patchDecision(projectId, now, fired);

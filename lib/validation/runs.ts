@@ -69,7 +69,8 @@ export const retrainScheduleInput = z
     minNewPairs: z.coerce.number().int().min(0, "Cannot be negative").max(10_000_000).default(100),
     // z.coerce.boolean reads any non-empty text ("false", "no") as true.
     enabled: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean({ error: "enabled must be true or false" })).default(true),
+    /** how scheduled runs fine-tune (the retrain form's LoRA and pilot fields); absent: as the last run did */
+    hyperparameters: z.object({ lora: hyperparametersSchema.shape.lora, pilot: hyperparametersSchema.shape.pilot }).strict().optional(),
   })
   .strict();
-export type RetrainScheduleInput = z.infer<typeof retrainScheduleInput>;
 export type RetrainScheduleInput = z.infer<typeof retrainScheduleInput>;

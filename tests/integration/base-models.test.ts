@@ -20,6 +20,9 @@ import { getBaseModel, getProjectBase, importBaseModel, listBaseModels, setProje
 import { createRun, resolveBase } from "@/lib/runs/runs";
 import { createRunInput } from "@/lib/validation/runs";
 import { importBaseModelInput } from "@/lib/validation/runs-base-models";
+import { evaluateSchedule, setRetrainSchedule } from "@/lib/runs/schedule";
+import { getRun } from "@/lib/runs/runs";
+import { retrainScheduleInput } from "@/lib/validation/runs";
 import { eq } from "drizzle-orm";
 
 const tiny: LlamaFolderOptions = { family: "llama", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 3 };
@@ -159,5 +162,32 @@ describeEachDatabase("base models", () => {
     expect(pilot.error?.issues[0].path.join(".")).toBe("hyperparameters.pilot");
     const unknown = await refused(createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: `model:${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}` })));
     expect(Object.keys(unknown.fieldErrors ?? {})).toEqual(["base"]);
+  });
+
+  it("the schedule fine-tunes the project's imported base with its own LoRA and pilot choice; LoRA on a preset is refused in its decision", async () => {
+    const project = await seedProject();
+    const admin = await makeActor("admin");
+    const tenPairs = () => Promise.resolve(10);
+    const lora = { rank: 4, alpha: 8, targets: ["q", "k", "v", "o"] };
+    // No imported base yet: the scheduled run would start from the tiny preset, where LoRA is refused.
+    await setRetrainSchedule(admin, retrainScheduleInput.parse({ projectSlug: project.slug, cron: "0 0 * * *", minNewPairs: 1, hyperparameters: { lora, pilot: 0.2 } }));
+    const refusedRun = await evaluateSchedule(project.id, new Date(Date.now() + 2 * 86_400_000), tenPairs);
+    expect(refusedRun.fire).toBe(false);
+    expect(refusedRun.reason).toMatch(/Starting the run failed: LoRA needs a Llama-family base/);
+
+    const folder = path.join(dir, "sched-llama");
+    writeRandomLlama(folder, tiny);
+    const queued = await importBaseModel(admin, { path: folder, projectSlug: project.slug });
+    runner = await startJobRunner({ pollSeconds: 0.5 });
+    expect((await finished(admin, queued.id)).status).toBe("ready");
+    // Stop taking jobs: the scheduled run stays queued for the test to read.
+    await runner.stop();
+    runner = null;
+    await setRetrainSchedule(admin, retrainScheduleInput.parse({ projectSlug: project.slug, cron: "0 0 * * *", minNewPairs: 1, hyperparameters: { lora, pilot: 0.2 } }));
+    const fired = await evaluateSchedule(project.id, new Date(Date.now() + 2 * 86_400_000), tenPairs);
+    expect(fired.fire, fired.reason).toBe(true);
+    const { run } = await getRun(admin, fired.runId!);
+    expect(run).toMatchObject({ base: "model:sched-llama", trigger: "schedule" });
+    expect(run.hyperparameters).toMatchObject({ lora, pilot: 0.2 });
   });
 });

@@ -161,7 +161,7 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
         <div className="space-y-5">
           <ScheduleSummary status={schedule} />
           {isAdmin ? (
-            <ScheduleForm projectSlug={project.slug} initial={schedule.schedule} />
+            <ScheduleForm projectSlug={project.slug} initial={schedule.schedule} loraAllowed={loraBases.includes("active")} />
           ) : (
             <p className="text-sm text-slate-500">An admin sets the schedule.</p>
           )}

@@ -5,9 +5,10 @@ import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
 import { formatTime } from "../format";
 import { saveSchedule } from "../actions";
+import { FinetuneFields, finetuneFromForm, type FinetuneDefaults } from "./finetune-fields";
 
 export type ScheduleStatus = {
-  schedule: { cron: string; minNewPairs: number; enabled: boolean } | null;
+  schedule: { cron: string; minNewPairs: number; enabled: boolean; finetune?: FinetuneDefaults | null } | null;
   nextFireAt: string | null;
   lastCheckAt: string | null;
   lastDecision: { at: string; fired: boolean; reason: string; runId: string | null } | null;
@@ -73,13 +74,13 @@ export function ScheduleSummary({ status }: { status: ScheduleStatus }) {
   );
 }
 
-export function ScheduleForm({ projectSlug, initial }: { projectSlug: string; initial: ScheduleStatus["schedule"] }) {
+export function ScheduleForm({ projectSlug, initial, loraAllowed }: { projectSlug: string; initial: ScheduleStatus["schedule"]; loraAllowed: boolean }) {
   const router = useRouter();
   const [saved, setSaved] = useState(false);
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => {
       setSaved(false);
-      return saveSchedule({ projectSlug, cron: String(form.get("cron") ?? ""), minNewPairs: String(form.get("minNewPairs") ?? ""), enabled: form.get("enabled") === "on" });
+      return saveSchedule({ projectSlug, cron: String(form.get("cron") ?? ""), minNewPairs: String(form.get("minNewPairs") ?? ""), enabled: form.get("enabled") === "on", hyperparameters: finetuneFromForm(form) });
     },
     () => {
       setSaved(true);
@@ -96,6 +97,7 @@ export function ScheduleForm({ projectSlug, initial }: { projectSlug: string; in
           Enabled
         </label>
       </div>
+      <FinetuneFields loraAllowed={loraAllowed} fieldErrors={fieldErrors} defaults={initial?.finetune ?? {}} />
       <FormError message={error} />
       {saved && (
         <p role="status" data-testid="schedule-saved" className="text-sm text-green-700 dark:text-green-400">
