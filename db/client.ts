@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePg, type NodePgDatabase, type NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import pg from "pg";
@@ -13,7 +13,7 @@ import * as schema from "./schema";
 export type Schema = typeof schema;
 /** Both drivers expose the same query builder; node-postgres's type stands for either. */
 export type Db = NodePgDatabase<Schema>;
-export type Tx = PgTransaction<any, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<NodePgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type DbOrTx = Db | Tx;
 
 export type Connection = {
@@ -36,14 +36,14 @@ const holder = globalThis as unknown as { __tuneloopConnection?: Connection };
  * the server restarted leaked one pool slot for good, until every request waited forever.
  */
 function releaseWhenLost(client: pg.PoolClient): pg.PoolClient {
-  const release = client.release;
+  const release = client.release.bind(client);
   let released = false;
   const onEnd = () => client.release(new Error("connection lost while checked out"));
   client.release = (err?: Error | boolean) => {
     if (released) return;
     released = true;
     client.off("end", onEnd);
-    release.call(client, err);
+    release(err);
   };
   client.once("end", onEnd);
   return client;
@@ -57,7 +57,7 @@ class SelfReleasingPool extends pg.Pool {
     if (callback) {
       return super.connect((err, client, done) => {
         const guarded = client && releaseWhenLost(client);
-        callback(err, guarded, guarded ? guarded.release : done);
+        callback(err, guarded, guarded ? (r) => guarded.release(r) : done);
       });
     }
     return super.connect().then(releaseWhenLost);

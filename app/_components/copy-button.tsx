@@ -1,5 +1,6 @@
 // A button that copies a value to the clipboard and says whether it did; the value also sits in data-value.
 "use client";
+import { asyncHandler } from "@/app/_components/form";
 import { useState } from "react";
 
 export function CopyButton({ value, label = "Copy", testId = "copy" }: { value: string; label?: string; testId?: string }) {
@@ -10,7 +11,7 @@ export function CopyButton({ value, label = "Copy", testId = "copy" }: { value: 
       data-testid={testId}
       data-value={value}
       data-state={state}
-      onClick={async () => {
+      onClick={asyncHandler(async () => {
         try {
           await navigator.clipboard.writeText(value);
           setState("copied");
@@ -18,7 +19,7 @@ export function CopyButton({ value, label = "Copy", testId = "copy" }: { value: 
           // No clipboard (an insecure origin, or permission refused): the text stays on screen to select by hand.
           setState("failed");
         }
-      }}
+      })}
       className="rounded border border-slate-300 px-2 py-0.5 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
     >
       {state === "copied" ? "Copied" : state === "failed" ? "Copy failed: select the text" : label}

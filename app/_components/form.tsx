@@ -13,16 +13,35 @@ export function useActionForm<T>(send: (form: FormData) => Promise<Outcome<T>>, 
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setPending(true);
-    const res = await send(new FormData(e.currentTarget));
+  const settle = (res: Outcome<T>) => {
     setPending(false);
     setError(res.ok ? null : res.error);
     setFieldErrors(res.ok ? {} : (res.fieldErrors ?? {}));
     if (res.ok) onOk(res.data);
   };
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setPending(true);
+    // An action that cannot be reached (network, server down) rejects: the form says so instead of staying pending.
+    void send(new FormData(e.currentTarget)).then(settle, () => settle({ ok: false, error: "Could not reach the server. Try again." }));
+  };
   return { pending, error, fieldErrors, onSubmit };
+}
+
+/**
+ * An event handler from an async function. React drops whatever a handler returns, so a rejection would go unseen:
+ * it is logged here instead.
+ */
+export function asyncHandler<A extends unknown[]>(fn: (...args: A) => Promise<unknown>): (...args: A) => void {
+  return (...args) => {
+    fn(...args).catch((e: unknown) => console.error(e));
+  };
+}
+
+/** A form field's text, or `fallback` when the field is absent (a file input's File is not text). */
+export function formText(form: FormData, name: string, fallback = ""): string {
+  const v = form.get(name);
+  return typeof v === "string" ? v : fallback;
 }
 
 export const inputClass =

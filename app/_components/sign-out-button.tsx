@@ -4,7 +4,7 @@ import { signOut } from "@/lib/auth/client";
 
 export function SignOutButton() {
   return (
-    <button type="button" data-testid="sign-out" className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => signOut({ callbackUrl: "/login" })}>
+    <button type="button" data-testid="sign-out" className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" onClick={() => void signOut({ callbackUrl: "/login" })}>
       Sign out
     </button>
   );

@@ -100,7 +100,9 @@ export async function* streamHumanRankingGroups(tx: DbOrTx, opts: { projectId: s
     group by r.prompt_id having count(*) >= 2
     order by r.prompt_id`);
   type Row = { rankings: Array<{ annotatorId: string | null; order: string[][] }> | string };
-  yield* fetchAll(tx, name, opts.batch ?? 2000, (row: Row) => (typeof row.rankings === "string" ? JSON.parse(row.rankings) : row.rankings));
+  type Group = Exclude<Row["rankings"], string>;
+  // The text is this query's own json_agg (some drivers hand json back unparsed): its shape is the select's, so a cast.
+  yield* fetchAll(tx, name, opts.batch ?? 2000, (row: Row) => (typeof row.rankings === "string" ? (JSON.parse(row.rankings) as Group) : row.rankings));
 }
 
 /** Drains a declared cursor batch by batch, asking for the next batch before handing out the current one, then closes it. */
@@ -143,4 +145,9 @@ export async function listExportsByProject(db: DbOrTx, projectId: string, limit 
 export async function latestExportForProject(db: DbOrTx, projectId: string) {
   const [row] = await db.select().from(exports).where(eq(exports.projectId, projectId)).orderBy(desc(exports.createdAt)).limit(1);
   return row ?? null;
+}
+
+/** The first statement of a snapshot's transaction: both passes over the data read one consistent moment. */
+export async function useRepeatableRead(tx: DbOrTx) {
+  await tx.execute(sql`set transaction isolation level repeatable read`);
 }

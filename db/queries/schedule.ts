@@ -25,6 +25,8 @@ export async function getProjectScheduleForUpdate(db: DbOrTx, projectId: string)
     .from(projects)
     .where(eq(projects.id, projectId))
     .for("update");
+  // The rule reads RetrainSchedule and StoredSchedule (RetrainSchedule plus optional fields) as one type; tsc does not.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   return row ? { ...row, retrainSchedule: row.retrainSchedule as StoredSchedule | null } : null;
 }
 

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { CopyButton } from "@/app/_components/copy-button";
-import { Field, SubmitButton } from "@/app/_components/form";
+import { Field, SubmitButton, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { changeRole, createApiToken, revokeApiToken, setUserDisabled } from "./actions";
 import { roleOptions } from "./invite-forms";
@@ -51,7 +51,7 @@ export function UserRow({ user, self }: { user: { id: string; name: string; emai
               Make {user.name} {article(proposed)} {proposed} instead of {article(user.role)} {user.role}?
             </p>
             <div className="flex gap-2">
-              <button type="button" data-testid="role-confirm-yes" disabled={pending} onClick={confirm} className="rounded bg-amber-600 px-2 py-1 font-medium text-white disabled:opacity-50">
+              <button type="button" data-testid="role-confirm-yes" disabled={pending} onClick={asyncHandler(confirm)} className="rounded bg-amber-600 px-2 py-1 font-medium text-white disabled:opacity-50">
                 Change role
               </button>
               <button type="button" data-testid="role-confirm-no" disabled={pending} onClick={() => setProposed(null)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
@@ -71,11 +71,11 @@ export function UserRow({ user, self }: { user: { id: string; name: string; emai
           type="button"
           data-testid="user-toggle-disabled"
           className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700"
-          onClick={async () => {
+          onClick={asyncHandler(async () => {
             const res = await setUserDisabled({ userId: user.id, disabled: !user.disabled });
             setError(res.ok ? null : res.error);
             router.refresh();
-          }}
+          })}
         >
           {user.disabled ? "Disabled · enable" : "Active · disable"}
         </button>
@@ -92,7 +92,7 @@ export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: strin
     <div className="space-y-4">
       <form
         className="flex items-end gap-3"
-        onSubmit={async (e) => {
+        onSubmit={asyncHandler(async (e) => {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
           const res = await createApiToken({ name: form.get("tokenName") });
@@ -101,7 +101,7 @@ export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: strin
             setFieldErrors({});
             router.refresh();
           } else setFieldErrors({ tokenName: res.fieldErrors?.name ?? [res.error] });
-        }}
+        })}
       >
         <div className="flex-1">
           <Field label="Token name" name="tokenName" error={fieldErrors.tokenName} />
@@ -125,10 +125,10 @@ export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: strin
               <button
                 type="button"
                 className="text-red-600 underline"
-                onClick={async () => {
+                onClick={asyncHandler(async () => {
                   await revokeApiToken({ id: t.id });
                   router.refresh();
-                }}
+                })}
               >
                 Revoke
               </button>

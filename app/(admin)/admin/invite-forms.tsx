@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { CopyButton } from "@/app/_components/copy-button";
-import { Field, FormError, SubmitButton, inputClass, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, inputClass, useActionForm, asyncHandler } from "@/app/_components/form";
 import { inviteUser, revokeInvite } from "./actions";
 
 export const roleOptions = ["annotator", "reviewer", "admin"] as const;
@@ -75,13 +75,13 @@ export function PendingInvites({ invites }: { invites: PendingInvite[] }) {
               data-testid="invite-revoke"
               disabled={busy === i.id}
               className="text-red-600 underline disabled:opacity-50 dark:text-red-400"
-              onClick={async () => {
+              onClick={asyncHandler(async () => {
                 setBusy(i.id);
                 const res = await revokeInvite({ inviteId: i.id });
                 setBusy(null);
                 setError(res.ok ? null : res.error);
                 router.refresh();
-              }}
+              })}
             >
               Revoke
             </button>

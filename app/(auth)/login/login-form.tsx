@@ -1,7 +1,7 @@
 // Email + password sign-in through next-auth; shows its refusal (wrong password, locked) by the form.
 "use client";
 import { useState } from "react";
-import { Field, FormError, SubmitButton } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, asyncHandler } from "@/app/_components/form";
 import { signIn } from "@/lib/auth/client";
 
 /** `next`: where to go once signed in, already checked to be a path on this site. */
@@ -14,11 +14,11 @@ export function LoginForm({ next }: { next: string }) {
       className="space-y-4"
       data-testid="login-form"
       data-next={next}
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
-        const email = String(form.get("email") ?? "").trim();
-        const password = String(form.get("password") ?? "");
+        const email = formText(form, "email").trim();
+        const password = formText(form, "password");
         const errs: Record<string, string[]> = {};
         if (!/^\S+@\S+\.\S+$/.test(email)) errs.email = ["Enter a valid email address"];
         if (!password) errs.password = ["Password is required"];
@@ -33,7 +33,7 @@ export function LoginForm({ next }: { next: string }) {
         }
         setPending(false);
         setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong email or password.");
-      }}
+      })}
     >
       <FormError message={error} />
       <Field label="Email" name="email" type="email" autoComplete="email" error={fieldErrors.email} />

@@ -41,7 +41,7 @@ export function runDuration(run: { startedAt: string | null; finishedAt: string 
 }
 
 export function formatMetric(v: unknown): string {
-  if (typeof v !== "number" || !Number.isFinite(v)) return v == null ? "—" : String(v);
+  if (typeof v !== "number" || !Number.isFinite(v)) return v == null ? "—" : typeof v === "string" ? v : JSON.stringify(v);
   if (Number.isInteger(v) && Math.abs(v) >= 1000) return v.toLocaleString("en-US");
   return Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4).replace(/\.?0+$/, "");
 }

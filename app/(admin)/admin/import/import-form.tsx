@@ -1,7 +1,11 @@
 // The upload form: project, format (or auto-detect), file; posts the raw file to /api/v1/projects/:slug/imports.
 "use client";
 import { useState } from "react";
-import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import { z } from "zod";
+import { Field, FormError, SubmitButton, formText, inputClass, asyncHandler } from "@/app/_components/form";
+
+/** The API's error body (lib/errors toResponse): its message is shown by the form. */
+const errorBody = z.object({ error: z.object({ message: z.string() }) });
 
 type Summary = { project: string; format: string | null; rowsRead: number; prompts: number; joined: number; completions: number; rankings: number; duplicatesSkipped: number; elapsedMs: number };
 
@@ -12,7 +16,7 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
   return (
     <form
       className="grid gap-4 sm:grid-cols-3 sm:items-end"
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
         const file = form.get("file");
@@ -24,23 +28,23 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
         setError(null);
         setSummary(null);
         const params = new URLSearchParams({ filename: file.name });
-        const format = String(form.get("format") ?? "");
+        const format = formText(form, "format");
         if (format) params.set("format", format);
         try {
-          const res = await fetch(`/api/v1/projects/${encodeURIComponent(String(form.get("project")))}/imports?${params}`, {
+          const res = await fetch(`/api/v1/projects/${encodeURIComponent(formText(form, "project"))}/imports?${params}`, {
             method: "POST",
             headers: { "content-type": "application/octet-stream" },
             body: file,
           });
-          const body = await res.json().catch(() => null);
+          const body: unknown = await res.json().catch(() => null);
           if (res.ok) setSummary(body as Summary);
-          else setError(body?.error?.message ?? `Import failed (HTTP ${res.status}).`);
+          else setError(errorBody.safeParse(body).data?.error.message ?? `Import failed (HTTP ${res.status}).`);
         } catch {
           setError("The upload did not reach the server. Nothing was imported.");
         } finally {
           setPending(false);
         }
-      }}
+      })}
     >
       <Field label="Project" name="project">
         <select name="project" data-testid="field-project" className={inputClass} defaultValue={initialProject && projects.some((p) => p.slug === initialProject) ? initialProject : projects[0].slug}>

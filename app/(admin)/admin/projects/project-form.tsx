@@ -2,7 +2,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
 import { createProject, updateProject } from "./actions";
 import { LauncherFields, launcherFromForm } from "./launcher-fields";
 import type { LauncherSettings } from "@/db/schema";
@@ -35,11 +35,11 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
     (form) => {
       setSaved(false);
       const values: Record<string, unknown> = Object.fromEntries(
-        ["name", "guidelines", "categories", "queueOrder", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]),
+        ["name", "guidelines", "categories", "queueOrder", ...settingFields.map((f) => f.name)].map((k) => [k, formText(form, k)]),
       );
       values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
       values.launcher = launcherFromForm(form);
-      return mode === "create" ? createProject({ slug: String(form.get("slug") ?? ""), ...values }) : updateProject({ slug: initial.slug, ...values });
+      return mode === "create" ? createProject({ slug: formText(form, "slug"), ...values }) : updateProject({ slug: initial.slug, ...values });
     },
     (project) => {
       if (mode === "create") return router.push(`/admin/projects/${project.slug}`);

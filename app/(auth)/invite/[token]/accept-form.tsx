@@ -1,7 +1,7 @@
 // Name and password for a new account from an invite; the new account is signed in straight away.
 "use client";
 import { useState } from "react";
-import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, useActionForm, asyncHandler } from "@/app/_components/form";
 import { signIn } from "@/lib/auth/client";
 import { acceptInvite } from "./actions";
 
@@ -11,14 +11,14 @@ export function AcceptInviteForm({ token }: { token: string }) {
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     async (form) => {
       const res = await acceptInvite({ token, name: form.get("name"), password: form.get("password") });
-      return res.ok ? { ok: true as const, data: { email: res.data.email, password: String(form.get("password")) } } : res;
+      return res.ok ? { ok: true as const, data: { email: res.data.email, password: formText(form, "password") } } : res;
     },
-    async ({ email, password }) => {
+    asyncHandler(async ({ email, password }) => {
       setSigningIn(true);
       const res = await signIn("credentials", { email, password, redirect: false });
       // The account exists either way; if signing in failed (throttled), the sign-in page says so.
       window.location.assign(res?.ok && !res.error ? "/" : "/login?invited=done");
-    },
+    }),
   );
   return (
     <form className="space-y-4" onSubmit={onSubmit}>

@@ -2,7 +2,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, inputClass, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { createSnapshot } from "../actions";
 
@@ -15,7 +15,7 @@ export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
   return (
     <form
       className="grid gap-4 sm:grid-cols-2"
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         setPending(true);
         const f = new FormData(e.currentTarget);
@@ -38,7 +38,7 @@ export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
           setError(res.error);
           setFieldErrors(Object.fromEntries(Object.entries(res.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^options\./, ""), v])));
         }
-      }}
+      })}
     >
       <Field label="Pairing" name="pairing" error={fieldErrors.pairing}>
         <select name="pairing" data-testid="field-pairing" className={inputClass} defaultValue="all">

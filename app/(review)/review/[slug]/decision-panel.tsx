@@ -36,25 +36,27 @@ export function DecisionPanel({ item, q }: { item: QueueItem; q: ReviewQueueStat
 }
 
 function RejectForm({ q }: { q: ReviewQueueState }) {
+  // Taken apart here: the compiler's refs rule reads every field of an object that carries a ref as a ref read.
+  const { reasonRef, reason, setReason, decide, pending } = q;
   const error = q.fieldErrors.reason;
   return (
     <form
       className="space-y-2"
       onSubmit={(e) => {
         e.preventDefault();
-        void q.decide("reject");
+        void decide("reject");
       }}
     >
       <label className="block space-y-1">
         <span className="text-sm font-medium">Reason (the author sees it)</span>
         <textarea
-          ref={q.reasonRef}
+          ref={reasonRef}
           data-testid="reject-reason"
           rows={2}
-          value={q.reason}
-          onChange={(e) => q.setReason(e.target.value)}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) void q.decide("reject");
+            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) void decide("reject");
           }}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "reason-error" : undefined}
@@ -66,7 +68,7 @@ function RejectForm({ q }: { q: ReviewQueueState }) {
           </span>
         )}
       </label>
-      <button type="submit" data-testid="reject-confirm" disabled={q.pending} className={`${btn} bg-red-600 text-white hover:bg-red-500`}>
+      <button type="submit" data-testid="reject-confirm" disabled={pending} className={`${btn} bg-red-600 text-white hover:bg-red-500`}>
         Reject
       </button>
     </form>

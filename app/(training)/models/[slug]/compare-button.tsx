@@ -1,5 +1,6 @@
 // "Compare with active": queues the release gate's blind pairwise comparison of a version against the active one.
 "use client";
+import { asyncHandler } from "@/app/_components/form";
 import { useState } from "react";
 import { compareVersion } from "../actions";
 
@@ -11,10 +12,10 @@ export function CompareButton({ projectSlug, versionId }: { projectSlug: string;
         type="button"
         data-testid={`compare-${versionId}`}
         className="rounded-md border border-indigo-600 px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
-        onClick={async () => {
+        onClick={asyncHandler(async () => {
           const res = await compareVersion({ projectSlug, versionId });
           setMessage(res.ok ? "Comparison queued: blind pairwise tasks will appear in the ranking queue." : res.error);
-        }}
+        })}
       >
         Compare with active
       </button>

@@ -1,5 +1,6 @@
 // "Generate outputs": queues the active version's generation of fresh outputs to rank.
 "use client";
+import { asyncHandler } from "@/app/_components/form";
 import { useState } from "react";
 import { generateOutputs } from "../actions";
 
@@ -11,10 +12,10 @@ export function GenerateButton({ projectSlug }: { projectSlug: string }) {
         type="button"
         data-testid="generate-outputs"
         className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-        onClick={async () => {
+        onClick={asyncHandler(async () => {
           const res = await generateOutputs({ projectSlug, limit: 100 });
           setMessage(res.ok ? "Generation queued: new outputs will appear in the ranking queue." : res.error);
-        }}
+        })}
       >
         Generate outputs to rank
       </button>

@@ -3,10 +3,10 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, inputClass, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { startRun } from "../actions";
-import { FinetuneFields, finetuneFromForm, formText } from "./finetune-fields";
+import { FinetuneFields, finetuneFromForm } from "./finetune-fields";
 
 type Options = {
   snapshots: Array<{ id: string; createdAt: string; counts: Record<string, number> }>;
@@ -47,19 +47,19 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
     <form
       className="space-y-4"
       data-testid="retrain-form"
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         setPending(true);
         const form = new FormData(e.currentTarget);
-        const snapshot = String(form.get("snapshotId") ?? "fresh");
+        const snapshot = formText(form, "snapshotId", "fresh");
         const blockSize = formText(form, "blockSize").trim();
         const res = await startRun({
           projectSlug,
-          stage: String(form.get("stage")),
-          base: String(form.get("base")),
+          stage: formText(form, "stage"),
+          base: formText(form, "base"),
           ...(snapshot === "fresh" ? {} : { snapshotId: snapshot }),
           hyperparameters: {
-            ...Object.fromEntries(hyperFields.map((f) => [f.name, String(form.get(f.name) ?? "")])),
+            ...Object.fromEntries(hyperFields.map((f) => [f.name, formText(form, f.name)])),
             ...(blockSize ? { blockSize } : {}),
             ...finetuneFromForm(form),
           },
@@ -71,7 +71,7 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
         setPending(false);
         setError(res.error);
         setFieldErrors(res.fieldErrors ?? {});
-      }}
+      })}
     >
       {busy && (
         <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="run-busy">

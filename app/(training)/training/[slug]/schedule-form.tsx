@@ -2,7 +2,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, useActionForm } from "@/app/_components/form";
 import { formatTime } from "../format";
 import { saveSchedule } from "../actions";
 import { FinetuneFields, finetuneFromForm, type FinetuneDefaults } from "./finetune-fields";
@@ -80,7 +80,7 @@ export function ScheduleForm({ projectSlug, initial, loraAllowed }: { projectSlu
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => {
       setSaved(false);
-      return saveSchedule({ projectSlug, cron: String(form.get("cron") ?? ""), minNewPairs: String(form.get("minNewPairs") ?? ""), enabled: form.get("enabled") === "on", hyperparameters: finetuneFromForm(form) });
+      return saveSchedule({ projectSlug, cron: formText(form, "cron"), minNewPairs: formText(form, "minNewPairs"), enabled: form.get("enabled") === "on", hyperparameters: finetuneFromForm(form) });
     },
     () => {
       setSaved(true);

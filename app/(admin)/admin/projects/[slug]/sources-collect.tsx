@@ -2,7 +2,7 @@
 "use client";
 import { useEffect } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, useActionForm } from "@/app/_components/form";
 import type { CollectRunView } from "@/lib/sources/collect";
 import { collectAction } from "./actions";
 
@@ -43,7 +43,7 @@ export function CollectPanel({ projectSlug, sourceNames, runs }: { projectSlug: 
     return () => clearInterval(t);
   }, [active, router]);
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
-    (form) => collectAction({ projectSlug, sources: form.getAll("sources").map(String), prompts: String(form.get("prompts") ?? "") }),
+    (form) => collectAction({ projectSlug, sources: form.getAll("sources").filter((v) => typeof v === "string"), prompts: formText(form, "prompts") }),
     () => router.refresh(),
   );
   if (!sourceNames.length) return <p className="text-sm">Add a source first.</p>;

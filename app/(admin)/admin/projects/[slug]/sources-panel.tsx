@@ -2,7 +2,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, useActionForm, asyncHandler } from "@/app/_components/form";
 import type { SourceView } from "@/lib/sources/sources";
 import { addSourceAction, removeSourceAction, testSourceAction } from "./actions";
 
@@ -21,7 +21,7 @@ function AddSourceForm({ projectSlug }: { projectSlug: string }) {
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => {
       setAdded(null);
-      const values = Object.fromEntries(["name", "baseUrl", "model", "apiKey", ...settingFields.map((f) => f.name)].map((k) => [k, String(form.get(k) ?? "")]));
+      const values = Object.fromEntries(["name", "baseUrl", "model", "apiKey", ...settingFields.map((f) => f.name)].map((k) => [k, formText(form, k)]));
       return addSourceAction({ projectSlug, ...values });
     },
     (source) => {
@@ -77,12 +77,12 @@ function SourceRow({ projectSlug, source }: { projectSlug: string; source: Sourc
           type="button"
           data-testid={`test-source-${source.name}`}
           className="rounded-md border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
-          onClick={async () => {
+          onClick={asyncHandler(async () => {
             setStatus("Testing…");
             const res = await testSourceAction(ref);
             if (!res.ok) setStatus(res.error);
             else setStatus(res.data.ok ? `OK in ${res.data.ms} ms: “${res.data.reply}”` : `Failed (${res.data.failure}): ${res.data.error}`);
-          }}
+          })}
         >
           Test
         </button>
@@ -90,12 +90,12 @@ function SourceRow({ projectSlug, source }: { projectSlug: string; source: Sourc
           type="button"
           data-testid={`remove-source-${source.name}`}
           className="rounded-md border border-red-300 px-2 py-1 text-xs text-red-700 dark:border-red-800 dark:text-red-400"
-          onClick={async () => {
+          onClick={asyncHandler(async () => {
             if (!window.confirm(`Remove source ${source.name}? The outputs it wrote stay.`)) return;
             const res = await removeSourceAction(ref);
             if (res.ok) router.refresh();
             else setStatus(res.error);
-          }}
+          })}
         >
           Remove
         </button>

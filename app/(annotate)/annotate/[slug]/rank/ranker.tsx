@@ -36,6 +36,8 @@ export function Ranker({ projectSlug, revision }: { projectSlug: string; revisio
   }, [projectSlug]);
 
   useEffect(() => {
+    // Fetching the first task on mount is what this effect is for; its "loading" matches the initial state.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (!revision) void load();
   }, [load, revision]);
 

@@ -2,7 +2,7 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, inputClass, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { promptLimits, tooLongMessage } from "@/lib/validation/prompts";
 import { findSimilarPrompts, savePromptDraft, submitPrompt } from "../../actions";
@@ -71,10 +71,10 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
       return;
     }
     let live = true;
-    const t = setTimeout(async () => {
+    const t = setTimeout(asyncHandler(async () => {
       const res = await findSimilarPrompts({ projectSlug, instruction, input });
       if (live && res.ok) setSimilar(res.data.filter((s) => s.id !== idRef.current));
-    }, SIMILAR_DELAY_MS);
+    }), SIMILAR_DELAY_MS);
     return () => {
       live = false;
       clearTimeout(t);
@@ -142,7 +142,7 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
   );
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" data-testid="write-form">
+    <form onSubmit={asyncHandler(onSubmit)} className="space-y-4" data-testid="write-form">
       <Field label="Instruction" name="instruction" error={errorOf("instruction")}>
         {textarea("instruction", 3, "What should the model do? e.g. Explain why the sky is blue to a ten-year-old.")}
       </Field>

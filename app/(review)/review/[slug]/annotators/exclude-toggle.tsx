@@ -1,5 +1,6 @@
 // Leaves an annotator's rankings out of (or back in) the project's consensus.
 "use client";
+import { asyncHandler } from "@/app/_components/form";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { setAnnotatorExcluded } from "../../actions";
@@ -15,13 +16,13 @@ export function ExcludeToggle({ projectSlug, userId, excluded }: { projectSlug: 
         data-testid="exclude-toggle"
         aria-pressed={excluded}
         disabled={pending}
-        onClick={async () => {
+        onClick={asyncHandler(async () => {
           setPending(true);
           const res = await setAnnotatorExcluded({ projectSlug, userId, excluded: !excluded });
           setPending(false);
           setError(res.ok ? null : res.error);
           router.refresh();
-        }}
+        })}
         className={`rounded border px-2 py-1 text-xs disabled:opacity-50 ${excluded ? "border-red-300 text-red-700 dark:border-red-800 dark:text-red-400" : "border-slate-300 dark:border-slate-700"}`}
       >
         {excluded ? "Excluded · include" : "Included · exclude"}

@@ -66,7 +66,7 @@ function Chart({ title, testId, series, metrics, height = 260, boundaries = [] }
               <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} />
               <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} tick={{ fontSize: 11 }} stroke="currentColor" />
               <YAxis tick={{ fontSize: 11 }} width={52} domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetric(v)} stroke="currentColor" />
-              <Tooltip formatter={(v) => formatMetric(v)} labelFormatter={(s) => `step ${s}`} contentStyle={{ fontSize: 12 }} />
+              <Tooltip formatter={(v) => formatMetric(v)} labelFormatter={(s) => (typeof s === "number" ? `step ${s}` : null)} contentStyle={{ fontSize: 12 }} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {boundaries.map((b) => (
                 <ReferenceLine key={b.stage} x={b.from} stroke="currentColor" strokeOpacity={0.5} strokeDasharray="2 4" label={{ value: `${stageWords[b.stage] ?? b.stage} →`, position: "insideTopLeft", fontSize: 11 }} />

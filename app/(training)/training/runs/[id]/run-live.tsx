@@ -3,7 +3,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
-import { Card } from "@/app/_components/form";
+import { Card, asyncHandler } from "@/app/_components/form";
 import type { RunView } from "@/lib/runs/runs";
 import { readRunProgress } from "@/lib/validation/run-progress";
 import { StatusBadge, formatBytes, formatDuration, formatMetric, formatTime, phaseWords, runDuration, stageWords } from "../../format";
@@ -117,9 +117,9 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
       } catch (e) {
         if (!stopped) setPollError(`Live updates paused (${(e as Error).message}); retrying.`);
       }
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
+      if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
     };
-    timer = setTimeout(poll, POLL_MS);
+    timer = setTimeout(() => void poll(), POLL_MS);
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -159,7 +159,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
                     data-testid="run-cancel"
                     disabled={cancelling}
                     className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950"
-                    onClick={async () => {
+                    onClick={asyncHandler(async () => {
                       if (!window.confirm("Cancel this run? A running run stops at its next step; nothing is registered.")) return;
                       setCancelling(true);
                       const res = await cancelRun({ id: run.id });
@@ -168,7 +168,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
                         setCancelError(null);
                         setRun((r) => ({ ...r, status: res.data.status, cancelRequested: res.data.cancelRequested }));
                       } else setCancelError(res.error);
-                    }}
+                    })}
                   >
                     {cancelling ? "Cancelling…" : "Cancel run"}
                   </button>
