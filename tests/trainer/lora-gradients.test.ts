@@ -1,0 +1,65 @@
+// LoRA adapters' gradients against central finite differences of the loss (no reference needed beyond the forward
+// pass): for each adapter tensor, the derivative along a random ±1 direction equals the gradient's dot product with
+// it. The LoRA blocks run as gradient checkpoints and the frozen projections with their own gradient (trainer/ops.ts),
+// so this checks both, on the JS CPU backend and on wasm.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, describe, expect, it } from "vitest";
+import { chooseBackend } from "@/trainer/backend";
+import { loadCheckpoint } from "@/trainer/checkpoint";
+import { importHf } from "@/trainer/import-hf";
+import { initLora } from "@/trainer/lora";
+import { sftLoss } from "@/trainer/losses";
+import type { LoraOptions } from "@/trainer/protocol";
+import { writeRandomLlama } from "@/tests/helpers/trainer-llama-folder";
+
+const lora: LoraOptions = { rank: 4, alpha: 8, targets: ["q", "k", "v", "o", "gate", "up", "down"] };
+const xs = [Array.from({ length: 12 }, (_, t) => (t * 7 + 3) % 250), Array.from({ length: 12 }, (_, t) => (t * 13 + 1) % 250)];
+const ys = xs.map((row) => row.map((v) => (v * 5 + 2) % 260));
+const mask = xs.map((row) => row.map((_, t) => (t >= 2 ? 1 : 0)));
+
+afterAll(async () => {
+  await chooseBackend("cpu", false);
+});
+
+describe.each(["cpu", "wasm"])("on the %s backend", (backend) => {
+  it("every adapter's gradient equals the central finite difference of the loss along a random direction", async () => {
+    await chooseBackend(backend, false);
+    const hf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tl-lora-fd-")), "hf");
+    writeRandomLlama(hf, { family: "qwen2", hidden: 16, heads: 4, kvHeads: 2, layers: 2, intermediate: 24, maxPositions: 32, tied: false, dtype: "F32", seed: 8 });
+    const ckpt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tl-lora-fd-")), "c");
+    importHf(hf, ckpt);
+    const loaded = loadCheckpoint(ckpt);
+    const cfg = { ...loaded.cfg, lora };
+    const adapters = initLora(cfg, lora, 4);
+    // B starts at zero (PEFT's init), where A's gradient is zero too: give B values so both are exercised.
+    for (const [k, v] of Object.entries(adapters)) if (k.endsWith("lora_B")) v.assign(tf.randomUniform(v.shape, -0.5, 0.5, "float32", 6));
+    const p = { ...loaded.params, ...adapters };
+    const b = { x: tf.tensor2d(xs, undefined, "int32"), y: tf.tensor2d(ys, undefined, "int32"), m: tf.tensor2d(mask), tokens: 20 };
+    const loss = () => tf.tidy(() => sftLoss(p, cfg, b).dataSync()[0]);
+    const { value, grads } = tf.variableGrads(() => sftLoss(p, cfg, b), Object.values(adapters));
+    const eps = 1e-3;
+    let worst = 0;
+    let seed = 100;
+    for (const [name, v] of Object.entries(adapters)) {
+      const d = tf.tidy(() => tf.randomUniform(v.shape, 0, 1, "float32", seed++).greater(0.5).cast("float32").mul(2).sub(1));
+      const analytic = tf.tidy(() => grads[v.name].mul(d).sum().dataSync()[0]);
+      const start = v.clone();
+      v.assign(tf.tidy(() => start.add(d.mul(eps))));
+      const up = loss();
+      v.assign(tf.tidy(() => start.sub(d.mul(eps))));
+      const down = loss();
+      v.assign(start);
+      const fd = (up - down) / (2 * eps);
+      expect(Math.abs(analytic), name).toBeGreaterThan(1e-3);
+      const err = Math.abs(fd - analytic) / Math.abs(analytic);
+      worst = Math.max(worst, err);
+      expect(Math.abs(fd - analytic), `${name}: gradient·d ${analytic}, finite difference ${fd}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(analytic));
+      tf.dispose([d, start]);
+    }
+    console.log(`LoRA finite differences on ${backend}: ${Object.keys(adapters).length} adapter tensors, worst relative error ${worst.toExponential(2)}`);
+    tf.dispose([value, ...Object.values(grads), ...Object.values(p), b.x, b.y, b.m]);
+  });
+});
