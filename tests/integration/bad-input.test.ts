@@ -757,6 +757,24 @@ const actions: Record<string, ActionTarget> = {
       { name: "a project without an active version", input: { projectSlug: "demo", versionId: w.demoVersion.id }, kinds: ["conflict"] },
     ],
   },
+  "app/(training)/models/actions.ts#importModel": {
+    cases: () => [
+      ...derivedCases({ path: "/no/such/model-folder", name: "tiny-model" }, { required: ["path"], texts: ["path", "name"], idents: ["path", "name"] }),
+      { name: "a relative path", input: { path: "models/tiny" }, field: "path" },
+      { name: "a folder that does not exist", input: { path: "/no/such/model-folder" }, field: "path" },
+      { name: "a file, not a folder", input: { path: "/etc/hostname" }, field: "path" },
+      { name: "a folder without config.json", input: { path: "/" }, field: "path" },
+      { name: "a name with spaces", input: { path: "/no/such/model-folder", name: "my model" }, field: "name" },
+    ],
+  },
+  "app/(training)/models/actions.ts#pickProjectBase": {
+    cases: () => [
+      ...derivedCases({ projectSlug: "demo", baseModelId: NO_SUCH_ID }, { required: ["projectSlug", "baseModelId"], texts: ["projectSlug", "baseModelId"], idents: ["projectSlug", "baseModelId"] }),
+      { name: "an unknown base model", input: { projectSlug: "demo", baseModelId: NO_SUCH_ID }, field: "baseModelId" },
+      { name: "a base model id that is not one", input: { projectSlug: "demo", baseModelId: NOT_A_UUID }, field: "baseModelId" },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", baseModelId: null }, field: "projectSlug" },
+    ],
+  },
   "app/(training)/training/actions.ts#startRun": {
     cases: (w) => {
       const base = { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 10 } };
@@ -766,6 +784,12 @@ const actions: Record<string, ActionTarget> = {
         { name: "another project's model version as base", input: { ...base, base: w.otherVersion.id }, field: "base" },
         { name: "a base that only looks like a version id", input: { ...base, base: NOT_A_UUID }, field: "base" },
         { name: "an unknown hyperparameter", input: { ...base, hyperparameters: { dropout: 0.5 } }, field: "hyperparameters" },
+        { name: "LoRA on a GPT-2-shaped preset", input: { ...base, hyperparameters: { steps: 10, lora: { rank: 4, alpha: 8, targets: ["q", "v"] } } }, field: "hyperparameters.lora" },
+        { name: "a LoRA rank of zero", input: { ...base, hyperparameters: { lora: { rank: 0, alpha: 8, targets: ["q"] } } }, field: "hyperparameters.lora.rank" },
+        { name: "an unknown LoRA target", input: { ...base, hyperparameters: { lora: { rank: 4, alpha: 8, targets: ["qkv"] } } }, field: "hyperparameters.lora.targets" },
+        { name: "no LoRA targets", input: { ...base, hyperparameters: { lora: { rank: 4, alpha: 8, targets: [] } } }, field: "hyperparameters.lora.targets" },
+        { name: "a pilot share above one half", input: { ...base, hyperparameters: { pilot: 0.9 } }, field: "hyperparameters.pilot" },
+        { name: "an unknown imported base model", input: { ...base, base: `model:${NO_SUCH_ID}` }, field: "base" },
       ];
     },
   },
@@ -781,6 +805,8 @@ const actions: Record<string, ActionTarget> = {
       ...derivedCases({ projectSlug: "demo", cron: "0 3 * * *", minNewPairs: 10, enabled: true }, { required: ["projectSlug", "cron"], texts: ["projectSlug", "cron"], idents: ["projectSlug"] }),
       { name: "enabled given as the text false", input: { projectSlug: "demo", cron: "0 3 * * *", enabled: "no" }, field: "enabled" },
       { name: "a cron with four fields", input: { projectSlug: "demo", cron: "0 3 * *" }, field: "cron" },
+      { name: "a LoRA rank of zero for scheduled runs", input: { projectSlug: "demo", cron: "0 3 * * *", hyperparameters: { lora: { rank: 0, alpha: 8, targets: ["q"] } } }, field: "hyperparameters.lora.rank" },
+      { name: "a pilot share of zero for scheduled runs", input: { projectSlug: "demo", cron: "0 3 * * *", hyperparameters: { pilot: 0 } }, field: "hyperparameters.pilot" },
       { name: "an unknown project", input: { projectSlug: "no-such-project", cron: "0 3 * * *" }, field: "projectSlug" },
     ],
   },
@@ -820,7 +846,7 @@ describe("every route and server action has bad-input cases", () => {
 
 const fourXX = (status: number) => status >= 400 && status < 500;
 const kindOf = (code: string) => code.split(":")[0];
-const statusOfKind: Record<string, number> = { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limit: 429 };
+const statusOfKind: Record<string, number> = { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, unprocessable: 422, rate_limit: 429 };
 
 /** Why an error answer falls short, or null: it must be a 4xx, and a 400 must name the field. */
 function judge(status: number, error: { code?: string; message?: string; fieldErrors?: Record<string, string[]> } | undefined, c: Expectation & { status?: number[] }): string | null {
