@@ -1,8 +1,7 @@
 // "Import a model": an admin names a Hugging Face folder on the server (and optionally a name); errors by the field.
 "use client";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, useActionForm } from "@/app/_components/form";
-import { formText } from "../training/[slug]/finetune-fields";
+import { Field, FormError, SubmitButton, formText, useActionForm } from "@/app/_components/form";
 import { importModel } from "./actions";
 
 export function ImportModelForm() {

@@ -2,9 +2,8 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { Field, FormError, SubmitButton, inputClass, useActionForm } from "@/app/_components/form";
+import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
 import { pickProjectBase } from "../../models/actions";
-import { formText } from "./finetune-fields";
 
 export function BaseModelForm({ projectSlug, models, current }: { projectSlug: string; models: Array<{ id: string; name: string; family: string | null }>; current: string | null }) {
   const router = useRouter();

@@ -2,17 +2,11 @@
 // only) or full fine-tuning, and an optional pilot run on a share of the snapshot. Defaults are the run contract's.
 "use client";
 import { useState } from "react";
-import { Field } from "@/app/_components/form";
+import { Field, formText } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { LORA_DEFAULTS, LORA_TARGETS, PILOT_DEFAULT_SHARE, type LoraOptions } from "@/lib/validation/runs-finetune";
 
 export type FinetuneDefaults = { lora?: LoraOptions; pilot?: number };
-
-/** A text field's value ("" when absent). */
-export function formText(form: FormData, name: string): string {
-  const v = form.get(name);
-  return typeof v === "string" ? v : "";
-}
 
 /** The form's LoRA and pilot fields as the run's hyperparameters (left for zod to judge; a bad number names its field). */
 export function finetuneFromForm(form: FormData): { lora?: Record<string, unknown>; pilot?: unknown } {
