@@ -151,3 +151,8 @@ export async function latestExportForProject(db: DbOrTx, projectId: string) {
 export async function useRepeatableRead(tx: DbOrTx) {
   await tx.execute(sql`set transaction isolation level repeatable read`);
 }
+
+/** The first statement of a snapshot's transaction: both passes over the data read one consistent moment. */
+export async function useRepeatableRead(tx: DbOrTx) {
+  await tx.execute(sql`set transaction isolation level repeatable read`);
+}

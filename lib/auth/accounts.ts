@@ -4,16 +4,8 @@ import { getDb } from "@/db/client";
 import * as q from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { AppError, parseInput } from "@/lib/errors";
-import {
-  acceptInviteInput,
-  addUserInput,
-  changeRoleInput,
-  inviteUserInput,
-  revokeInviteInput,
-  setUserDisabledInput,
-  setupAdminInput,
-} from "@/lib/validation/users";
+import { AppError } from "@/lib/errors";
+import type { AcceptInviteInput, AddUserInput, ChangeRoleInput, InviteUserInput, RevokeInviteInput, SetUserDisabledInput, SetupAdminInput } from "@/lib/validation/users";
 import { hashPassword } from "./password";
 import { hasRole, type Actor } from "./roles";
 
@@ -37,8 +29,7 @@ export async function needsSetup(): Promise<boolean> {
   return (await q.countUsers(getDb())) === 0;
 }
 
-export async function createFirstAdmin(raw: unknown): Promise<PublicUser> {
-  const input = parseInput(setupAdminInput, raw, "setup");
+export async function createFirstAdmin(input: SetupAdminInput): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
   return getDb().transaction(async (tx) => {
     await q.lockFirstRunSetup(tx);
@@ -50,8 +41,7 @@ export async function createFirstAdmin(raw: unknown): Promise<PublicUser> {
 }
 
 /** CLI `user add`: no actor, the operator has shell access to the data. */
-export async function addUser(raw: unknown, actor: Actor | null = null): Promise<PublicUser> {
-  const input = parseInput(addUserInput, raw, "user");
+export async function addUser(input: AddUserInput, actor: Actor | null = null): Promise<PublicUser> {
   if (actor) requireAdmin(actor);
   const passwordHash = await hashPassword(input.password);
   return getDb().transaction(async (tx) => {
@@ -91,9 +81,8 @@ export async function listAccounts(actor: Actor) {
  * Returns the one-time token; only its hash is stored, so the link can be shown once. An open invite for the same
  * address is revoked first (its link stops working): the newest invite is the one that counts.
  */
-export async function inviteUser(actor: Actor, raw: unknown): Promise<{ inviteId: string; token: string; path: string; expiresAt: Date; replaced: number }> {
+export async function inviteUser(actor: Actor, input: InviteUserInput): Promise<{ inviteId: string; token: string; path: string; expiresAt: Date; replaced: number }> {
   requireAdmin(actor);
-  const input = parseInput(inviteUserInput, raw, "invite");
   const token = randomBytes(24).toString("base64url");
   const now = new Date();
   const expiresAt = new Date(now.getTime() + INVITE_TTL_HOURS * 3600_000);
@@ -110,9 +99,8 @@ export async function inviteUser(actor: Actor, raw: unknown): Promise<{ inviteId
 }
 
 /** An admin withdraws a pending invite: its link stops working at once. */
-export async function revokeInvite(actor: Actor, raw: unknown): Promise<{ inviteId: string }> {
+export async function revokeInvite(actor: Actor, input: RevokeInviteInput): Promise<{ inviteId: string }> {
   requireAdmin(actor);
-  const input = parseInput(revokeInviteInput, raw, "invite");
   return getDb().transaction(async (tx) => {
     const invite = await q.getInviteById(tx, input.inviteId, { lock: true });
     if (!invite) throw new AppError("not_found:invite", "No such invite.", { inviteId: ["Unknown invite"] });
@@ -136,8 +124,7 @@ export async function getInviteState(token: string): Promise<InviteState> {
   return { state: "valid", email: invite.email, role: invite.role };
 }
 
-export async function acceptInvite(raw: unknown): Promise<PublicUser> {
-  const input = parseInput(acceptInviteInput, raw, "invite");
+export async function acceptInvite(input: AcceptInviteInput): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
   return getDb().transaction(async (tx) => {
     const invite = await q.getInviteByTokenHash(tx, hashToken(input.token), { lock: true });
@@ -161,9 +148,8 @@ async function assertNotLastAdmin(tx: Parameters<typeof q.lockActiveAdmins>[0], 
   }
 }
 
-export async function changeRole(actor: Actor, raw: unknown): Promise<PublicUser> {
+export async function changeRole(actor: Actor, input: ChangeRoleInput): Promise<PublicUser> {
   requireAdmin(actor);
-  const input = parseInput(changeRoleInput, raw, "role");
   return getDb().transaction(async (tx) => {
     const target = await q.getUserById(tx, input.userId);
     if (!target) throw new AppError("not_found:user", "No such user.", { userId: ["Unknown user"] });
@@ -175,9 +161,8 @@ export async function changeRole(actor: Actor, raw: unknown): Promise<PublicUser
   });
 }
 
-export async function setUserDisabled(actor: Actor, raw: unknown): Promise<PublicUser> {
+export async function setUserDisabled(actor: Actor, input: SetUserDisabledInput): Promise<PublicUser> {
   requireAdmin(actor);
-  const input = parseInput(setUserDisabledInput, raw, "user");
   return getDb().transaction(async (tx) => {
     const target = await q.getUserById(tx, input.userId);
     if (!target) throw new AppError("not_found:user", "No such user.", { userId: ["Unknown user"] });

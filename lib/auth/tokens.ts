@@ -4,17 +4,15 @@ import { randomBytes } from "node:crypto";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/users";
 import { recordAudit } from "@/lib/audit";
-import { AppError, parseInput } from "@/lib/errors";
-import { createApiTokenInput } from "@/lib/validation/users";
+import { AppError } from "@/lib/errors";
+import type { CreateApiTokenInput } from "@/lib/validation/users";
 import { hashToken, loadActiveActor } from "./accounts";
-import { hasRole, type Actor } from "./roles";
-import type { SystemActor } from "@/lib/projects/system-actor";
+import { hasRole, type Actor, type SystemActor } from "./roles";
 
 const TOKEN_PREFIX = "tl_";
 
-export async function createApiToken(actor: Actor, raw: unknown) {
+export async function createApiToken(actor: Actor, input: CreateApiTokenInput) {
   if (!hasRole(actor, "admin")) throw new AppError("forbidden:tokens", "Only an admin can create API tokens.");
-  const input = parseInput(createApiTokenInput, raw, "token");
   const secret = TOKEN_PREFIX + randomBytes(24).toString("base64url");
   return getDb().transaction(async (tx) => {
     const row = await q.insertApiToken(tx, { userId: actor.id, name: input.name, tokenHash: hashToken(secret), prefix: secret.slice(0, 8) });

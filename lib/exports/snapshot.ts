@@ -5,23 +5,18 @@ import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { once } from "node:events";
-import { sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qe from "@/db/queries/exports";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import type { Export, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { assertRole } from "@/lib/auth/roles";
-import type { AnyActor as Actor } from "@/lib/projects/system-actor";
+import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { planDuplicateMerges } from "@/lib/dedup/merge-plan";
 import { env } from "@/lib/env";
-import { AppError, parseInput } from "@/lib/errors";
-import { createExportInput, exportOptionsInput, type ExportOptions } from "@/lib/validation/exports";
+import { AppError } from "@/lib/errors";
+import { exportOptionsInput, type CreateExportInput, type ExportOptions, type ReexportSnapshotInput } from "@/lib/validation/exports";
 import { curateGroup, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
 import { datasetCard, datasetCardBody, lineWriters, snapshotFiles, snapshotName, type MergedCounts } from "./formats";
-
-const reexportInput = z.object({ projectSlug: z.string().min(1).max(64), id: z.string().min(1).max(64), out: z.string().min(1).max(1000) }).strict();
 
 export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; merged: MergedCounts; prompts: number };
 
@@ -138,7 +133,7 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
   try {
     await getDb().transaction(async (tx) => {
       // One consistent view for both passes: the snapshot is the data as of one moment.
-      await tx.execute(sql`set transaction isolation level repeatable read`);
+      await qe.useRepeatableRead(tx);
       const reliability = await annotatorReliability(tx, project.id, cutoff);
       const texts = async function* () {
         for await (const p of qe.streamPromptTexts(tx, { projectId: project.id, cutoff })) yield { id: p.id, text: promptText(p) };
@@ -200,13 +195,19 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
  * Writes into a temporary sibling folder and renames it into place inside the transaction that
  * records the `exports` row: a failure half way leaves neither the folder nor the row.
  */
-async function writeAndRecord(actor: Actor | null, project: Project, opts: { id: string; dir: string; cutoff: Date; options: ExportOptions; record: boolean; onProgress?: (n: number) => void }): Promise<SnapshotSummary> {
+async function writeAndRecord(
+  actor: AnyActor | null,
+  project: Project,
+  opts: { id: string; dir: string; cutoff: Date; options: ExportOptions; record: boolean; onProgress?: (n: number) => void; ifEmpty?: () => AppError },
+): Promise<SnapshotSummary> {
   assertWritableTarget(opts.dir);
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
   const tmp = `${opts.dir}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
   fs.mkdirSync(tmp);
   try {
     const written = await writeSnapshotFiles(tmp, project, opts.id, opts.cutoff, opts.options, opts.onProgress);
+    // Nothing curated: refused before any row is written, so no empty snapshot (or its audit entry) is kept.
+    if (written.prompts === 0 && opts.ifEmpty) throw opts.ifEmpty();
     const commit = async (tx?: DbOrTx) => {
       if (tx && opts.record) {
         await qe.insertExport(tx, { id: opts.id, projectId: project.id, createdBy: actor?.id ?? null, cutoffAt: opts.cutoff, filters: opts.options, counts: written.counts, manifest: written.manifest, location: opts.dir });
@@ -224,30 +225,19 @@ async function writeAndRecord(actor: Actor | null, project: Project, opts: { id:
   }
 }
 
-export async function createExport(actor: Actor, raw: unknown, hooks: { onProgress?: (prompts: number) => void } = {}): Promise<SnapshotSummary> {
-  assertRole(actor as never, "admin");
-  const input = parseInput(createExportInput, raw, "export");
+export async function createExport(actor: AnyActor, input: CreateExportInput, hooks: { onProgress?: (prompts: number) => void } = {}): Promise<SnapshotSummary> {
+  assertRole(actor, "admin");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   const id = randomUUID();
   const dir = path.resolve(input.out ?? defaultExportDir(project.slug, id));
-  const summary = await writeAndRecord(actor, project, { id, dir, cutoff: new Date(), options: input.options, record: true, onProgress: hooks.onProgress });
-  if (summary.prompts === 0) {
-    // Nothing curated: keep no empty snapshot around.
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`delete from audit_log where target_type = 'export' and target_id = ${id}`);
-      await tx.execute(sql`delete from exports where id = ${id}`);
-    });
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw new AppError("bad_request:export", `Nothing to export yet in "${project.slug}": no approved demonstrations, settled rankings or imported preferences.`);
-  }
-  return summary;
+  const ifEmpty = () => new AppError("bad_request:export", `Nothing to export yet in "${project.slug}": no approved demonstrations, settled rankings or imported preferences.`);
+  return writeAndRecord(actor, project, { id, dir, cutoff: new Date(), options: input.options, record: true, onProgress: hooks.onProgress, ifEmpty });
 }
 
 /** Writes an existing snapshot again (same cutoff and options) into `out`; the files come out byte-identical. */
-export async function reexportSnapshot(actor: Actor, raw: unknown): Promise<SnapshotSummary> {
-  assertRole(actor as never, "admin");
-  const input = parseInput(reexportInput, raw, "export");
+export async function reexportSnapshot(actor: AnyActor, input: ReexportSnapshotInput): Promise<SnapshotSummary> {
+  assertRole(actor, "admin");
   const db = getDb();
   const project = await projectOr404(db, input.projectSlug);
   const row = await getExportRow(db, project, input.id);
@@ -276,15 +266,15 @@ function readCard(location: string): string | null {
 }
 
 /** A project's snapshots, newest first, at most 100; `withCard` adds each one's dataset card body (README.md, a few KB each) for the Data page. */
-export async function listExports(actor: Actor, projectSlug: string, opts: { withCard?: boolean } = {}) {
-  assertRole(actor as never, "reviewer");
+export async function listExports(actor: AnyActor, projectSlug: string, opts: { withCard?: boolean } = {}) {
+  assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   return (await qe.listExportsByProject(db, project.id)).map((e) => ({ ...exportView(e, project), ...(opts.withCard ? { card: readCard(e.location) } : {}) }));
 }
 
-export async function getExport(actor: Actor, projectSlug: string, id: string) {
-  assertRole(actor as never, "reviewer");
+export async function getExport(actor: AnyActor, projectSlug: string, id: string) {
+  assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectOr404(db, projectSlug);
   const row = await getExportRow(db, project, id);
@@ -292,7 +282,7 @@ export async function getExport(actor: Actor, projectSlug: string, id: string) {
 }
 
 /** A file of a snapshot, by its name in the manifest (nothing else on disk is reachable). */
-export async function openExportFile(actor: Actor, projectSlug: string, id: string, name: string): Promise<{ path: string; size: number; stream: fs.ReadStream }> {
+export async function openExportFile(actor: AnyActor, projectSlug: string, id: string, name: string): Promise<{ path: string; size: number; stream: fs.ReadStream }> {
   const snap = await getExport(actor, projectSlug, id);
   const names = [...snap.files, "manifest.json"];
   if (!names.includes(name)) throw new AppError("not_found:file", `No file "${name}" in snapshot ${id}.`);
@@ -301,7 +291,7 @@ export async function openExportFile(actor: Actor, projectSlug: string, id: stri
   return { path: file, size: fs.statSync(file).size, stream: fs.createReadStream(file) };
 }
 
-export async function exportDir(actor: Actor, projectSlug: string, id: string): Promise<{ dir: string; files: string[] }> {
+export async function exportDir(actor: AnyActor, projectSlug: string, id: string): Promise<{ dir: string; files: string[] }> {
   const snap = await getExport(actor, projectSlug, id);
   return { dir: snap.location, files: [...snap.files, "manifest.json"].sort() };
 }

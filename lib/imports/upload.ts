@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { AppError, parseInput } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { formatNames } from "@/lib/formats/import";
 import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
@@ -25,6 +25,7 @@ export const importUploadInput = z
     filename: z.string().trim().max(500).optional(),
   })
   .strict();
+export type ImportUploadInput = z.infer<typeof importUploadInput>;
 
 function tooLarge() {
   return new AppError("too_large:import", `Upload over ${MAX_IMPORT_UPLOAD_BYTES / 1024 ** 3} GB; import larger files with \`tuneloop import\`.`);
@@ -32,11 +33,10 @@ function tooLarge() {
 
 export async function importUpload(
   actor: AnyActor | null,
-  raw: unknown,
+  input: ImportUploadInput,
   upload: { body: ReadableStream<Uint8Array> | null; contentLength: number | null },
 ): Promise<ImportSummary> {
   assertRole(actor, "admin");
-  const input = parseInput(importUploadInput, raw, "import");
   if (upload.contentLength !== null && upload.contentLength > MAX_IMPORT_UPLOAD_BYTES) throw tooLarge();
   if (!upload.body) throw new AppError("bad_request:import", "The request has no file in its body.", { file: ["Choose a file"] });
   // Before reading a possibly large body: the project must exist.

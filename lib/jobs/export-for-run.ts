@@ -1,4 +1,5 @@
 // The snapshot a training run trains on: the one it names, or a fresh export made when the run starts.
+import { exportOptionsInput } from "@/lib/validation/exports";
 import { getDb } from "@/db/client";
 import { getExportById } from "@/db/queries/exports";
 import type { Project, TrainingRun } from "@/db/schema";
@@ -12,6 +13,6 @@ export async function exportSnapshotForRun(run: TrainingRun, project: Project): 
     if (!row) throw new AppError("not_found:export", `Snapshot ${run.exportId} is gone.`);
     return { exportId: row.id, dir: row.location };
   }
-  const summary = await createExport(systemActor, { projectSlug: project.slug });
+  const summary = await createExport(systemActor, { projectSlug: project.slug, options: exportOptionsInput.parse({}) });
   return { exportId: summary.id, dir: summary.dir };
 }

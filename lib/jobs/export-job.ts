@@ -1,11 +1,11 @@
 // The `export` job: makes a snapshot for a project in the background (what the Data page's button does inline).
-import { z } from "zod";
 import { createExport } from "@/lib/exports/snapshot";
-import { exportOptionsInput } from "@/lib/validation/exports";
+import { createExportInput } from "@/lib/validation/exports";
 import { systemActor } from "@/lib/projects/system-actor";
 import { parseInput } from "@/lib/errors";
 
-const exportJobInput = z.object({ projectSlug: z.string().min(1).max(64), options: exportOptionsInput.optional() }).strict();
+/** The job payload: a project and its options; the folder is always under the data folder. */
+const exportJobInput = createExportInput.omit({ out: true });
 
 export async function runExportJob(data: unknown) {
   const input = parseInput(exportJobInput, data, "job");

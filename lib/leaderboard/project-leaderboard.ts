@@ -28,7 +28,7 @@ export function outcomesFromRankings(rows: Array<{ order: string[][]; generators
 }
 
 export async function projectLeaderboard(actor: AnyActor, opts: { projectSlug: string; baseline?: string; rounds?: number; seed?: number }): Promise<Leaderboard & { outcomes: number }> {
-  assertRole(actor as never, "reviewer");
+  assertRole(actor, "reviewer");
   const db = getDb();
   const project = await getProjectBySlug(db, opts.projectSlug);
   if (!project) throw new AppError("not_found:project", `No project "${opts.projectSlug}".`, { projectSlug: ["Unknown project"] });

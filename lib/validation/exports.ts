@@ -31,3 +31,7 @@ export const createExportInput = z
   })
   .strict();
 export type CreateExportInput = z.infer<typeof createExportInput>;
+
+/** Write an existing snapshot again (same cutoff and options) into `out`. */
+export const reexportSnapshotInput = z.object({ projectSlug: z.string().min(1).max(64), id: z.string().min(1).max(64), out: z.string().min(1).max(1000) }).strict();
+export type ReexportSnapshotInput = z.infer<typeof reexportSnapshotInput>;

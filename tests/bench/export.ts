@@ -12,6 +12,12 @@ import { migrateDatabase } from "@/db/migrate";
 import { createExport } from "@/lib/exports/snapshot";
 import { systemActor } from "@/lib/projects/system-actor";
 import { report } from "./common";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createExportInput } from "@/lib/validation/exports";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const N = Number(process.env.BENCH_PROMPTS ?? 200_000);
@@ -53,7 +59,7 @@ try {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tl-bench-")), "snap");
   const e0 = performance.now();
-  const snap = await createExport(systemActor, { projectSlug: "bench", out });
+  const snap = await createExportVia(systemActor, { projectSlug: "bench", out });
   const exportSeconds = (performance.now() - e0) / 1000;
   clearInterval(sampler);
   const pairs = snap.counts["preference.train.jsonl"] + snap.counts["preference.eval.jsonl"];

@@ -20,6 +20,18 @@ import {
 import { signInWithPassword, throttlePolicy } from "@/lib/auth/sign-in";
 import { actorFromApiToken, createApiToken, revokeApiToken } from "@/lib/auth/tokens";
 import { AppError } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { inviteUserInput, revokeInviteInput, changeRoleInput, setUserDisabledInput, createApiTokenInput, setupAdminInput, acceptInviteInput } from "@/lib/validation/users";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const inviteUserVia = (actor: Actor, raw: unknown) => withInput(inviteUserInput, raw, (input) => inviteUser(actor, input));
+const revokeInviteVia = (actor: Actor, raw: unknown) => withInput(revokeInviteInput, raw, (input) => revokeInvite(actor, input));
+const changeRoleVia = (actor: Actor, raw: unknown) => withInput(changeRoleInput, raw, (input) => changeRole(actor, input));
+const setUserDisabledVia = (actor: Actor, raw: unknown) => withInput(setUserDisabledInput, raw, (input) => setUserDisabled(actor, input));
+const createApiTokenVia = (actor: Actor, raw: unknown) => withInput(createApiTokenInput, raw, (input) => createApiToken(actor, input));
+const createFirstAdminVia = (raw: unknown) => withInput(setupAdminInput, raw, (input) => createFirstAdmin(input));
+const acceptInviteVia = (raw: unknown) => withInput(acceptInviteInput, raw, (input) => acceptInvite(input));
 
 const password = "correct horse battery";
 
@@ -30,23 +42,23 @@ async function auditActions() {
 describeEachDatabase("accounts", () => {
   it("creates the first admin once, then refuses setup for good", async () => {
     expect(await needsSetup()).toBe(true);
-    const admin = await createFirstAdmin({ email: "Boss@Example.test", name: "Boss", password });
+    const admin = await createFirstAdminVia({ email: "Boss@Example.test", name: "Boss", password });
     expect(admin).toMatchObject({ email: "boss@example.test", role: "admin" });
     expect(await needsSetup()).toBe(false);
-    await expect(createFirstAdmin({ email: "other@example.test", name: "Other", password })).rejects.toMatchObject({ kind: "not_found" });
+    await expect(createFirstAdminVia({ email: "other@example.test", name: "Other", password })).rejects.toMatchObject({ kind: "not_found" });
     expect(await getDb().select().from(users)).toHaveLength(1);
   });
 
   it("concurrent setups create exactly one admin", async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => createFirstAdmin({ email: `a${i}@example.test`, name: `A${i}`, password })),
+      Array.from({ length: 5 }, (_, i) => createFirstAdminVia({ email: `a${i}@example.test`, name: `A${i}`, password })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await getDb().select().from(users)).toHaveLength(1);
   });
 
   it("rejects bad setup input naming the field, writing nothing", async () => {
-    const err = await createFirstAdmin({ email: "not-an-email", name: "", password: "short" }).catch((e) => e);
+    const err = await createFirstAdminVia({ email: "not-an-email", name: "", password: "short" }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBe(400);
     expect(Object.keys(err.fieldErrors).sort()).toEqual(["email", "name", "password"]);
@@ -55,16 +67,16 @@ describeEachDatabase("accounts", () => {
 
   it("invites a person who sets a name and password once; the link then says it was used", async () => {
     const admin = await makeActor("admin");
-    const invite = await inviteUser(admin, { email: "new@example.test", role: "reviewer" });
+    const invite = await inviteUserVia(admin, { email: "new@example.test", role: "reviewer" });
     expect(invite.path).toBe(`/invite/${invite.token}`);
     expect(await getInviteState(invite.token)).toEqual({ state: "valid", email: "new@example.test", role: "reviewer" });
     const stored = await getDb().select().from(invites);
     expect(stored[0].tokenHash).not.toContain(invite.token);
 
-    const user = await acceptInvite({ token: invite.token, name: "New Person", password });
+    const user = await acceptInviteVia({ token: invite.token, name: "New Person", password });
     expect(user).toMatchObject({ email: "new@example.test", role: "reviewer", name: "New Person" });
     expect(await getInviteState(invite.token)).toEqual({ state: "used" });
-    await expect(acceptInvite({ token: invite.token, name: "Again", password })).rejects.toMatchObject({ kind: "conflict" });
+    await expect(acceptInviteVia({ token: invite.token, name: "Again", password })).rejects.toMatchObject({ kind: "conflict" });
 
     const signedIn = await signInWithPassword({ email: "NEW@example.test", password }, "10.0.0.1");
     expect(signedIn.ok).toBe(true);
@@ -74,25 +86,25 @@ describeEachDatabase("accounts", () => {
   it("says when an invite link is unknown or expired", async () => {
     const admin = await makeActor("admin");
     expect(await getInviteState("x".repeat(32))).toEqual({ state: "unknown" });
-    const invite = await inviteUser(admin, { email: "late@example.test", role: "annotator" });
+    const invite = await inviteUserVia(admin, { email: "late@example.test", role: "annotator" });
     await getDb().update(invites).set({ expiresAt: new Date(Date.now() - 1000) });
     expect(await getInviteState(invite.token)).toEqual({ state: "expired" });
-    await expect(acceptInvite({ token: invite.token, name: "Late", password })).rejects.toThrow(/expired/);
+    await expect(acceptInviteVia({ token: invite.token, name: "Late", password })).rejects.toThrow(/expired/);
     expect(await getDb().select().from(users).where(eq(users.email, "late@example.test"))).toHaveLength(0);
   });
 
   it("a second invite to the same address replaces the first: the old link stops working, the new one makes the account", async () => {
     const admin = await makeActor("admin");
-    const first = await inviteUser(admin, { email: "twice@example.test", role: "annotator" });
+    const first = await inviteUserVia(admin, { email: "twice@example.test", role: "annotator" });
     expect(first.replaced).toBe(0);
-    const second = await inviteUser(admin, { email: "TWICE@example.test", role: "reviewer" });
+    const second = await inviteUserVia(admin, { email: "TWICE@example.test", role: "reviewer" });
     expect(second.replaced).toBe(1);
     expect(await getInviteState(first.token)).toEqual({ state: "revoked" });
     expect(await getInviteState(second.token)).toEqual({ state: "valid", email: "twice@example.test", role: "reviewer" });
-    await expect(acceptInvite({ token: first.token, name: "Old", password })).rejects.toThrow(/withdrawn/);
+    await expect(acceptInviteVia({ token: first.token, name: "Old", password })).rejects.toThrow(/withdrawn/);
     expect(await getDb().select().from(users).where(eq(users.email, "twice@example.test"))).toHaveLength(0);
 
-    const user = await acceptInvite({ token: second.token, name: "Twice", password });
+    const user = await acceptInviteVia({ token: second.token, name: "Twice", password });
     expect(user.role).toBe("reviewer");
     const open = (await listAccounts(admin)).invites.filter((i) => !i.acceptedAt && !i.revokedAt);
     expect(open).toEqual([]);
@@ -100,7 +112,7 @@ describeEachDatabase("accounts", () => {
 
   it("invites to one address at the same time leave exactly one open invite", async () => {
     const admin = await makeActor("admin");
-    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => inviteUser(admin, { email: "race@example.test", role: i % 2 ? "reviewer" : "annotator" })));
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => inviteUserVia(admin, { email: "race@example.test", role: i % 2 ? "reviewer" : "annotator" })));
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
     const rows = await getDb().select().from(invites).where(eq(invites.email, "race@example.test"));
     expect(rows).toHaveLength(5);
@@ -112,57 +124,57 @@ describeEachDatabase("accounts", () => {
   it("an admin revokes a pending invite: its link says so and cannot make an account; an accepted one cannot be revoked", async () => {
     const admin = await makeActor("admin");
     const reviewer = await makeActor("reviewer");
-    const invite = await inviteUser(admin, { email: "gone@example.test", role: "annotator" });
-    await expect(revokeInvite(reviewer, { inviteId: invite.inviteId })).rejects.toMatchObject({ kind: "forbidden" });
+    const invite = await inviteUserVia(admin, { email: "gone@example.test", role: "annotator" });
+    await expect(revokeInviteVia(reviewer, { inviteId: invite.inviteId })).rejects.toMatchObject({ kind: "forbidden" });
     expect(await getInviteState(invite.token)).toMatchObject({ state: "valid" });
 
-    expect(await revokeInvite(admin, { inviteId: invite.inviteId })).toEqual({ inviteId: invite.inviteId });
+    expect(await revokeInviteVia(admin, { inviteId: invite.inviteId })).toEqual({ inviteId: invite.inviteId });
     expect(await getInviteState(invite.token)).toEqual({ state: "revoked" });
-    await expect(acceptInvite({ token: invite.token, name: "Gone", password })).rejects.toMatchObject({ kind: "bad_request" });
+    await expect(acceptInviteVia({ token: invite.token, name: "Gone", password })).rejects.toMatchObject({ kind: "bad_request" });
     expect(await getDb().select().from(users).where(eq(users.email, "gone@example.test"))).toHaveLength(0);
     expect(await auditActions()).toContain("user.invite_revoke");
 
     // Unknown and malformed ids name the field; nothing changes.
-    await expect(revokeInvite(admin, { inviteId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ kind: "not_found", fieldErrors: { inviteId: ["Unknown invite"] } });
-    await expect(revokeInvite(admin, { inviteId: "not-a-uuid" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { inviteId: ["Unknown invite"] } });
+    await expect(revokeInviteVia(admin, { inviteId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ kind: "not_found", fieldErrors: { inviteId: ["Unknown invite"] } });
+    await expect(revokeInviteVia(admin, { inviteId: "not-a-uuid" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { inviteId: ["Unknown invite"] } });
 
-    const used = await inviteUser(admin, { email: "kept@example.test", role: "annotator" });
-    await acceptInvite({ token: used.token, name: "Kept", password });
-    await expect(revokeInvite(admin, { inviteId: used.inviteId })).rejects.toMatchObject({ kind: "conflict" });
+    const used = await inviteUserVia(admin, { email: "kept@example.test", role: "annotator" });
+    await acceptInviteVia({ token: used.token, name: "Kept", password });
+    await expect(revokeInviteVia(admin, { inviteId: used.inviteId })).rejects.toMatchObject({ kind: "conflict" });
     expect(await getInviteState(used.token)).toEqual({ state: "used" });
   });
 
   it("an admin changes a role: it takes effect on the next request and is audited with from and to", async () => {
     const admin = await makeActor("admin");
     const person = await makeActor("annotator");
-    const changed = await changeRole(admin, { userId: person.id, role: "reviewer" });
+    const changed = await changeRoleVia(admin, { userId: person.id, role: "reviewer" });
     expect(changed.role).toBe("reviewer");
     expect((await loadActiveActor(person.id, "session"))?.role).toBe("reviewer");
     const rows = await getDb().select().from(auditLog).where(eq(auditLog.action, "user.role_change"));
     expect(rows.map((r) => r.data)).toEqual([{ from: "annotator", to: "reviewer" }]);
     // Bad input names the field and changes nothing.
-    await expect(changeRole(admin, { userId: person.id, role: "owner" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { role: [expect.stringMatching(/annotator, reviewer or admin/)] } });
-    await expect(changeRole(admin, { userId: "00000000-0000-4000-8000-000000000000", role: "admin" })).rejects.toMatchObject({ kind: "not_found" });
+    await expect(changeRoleVia(admin, { userId: person.id, role: "owner" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { role: [expect.stringMatching(/annotator, reviewer or admin/)] } });
+    await expect(changeRoleVia(admin, { userId: "00000000-0000-4000-8000-000000000000", role: "admin" })).rejects.toMatchObject({ kind: "not_found" });
     expect((await loadActiveActor(person.id, "session"))?.role).toBe("reviewer");
   });
 
   it("only admins invite and change roles", async () => {
     const reviewer = await makeActor("reviewer");
-    await expect(inviteUser(reviewer, { email: "x@example.test", role: "admin" })).rejects.toMatchObject({ kind: "forbidden" });
-    await expect(changeRole(reviewer, { userId: reviewer.id, role: "admin" })).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(inviteUserVia(reviewer, { email: "x@example.test", role: "admin" })).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(changeRoleVia(reviewer, { userId: reviewer.id, role: "admin" })).rejects.toMatchObject({ kind: "forbidden" });
     const before = await auditActions();
     expect(before).not.toContain("user.invite");
   });
 
   it("never demotes or disables the last active admin, even when two try at once", async () => {
     const a = await makeActor("admin");
-    await expect(changeRole(a, { userId: a.id, role: "reviewer" })).rejects.toMatchObject({ kind: "conflict" });
-    await expect(setUserDisabled(a, { userId: a.id, disabled: true })).rejects.toMatchObject({ kind: "conflict" });
+    await expect(changeRoleVia(a, { userId: a.id, role: "reviewer" })).rejects.toMatchObject({ kind: "conflict" });
+    await expect(setUserDisabledVia(a, { userId: a.id, disabled: true })).rejects.toMatchObject({ kind: "conflict" });
 
     const b = await makeActor("admin");
     const results = await Promise.allSettled([
-      changeRole(a, { userId: a.id, role: "annotator" }),
-      changeRole(b, { userId: b.id, role: "annotator" }),
+      changeRoleVia(a, { userId: a.id, role: "annotator" }),
+      changeRoleVia(b, { userId: b.id, role: "annotator" }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const admins = (await getDb().select().from(users)).filter((u) => u.role === "admin");
@@ -174,7 +186,7 @@ describeEachDatabase("accounts", () => {
     const admin = await makeActor("admin");
     const annotator = await makeActor("annotator");
     expect(await loadActiveActor(annotator.id, "session")).not.toBeNull();
-    await setUserDisabled(admin, { userId: annotator.id, disabled: true });
+    await setUserDisabledVia(admin, { userId: annotator.id, disabled: true });
     expect(await loadActiveActor(annotator.id, "session")).toBeNull();
     const res = await signInWithPassword({ email: annotator.email, password }, null);
     expect(res).toMatchObject({ ok: false, reason: "disabled" });
@@ -203,7 +215,7 @@ describeEachDatabase("accounts", () => {
 
   it("API tokens are shown once, stored hashed, and stop working when revoked", async () => {
     const admin = await makeActor("admin");
-    const token = await createApiToken(admin, { name: "ci" });
+    const token = await createApiTokenVia(admin, { name: "ci" });
     expect(token.token).toMatch(/^tl_/);
     expect((await actorFromApiToken(token.token))?.id).toBe(admin.id);
     const dump = JSON.stringify(await getDb().execute("select * from api_tokens"));

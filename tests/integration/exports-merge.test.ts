@@ -13,6 +13,13 @@ import { importFile } from "@/lib/imports/import-file";
 import { createProject } from "@/lib/projects/projects";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
+const reexportSnapshotVia = (actor: AnyActor, raw: unknown) => withInput(reexportSnapshotInput, raw, (input) => reexportSnapshot(actor, input));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-export-merge-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -56,7 +63,7 @@ describeEachDatabase("exports merge duplicates", () => {
     const idOf = async (instruction: string) => (await getDb().select({ id: prompts.id }).from(prompts).where(eq(prompts.instruction, instruction)))[0].id;
     const [colourJudged, colourTrl, sky1, sky2, hi] = await Promise.all(["Name a colour.", "name a  COLOUR.", SKY, `${SKY.slice(0, -1)}!`, "Say hi."].map(idOf));
 
-    const snap = await createExport(admin, { projectSlug: "demo", out: out(), options: { evalFraction: 0 } });
+    const snap = await createExportVia(admin, { projectSlug: "demo", out: out(), options: { evalFraction: 0 } });
     const rows = readJsonl(path.join(snap.dir, "preference.train.jsonl"));
     const pairs = (promptIds: string[]) => rows.filter((r) => promptIds.includes(r.meta.promptId)).map((r) => [r.chosen[0].content, r.rejected[0].content].join(" > ")).sort();
     // Every judgment with a preference and every imported pair is a row; the tie of two identical outputs is none.
@@ -81,7 +88,7 @@ describeEachDatabase("exports merge duplicates", () => {
     expect(fs.readFileSync(path.join(snap.dir, "README.md"), "utf8")).toContain(`${merged.pairs} pairs`);
 
     const again = out();
-    await reexportSnapshot(admin, { projectSlug: "demo", id: snap.id, out: again });
+    await reexportSnapshotVia(admin, { projectSlug: "demo", id: snap.id, out: again });
     for (const f of fs.readdirSync(snap.dir)) expect(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(snap.dir, f))), f).toBe(true);
   });
 
@@ -97,7 +104,7 @@ describeEachDatabase("exports merge duplicates", () => {
     const t0 = Date.now();
     await importFile(admin, { projectSlug: "eval", path: judgmentsFile });
     const t1 = Date.now();
-    const snap = await createExport(admin, { projectSlug: "eval", out: out() });
+    const snap = await createExportVia(admin, { projectSlug: "eval", out: out() });
     const t2 = Date.now();
     const train = snap.counts["preference.train.jsonl"];
     const total = train + snap.counts["preference.eval.jsonl"];

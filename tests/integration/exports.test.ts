@@ -15,9 +15,11 @@ import { submitRanking } from "@/lib/rankings/submit";
 import { setAnnotatorExcluded } from "@/lib/reviews/review";
 import { importFile } from "@/lib/imports/import-file";
 import type { Actor } from "@/lib/auth/roles";
+import type { AnyActor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
 import { excludeAnnotatorInput } from "@/lib/validation/reviews";
+import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
@@ -25,6 +27,8 @@ const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw
 
 const setAnnotatorExcludedVia = (actor: Actor, raw: unknown) => withInput(excludeAnnotatorInput, raw, (input) => setAnnotatorExcluded(actor, input));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "tl-export-"));
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
+const reexportSnapshotVia = (actor: AnyActor, raw: unknown) => withInput(reexportSnapshotInput, raw, (input) => reexportSnapshot(actor, input));
 const readJsonl = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const sharedData = path.resolve(import.meta.dirname, "../../../shared/data");
 
@@ -52,7 +56,7 @@ describeEachDatabase("exports", () => {
     await getDb().insert(completions).values({ promptId: p.id, text: "Steam curls from the cup", source: "human", authorId: people[0].id, isDemonstration: true, status: "approved" });
 
     const out = path.join(tmp(), "snap");
-    const snap = await createExport(admin, { projectSlug: "demo", out, options: { evalFraction: 0 } });
+    const snap = await createExportVia(admin, { projectSlug: "demo", out, options: { evalFraction: 0 } });
     // 6 settled prompts × 3 pairs each (all pairs of 3), 1 SFT example.
     expect(snap.counts["preference.train.jsonl"]).toBe(18);
     expect(snap.counts["sft.train.jsonl"]).toBe(1);
@@ -67,7 +71,7 @@ describeEachDatabase("exports", () => {
     expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toContain("load_dataset");
 
     const again = path.join(tmp(), "again");
-    await reexportSnapshot(admin, { projectSlug: "demo", id: snap.id, out: again });
+    await reexportSnapshotVia(admin, { projectSlug: "demo", id: snap.id, out: again });
     for (const f of fs.readdirSync(out)) expect(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), f).toBe(true);
 
     const listed = await listExports(admin, "demo", { withCard: true });
@@ -97,7 +101,7 @@ describeEachDatabase("exports", () => {
     const p1best = cs.filter((x) => x.prompt_id === ids[1])[0];
     const p0worse = cs.filter((x) => x.prompt_id === ids[0])[2];
     await getDb().execute(sql`update rankings set flags = ${JSON.stringify({ [p1best.id]: ["unsafe"], [p0worse.id]: ["pii"] })}::jsonb where annotator_id = ${a.id}`);
-    const snap = await createExport(admin, { projectSlug: "demo", out: path.join(tmp(), "s"), options: { evalFraction: 0 } });
+    const snap = await createExportVia(admin, { projectSlug: "demo", out: path.join(tmp(), "s"), options: { evalFraction: 0 } });
     const rows = readJsonl(path.join(snap.dir, "preference.train.jsonl"));
     const text = JSON.stringify(rows);
     expect(text).not.toContain(p0worse.text); // PII never leaves
@@ -107,7 +111,7 @@ describeEachDatabase("exports", () => {
     await getDb().execute(sql`update prompts set status = 'rejected' where id = ${ids[1]}`);
     await setAnnotatorExcludedVia(reviewer, { projectSlug: "demo", userId: b.id, excluded: true });
     void c;
-    const snap2 = await createExport(admin, { projectSlug: "demo", out: path.join(tmp(), "s2"), options: { evalFraction: 0 } }).catch((e) => e);
+    const snap2 = await createExportVia(admin, { projectSlug: "demo", out: path.join(tmp(), "s2"), options: { evalFraction: 0 } }).catch((e) => e);
     // prompt 1 rejected; with b excluded no prompt has its overlap of rankings → nothing settled is left
     expect(snap2).toMatchObject({ kind: "bad_request" });
     expect(await getDb().select().from(exports)).toHaveLength(1);
@@ -118,9 +122,9 @@ describeEachDatabase("exports", () => {
     await seedProject();
     const dir = tmp();
     fs.writeFileSync(path.join(dir, "keep.txt"), "x");
-    await expect(createExport(admin, { projectSlug: "demo", out: dir })).rejects.toMatchObject({ kind: "conflict" });
-    await expect(createExport(admin, { projectSlug: "nope", out: path.join(tmp(), "x") })).rejects.toMatchObject({ kind: "not_found" });
-    await expect(createExport(await makeActor("reviewer"), { projectSlug: "demo" })).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(createExportVia(admin, { projectSlug: "demo", out: dir })).rejects.toMatchObject({ kind: "conflict" });
+    await expect(createExportVia(admin, { projectSlug: "nope", out: path.join(tmp(), "x") })).rejects.toMatchObject({ kind: "not_found" });
+    await expect(createExportVia(await makeActor("reviewer"), { projectSlug: "demo" })).rejects.toMatchObject({ kind: "forbidden" });
     expect(fs.readdirSync(dir)).toEqual(["keep.txt"]);
     expect(await getDb().select().from(exports)).toHaveLength(0);
   });
@@ -129,7 +133,7 @@ describeEachDatabase("exports", () => {
     const admin = await makeActor("admin");
     await seedProject();
     const summary = await importFile(admin, { projectSlug: "demo", path: path.join(sharedData, "hh-rlhf-harmless-test.jsonl.gz"), format: "hh-rlhf" });
-    const snap = await createExport(admin, { projectSlug: "demo", out: path.join(tmp(), "hh") });
+    const snap = await createExportVia(admin, { projectSlug: "demo", out: path.join(tmp(), "hh") });
     const total = snap.counts["preference.train.jsonl"] + snap.counts["preference.eval.jsonl"];
     // Duplicate dialogues are merged, not dropped: every imported pair (distinct texts on both sides) leaves as a row.
     expect(total).toBe(summary.rankings);

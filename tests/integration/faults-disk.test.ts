@@ -11,6 +11,12 @@ import { getDb } from "@/db/client";
 import { createExport } from "@/lib/exports/snapshot";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
+import type { AnyActor } from "@/lib/auth/roles";
+import { withInput } from "../helpers/input";
+import { createExportInput } from "@/lib/validation/exports";
+
+/** Parsed at the boundary first, as the action, route and CLI do. */
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -89,7 +95,7 @@ describeEachDatabase(mountRefused ? `disk faults (skipped: ${mountRefused})` : "
     await seedSettledPrompts(600);
     disk = smallDisk("256k");
     const out = path.join(disk.dir, "exports", "snap");
-    const err = await createExport(admin, { projectSlug: "disk", out }).then(
+    const err = await createExportVia(admin, { projectSlug: "disk", out }).then(
       () => null,
       (e: Error) => e,
     );
@@ -107,7 +113,7 @@ describeEachDatabase(mountRefused ? `disk faults (skipped: ${mountRefused})` : "
     disk = smallDisk("1m");
     disk.readOnly();
     const out = path.join(disk.dir, "snap");
-    const err = await createExport(admin, { projectSlug: "disk", out }).then(
+    const err = await createExportVia(admin, { projectSlug: "disk", out }).then(
       () => null,
       (e: Error) => e,
     );

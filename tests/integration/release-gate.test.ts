@@ -28,6 +28,7 @@ import { withInput } from "../helpers/input";
 import { updateProjectInput } from "@/lib/validation/projects";
 import { promoteVersionInput, requestComparisonInput, requestGenerationInput } from "@/lib/validation/runs";
 import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+import { createExportInput } from "@/lib/validation/exports";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const requestGenerationVia = (actor: AnyActor, raw: unknown) => withInput(requestGenerationInput, raw, (input) => requestGeneration(actor, input));
@@ -38,6 +39,7 @@ const updateProjectVia = (actor: AnyActor | null, slug: string, raw: unknown) =>
 const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
 const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 const root = path.resolve(import.meta.dirname, "../..");
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gate-"));
 const checkpoints: string[] = [];
 
@@ -79,7 +81,7 @@ describeEachDatabase("release gate", () => {
     const ids = await seedPrompts(project.id, 6, 2);
     await getDb().insert(completions).values(ids.map((promptId) => ({ promptId, text: "A written answer.", source: "human" as const, isDemonstration: true, status: "approved" as const })));
     const admin = await makeActor("admin");
-    const snapshot = await createExport(admin, { projectSlug: "demo", options: { evalFraction: 0 } });
+    const snapshot = await createExportVia(admin, { projectSlug: "demo", options: { evalFraction: 0 } });
     const [old] = await getDb().insert(modelVersions).values({ projectId: project.id, label: "v1", base: "tiny", config: {}, checkpointPath: checkpoints[0], isActive: true }).returning();
     const [fresh] = await getDb().insert(modelVersions).values({ projectId: project.id, label: "v2", parentId: old.id, base: "tiny", config: {}, checkpointPath: checkpoints[1], exportId: snapshot.id }).returning();
     // Prompts written after the snapshot's cut-off were never trained on: they are held out.
@@ -112,7 +114,7 @@ describeEachDatabase("release gate", () => {
     for (const o of task.outputs) expect(Object.keys(o).sort()).toEqual(["id", "text"]);
 
     // Comparisons are evaluation data: a snapshot never contains them.
-    const snap = await createExport(w.admin, { projectSlug: "demo", options: { evalFraction: 0 } });
+    const snap = await createExportVia(w.admin, { projectSlug: "demo", options: { evalFraction: 0 } });
     const rows = fs.readFileSync(path.join(snap.dir, "sft.train.jsonl"), "utf8") + fs.readFileSync(path.join(snap.dir, "preference.train.jsonl"), "utf8");
     for (const id of copyIds) expect(rows).not.toContain(id);
   }, 120_000);

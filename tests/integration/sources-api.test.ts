@@ -24,13 +24,16 @@ import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { seedProject, seedPrompts } from "../helpers/seed";
+import type { AnyActor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
+import { createExportInput } from "@/lib/validation/exports";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
 const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 // Outside a Next request there is no cookie store: a request without a token has no session.
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
 
@@ -116,7 +119,7 @@ describeEachDatabase("model sources API", () => {
         const annotator = await makeActor("annotator");
         const task = (await nextTaskVia(annotator, { projectSlug: "demo" }))!;
         await submitRankingVia(annotator, { assignmentId: task.assignmentId, order: task.outputs.map((o) => [o.id]), idempotencyKey: "keys-rank-1" });
-        await createExport(admin, { projectSlug: "demo", out });
+        await createExportVia(admin, { projectSlug: "demo", out });
       });
 
       // The endpoint did get the key: it was sealed and opened again, not lost.

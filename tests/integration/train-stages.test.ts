@@ -23,12 +23,15 @@ import { runCli } from "../helpers/cli";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject } from "../helpers/seed";
 import type { AnyActor } from "@/lib/auth/roles";
+import type { Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { createRunInput } from "@/lib/validation/runs";
+import { createExportInput } from "@/lib/validation/exports";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput, raw, (input) => createRun(actor, input));
 
+const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
 
 async function until<T>(fn: () => Promise<T | null | undefined | false>, ms: number): Promise<T> {
@@ -107,7 +110,7 @@ describeEachDatabase("training stages chosen from the data", () => {
     const admin = await makeActor("admin");
     await seedProject({ slug: "demo" });
     await importFile(admin, { projectSlug: "demo", path: pairsFile(dir) });
-    const snap = await createExport(admin, { projectSlug: "demo" });
+    const snap = await createExportVia(admin, { projectSlug: "demo" });
     expect(snap.counts["sft.train.jsonl"] ?? 0).toBe(0);
     const refusal = async (input: Record<string, unknown>) => {
       try {

@@ -4,7 +4,8 @@ import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
 import { systemActor } from "@/lib/projects/system-actor";
-import type { Actor } from "@/lib/auth/roles";
+import { parseInput } from "@/lib/errors";
+import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
 import { parseFlags, UsageError } from "../args";
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -24,11 +25,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
     z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), reexport: z.string().optional(), json: z.boolean().optional() }).strict(),
   );
   await migrateDatabase(getConnection());
-  const actor = systemActor as unknown as Actor;
+  const actor = systemActor;
   let summary;
   if (values.reexport) {
     if (!values.out) throw new UsageError("--reexport needs --out DIR");
-    summary = await reexportSnapshot(actor, { projectSlug: values.project, id: values.reexport, out: values.out });
+    summary = await reexportSnapshot(actor, parseInput(reexportSnapshotInput, { projectSlug: values.project, id: values.reexport, out: values.out }, "export"));
   } else {
     const options: Record<string, unknown> = {};
     if (values.pairing) options.pairing = values.pairing;
@@ -36,7 +37,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     if (values["eval-fraction"]) options.evalFraction = values["eval-fraction"];
     if (values["exclude-imported"]) options.includeImported = false;
     if (values["min-margin"]) options.minMargin = values["min-margin"];
-    summary = await createExport(actor, { projectSlug: values.project, out: values.out, options }, { onProgress: (n) => !values.json && process.stderr.write(`\r${n} prompts curated`) });
+    summary = await createExport(actor, parseInput(createExportInput, { projectSlug: values.project, out: values.out, options }, "export"), { onProgress: (n) => !values.json && process.stderr.write(`\r${n} prompts curated`) });
   }
   if (values.json) console.log(JSON.stringify(summary));
   else {

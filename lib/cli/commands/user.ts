@@ -3,6 +3,8 @@ import { z } from "zod";
 import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { addUser } from "@/lib/auth/accounts";
+import { parseInput } from "@/lib/errors";
+import { addUserInput } from "@/lib/validation/users";
 import { parseFlags, readStdin, UsageError } from "../args";
 
 export async function userCommand(argv: string[]): Promise<number> {
@@ -15,8 +17,9 @@ export async function userCommand(argv: string[]): Promise<number> {
   );
   const password = (await readStdin()).replace(/\r?\n$/, "");
   if (!password) throw new UsageError("no password on standard input (e.g. `echo \"$PASSWORD\" | tuneloop user add …`)");
+  const input = parseInput(addUserInput, { ...values, password }, "user");
   await migrateDatabase(getConnection());
-  const user = await addUser({ ...values, password });
+  const user = await addUser(input);
   console.log(`Created ${user.role} ${user.email} (${user.id}).`);
   return 0;
 }
