@@ -3,6 +3,10 @@ import tseslint from "typescript-eslint";
 
 const noApp = { group: ["@/app/*", "**/app/*"], message: "lib/, db/ and trainer/ never import app/." };
 
+/** lib/ holds the rules and db/queries the SQL (issue #17): a query written in lib/ belongs in db/queries/<entity>.ts. */
+const noSqlInLib = { name: "drizzle-orm", message: "lib/ writes no SQL: put the query in db/queries/<entity>.ts and call it." };
+const noSqlInLibPattern = { group: ["drizzle-orm/*"], message: "lib/ writes no SQL: put the query in db/queries/<entity>.ts and call it." };
+
 export default tseslint.config(
   { ignores: ["node_modules/**", ".next/**", ".next-*/**", ".tuneloop/**", "db/migrations/**", "next-env.d.ts"] },
   {
@@ -37,15 +41,15 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [{ name: "next-auth", message: "Only lib/auth imports next-auth." }],
-          patterns: [noApp, { group: ["next-auth/*"], message: "Only lib/auth imports next-auth." }],
+          paths: [{ name: "next-auth", message: "Only lib/auth imports next-auth." }, noSqlInLib],
+          patterns: [noApp, { group: ["next-auth/*"], message: "Only lib/auth imports next-auth." }, noSqlInLibPattern],
         },
       ],
     },
   },
   {
     files: ["lib/auth/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [noApp] }] },
+    rules: { "no-restricted-imports": ["error", { paths: [noSqlInLib], patterns: [noApp, noSqlInLibPattern] }] },
   },
   {
     files: ["db/**/*.ts"],

@@ -35,7 +35,7 @@ export function resolveContender(all: Contender[], ref: string, field: string): 
   const found = all.find((c) => c.kind === kind && (kind === "version" && name === "active" ? c.kind === "version" && c.version.isActive : c.name === name));
   if (!found) {
     const why = kind === "version" && name === "active" ? "This project has no active version" : `No ${kind} "${name}" in this project`;
-    throw new AppError(`not_found:${field}`, `${why}.`, { [field]: [why] });
+    throw new AppError("not_found:model", `${why}.`, { [field]: [why] });
   }
   return found;
 }
