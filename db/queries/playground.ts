@@ -15,7 +15,6 @@ export async function lockIdempotencyKey(tx: DbOrTx, key: string) {
 /** A person's latest Arena votes in a project (rankings stored under an `arena:` key), newest first, with who answered. */
 export async function listArenaVotesByUser(db: DbOrTx, opts: { projectId: string; userId: string; limit: number }) {
   // db.execute is untyped over the pg/PGlite union; the rows are typed below, as the select lists them.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
   const res: { rows: unknown[] } = await db.execute(sql`
     select r.id, r."order", r.none_acceptable as "noneAcceptable", r.created_at as "createdAt", p.instruction,
       (select json_object_agg(c.id, coalesce(mv.label, c.generator))

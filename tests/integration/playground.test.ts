@@ -28,7 +28,7 @@ import { writeSnapshot } from "../helpers/trainer-snapshot";
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("next-auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null),
+  getServerSession: () => Promise.resolve(session.userId ? { user: { id: session.userId } } : null),
 }));
 
 const cli = path.resolve(import.meta.dirname, "../../lib/cli/tuneloop.mjs");
@@ -57,6 +57,10 @@ async function arenaProject(slug = "demo"): Promise<{ project: Project; admin: A
   await addSource(admin, { projectSlug: slug, name: `beta${slug === "demo" ? "" : `-${slug}`}`, baseUrl: server.baseUrl, model: "model-b", temperature: 0.7 });
   return { project, admin };
 }
+
+/** expect's matchers typed as what they stand for. */
+const anyList: unknown = expect.any(Array);
+const anyText: unknown = expect.any(String);
 
 const nameOfReply = (text: string) => (text.startsWith("ALPHA") ? "alpha" : text.startsWith("BETA") ? "beta" : "?");
 
@@ -204,11 +208,11 @@ describeEachDatabase("Playground", () => {
       expect(res).toMatchObject({ ok: false, code: "unauthorized:auth" });
     }
     // Someone else's round, or my round in another project.
-    await expect(voteArenaRound(ann2, { projectSlug: "demo", battle: round.battle, vote: "a" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { battle: expect.any(Array) } });
-    await expect(voteArenaRound(ann, { projectSlug: "other", battle: round.battle, vote: "a" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { battle: expect.any(Array) } });
+    await expect(voteArenaRound(ann2, { projectSlug: "demo", battle: round.battle, vote: "a" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { battle: anyList } });
+    await expect(voteArenaRound(ann, { projectSlug: "other", battle: round.battle, vote: "a" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { battle: anyList } });
     // A round altered in the browser (one character of the ciphertext), or past its 24 hours.
     const tampered = round.battle.slice(0, -2) + (round.battle.at(-2) === "A" ? "B" : "A") + round.battle.at(-1);
-    await expect(voteArenaRound(ann, { projectSlug: "demo", battle: tampered, vote: "a" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { battle: expect.any(Array) } });
+    await expect(voteArenaRound(ann, { projectSlug: "demo", battle: tampered, vote: "a" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { battle: anyList } });
     expect(() => openBattle(round.battle, Date.now() + 25 * 3600_000)).toThrow(/more than 24 hours old/);
 
     session.userId = ann.id;
@@ -265,7 +269,7 @@ describeEachDatabase("Playground", () => {
     expect(res[versionSide]).toEqual({ kind: "version", name: "v1" });
     const s = await storedRound(res.promptId);
     const winner = s.outs.find((c) => c.id === s.ranks[0].order[0][0])!;
-    expect(winner).toMatchObject({ modelVersionId: expect.any(String), generator: "v1", modelSourceId: null });
+    expect(winner).toMatchObject({ modelVersionId: anyText, generator: "v1", modelSourceId: null });
     const reviewer = await makeActor("reviewer");
     const board = await projectLeaderboard(reviewer, { projectSlug: "demo", baseline: "beta" });
     expect(board.models.find((m) => m.model === "v1")!.vsBaseline).toMatchObject({ wins: 1, losses: 0, n: 1 });
