@@ -7,7 +7,7 @@ import * as qs from "@/db/queries/schedule";
 import type { StoredSchedule } from "@/db/queries/schedule";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type AnyActor } from "@/lib/auth/roles";
-import { isAppError, parseInput } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import { scheduleActor } from "@/lib/projects/system-actor";
 import { hyperparametersInput, stageInput, type RetrainScheduleInput } from "@/lib/validation/runs";
