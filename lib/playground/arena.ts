@@ -17,6 +17,7 @@ import type { ArenaStartInput, ArenaVote, ArenaVoteInput } from "@/lib/validatio
 import { openBattle, sealBattle, type Battle, type BattleSide } from "./battle-token";
 import { listContenders, pickTwo, resolveContender } from "./contenders";
 import { generateReply, type Contender } from "./generate";
+import { rankingOfVote } from "./vote";
 
 export type ArenaRound = { battle: string; a: string; b: string };
 export type ArenaResult = {
@@ -29,23 +30,6 @@ export type ArenaResult = {
   a: { kind: "version" | "source"; name: string };
   b: { kind: "version" | "source"; name: string };
 };
-
-/**
- * The ranking a vote stands for, over completion ids `a` and `b`: the better one first; a tie puts both in one group;
- * "both bad" is a tie marked none acceptable (the release gate and the leaderboard count both as half a win each).
- */
-export function rankingOfVote(vote: ArenaVote, a: string, b: string): { order: string[][]; noneAcceptable: boolean } {
-  switch (vote) {
-    case "a":
-      return { order: [[a], [b]], noneAcceptable: false };
-    case "b":
-      return { order: [[b], [a]], noneAcceptable: false };
-    case "tie":
-      return { order: [[a, b]], noneAcceptable: false };
-    case "both_bad":
-      return { order: [[a, b]], noneAcceptable: true };
-  }
-}
 
 const arenaKey = (battleId: string) => `arena:${battleId}`;
 
