@@ -11,7 +11,7 @@ import type { ModelVersion, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import type { GenerationTracker } from "./generation-progress";
-import { generateOutputs } from "./trainer-process";
+import { generateVersionOutputs } from "@/lib/launchers/external";
 
 /** Prompt ids of a snapshot's eval split (its `*.eval.jsonl` rows name them in `meta.promptId`). */
 function evalPromptIds(dir: string): string[] {
@@ -60,8 +60,8 @@ export async function runCompareGeneration(
   // Each held-out prompt gets one output from each version: 2 per prompt.
   await tracker.start(heldOut.length * 2);
   const sampling = { ...input, n: 1, onPrompt: () => tracker.add(1) };
-  const fresh = await generateOutputs(candidate.checkpointPath, heldOut, sampling);
-  const old = await generateOutputs(active.checkpointPath, heldOut, sampling);
+  const fresh = await generateVersionOutputs(candidate, heldOut, sampling);
+  const old = await generateVersionOutputs(active, heldOut, sampling);
   let created = 0;
   await db.transaction(async (tx) => {
     for (const p of heldOut) {

@@ -10,7 +10,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import { samplingOf } from "@/lib/validation/projects";
 import { runCompareGeneration } from "./compare-job";
 import { trackGeneration } from "./generation-progress";
-import { generateOutputs } from "./trainer-process";
+import { generateVersionOutputs } from "@/lib/launchers/external";
 
 export const generateJobInput = z
   .object({
@@ -50,7 +50,7 @@ export async function runGenerateJob(data: unknown) {
     }
     const want = new Map(todo.map((p) => [p.id, project.settings.k - p.have]));
     await tracker.start([...want.values()].reduce((a, b) => a + b, 0));
-    const made = await generateOutputs(version.checkpointPath, todo, { ...sampling, n: Math.max(...want.values()), onPrompt: (id, n) => tracker.add(Math.min(n, want.get(id) ?? 0)) });
+    const made = await generateVersionOutputs(version, todo, { ...sampling, n: Math.max(...want.values()), onPrompt: (id, n) => tracker.add(Math.min(n, want.get(id) ?? 0)) });
     const rows = [...made].flatMap(([id, outputs]) =>
       outputs.slice(0, want.get(id) ?? 0).map((text) => ({ promptId: id, text: text || "(empty)", source: "model" as const, modelVersionId: version.id, generator: version.label })),
     );

@@ -16,6 +16,8 @@ export const launcherLineSchema = z.looseObject({
   max_steps: stepNumber.optional(),
   metrics: z.record(z.string(), z.number().nullable()).optional(),
   endpoint: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  /** the model name the endpoint serves it under (absent: the first its /models lists) */
+  model: z.string().min(1).max(500).optional(),
 });
 
 export type LauncherLine = {
@@ -26,10 +28,11 @@ export type LauncherLine = {
   train: Record<string, number>;
   eval: Record<string, number>;
   endpoint?: string;
+  endpointModel?: string;
 };
 
 /** Keys that say where the run is rather than measure it. */
-const NOT_METRICS = new Set(["step", "totalSteps", "total_steps", "max_steps", "type", "stage", "etaMs", "epoch_step"]);
+const NOT_METRICS = new Set(["model", "step", "totalSteps", "total_steps", "max_steps", "type", "stage", "etaMs", "epoch_step"]);
 /** The built-in trainer's events that carry a step but are not a training step's numbers. */
 const NOT_PROGRESS = new Set(["done", "cancelled", "error", "phase", "pilot", "early_stop", "generation", "generations"]);
 const EVAL_PREFIX = /^eval[_/]/;
@@ -53,7 +56,10 @@ export function parseLauncherLine(line: string): LauncherLine | null {
   const out: LauncherLine = { train: {}, eval: {} };
   if (o.step !== undefined) out.step = o.step;
   if (totalSteps !== undefined) out.totalSteps = totalSteps;
-  if (o.endpoint) out.endpoint = o.endpoint;
+  if (o.endpoint) {
+    out.endpoint = o.endpoint;
+    if (o.model) out.endpointModel = o.model;
+  }
   const isEval = o.type === "eval";
   const put = (name: string, value: unknown) => {
     if (typeof value !== "number" || !Number.isFinite(value) || NOT_METRICS.has(name) || name.length > 100) return;

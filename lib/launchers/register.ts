@@ -10,7 +10,7 @@ export type LauncherOutput =
   | { kind: "external"; checkpointDir: string; extraConfig: { external: ExternalModel } };
 
 /** A version whose weights the trainer cannot load: generation asks its endpoint (an OpenAI-compatible base URL). */
-export type ExternalModel = { endpoint: string; modelType: string | null; architectures: string[]; importError: string };
+export type ExternalModel = { endpoint: string; model?: string; modelType: string | null; architectures: string[]; importError: string };
 
 export class LauncherOutputError extends Error {}
 
@@ -46,7 +46,7 @@ async function importHfFolder(hfDir: string, out: string): Promise<string | null
  * Turns `outputDir` into the folder to register: `importDir` (must not exist) receives an imported checkpoint. Throws
  * LauncherOutputError with the reason when there is nothing to register.
  */
-export async function checkpointFromOutput(outputDir: string, importDir: string, endpoint: string | null): Promise<LauncherOutput> {
+export async function checkpointFromOutput(outputDir: string, importDir: string, endpoint: { url: string; model: string | null } | null): Promise<LauncherOutput> {
   const cfg = readConfig(outputDir);
   if (isTuneloopCheckpoint(cfg, outputDir)) return { kind: "tuneloop", checkpointDir: outputDir, extraConfig: {} };
   fs.rmSync(importDir, { recursive: true, force: true });
@@ -61,6 +61,6 @@ export async function checkpointFromOutput(outputDir: string, importDir: string,
   return {
     kind: "external",
     checkpointDir: outputDir,
-    extraConfig: { external: { endpoint, modelType: typeof cfg.model_type === "string" ? cfg.model_type : null, architectures: archs, importError: importError.slice(0, 500) } },
+    extraConfig: { external: { endpoint: endpoint.url, ...(endpoint.model ? { model: endpoint.model } : {}), modelType: typeof cfg.model_type === "string" ? cfg.model_type : null, architectures: archs, importError: importError.slice(0, 500) } },
   };
 }

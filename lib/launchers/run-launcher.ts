@@ -59,7 +59,8 @@ export async function runLauncher(opts: {
 
   let progress: RunProgress = { ...opts.progress, phase: "starting" };
   let pending: NewTrainingMetric[] = [];
-  let endpoint: string | null = launcher.endpoint ?? null;
+  // Where an output the trainer cannot load is served: the setting, or the launcher's last {"endpoint", "model"} line.
+  const served: { url: string | null; model: string | null } = { url: launcher.endpoint ?? null, model: null };
   let lastTrain: Record<string, number> = {};
   let logChanged = false;
   const child = startLauncher({
@@ -71,7 +72,7 @@ export async function runLauncher(opts: {
     onStdout: (text) => {
       const line = parseLauncherLine(text);
       if (!line) return false;
-      if (line.endpoint) endpoint = line.endpoint;
+      if (line.endpoint) Object.assign(served, { url: line.endpoint, model: line.endpointModel ?? null });
       if (line.totalSteps !== undefined) progress = { ...progress, totalSteps: line.totalSteps };
       if (line.step !== undefined) {
         progress = { ...progress, phase: "training", step: line.step, ...(line.loss !== undefined ? { loss: line.loss } : {}) };
@@ -126,7 +127,7 @@ export async function runLauncher(opts: {
   await q.updateRun(db, run.id, { progress, logTail: exit.logTail });
   let output;
   try {
-    output = await checkpointFromOutput(outputDir, path.join(opts.workDir, "imported"), endpoint);
+    output = await checkpointFromOutput(outputDir, path.join(opts.workDir, "imported"), served.url ? { url: served.url, model: served.model } : null);
   } catch (e) {
     if (!(e instanceof LauncherOutputError)) throw e;
     await q.updateRun(db, run.id, { status: "failed", finishedAt: new Date(), progress, error: e.message.slice(0, 2000), logTail: exit.logTail });

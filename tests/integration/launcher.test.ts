@@ -5,14 +5,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, expect, it, onTestFinished, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { modelVersions, projects, type LauncherSettings } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 import { stopBoss } from "@/lib/jobs/queue";
-import { cancelRun, createRun, getRun } from "@/lib/runs/runs";
+import { cancelRun, createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { updateProject } from "@/lib/projects/projects";
 import { createApiToken } from "@/lib/auth/tokens";
 import { isAppError, parseInput } from "@/lib/errors";
@@ -23,6 +23,7 @@ import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject } from "../helpers/seed";
 import { writeRandomLlama, type LlamaFolderOptions } from "../helpers/trainer-llama-folder";
+import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { completions, prompts } from "@/db/schema";
 
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: () => Promise.resolve(null) }));
@@ -132,15 +133,26 @@ describeEachDatabase("launchers", () => {
     expect(JSON.parse(fs.readFileSync(path.join(imported.checkpointPath, "config.json"), "utf8"))).toMatchObject({ model_type: "llama" });
     expect(fs.existsSync(path.join(imported.checkpointPath, "model.safetensors"))).toBe(true);
 
-    // An architecture the trainer cannot load, with the endpoint from a JSON line: external.
+    // An architecture the trainer cannot load, with the endpoint (and the name it serves it by) from a JSON line: external.
+    const served = await startFakeOpenAI((r) => ({ body: chatAnswer(r.model, `served: ${r.prompt}`) }));
+    onTestFinished(() => served.close());
     const foreign = `const fs=require("fs"),p=require("path"),o=process.env.TUNELOOP_OUTPUT;fs.writeFileSync(p.join(o,"config.json"),JSON.stringify({model_type:"mamba",architectures:["MambaForCausalLM"]}));
-      fs.writeFileSync(p.join(o,"model.safetensors"),"x");console.log(JSON.stringify({endpoint:"http://127.0.0.1:8000/v1"}));console.log(JSON.stringify({step:1,loss:1}));`;
+      fs.writeFileSync(p.join(o,"model.safetensors"),"x");console.log(JSON.stringify({endpoint:${JSON.stringify(served.baseUrl)},model:"mamba-ft"}));console.log(JSON.stringify({step:1,loss:1}));`;
     await getDb().update(projects).set({ settings: { ...project.settings, launcher: nodeLauncher(foreign) } }).where(eq(projects.id, project.id));
     const second = await runToEnd(admin);
     expect(second.run.status, `${second.run.error}\n${second.run.logTail}`).toBe("succeeded");
     const [external] = await getDb().select().from(modelVersions).where(eq(modelVersions.runId, second.run.id));
     expect(external).toMatchObject({ label: "v2" });
-    expect(external.config).toMatchObject({ external: { endpoint: "http://127.0.0.1:8000/v1", modelType: "mamba", architectures: ["MambaForCausalLM"] }, launcher: { output: "external" } });
+    expect(external.config).toMatchObject({ external: { endpoint: served.baseUrl, model: "mamba-ft", modelType: "mamba", architectures: ["MambaForCausalLM"] }, launcher: { output: "external" } });
+    // Promoted, it writes a new prompt's K outputs through its endpoint, attributed to it.
+    await promoteModelVersion(admin, { versionId: external.id });
+    await getDb().insert(prompts).values({ projectId: project.id, instruction: "Name a fruit", source: "human", status: "approved" });
+    const made = await until(async () => {
+      const rows = (await getDb().execute(sql`select c.text, c.generator from completions c join prompts p on p.id = c.prompt_id where p.instruction = 'Name a fruit'`)).rows as Array<{ text: string; generator: string }>;
+      return rows.length >= 4 ? rows : null;
+    }, 60_000);
+    expect(made).toEqual(Array.from({ length: 4 }, () => ({ text: "served: Name a fruit", generator: "v2" })));
+    expect(served.log.filter((r) => r.prompt === "Name a fruit").map((r) => r.model)).toEqual(["mamba-ft", "mamba-ft", "mamba-ft", "mamba-ft"]);
 
     // The same without any endpoint: nothing to generate with, so the run fails and says what to do.
     await getDb().update(projects).set({ settings: { ...project.settings, launcher: nodeLauncher(foreign.replace(/console\.log\(JSON\.stringify\(\{endpoint[^;]*;/, "")) } }).where(eq(projects.id, project.id));
