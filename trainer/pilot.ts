@@ -16,8 +16,9 @@ export type PilotOptions = {
   /** examples per update and passes per update, as the full run's */
   batch: number;
   gradAccum: number;
-  /** examples per forward/backward pass (the memory plan's) */
+  /** examples per forward/backward pass, and whether blocks are recomputed in backward (the memory plan's) */
   cap: number;
+  recompute?: boolean;
   lr: number;
   weightDecay: number;
   maxGradNorm: number;
@@ -63,7 +64,7 @@ export function runPilot(p: Params, trainable: Params, cfg: ModelConfig, data: S
     const picks = pickExamples(k, step * B * o.gradAccum, B * o.gradAccum, o.seed, 98);
     let grads: tf.NamedTensorMap | null = null;
     for (let a = 0; a < o.gradAccum; a++) {
-      const r = splitStep(p, trainable, cfg, stage, sub, picks.slice(a * B, (a + 1) * B), refTrain, o.beta, o.cap);
+      const r = splitStep(p, trainable, cfg, stage, sub, picks.slice(a * B, (a + 1) * B), refTrain, o.beta, o.cap, o.recompute);
       tf.dispose(r.loss);
       if (!grads) grads = r.grads;
       else {

@@ -11,12 +11,12 @@ import type { Stage } from "./protocol";
 export type StepResult = { loss: tf.Scalar; grads: tf.NamedTensorMap; metrics: Record<string, number>; tokens: number };
 
 /** Loss and gradients (keyed by parameter name) of one pass; every tensor but the returned ones is disposed. */
-function microStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number): StepResult {
+function microStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, recompute = false): StepResult {
   const vars = Object.values(trainable);
   const byName = (g: tf.NamedTensorMap) => Object.fromEntries(Object.entries(trainable).map(([k, v]) => [k, g[v.name]]));
   if (stage !== "dpo") {
     const b = sftBatch(picks.map((i) => (stage === "sft" ? data.sftTrain : data.pretrainTrain)[i]), data.pad);
-    const { value, grads } = tf.variableGrads(() => sftLoss(p, cfg, b), vars);
+    const { value, grads } = tf.variableGrads(() => sftLoss(p, cfg, b, recompute), vars);
     disposeBatch(b);
     return { loss: value, grads: byName(grads), metrics: { tokens: b.tokens }, tokens: b.x.size };
   }
@@ -24,7 +24,7 @@ function microStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage,
   const refLp = tf.tensor1d(picks.flatMap((i) => [ref![2 * i], ref![2 * i + 1]]));
   let stats: number[] = [];
   const { value, grads } = tf.variableGrads(() => {
-    const out = dpoLoss(sequenceLogProbs(p, cfg, b), refLp, beta);
+    const out = dpoLoss(sequenceLogProbs(p, cfg, b, recompute), refLp, beta);
     stats = [out.chosen, out.rejected, out.margins.greater(0).cast("float32"), out.margins].map((t) => t.mean().dataSync()[0]);
     return out.loss;
   }, vars);
@@ -42,8 +42,8 @@ const targetTokens = (e: SftExample) => e.mask.reduce((a, b, i) => (i ? a + b : 
  * tokens (SFT and pretraining: sftLoss is a token mean) or of the pairs (DPO: a pair mean), so the sum is the
  * gradient one pass over all of them would give, in the memory of one pass of `cap`.
  */
-export function splitStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, cap: number): StepResult {
-  if (picks.length <= cap) return microStep(p, trainable, cfg, stage, data, picks, ref, beta);
+export function splitStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, cap: number, recompute = false): StepResult {
+  if (picks.length <= cap) return microStep(p, trainable, cfg, stage, data, picks, ref, beta, recompute);
   const chunks: number[][] = [];
   for (let i = 0; i < picks.length; i += cap) chunks.push(picks.slice(i, i + cap));
   const set = stage === "sft" ? data.sftTrain : data.pretrainTrain;
@@ -55,7 +55,7 @@ export function splitStep(p: Params, trainable: Params, cfg: ModelConfig, stage:
   const metrics: Record<string, number> = {};
   chunks.forEach((c, j) => {
     const w = all ? shares[j] / all : 1 / chunks.length;
-    const r = microStep(p, trainable, cfg, stage, data, c, ref, beta);
+    const r = microStep(p, trainable, cfg, stage, data, c, ref, beta, recompute);
     loss += r.loss.dataSync()[0] * w;
     tf.dispose(r.loss);
     tokens += r.tokens;

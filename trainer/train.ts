@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
 import { LLAMA_ARCHITECTURES, modelConfigSchema, presets, type LoraOptions, type ModelConfig } from "./config";
 import { loadCheckpoint, readTrainingState, saveCheckpoint, type TrainingState } from "./checkpoint";
 import { loadSnapshot, pickExamples, type Snapshot } from "./data";
@@ -140,7 +141,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   const capOf = (st: Stage) => fits[stages.indexOf(st)].microBatch / (st === "dpo" ? 2 : 1);
   const passSeqs = Math.min(...fits.map((pl) => pl.microBatch));
   const tightest = fits.find((pl) => pl.microBatch === passSeqs)!;
-  const plan: MemoryPlan = { backend: tightest.backend, microBatch: tightest.microBatch, gradAccum: tightest.gradAccum, peakBytes: tightest.peakBytes, budgetBytes: tightest.budgetBytes };
+  const plan: MemoryPlan = { backend: tightest.backend, microBatch: tightest.microBatch, gradAccum: tightest.gradAccum, recompute: tightest.recompute, peakBytes: tightest.peakBytes, budgetBytes: tightest.budgetBytes };
   const evalOpts = { batch: passSeqs, beta: opts.beta };
   params ??= initParams(cfg, opts.seed);
   /** what the optimizer updates: the adapters (LoRA) or every weight */
@@ -158,7 +159,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
     // The weights the full run starts from, kept on the host (LoRA: the adapters only) and put back after the probe.
     const initial = Object.fromEntries(Object.entries(trainable).map(([k, t]) => [k, (t.dataSync() as Float32Array).slice()]));
     const verdict = runPilot(model, trainable, cfg, data, stages[0], {
-      share: opts.pilot, stageSteps: perStage[0], batch: batchOf(stages[0]), gradAccum: K, cap: capOf(stages[0]), lr: opts.lr,
+      share: opts.pilot, stageSteps: perStage[0], batch: batchOf(stages[0]), gradAccum: K, cap: capOf(stages[0]), recompute: fits[0].recompute, lr: opts.lr,
       weightDecay: opts.weightDecay, maxGradNorm: opts.maxGradNorm, beta: opts.beta, seed: opts.seed, evalOpts, refCfg: refCfg,
     });
     emit(verdict);
@@ -184,7 +185,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   void [_s, _o, _r, _st];
   const meta = { stage: opts.stage, snapshot: data.id, hyperparameters, ...(opts.lora ? { lora: { ...opts.lora, base: path.resolve(opts.from!) } } : {}) };
   const save = (step: number, stage: string, dataPosition: number) => {
-    const opt = Object.fromEntries([...Object.entries(m).map(([k, t]) => [`m.${k}`, t]), ...Object.entries(v).map(([k, t]) => [`v.${k}`, t])]);
+    const opt = Object.fromEntries([...Object.entries(m).map(([k, t]) => [`m.${k}`, t] as const), ...Object.entries(v).map(([k, t]) => [`v.${k}`, t] as const)]);
     const state: TrainingState = { step, stage, seed: opts.seed, dataPosition };
     if (adapters) saveLoraCheckpoint(opts.out, cfg, params, adapters, state, opt, meta, tokenizer, path.resolve(opts.from!));
     else saveCheckpoint(opts.out, cfg, params, state, opt, meta, tokenizer);
@@ -207,7 +208,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       emit({ type: "phase", phase: "reference", stage, step: globalStep });
       const refFile = path.join(path.dirname(opts.out), `${path.basename(opts.out)}.dpo-ref.json`);
       if (resumeState && fs.existsSync(refFile)) {
-        const saved = JSON.parse(fs.readFileSync(refFile, "utf8"));
+        const saved = z.object({ train: z.array(z.number()), eval: z.array(z.number()) }).parse(JSON.parse(fs.readFileSync(refFile, "utf8")));
         refTrain = Float32Array.from(saved.train);
         refEval = Float32Array.from(saved.eval);
       } else {
@@ -233,7 +234,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
       let lossSum = 0;
       const sums: Record<string, number> = {};
       for (let k = 0; k < K; k++) {
-        const r = splitStep(model, trainable, cfg, stage, data, picks.slice(k * B, (k + 1) * B), refTrain, opts.beta, capOf(stage));
+        const r = splitStep(model, trainable, cfg, stage, data, picks.slice(k * B, (k + 1) * B), refTrain, opts.beta, capOf(stage), fits[s].recompute);
         lossSum += r.loss.dataSync()[0];
         tf.dispose(r.loss);
         tokensSeen += r.tokens;

@@ -4,8 +4,10 @@
 // tokens/s on the best backend, and ≥ 50% of the matMul peak. No timed assertions: `met` says what was reached.
 // Then `small` as a retrain runs it (`tuneloop train`, wasm, the default batch 8 at context 512) on real-length
 // examples (AlpacaEval outputs from ../shared/data, else synthetic text of the same length): tokens/s beside the memory
-// plan and the wasm heap's high-water mark. Then a SmolLM2-135M-shaped Llama (random weights, sequence 512) with LoRA
-// r=8 on all seven projections against the same step in plain PyTorch: tokens/s and peak RSS (target < 2 GB). The
+// plan and the wasm heap's high-water mark; and the same batch as the planner splits it without recomputing the blocks
+// in backward and with it (tests/bench/train-memory.ts, a fresh process each): peak heap and tokens/s of both. Then a
+// SmolLM2-135M-shaped Llama (random weights, sequence 512) with LoRA r=8 on all seven projections against the same
+// step in plain PyTorch: tokens/s and peak RSS (target < 2 GB). The
 // PyTorch baseline is only as fast as the BLAS behind its libblas.so.3: the bench reads which library torch loaded
 // and gives no ratio against the generic reference BLAS (about 20× slower than OpenBLAS), saying how to install one.
 import { spawnSync } from "node:child_process";
@@ -18,6 +20,7 @@ import { chooseBackend, resolvable, type BackendName } from "@/trainer/backend";
 import { presets, type ModelConfig } from "@/trainer/config";
 import { sftBatch } from "@/trainer/data";
 import { sftLoss } from "@/trainer/losses";
+import { planMemory } from "@/trainer/memory";
 import { initParams } from "@/trainer/model";
 import { adamwStep } from "@/trainer/optim";
 import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
@@ -217,18 +220,39 @@ function smallAtContext512() {
     steps,
     sequencesPerPass: start.plan.microBatch,
     passesPerUpdate: start.plan.gradAccum,
+    recompute: start.plan.recompute ?? false,
     tokensPerSec: lastStep.tokensPerSec,
     peakMiB: Math.round((done.peakBytes ?? NaN) / MiB),
     plannedMiB: Math.round(start.plan.peakBytes / MiB),
     budgetMiB: Math.round(start.plan.budgetBytes / MiB),
   };
-  console.log(`wasm small at context 512 (${source}): ${row.tokensPerSec} tokens/s, peak ${row.peakMiB} MiB of wasm heap (planned ${row.plannedMiB}, budget ${row.budgetMiB}), ${row.sequencesPerPass} sequences a pass × ${row.passesPerUpdate}`);
+  console.log(`wasm small at context 512 (${source}): ${row.tokensPerSec} tokens/s, peak ${row.peakMiB} MiB of wasm heap (planned ${row.plannedMiB}, budget ${row.budgetMiB}), ${row.sequencesPerPass} sequences a pass × ${row.passesPerUpdate}${row.recompute ? ", blocks recomputed" : ""}`);
   return row;
 }
 figures.smallContext512 = smallAtContext512();
 
+/** Batch 8 of `small` at context 512 as planned without recomputation and with it, each in a fresh wasm process. */
+type MemoryRow = { sequences: number; passes: number; tokensPerSec: number; msPerUpdate: number; peakMiB: number; plannedMiB: number } | { error: string };
+function smallRecomputeVsPlain() {
+  const steps = Number(process.env.BENCH_TRAIN_REAL_STEPS ?? 4);
+  const run = (recompute: boolean): MemoryRow => {
+    const plan = planMemory(presets.small, { batch: 8, seqLen: 512, sequencesPerExample: 1, backend: "wasm", recompute });
+    if (!plan.ok) return { error: plan.message };
+    const spec = { seq: 512, sequences: plan.microBatch, passes: plan.gradAccum, recompute, steps };
+    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "train-memory.ts"), JSON.stringify(spec)], { encoding: "utf8" });
+    const line = child.stdout.trim().split("\n").pop() ?? "";
+    if (child.status !== 0 || !line.startsWith("{")) return { error: `exit ${String(child.status)}: ${child.stderr.trim().split("\n").pop() ?? ""}` };
+    return { ...(JSON.parse(line) as Omit<Extract<MemoryRow, { peakMiB: number }>, "plannedMiB">), plannedMiB: Math.round(plan.peakBytes / 2 ** 20) };
+  };
+  const rows = { plain: run(false), recomputed: run(true) };
+  const say = (r: MemoryRow) => ("error" in r ? r.error : `${r.sequences} sequences a pass × ${r.passes}: peak ${r.peakMiB} MiB of wasm heap (planned ${r.plannedMiB}), ${r.tokensPerSec} tokens/s`);
+  console.log(`wasm small at context 512, batch 8, without recomputation: ${say(rows.plain)}; with: ${say(rows.recomputed)}`);
+  return rows;
+}
+figures.smallContext512Recompute = smallRecomputeVsPlain();
+
 const baseline = hasTorch ? { pytorchCpu: { tiny: pytorchSpeed("tiny"), small: pytorchSpeed("small"), cores: os.cpus().length } } : null;
-const measured = Object.entries(figures).filter(([k, f]) => k !== "smallContext512" && f.small && typeof f.small === "object").map(([, f]) => f) as Array<{ small: { tokensPerSec: number; ofPeak: number } }>;
+const measured = Object.entries(figures).filter(([k, f]) => !k.startsWith("smallContext512") && f.small && typeof f.small === "object").map(([, f]) => f) as Array<{ small: { tokensPerSec: number; ofPeak: number } }>;
 const best = measured.sort((a, b) => b.small.tokensPerSec - a.small.tokensPerSec)[0]?.small;
 const blas = python ? torchBlas(python) : null;
 if (blas) console.log(`PyTorch's BLAS: ${blas.verdict} (${blas.libraries.join(", ") || "none found"}), ${blas.matMulGflops} GFLOP/s on a 1024² matMul${blas.verdict === "optimized" ? "" : `: no ratio against it. Fix: ${blas.fix}`}`);

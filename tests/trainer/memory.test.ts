@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { presets } from "@/trainer/config";
-import { SAFETY, estimateStepBytes, planMemory } from "@/trainer/memory";
+import { SAFETY, estimateStepBytes, memoryBudget, planMemory } from "@/trainer/memory";
 import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
 import { freshOut, writeSnapshot } from "../helpers/trainer-snapshot";
 
@@ -14,7 +14,7 @@ const cli = path.resolve(import.meta.dirname, "../../lib/cli/tuneloop.mjs");
 const MiB = 2 ** 20;
 
 function train(args: string[]) {
-  const res = spawnSync(process.execPath, [cli, "train", ...args, "--json"], { encoding: "utf8", env: { ...process.env, TUNELOOP_TF_BACKEND: "wasm" }, timeout: 240_000 });
+  const res = spawnSync(process.execPath, [cli, "train", ...args, "--json"], { encoding: "utf8", env: { ...process.env, TUNELOOP_TF_BACKEND: "wasm" }, timeout: 900_000 });
   const events = res.stdout.split("\n").map(parseTrainerLine).filter((e): e is TrainerEvent => e !== null);
   return { status: res.status, stderr: res.stderr, events };
 }
@@ -45,15 +45,60 @@ describe("memory estimate", () => {
     }, 240_000);
   }
 
-  it("splits the default batch of small at context 512 into passes that fit the wasm budget, and refuses a 1B model at batch 64", () => {
+  // With recomputation: the same tolerance, at shapes whose batch needs several plain passes but one recomputed one
+  // (so the planner picks it): small (8 heads, width 256) at 4 × 512 and tiny (4 heads, width 128) at 4 × 1024, where
+  // the T×T attention maps weigh most.
+  for (const shape of [
+    { preset: "small" as const, batch: 4, seqLen: 512 },
+    { preset: "tiny" as const, batch: 4, seqLen: 1024 },
+  ]) {
+    it(`${shape.preset} at ${shape.batch} × ${shape.seqLen} tokens, recomputed: within 15% of the measured wasm heap`, () => {
+      const snap = writeSnapshot({ sft: longChats(shape.batch, shape.seqLen) });
+      // One step: the peak is the first step's (the optimizer's moments exist before it), and at 2 048–4 096 tokens a
+      // step a second one took minutes on a shared machine.
+      const run = train(["--snapshot", snap, "--init", shape.preset, "--block-size", String(shape.seqLen), "--stage", "sft", "--steps", "1", "--batch", String(shape.batch), "--eval-every", "100000", "--out", freshOut()]);
+      expect(run.status, run.stderr).toBe(0);
+      const start = run.events.find((e) => e.type === "start");
+      const done = run.events.find((e) => e.type === "done");
+      expect(start?.type === "start" && start.plan).toMatchObject({ microBatch: shape.batch, gradAccum: 1, recompute: true });
+      const measured = done?.type === "done" ? done.peakBytes! : NaN;
+      const cfg = { ...presets[shape.preset], blockSize: shape.seqLen };
+      const estimate = estimateStepBytes(cfg, shape.batch, shape.seqLen, true);
+      const ratio = estimate / measured;
+      expect(ratio, `estimate ${(estimate / MiB).toFixed(0)} MiB, measured ${(measured / MiB).toFixed(0)} MiB`).toBeGreaterThan(0.85);
+      expect(ratio).toBeLessThan(1.15);
+      expect(SAFETY * estimate).toBeGreaterThanOrEqual(measured);
+      // the same pass without recomputation would not have fitted the heap the run stayed inside
+      expect(SAFETY * estimateStepBytes(cfg, shape.batch, shape.seqLen)).toBeGreaterThan(memoryBudget("wasm"));
+    }, 960_000);
+  }
+
+  it("runs the default batch of small at context 512 in one recomputed pass; a batch that fits as it is is not recomputed", () => {
     const plan = planMemory(presets.small, { batch: 8, seqLen: 512, sequencesPerExample: 1, backend: "wasm", totalMem: 16 * 2 ** 30 });
-    expect(plan.ok && plan.microBatch * plan.gradAccum).toBeGreaterThanOrEqual(8);
-    expect(plan.ok && plan.microBatch).toBeLessThan(8);
+    expect(plan).toMatchObject({ ok: true, microBatch: 8, gradAccum: 1, recompute: true });
     expect(plan.peakBytes).toBeLessThanOrEqual(plan.budgetBytes);
+    expect(plan.ok && plan.plainPeakBytes).toBeGreaterThan(plan.budgetBytes);
+    expect(planMemory(presets.small, { batch: 2, seqLen: 512, sequencesPerExample: 1, backend: "wasm", totalMem: 16 * 2 ** 30 })).toMatchObject({ ok: true, microBatch: 2, gradAccum: 1, recompute: false });
+    // where recomputation would not double the pass, the plain passes are kept (recomputing costs a third more work)
+    const seven = planMemory(presets.small, { batch: 8, seqLen: 224, sequencesPerExample: 1, backend: "wasm", totalMem: 16 * 2 ** 30 });
+    expect(seven).toMatchObject({ ok: true, recompute: false });
+    expect(seven.ok && seven.gradAccum).toBeGreaterThan(1);
+  });
+
+  it("trains a GPT-2-size model (124M) at context 1024 on 16 GiB of RAM recomputed, which plain passes could not", () => {
+    const gpt2 = { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
+    const req = { batch: 8, seqLen: 1024, sequencesPerExample: 1 as const, backend: "tensorflow", totalMem: 16 * 2 ** 30 };
+    expect(SAFETY * estimateStepBytes(gpt2, 1, 1024)).toBeGreaterThan(memoryBudget("tensorflow", req.totalMem));
+    expect(planMemory(gpt2, req)).toMatchObject({ ok: true, microBatch: 1, gradAccum: 8, recompute: true });
+  });
+
+  it("refuses a 1B model at batch 64 up front, with the figures with and without recomputation", () => {
     const big = { vocabSize: 50257, blockSize: 2048, nLayer: 24, nHead: 16, nEmbd: 2048 };
-    const refused = planMemory(big, { batch: 64, seqLen: 2048, sequencesPerExample: 1, backend: "wasm" });
-    expect(refused.ok).toBe(false);
-    expect(!refused.ok && refused.message).toMatch(/GiB/);
+    for (const backend of ["wasm", "tensorflow"]) {
+      const refused = planMemory(big, { batch: 64, seqLen: 2048, sequencesPerExample: 1, backend, totalMem: 32 * 2 ** 30 });
+      expect(refused.ok).toBe(false);
+      expect(!refused.ok && refused.message).toMatch(/needs about [\d.]+ GiB .* every block recomputed \([\d.]+ GiB without; batch 64 .*more than the [\d.]+ GiB/);
+    }
   });
 });
 
