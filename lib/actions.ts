@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { getSessionActor, assertRole } from "@/lib/auth/session";
 import type { Actor, Role } from "@/lib/auth/roles";
-import { isAppError, unsafeTextErrors, zodFieldErrors, type FieldErrors } from "@/lib/errors";
+import { isAppError, unsafeTextErrors, zodFieldErrors, type ErrorCode, type FieldErrors } from "@/lib/errors";
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code: string; fieldErrors?: FieldErrors };
+/** A failed action names its code ("internal" for the unexpected, whose details stay in the server log). */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code: ErrorCode | "internal"; fieldErrors?: FieldErrors };
 
 type Access = Role | "public";
 

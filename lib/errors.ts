@@ -17,19 +17,37 @@ const statusByKind = {
 export type ErrorKind = keyof typeof statusByKind;
 export type FieldErrors = Record<string, string[]>;
 
-/** code is "<kind>:<surface>", e.g. "forbidden:admin" or "bad_request:invite". */
+/**
+ * Where an expected failure arose: one closed list, so a mistyped code is a tsc error (as vercel/ai-chatbot's
+ * ChatSDKError does it). A new surface is added here, in its alphabetical place.
+ */
+export const surfaces = [
+  // roles: "forbidden:<role>" from assertRole
+  "admin", "annotator", "reviewer",
+  // what was asked for
+  "already_submitted", "arena", "auth", "base", "base_model", "battle", "body", "collect", "compare", "completion",
+  "context_length", "export", "file", "flags", "format", "generate", "generation_queue", "gold", "id", "import", "input",
+  "invite", "job", "last_admin", "launcher", "leaderboard", "lease", "model", "openai", "order", "origin", "params",
+  "project", "prompt", "quality", "query", "queue", "ranking", "review", "rewrite", "run", "setup", "snapshot", "source",
+  "source_key", "task", "token", "tokens", "user", "version",
+] as const;
+export type Surface = (typeof surfaces)[number];
+
+/** "<kind>:<surface>", e.g. "forbidden:admin" or "bad_request:invite"; the kind gives the HTTP status. */
+export type ErrorCode = `${ErrorKind}:${Surface}`;
+
 export class AppError extends Error {
   readonly kind: ErrorKind;
-  readonly surface: string;
+  readonly surface: Surface;
   readonly fieldErrors?: FieldErrors;
-  constructor(code: `${ErrorKind}:${string}`, message: string, fieldErrors?: FieldErrors) {
+  constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors) {
     super(message);
-    const [kind, ...rest] = code.split(":");
-    this.kind = kind as ErrorKind;
-    this.surface = rest.join(":");
+    const [kind, surface] = code.split(":") as [ErrorKind, Surface];
+    this.kind = kind;
+    this.surface = surface;
     this.fieldErrors = fieldErrors;
   }
-  get code() {
+  get code(): ErrorCode {
     return `${this.kind}:${this.surface}`;
   }
   get status() {
@@ -58,10 +76,6 @@ export function describeFieldErrors(fieldErrors: FieldErrors): string {
     .join("; ");
 }
 
-export function validationError(surface: string, error: z.ZodError): AppError {
-  const fieldErrors = zodFieldErrors(error);
-  return new AppError(`bad_request:${surface}`, `Invalid input: ${describeFieldErrors(fieldErrors)}`, fieldErrors);
-}
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -93,11 +107,14 @@ export function unsafeTextErrors(value: unknown, path: Array<string | number> = 
 }
 
 /** Parses or throws an AppError that names the fields. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, surface: string): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, surface: Surface): z.infer<S> {
   const unsafe = unsafeTextErrors(input);
   if (unsafe) throw new AppError(`bad_request:${surface}`, `Invalid input: ${describeFieldErrors(unsafe)}`, unsafe);
   const result = schema.safeParse(input);
-  if (!result.success) throw validationError(surface, result.error);
+  if (!result.success) {
+    const fieldErrors = zodFieldErrors(result.error);
+    throw new AppError(`bad_request:${surface}`, `Invalid input: ${describeFieldErrors(fieldErrors)}`, fieldErrors);
+  }
   return result.data;
 }
 
