@@ -75,7 +75,8 @@ export async function runLauncher(opts: {
       if (line.endpoint) Object.assign(served, { url: line.endpoint, model: line.endpointModel ?? null });
       if (line.totalSteps !== undefined) progress = { ...progress, totalSteps: line.totalSteps };
       if (line.step !== undefined) {
-        progress = { ...progress, phase: "training", step: line.step, ...(line.loss !== undefined ? { loss: line.loss } : {}) };
+        const speed = line.train.tokensPerSec ?? line.train.train_tokens_per_second;
+        progress = { ...progress, phase: "training", step: line.step, ...(line.loss !== undefined ? { loss: line.loss } : {}), ...(speed !== undefined ? { tokensPerSec: speed } : {}) };
         if (Object.keys(line.train).length) lastTrain = line.train;
       }
       pending.push(...metricRows(run.id, line));

@@ -97,6 +97,7 @@ describeEachDatabase("launchers", () => {
     const { run, metrics } = await runToEnd(admin, { steps: 2, batch: 2, blockSize: 32, evalEvery: 1, saveEvery: 1 }, 150_000);
     expect(run.status, `${run.error}\n${run.logTail}`).toBe("succeeded");
     expect(run.progress).toMatchObject({ step: 2, totalSteps: 2 });
+    expect(run.progress.tokensPerSec).toBeGreaterThan(0);
     expect(metrics.filter((m) => m.split === "train" && m.name === "loss").map((m) => m.step)).toEqual([1, 2]);
     expect(metrics.some((m) => m.split === "eval" && m.name === "loss")).toBe(true);
     const [version] = await getDb().select().from(modelVersions).where(eq(modelVersions.runId, run.id));
