@@ -60,8 +60,9 @@ export class GenerationPool {
    */
   submit(input: GenerationInput, onDelta?: (index: number, text: string) => void): Generation {
     if (this.closed) throw new AppError("unavailable:generate", "The generation pool is shutting down.");
-    const idle = this.workers.some((w) => !w.job) || this.workers.length < this.opts.size;
-    if (!idle && this.queue.length >= this.opts.queueLimit) throw new AppError("unavailable:generation_queue", `All ${this.opts.size} generation process(es) are busy and ${this.queue.length} requests are waiting. Retry in a few seconds.`);
+    // Requests that will have a process without waiting: free ones, starting ones, ones not started yet.
+    const free = this.workers.filter((w) => !w.job).length + this.opts.size - this.workers.length;
+    if (this.queue.length >= free + this.opts.queueLimit) throw new AppError("unavailable:generation_queue", `All ${this.opts.size} generation process(es) are busy and ${this.queue.length} requests are waiting. Retry in a few seconds.`);
     let job!: Job;
     const done = new Promise<GenerationResult>((resolve, reject) => {
       job = { id: randomUUID(), input, onDelta, resolve, reject, cancelled: false };
@@ -110,7 +111,7 @@ export class GenerationPool {
       const idle = this.workers.filter((w) => w.ready && !w.job);
       if (!idle.length) {
         const starting = this.workers.filter((w) => !w.ready).length;
-        if (this.workers.length < this.opts.size && starting < this.queue.length) this.start();
+        for (let k = starting; this.workers.length < this.opts.size && k < this.queue.length; k++) this.start();
         return;
       }
       const job = this.queue.shift()!;
