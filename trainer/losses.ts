@@ -2,17 +2,26 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
 import type { Batch } from "./data";
-import { forward, tokenLogProbs, type Params } from "./model";
+import { frozenHeadLogProbs } from "./head-loss";
+import { forward, hiddenStates, tokenLogProbs, type Params } from "./model";
+
+/** Log-probabilities of the targets [B, T]; under LoRA through the frozen head in chunks (trainer/head-loss.ts). */
+function targetLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute: boolean): tf.Tensor2D {
+  if (!cfg.lora) return tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize);
+  const [B, T] = b.x.shape;
+  const { hidden, head } = hiddenStates(p, cfg, b.x);
+  return frozenHeadLogProbs(hidden, head, b.y.reshape([B * T])).reshape([B, T]);
+}
 
 /** Mean negative log-likelihood over the tokens where the mask is 1 (`recompute`: checkpointed blocks, trainer/model.ts). */
 export function sftLoss(p: Params, cfg: ModelConfig, b: Batch, recompute = false): tf.Scalar {
-  const lp = tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize);
+  const lp = targetLogProbs(p, cfg, b, recompute);
   return lp.mul(b.m).sum().neg().div(b.m.sum().maximum(1)) as tf.Scalar;
 }
 
 /** Summed response log-probability per sequence: [2B] (chosen, rejected interleaved). */
 export function sequenceLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute = false): tf.Tensor1D {
-  return tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize).mul(b.m).sum(1) as tf.Tensor1D;
+  return targetLogProbs(p, cfg, b, recompute).mul(b.m).sum(1) as tf.Tensor1D;
 }
 
 /**

@@ -152,6 +152,22 @@ const splitHeads = (x: tf.Tensor, B: number, T: number, n: number, hs: number) =
 
 /** idx [B, T] int32 → logits [B, T, V] and this call's keys/values appended to the past. Call inside tf.tidy. */
 export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions = {}): { logits: tf.Tensor3D; present: KVCache } {
+  const { hidden, head, present, B, Tout } = trunk(p, cfg, idx, o);
+  const logits = (cfg.lora ? frozenLinear : matMul)(hidden, head); // [B*T, V]
+  return { logits: logits.reshape([B, Tout, cfg.vocabSize]) as tf.Tensor3D, present };
+}
+
+/**
+ * The final hidden states [B·T, C] and the output head [C, V], for a loss that computes the logits itself (in chunks:
+ * trainer/head-loss.ts). Call inside tf.tidy.
+ */
+export function hiddenStates(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions = {}): { hidden: tf.Tensor2D; head: tf.Tensor2D } {
+  const { hidden, head } = trunk(p, cfg, idx, o);
+  return { hidden, head: head as tf.Tensor2D };
+}
+
+/** Everything but the head's product: the normed last hidden states [B·Tout, C], the head [C, V] and the keys/values. */
+function trunk(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions) {
   const [B, T] = idx.shape;
   const past = o.past?.k[0]?.shape[2] ?? 0;
   assert(past + T <= cfg.blockSize, `sequence ${past + T} > blockSize ${cfg.blockSize}`);
@@ -234,8 +250,7 @@ export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeO
   // Tied head: logits = x @ embedᵀ, with the transpose made explicit; an untied lm_head is held as [C, V]. Where the
   // embedding gets no gradient (a frozen LoRA base, a decoding step) the transpose is kept until the weights change.
   const head = ll && !ll.tiedHead ? p["lm_head.weight"] : cfg.lora || o.lastOnly ? transposedOf(embed) : embed.transpose();
-  const logits = (cfg.lora ? frozenLinear : matMul)(x.reshape([B * Tout, C]), head); // [B*T, V]
-  return { logits: logits.reshape([B, Tout, cfg.vocabSize]) as tf.Tensor3D, present };
+  return { hidden: x.reshape([B * Tout, C]) as tf.Tensor2D, head, present, B, Tout };
 }
 
 /** idx [B, T] int32 → logits [B, T, V]. Call inside tf.tidy. */

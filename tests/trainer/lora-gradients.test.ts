@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { chooseBackend } from "@/trainer/backend";
 import { loadCheckpoint } from "@/trainer/checkpoint";
 import { importHf } from "@/trainer/import-hf";
+import { frozenHeadLogProbs } from "@/trainer/head-loss";
 import { initLora } from "@/trainer/lora";
 import { sftLoss } from "@/trainer/losses";
 import type { LoraOptions } from "@/trainer/protocol";
@@ -62,4 +63,22 @@ describe.each(["cpu", "wasm"])("on the %s backend", (backend) => {
     console.log(`LoRA finite differences on ${backend}: ${Object.keys(adapters).length} adapter tensors, worst relative error ${worst.toExponential(2)}`);
     tf.dispose([value, ...Object.values(grads), ...Object.values(p), b.x, b.y, b.m]);
   });
+});
+
+it("the chunked frozen head gives the log-probabilities and hidden-state gradients of the whole-logits path", async () => {
+  await chooseBackend("cpu", false);
+  const [N, C, V] = [11, 6, 37];
+  const h = tf.randomNormal([N, C], 0, 1, "float32", 1) as tf.Tensor2D;
+  const w = tf.randomNormal([C, V], 0, 1, "float32", 2) as tf.Tensor2D;
+  const y = tf.tensor1d(Array.from({ length: N }, (_, i) => (i * 7) % V), "int32");
+  const weights = tf.randomUniform([N], 0.5, 1.5, "float32", 3);
+  // Reference: tfjs's own autodiff through logSoftmax of the whole [N, V] logits.
+  const plain = tf.valueAndGrad((x: tf.Tensor) => tf.logSoftmax(tf.matMul(x, w), -1).mul(tf.oneHot(y, V)).sum(-1).mul(weights).sum() as tf.Scalar);
+  const chunked = tf.valueAndGrad((x: tf.Tensor) => frozenHeadLogProbs(x as tf.Tensor2D, w, y, 3).mul(weights).sum() as tf.Scalar);
+  const [a, b] = [plain(h), chunked(h)];
+  expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(1e-4);
+  const diff = tf.tidy(() => a.grad.sub(b.grad).abs().max().dataSync()[0]);
+  expect(diff).toBeLessThan(1e-5);
+  expect(tf.tidy(() => b.grad.abs().max().dataSync()[0])).toBeGreaterThan(1e-2);
+  tf.dispose([h, w, y, weights, a.value, a.grad, b.value, b.grad]);
 });
