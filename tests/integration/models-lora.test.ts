@@ -101,4 +101,26 @@ describeEachDatabase("LoRA retrain of an imported model", () => {
     expect(task?.prompt.instruction).toBe("Name a fruit");
     expect(task?.outputs.map((o) => o.id).sort()).toEqual(made.map((c) => c.id).sort());
   }, 400_000);
+
+  it("a pilot run through the job runner: its verdict is stored as progress.pilot and the full run goes on", async () => {
+    const project = await seedProject();
+    const db = getDb();
+    for (let i = 0; i < 40; i++) {
+      const [p] = await db.insert(prompts).values({ projectId: project.id, instruction: `say ${i}`, source: "human", status: "approved", settled: true }).returning();
+      await db.insert(completions).values({ promptId: p.id, text: `number ${i} is ${i % 2 ? "odd" : "even"}`, source: "human", isDemonstration: true, status: "approved" });
+    }
+    const admin = await makeActor("admin");
+    runner = await startJobRunner({ pollSeconds: 0.5 });
+    const { id } = await createRun(admin, createRunInput.parse({ projectSlug: project.slug, stage: "sft", base: "tiny", hyperparameters: { steps: 40, batch: 4, lr: 3e-3, blockSize: 48, evalEvery: 1000, saveEvery: 1000, pilot: 0.25 } }));
+    const { run } = await until(async () => {
+      const r = await getRun(admin, id);
+      return ["failed", "succeeded", "cancelled"].includes(r.run.status) ? r : null;
+    }, 300_000);
+    expect(run.status, `${run.error}\n${run.logTail}`).toBe("succeeded");
+    const pilot = run.progress.pilot;
+    expect(pilot).toMatchObject({ share: 0.25, passed: true });
+    expect(pilot!.examples).toBeGreaterThan(0);
+    expect(pilot!.lossAfter!).toBeLessThan(pilot!.lossBefore!);
+    expect(run.hyperparameters).toMatchObject({ pilot: 0.25 });
+  }, 400_000);
 });
