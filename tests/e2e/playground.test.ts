@@ -61,6 +61,8 @@ describe.skipIf(!hasChromium)("Playground in Chromium", () => {
     await ann.getByTestId("send").click();
     await expect.poll(() => replies.count()).toBe(2);
     expect(await replies.nth(1).textContent()).toContain("after 3 messages");
+    // Each reply is labelled with the model that wrote it (the first keeps its label after the second turn).
+    expect(await replies.allTextContents()).toEqual([expect.stringMatching(/^source alpha/), expect.stringMatching(/^source alpha/)]);
     expect(server.log.at(-1)!.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
 
     // A bad temperature is refused beside its field; nothing is sent.

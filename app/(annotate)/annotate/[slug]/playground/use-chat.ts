@@ -15,13 +15,13 @@ export function useChat(projectSlug: string) {
 
   /** Sends the form's message after the turns so far; true when the reply came (the caller clears the box). */
   const send = async (form: FormData): Promise<boolean> => {
-    const next = [...turns.map(({ role, content }) => ({ role, content })), { role: "user" as const, content: formText(form, "message") ?? "" }];
+    const next: ChatTurn[] = [...turns, { role: "user", content: formText(form, "message") ?? "" }];
     setPending(true);
     const res = await sendChat({
       projectSlug,
       model: formText(form, "model") ?? "",
       system: formText(form, "system"),
-      messages: next,
+      messages: next.map(({ role, content }) => ({ role, content })),
       temperature: formText(form, "temperature"),
       maxTokens: formText(form, "maxTokens"),
     });
