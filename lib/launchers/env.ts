@@ -30,6 +30,17 @@ export type LauncherContext = {
   hyperparameters: Partial<Hyperparameters>;
 };
 
+/** The app's secrets: a launcher (and the cluster a recipe ships its variables to) never sees them. */
+export const WITHHELD = ["DATABASE_URL", "AUTH_SECRET", "NEXTAUTH_SECRET", "TUNELOOP_SECRET_KEY"] as const;
+
+/** The app's environment without its secrets, plus the run's variables; TUNELOOP_VARS names the run's (recipes forward those). */
+export function launcherProcessEnv(base: NodeJS.ProcessEnv, c: LauncherContext): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = { ...base };
+  for (const name of WITHHELD) delete kept[name];
+  const vars = launcherEnv(c);
+  return { ...kept, ...vars, TUNELOOP_VARS: Object.keys(vars).join(" ") };
+}
+
 export function launcherEnv(c: LauncherContext): Record<string, string> {
   return {
     TUNELOOP_RUN_ID: c.runId,

@@ -9,7 +9,7 @@ import type { LauncherSettings, NewTrainingMetric, TrainingRun } from "@/db/sche
 import { env } from "@/lib/env";
 import { DEFAULT_GRACE_SECONDS, launcherInput } from "@/lib/validation/launchers";
 import { hyperparametersSchema, type RunProgress } from "@/trainer/protocol";
-import { launcherEnv } from "./env";
+import { launcherProcessEnv } from "./env";
 import { parseLauncherLine, type LauncherLine } from "./lines";
 import { startLauncher } from "./process";
 import { checkpointFromOutput, LauncherOutputError } from "./register";
@@ -66,7 +66,7 @@ export async function runLauncher(opts: {
   const child = startLauncher({
     argv: launcher.argv,
     cwd: env().rootDir,
-    env: { ...process.env, ...launcherEnv({ runId: run.id, stage: run.kind, snapshotDir: opts.snapshotDir, baseModel: opts.baseModel, outputDir, hyperparameters }) },
+    env: launcherProcessEnv(process.env, { runId: run.id, stage: run.kind, snapshotDir: opts.snapshotDir, baseModel: opts.baseModel, outputDir, hyperparameters }),
     logFile: path.join(opts.workDir, "launcher.log"),
     onLog: () => (logChanged = true),
     onStdout: (text) => {

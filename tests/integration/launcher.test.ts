@@ -116,12 +116,22 @@ describeEachDatabase("launchers", () => {
       for (const s of [1,2,3]) console.log(JSON.stringify({step:s,loss:3-s/2,learning_rate:1e-4,eval_loss:s===3?1.25:undefined}));`;
     const project = await projectWith(nodeLauncher(copy));
     const admin = await makeActor("admin");
+    // The app's secrets stay with the app.
+    const savedKey = process.env.TUNELOOP_SECRET_KEY;
+    process.env.TUNELOOP_SECRET_KEY = "k".repeat(40);
+    onTestFinished(() => {
+      if (savedKey === undefined) delete process.env.TUNELOOP_SECRET_KEY;
+      else process.env.TUNELOOP_SECRET_KEY = savedKey;
+    });
     const first = await runToEnd(admin, { steps: 3, lr: 0.0005, lora: { rank: 4, alpha: 8, targets: ["q", "v"] } });
     expect(first.run.status, `${first.run.error}\n${first.run.logTail}`).toBe("succeeded");
     const given = JSON.parse(fs.readFileSync(envFile, "utf8")) as Record<string, string>;
     expect(fs.existsSync(path.join(given.TUNELOOP_SNAPSHOT, "sft.train.jsonl"))).toBe(true);
     expect(given).toMatchObject({ TUNELOOP_RUN_ID: first.run.id, TUNELOOP_STAGE: "sft", TUNELOOP_BASE_MODEL: "tiny", TUNELOOP_STEPS: "3", TUNELOOP_LR: "0.0005", TUNELOOP_LORA_RANK: "4", TUNELOOP_LORA_TARGETS: "q,v", TUNELOOP_EVAL_EVERY: "50" });
     expect(JSON.parse(given.TUNELOOP_HYPERPARAMETERS)).toEqual(first.run.hyperparameters);
+    expect(given.TUNELOOP_SECRET_KEY).toBeUndefined();
+    expect(given.TUNELOOP_VARS.split(" ")).toEqual(expect.arrayContaining(["TUNELOOP_SNAPSHOT", "TUNELOOP_OUTPUT", "TUNELOOP_HYPERPARAMETERS", "TUNELOOP_LORA_RANK"]));
+    expect(given.TUNELOOP_VARS).not.toContain("SECRET");
     expect(first.metrics.filter((m) => m.name === "loss").map((m) => [m.split, m.step, m.value])).toEqual([
       ["train", 1, 2.5],
       ["train", 2, 2],

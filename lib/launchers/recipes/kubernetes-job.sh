@@ -19,7 +19,9 @@ k() { kubectl --namespace "$ns" "$@"; }
 # The manifest as JSON, built by node so that every value is quoted right.
 manifest="$(node -e '
 const e = process.env;
-const vars = Object.entries(e).filter(([k]) => k.startsWith("TUNELOOP_") && !k.startsWith("TUNELOOP_K8S_")).map(([name, value]) => ({ name, value }));
+// Only the run'"'"'s variables (TUNELOOP_VARS names them), the preset substitute and a Hugging Face token go to the pod.
+const names = [...(e.TUNELOOP_VARS ?? "").split(" "), "TUNELOOP_HF_BASE_MODEL", "HF_TOKEN"].filter((k) => k && e[k] !== undefined);
+const vars = names.map((name) => ({ name, value: e[name] }));
 const gpus = e.TUNELOOP_K8S_GPUS ?? "1";
 process.stdout.write(JSON.stringify({
   apiVersion: "batch/v1", kind: "Job",

@@ -9,8 +9,9 @@ set -euo pipefail
 : "${RAY_ADDRESS:?set RAY_ADDRESS to the Ray dashboard address (http://head:8265)}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 id="tuneloop-${TUNELOOP_RUN_ID:?run this as a Tuneloop launcher}"
-# The run's TUNELOOP_* variables (and a Hugging Face token, if set) travel in the runtime env, JSON-encoded by node.
-runtime_env="$(node -e 'const keep = Object.entries(process.env).filter(([k]) => k.startsWith("TUNELOOP_") || k === "HF_TOKEN"); process.stdout.write(JSON.stringify({ env_vars: Object.fromEntries(keep) }))')"
+# The run's variables (TUNELOOP_VARS names them), TUNELOOP_HF_BASE_MODEL and a Hugging Face token travel in the
+# runtime env, JSON-encoded by node; nothing else of this machine's environment does.
+runtime_env="$(node -e 'const e = process.env; const names = [...(e.TUNELOOP_VARS ?? "").split(" "), "TUNELOOP_HF_BASE_MODEL", "HF_TOKEN"].filter((k) => k && e[k] !== undefined); process.stdout.write(JSON.stringify({ env_vars: Object.fromEntries(names.map((k) => [k, e[k]])) }))')"
 
 stop() {
   ray job stop --address "$RAY_ADDRESS" "$id" || true
