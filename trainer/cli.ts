@@ -179,12 +179,13 @@ async function generateCommand(argv: string[]) {
   const sampling = { maxNewTokens: f["max-tokens"], temperature: f.temperature, topK: f["top-k"], topP: f["top-p"], seed: f.seed };
   if (f["prompts-file"]) {
     const rows = fs.readFileSync(f["prompts-file"], "utf8").split("\n").filter((l) => l.trim()).map((l, i) => {
-      let r: { id?: unknown; prompt?: unknown } = {};
+      let r: unknown = null;
       try {
         r = JSON.parse(l);
       } catch {}
-      if (typeof r.id !== "string" || typeof r.prompt !== "string") throw new Usage(`--prompts-file line ${i + 1}: needs string "id" and "prompt"`);
-      return r as { id: string; prompt: string };
+      const row = z.object({ id: z.string(), prompt: z.string() }).safeParse(r);
+      if (!row.success) throw new Usage(`--prompts-file line ${i + 1}: needs string "id" and "prompt"`);
+      return row.data;
     });
     // The n samples of a prompt are one batch.
     for (const [k, r] of rows.entries()) {
@@ -212,7 +213,7 @@ async function evaluateCommand(argv: string[]) {
   return 0;
 }
 
-async function importCommand(argv: string[]) {
+function importCommand(argv: string[]) {
   const f = parse(argv, z.object({ hf: z.string({ message: "--hf DIR is required (a local Hugging Face folder: GPT-2, Llama, Qwen2 or Mistral)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
   if (!fs.existsSync(f.hf) || !fs.statSync(f.hf).isDirectory()) throw new Usage(`--hf ${f.hf}: no such folder`);
   if (fs.existsSync(f.out) && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty`);
@@ -227,7 +228,7 @@ async function importCommand(argv: string[]) {
   return 0;
 }
 
-async function mergeLoraCommand(argv: string[]) {
+function mergeLoraCommand(argv: string[]) {
   const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required" }), adapter: z.string({ message: "--adapter DIR is required (a PEFT LoRA folder)" }), out: z.string({ message: "--out CKPT is required" }), json: z.boolean().default(false) }).strict(), ["json"]);
   if (fs.existsSync(f.out) && fs.readdirSync(f.out).length) throw new Usage(`--out ${f.out} exists and is not empty`);
   if (!fs.existsSync(path.join(f.model, "config.json"))) throw new Usage(`--model ${f.model}: not a checkpoint (config.json missing)`);
@@ -247,8 +248,8 @@ export async function runTrainerCli(argv: string[]): Promise<number> {
     if (command === "train") return await trainCommand(rest);
     if (command === "generate") return await generateCommand(rest);
     if (command === "evaluate") return await evaluateCommand(rest);
-    if (command === "import-model") return await importCommand(rest);
-    if (command === "merge-lora") return await mergeLoraCommand(rest);
+    if (command === "import-model") return importCommand(rest);
+    if (command === "merge-lora") return mergeLoraCommand(rest);
     throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, import-model, merge-lora)`);
   } catch (e) {
     // The reason goes out as an event first, so the job runner stores it as the run's error (not only in the log).

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
 import { TrainerError } from "./protocol";
 import { createRng } from "./rng";
 import { byteTokenizer, type Message, type Tokenizer } from "./tokenizer";
@@ -21,6 +22,10 @@ export class DataError extends TrainerError {
 /** A seeded PRNG (mulberry32, trainer/rng.ts, shared with the leaderboard bootstrap) so data order, and so the run, repeats for a seed. */
 export const rng = createRng;
 
+const jsonObject = z.record(z.string(), z.unknown());
+const messageList = z.array(z.object({ role: z.enum(["user", "assistant", "system"]), content: z.string() }));
+const manifestFile = z.object({ id: z.string().optional() });
+
 function readJsonl(file: string): Record<string, unknown>[] {
   if (!fs.existsSync(file)) return [];
   return fs
@@ -29,31 +34,36 @@ function readJsonl(file: string): Record<string, unknown>[] {
     .map((line, i) => ({ line, i }))
     .filter(({ line }) => line.trim())
     .map(({ line, i }) => {
+      let row: unknown;
       try {
-        return JSON.parse(line);
+        row = JSON.parse(line);
       } catch {
         throw new DataError(`${file}: line ${i + 1} is not valid JSON`);
       }
+      const parsed = jsonObject.safeParse(row);
+      if (!parsed.success) throw new DataError(`${file}: line ${i + 1} is not a JSON object`);
+      return parsed.data;
     });
 }
 
 function messagesOf(file: string, row: Record<string, unknown>, field: string, k: number): Message[] {
-  const v = row[field];
-  if (!Array.isArray(v) || !v.every((m) => m && typeof m.content === "string" && ["user", "assistant", "system"].includes(m.role))) {
-    throw new DataError(`${file}: row ${k + 1}: field "${field}" must be a list of {role, content} messages`);
-  }
-  return v as Message[];
+  const v = messageList.safeParse(row[field]);
+  if (!v.success) throw new DataError(`${file}: row ${k + 1}: field "${field}" must be a list of {role, content} messages`);
+  return v.data;
 }
 
 /** Reads a snapshot's files; sequences are cut to seqLen + 1 tokens (inputs and next-token targets). */
 export function loadSnapshot(dir: string, seqLen: number, tok: Tokenizer = byteTokenizer) {
   if (!fs.existsSync(path.join(dir, "manifest.json"))) throw new DataError(`not a snapshot: ${path.join(dir, "manifest.json")} is missing`);
-  let manifest: { id?: string };
+  let raw: unknown;
   try {
-    manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    raw = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
   } catch {
     throw new DataError(`not a snapshot: ${path.join(dir, "manifest.json")} is not valid JSON`);
   }
+  const parsedManifest = manifestFile.safeParse(raw);
+  if (!parsedManifest.success) throw new DataError(`not a snapshot: ${path.join(dir, "manifest.json")} is not an object with a string "id"`);
+  const manifest = parsedManifest.data;
   const budget = seqLen + 1;
   const sftRows = (split: string) => readJsonl(path.join(dir, `sft.${split}.jsonl`));
   const sft = (split: string): SftExample[] =>

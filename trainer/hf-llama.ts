@@ -10,7 +10,7 @@ const MODEL_TYPE: Record<LlamaOptions["architecture"], string> = { LlamaForCausa
 export const MAX_CONTEXT = 4096;
 
 export function isLlamaFamily(hf: Json): boolean {
-  const arch = Array.isArray(hf.architectures) ? hf.architectures[0] : undefined;
+  const arch: unknown = Array.isArray(hf.architectures) ? (hf.architectures as unknown[])[0] : undefined;
   return (LLAMA_ARCHITECTURES as readonly unknown[]).includes(arch) || Object.values(MODEL_TYPE).includes(String(hf.model_type));
 }
 
@@ -45,7 +45,7 @@ export function llamaConfigFromHf(hf: Json, file: string, blockSize?: number): M
     const type = scaling.rope_type ?? scaling.type ?? "default";
     const n = (k: string) => {
       const v = scaling[k];
-      return typeof v === "number" && v > 0 ? v : fail(`${scalingField}.${k} must be a positive number for rope_type "${type}" (found ${JSON.stringify(v)})`);
+      return typeof v === "number" && v > 0 ? v : fail(`${scalingField}.${k} must be a positive number for rope_type ${JSON.stringify(type)} (found ${JSON.stringify(v)})`);
     };
     if (type === "linear") ropeScaling = { type: "linear", factor: n("factor") };
     else if (type === "llama3") ropeScaling = { type: "llama3", factor: n("factor"), lowFreqFactor: n("low_freq_factor"), highFreqFactor: n("high_freq_factor"), originalMaxPositions: n("original_max_position_embeddings") };

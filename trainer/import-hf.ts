@@ -48,8 +48,9 @@ function importLlama(hfDir: string, hf: Record<string, unknown>, out: string): M
 function importGpt2(hfDir: string, hf: Record<string, unknown>, out: string): ModelConfig {
   for (const f of ["model.safetensors", "vocab.json", "merges.txt"]) assert(fs.existsSync(path.join(hfDir, f)), `${path.join(hfDir, f)} is missing (a GPT-2 folder needs config.json, model.safetensors, vocab.json, merges.txt)`);
   // Our blocks use GPT-2's tanh GELU and ε = 1e-5; other variants would load but compute something else.
-  assert(hf.activation_function === undefined || ["gelu_new", "gelu_pytorch_tanh"].includes(String(hf.activation_function)), `${hfDir}/config.json: activation_function "${hf.activation_function}" is not supported (gelu_new)`);
-  assert(hf.layer_norm_epsilon === undefined || hf.layer_norm_epsilon === 1e-5, `${hfDir}/config.json: layer_norm_epsilon ${hf.layer_norm_epsilon} is not supported (1e-5)`);
+  const act = hf.activation_function;
+  assert(act === undefined || (typeof act === "string" && ["gelu_new", "gelu_pytorch_tanh"].includes(act)), `${hfDir}/config.json: activation_function ${JSON.stringify(act)} is not supported (gelu_new)`);
+  assert(hf.layer_norm_epsilon === undefined || hf.layer_norm_epsilon === 1e-5, `${hfDir}/config.json: layer_norm_epsilon ${JSON.stringify(hf.layer_norm_epsilon)} is not supported (1e-5)`);
   const parsed = modelConfigSchema.safeParse({ vocabSize: hf.vocab_size, blockSize: hf.n_positions ?? hf.n_ctx, nLayer: hf.n_layer, nHead: hf.n_head, nEmbd: hf.n_embd, tokenizer: "gpt2-bpe" });
   assert(parsed.success, `${hfDir}/config.json: ${parsed.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")} (reads vocab_size, n_positions, n_layer, n_head, n_embd)`);
   const cfg = parsed.data;

@@ -73,7 +73,7 @@ export function loadAdapter(dir: string, cfg: ModelConfig): { lora: LoraOptions;
   for (const [k, shape] of Object.entries(loraShapes(cfg, lora))) {
     const t = stored[peftName(k)];
     if (!t) throw new Error(`${weightsFile}: tensor ${peftName(k)} is missing`);
-    if (t.shape.join() !== [...shape].reverse().join()) throw new Error(`${weightsFile}: tensor ${peftName(k)} has shape [${t.shape}], the model needs [${[...shape].reverse()}]`);
+    if (t.shape.join() !== [...shape].reverse().join()) throw new Error(`${weightsFile}: tensor ${peftName(k)} has shape [${t.shape.join()}], the model needs [${[...shape].reverse().join()}]`);
     out[k] = tf.tidy(() => tf.tensor(t.data, t.shape).transpose());
   }
   return { lora, params: toVariables(out) };

@@ -70,7 +70,7 @@ export function checkShapes(cfg: ModelConfig, shapes: Record<string, number[]>, 
   for (const [name, want] of Object.entries(paramShapes(cfg))) {
     const got = shapes[name];
     assert(got, `${where}: tensor ${name} is missing`);
-    assert(got.join() === want.join(), `${where}: tensor ${name} has shape [${got}], config says [${want}]`);
+    assert(got.join() === want.join(), `${where}: tensor ${name} has shape [${got.join()}], config says [${want.join()}]`);
   }
 }
 

@@ -2,9 +2,11 @@
 // raw little-endian data. Written as F32; read from F32, F16 or BF16, one file or the shards of an index.
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 
 export type HostTensor = { shape: number[]; data: Float32Array };
-type Entry = { dtype: string; shape: number[]; data_offsets: [number, number] };
+const entrySchema = z.object({ dtype: z.string(), shape: z.array(z.number().int().min(0)), data_offsets: z.tuple([z.number().int(), z.number().int()]) });
+type Entry = z.infer<typeof entrySchema>;
 
 export function encodeSafetensors(tensors: Record<string, HostTensor>): Buffer {
   const names = Object.keys(tensors).sort();
@@ -50,20 +52,25 @@ const WIDTH: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
 
 /** Parses and checks a header: each tensor's dtype is one we read and its byte range fits its shape and the data. */
 function parseHeader(json: string, dataBytes: number): Record<string, Entry> {
-  let header: Record<string, Entry>;
+  let raw: unknown;
   try {
-    header = JSON.parse(json);
+    raw = JSON.parse(json);
   } catch {
     throw new Error("header is not valid JSON");
   }
-  for (const [name, h] of Object.entries(header)) {
+  const entries = z.record(z.string(), z.unknown()).safeParse(raw);
+  if (!entries.success) throw new Error("header is not a JSON object");
+  const header: Record<string, Entry> = {};
+  for (const [name, value] of Object.entries(entries.data)) {
     if (name === "__metadata__") continue;
+    const parsed = entrySchema.safeParse(value);
+    if (!parsed.success) throw new Error(`tensor ${name}: needs dtype, shape [int] and data_offsets [begin, end] (${z.prettifyError(parsed.error)})`);
+    const h = (header[name] = parsed.data);
     if (!(h.dtype in WIDTH)) throw new Error(`tensor ${name}: dtype ${h.dtype} not supported (F32, F16, BF16)`);
-    const [a, b] = h.data_offsets ?? [];
-    const count = (h.shape ?? []).reduce((x, y) => x * y, 1);
-    if (!(b - a === count * WIDTH[h.dtype] && a >= 0 && b <= dataBytes)) throw new Error(`tensor ${name}: data_offsets [${h.data_offsets}] do not fit shape [${h.shape}] ${h.dtype} in ${dataBytes} bytes of data`);
+    const [a, b] = h.data_offsets;
+    const count = h.shape.reduce((x, y) => x * y, 1);
+    if (!(b - a === count * WIDTH[h.dtype] && a >= 0 && b <= dataBytes)) throw new Error(`tensor ${name}: data_offsets [${h.data_offsets.join()}] do not fit shape [${h.shape.join()}] ${h.dtype} in ${dataBytes} bytes of data`);
   }
-  delete (header as Record<string, unknown>).__metadata__;
   return header;
 }
 
@@ -119,14 +126,14 @@ export function readModelWeights(dir: string): Record<string, HostTensor> {
   const indexFile = path.join(dir, "model.safetensors.index.json");
   if (fs.existsSync(single)) return readSafetensorsFile(single);
   if (!fs.existsSync(indexFile)) throw new Error(`${single} is missing (and there is no model.safetensors.index.json)`);
-  let index: { weight_map?: Record<string, string> };
+  let index: unknown;
   try {
     index = JSON.parse(fs.readFileSync(indexFile, "utf8"));
   } catch (e) {
     throw new Error(`${indexFile}: not valid JSON (${(e as Error).message})`);
   }
-  const map = index.weight_map;
-  if (!map || typeof map !== "object" || !Object.keys(map).length) throw new Error(`${indexFile}: field "weight_map" is missing or empty`);
+  const map = z.object({ weight_map: z.record(z.string(), z.string()) }).safeParse(index).data?.weight_map;
+  if (!map || !Object.keys(map).length) throw new Error(`${indexFile}: field "weight_map" is missing or empty`);
   const shards = [...new Set(Object.values(map))];
   for (const s of shards) {
     if (typeof s !== "string" || s.includes("/") || s.includes("\\")) throw new Error(`${indexFile}: weight_map names ${JSON.stringify(s)}, not a file name in the folder`);

@@ -4,6 +4,7 @@ import { authOptions } from "./options";
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
-export async function authHandler(req: Request, ctx: Ctx) {
-  return NextAuth(req as never, { params: await ctx.params } as never, authOptions());
+export async function authHandler(req: Request, ctx: Ctx): Promise<Response> {
+  // next-auth 4's App Router overload is untyped (any); in a route handler it answers a Response.
+  return (await NextAuth(req as never, { params: await ctx.params } as never, authOptions())) as Response;
 }

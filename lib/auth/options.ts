@@ -28,14 +28,14 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      async jwt({ token, user }) {
+      jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.role = (user as { role?: string }).role;
         }
         return token;
       },
-      async session({ session, token }) {
+      session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.uid as string, role: token.role as string } };
       },
     },

@@ -57,7 +57,7 @@ export function fitBradleyTerry(
 
   const wins = new Float64Array(nItems).fill(prior);
   // Sparse symmetric pair weights: neighbours[i] maps j → nij.
-  const neighbours: Map<number, number>[] = Array.from({ length: nItems }, () => new Map());
+  const neighbours: Map<number, number>[] = Array.from({ length: nItems }, () => new Map<number, number>());
   for (const c of comparisons) {
     const w = c.weight ?? 1;
     const { winner: i, loser: j } = c;

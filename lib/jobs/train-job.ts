@@ -15,6 +15,7 @@ import { runLauncher } from "@/lib/launchers/run-launcher";
 import { exportSnapshotForRun } from "./export-for-run";
 import { queueGeneration } from "./generation-progress";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
+import { z } from "zod";
 
 /** A running run whose heartbeat is older than this was orphaned by a crashed runner. */
 export const HEARTBEAT_STALE_MS = 60_000;
@@ -135,7 +136,7 @@ export async function runTrainJob(runId: string): Promise<void> {
     // Progress is written at most once a second, and only when a step brought something new (a write on the
     // embedded database holds the web server's thread); the cancel flag is read at the same pace.
     let written = progress;
-    const flusher = setInterval(async () => {
+    const flush = async () => {
       const rows = pending;
       pending = [];
       try {
@@ -154,7 +155,8 @@ export async function runTrainJob(runId: string): Promise<void> {
       } catch (e) {
         console.warn("[tuneloop] could not write progress:", (e as Error).message);
       }
-    }, FLUSH_MS);
+    };
+    const flusher = setInterval(() => void flush(), FLUSH_MS);
     const exit = await trainer.done;
     clearInterval(flusher);
     await q.insertMetrics(db, pending);
@@ -196,7 +198,9 @@ async function registerModelVersion(
   fs.mkdirSync(path.dirname(finalDir), { recursive: true });
   if (!fs.existsSync(finalDir)) fs.renameSync(done.checkpoint || outDir, finalDir);
   const metrics = Object.fromEntries(Object.entries(done.metrics ?? {}).filter((kv): kv is [string, number] => typeof kv[1] === "number" && Number.isFinite(kv[1])));
-  const config = fs.existsSync(path.join(finalDir, "config.json")) ? JSON.parse(fs.readFileSync(path.join(finalDir, "config.json"), "utf8")) : {};
+  const configFile = path.join(finalDir, "config.json");
+  // The checkpoint's config as the trainer wrote it: an object, kept whole on the version.
+  const config = fs.existsSync(configFile) ? z.record(z.string(), z.unknown()).parse(JSON.parse(fs.readFileSync(configFile, "utf8"))) : {};
   const registered = await db.transaction(async (tx) => {
     const existing = await q.getModelVersionByRun(tx, run.id);
     const count = await q.countModelVersions(tx, projectId);

@@ -50,14 +50,17 @@ function clean(text: string, endpoint: ChatEndpoint): string {
   return endpoint.apiKey ? short.split(endpoint.apiKey).join("[key]") : short;
 }
 
+/** The response headers of an API error (the client types them loosely): Retry-After is read from them. */
+const responseHeaders = (e: { headers: unknown }) => e.headers as { get(n: string): string | null } | undefined;
+
 function classify(e: unknown, endpoint: ChatEndpoint): { failure: CallFailure; message: string; retry: boolean; headers?: { get(n: string): string | null } } {
   if (e instanceof APIConnectionTimeoutError) return { failure: "timeout", message: `no answer within ${endpoint.settings.timeoutS} s`, retry: true };
   if (e instanceof APIConnectionError) return { failure: "connection", message: `cannot connect to ${endpoint.baseUrl}: ${clean(String((e.cause as Error | undefined)?.message ?? e.message), endpoint)}`, retry: true };
   if (e instanceof APIError && typeof e.status === "number") {
     const status = e.status;
     const detail = clean(e.message, endpoint);
-    if (status === 429) return { failure: "rate_limit", message: `rate limited (429): ${detail}`, retry: true, headers: e.headers };
-    if (status >= 500 || status === 408 || status === 409) return { failure: "server", message: `server error (${status}): ${detail}`, retry: true, headers: e.headers };
+    if (status === 429) return { failure: "rate_limit", message: `rate limited (429): ${detail}`, retry: true, headers: responseHeaders(e) };
+    if (status >= 500 || status === 408 || status === 409) return { failure: "server", message: `server error (${status}): ${detail}`, retry: true, headers: responseHeaders(e) };
     const hint = status === 401 || status === 403 ? " — check the API key" : status === 404 ? " — check the base URL and model name" : "";
     return { failure: "refused", message: `refused (${status})${hint}: ${detail}`, retry: false };
   }

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
 import { addPeople, signedInPage } from "./people";
-import { LoginPage } from "./pages/auth";
 import { MyWorkPage, RankPage, WritePage } from "./pages/annotate";
 import { AnnotatorsPage, ReviewQueuePage } from "./pages/review";
 

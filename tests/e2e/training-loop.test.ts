@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
 import { addPeople, signedInPage } from "./people";
-import { LoginPage } from "./pages/auth";
 import { RankPage } from "./pages/annotate";
 
 const people = {

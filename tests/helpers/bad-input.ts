@@ -99,7 +99,7 @@ export function derivedCases(
   for (const f of opts.texts) {
     for (const [name, value] of hostileStrings) cases.push({ name: `${name} in ${f}`, input: setPath(base, f, value), field: f });
   }
-  for (const f of opts.idents ?? []) cases.push({ name: `right-to-left mark in ${f}`, input: setPath(base, f, `${RTL}${getPath(base, f)}`), field: f });
+  for (const f of opts.idents ?? []) cases.push({ name: `right-to-left mark in ${f}`, input: setPath(base, f, `${RTL}${getPath(base, f) as string}`), field: f });
   return cases;
 }
 

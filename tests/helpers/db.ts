@@ -55,7 +55,7 @@ export async function createTestConnection(kind: DatabaseKind): Promise<Connecti
   const name = `tl_test_${runId}_${process.pid}_${randomBytes(4).toString("hex")}`;
   await withAdminClient((c) => c.query(`create database ${name} template ${template}`));
   const conn = connectPostgres(adminUrl(name), { max: 24 });
-  const close = conn.close;
+  const close = conn.close.bind(conn);
   conn.close = async () => {
     await close();
     await withAdminClient((c) => c.query(`drop database if exists ${name} with (force)`));

@@ -53,6 +53,7 @@ export function llamaLoraFigures(python: string | undefined, backend: string, fa
     torch = res.status === 0 ? JSON.parse(res.stdout.trim().split("\n").pop()!) : { error: res.stderr.trim().split("\n").pop() };
   }
   const ratio = fairBaseline && typeof ours.tokensPerSec === "number" && typeof torch?.tokensPerSec === "number" ? +(ours.tokensPerSec / torch.tokensPerSec).toFixed(3) : null;
-  console.log(`llama 135M LoRA r=8, seq 512 (${backend}): ${ours.error ?? `${ours.tokensPerSec} tokens/s, peak RSS ${ours.peakRssMb} MB`}; PyTorch: ${torch ? (torch.error ?? `${Math.round(Number(torch.tokensPerSec))} tokens/s, peak RSS ${torch.peakRssMb} MB`) : "not installed"}${ratio !== null ? `; ratio ${ratio}` : fairBaseline ? "" : "; no ratio (baseline BLAS not optimized)"}`);
+  const s = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  console.log(`llama 135M LoRA r=8, seq 512 (${backend}): ${ours.error !== undefined ? s(ours.error) : `${s(ours.tokensPerSec)} tokens/s, peak RSS ${s(ours.peakRssMb)} MB`}; PyTorch: ${torch ? (torch.error !== undefined ? s(torch.error) : `${Math.round(Number(torch.tokensPerSec))} tokens/s, peak RSS ${s(torch.peakRssMb)} MB`) : "not installed"}${ratio !== null ? `; ratio ${ratio}` : fairBaseline ? "" : "; no ratio (baseline BLAS not optimized)"}`);
   return { ours, torch, ratio };
 }

@@ -96,7 +96,7 @@ export async function unsafeMarkdownNodes(page: Page): Promise<string[]> {
       }
     }
     const marker = (window as unknown as { __xss?: unknown }).__xss;
-    if (marker !== undefined) found.push(`window.__xss = ${String(marker)}`);
+    if (marker !== undefined) found.push(`window.__xss = ${JSON.stringify(marker)}`);
     return found;
   });
 }

@@ -37,10 +37,9 @@ afterEach(() => {
 async function heldServer(opts: { firstChunk?: string } = {}) {
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  const server = http.createServer(async (_req, res) => {
+  const server = http.createServer((_req, res) => {
     if (opts.firstChunk) res.write(opts.firstChunk);
-    await held;
-    res.end(opts.firstChunk ? "" : "ok");
+    void held.then(() => res.end(opts.firstChunk ? "" : "ok"));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -26,7 +26,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const progress = progressReporter(Boolean(process.stderr.isTTY) && !values.json);
   let summary: ImportSummary;
   try {
-    summary = await importFile(systemActor, { projectSlug: values.project, path: file, format: values.format }, { onProgress: progress.update });
+    summary = await importFile(systemActor, { projectSlug: values.project, path: file, format: values.format }, { onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }
