@@ -12,11 +12,14 @@ export function headChunkRows(vocabSize: number): number {
 
 /**
  * log softmax(h·w)[target] per row: h [N, C] (gets a gradient), w [C, V] frozen, targets [N] int32 → [N].
- * Peak extra memory: a few [rows, V] float32 tensors of one chunk, forward and backward.
+ * Peak extra memory: a few [rows, V] float32 tensors of one chunk, forward and backward. `wT` [V, C] (a tied head's
+ * embedding, which is wᵀ) makes each chunk's logits (wT·hᵀ)ᵀ: wasm's XNNPACK packs and keeps a copy of a product's
+ * right operand per tensor, and h·w would keep one of w (113 MB for SmolLM2) for the life of the process.
  */
-export function frozenHeadLogProbs(h: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, rows = headChunkRows(w.shape[1])): tf.Tensor1D {
+export function frozenHeadLogProbs(h: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, rows = headChunkRows(w.shape[1]), wT?: tf.Tensor2D): tf.Tensor1D {
   const [N, C] = h.shape;
   const V = w.shape[1];
+  const logitsOf = (x: tf.Tensor2D, r0: number, n: number) => (wT ? tf.matMul(wT, x.slice([r0, 0], [n, C]).transpose()).transpose() : tf.matMul(x.slice([r0, 0], [n, C]), w)); // [n, V]
   const spans: Array<[number, number]> = [];
   for (let r = 0; r < N; r += rows) spans.push([r, Math.min(rows, N - r)]);
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -26,7 +29,7 @@ export function frozenHeadLogProbs(h: tf.Tensor2D, w: tf.Tensor2D, targets: tf.T
     const value = tf.tidy(() =>
       tf.concat(
         spans.map(([r0, n]) => {
-          const logits = tf.matMul(x.slice([r0, 0], [n, C]), w); // [n, V]
+          const logits = logitsOf(x, r0, n);
           const picked = logits.mul(tf.oneHot(targets.slice(r0, n), V)).sum(-1); // [n]
           return picked.sub(tf.logSumExp(logits, -1));
         }),
@@ -40,7 +43,7 @@ export function frozenHeadLogProbs(h: tf.Tensor2D, w: tf.Tensor2D, targets: tf.T
           tf.concat(
             spans.map(([r0, n]) =>
               tf.tidy(() => {
-                const logits = tf.matMul(sx.slice([r0, 0], [n, C]), sw);
+                const logits = logitsOf(sx, r0, n);
                 const g = tf.oneHot(st.slice(r0, n), V).sub(logits.softmax()).mul(dy.slice(r0, n).expandDims(1)); // [n, V]
                 // dx = g·wᵀ as (w·gᵀ)ᵀ: wasm's XNNPACK packs a product's right operand, and w is the large one.
                 return tf.matMul(sw, g.transpose()).transpose(); // [n, C]

@@ -10,7 +10,8 @@ function targetLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute: boolea
   if (!cfg.lora) return tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize);
   const [B, T] = b.x.shape;
   const { hidden, head } = hiddenStates(p, cfg, b.x);
-  return frozenHeadLogProbs(hidden, head, b.y.reshape([B * T])).reshape([B, T]);
+  const embedding = cfg.llama?.tiedHead ? (p["model.embed_tokens.weight"] as tf.Tensor2D) : undefined; // a tied head's wᵀ
+  return frozenHeadLogProbs(hidden, head, b.y.reshape([B * T]), undefined, embedding).reshape([B, T]);
 }
 
 /** Mean negative log-likelihood over the tokens where the mask is 1 (`recompute`: checkpointed blocks, trainer/model.ts). */

@@ -75,10 +75,15 @@ it("the chunked frozen head gives the log-probabilities and hidden-state gradien
   // Reference: tfjs's own autodiff through logSoftmax of the whole [N, V] logits.
   const plain = tf.valueAndGrad((x: tf.Tensor) => tf.logSoftmax(tf.matMul(x, w), -1).mul(tf.oneHot(y, V)).sum(-1).mul(weights).sum() as tf.Scalar);
   const chunked = tf.valueAndGrad((x: tf.Tensor) => frozenHeadLogProbs(x as tf.Tensor2D, w, y, 3).mul(weights).sum() as tf.Scalar);
-  const [a, b] = [plain(h), chunked(h)];
-  expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(1e-4);
-  const diff = tf.tidy(() => a.grad.sub(b.grad).abs().max().dataSync()[0]);
-  expect(diff).toBeLessThan(1e-5);
-  expect(tf.tidy(() => b.grad.abs().max().dataSync()[0])).toBeGreaterThan(1e-2);
-  tf.dispose([h, w, y, weights, a.value, a.grad, b.value, b.grad]);
+  // and with the head's transpose given (a tied head's embedding): logits as (wᵀ·hᵀ)ᵀ
+  const wT = w.transpose() as tf.Tensor2D;
+  const tied = tf.valueAndGrad((x: tf.Tensor) => frozenHeadLogProbs(x as tf.Tensor2D, w, y, 4, wT).mul(weights).sum() as tf.Scalar);
+  const a = plain(h);
+  for (const b of [chunked(h), tied(h)]) {
+    expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(1e-4);
+    expect(tf.tidy(() => a.grad.sub(b.grad).abs().max().dataSync()[0])).toBeLessThan(1e-5);
+    expect(tf.tidy(() => b.grad.abs().max().dataSync()[0])).toBeGreaterThan(1e-2);
+    tf.dispose([b.value, b.grad]);
+  }
+  tf.dispose([h, w, wT, y, weights, a.value, a.grad]);
 });
