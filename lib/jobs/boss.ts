@@ -51,7 +51,9 @@ export async function startBoss(conn: Connection, role: BossRole = {}): Promise<
   await withMigrationLock(conn, async () => {
     await boss.start();
     for (const name of queues) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { retryLimit: 3, retryDelay: 5, expireInSeconds: 4 * 3600 });
+      // An import whose runner died is retried after its expiry, and its folder cannot be imported again meanwhile (409):
+      // half an hour, far more than converting a 1B model takes.
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { retryLimit: 3, retryDelay: 5, expireInSeconds: name === "import-model" ? 1800 : 4 * 3600 });
     }
   });
   return boss;

@@ -3,7 +3,7 @@ import type { PgBoss } from "pg-boss";
 import { getConnection, getDb, type Connection } from "@/db/client";
 import * as q from "@/db/queries/runs";
 import { startBoss } from "./boss";
-import { setBoss } from "./queue";
+import { enqueue, setBoss } from "./queue";
 import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
 
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
@@ -27,6 +27,15 @@ export async function reconcileRuns(): Promise<{ resent: number; recovered: numb
       recovered += 1;
     }
     await enqueueRun(run.id);
+    resent += 1;
+  }
+  // Imports registered but never sent (the process died between the commit and the send; a minute's grace for one
+  // whose send is under way).
+  const qb = await import("@/db/queries/base-models");
+  for (const model of await qb.listImportingBaseModels(db)) {
+    if (model.jobId || Date.now() - model.createdAt.getTime() < HEARTBEAT_STALE_MS) continue;
+    const jobId = await enqueue("import-model", { baseModelId: model.id });
+    await qb.updateBaseModel(db, model.id, { jobId });
     resent += 1;
   }
   return { resent, recovered };

@@ -14,7 +14,8 @@ import { getDb } from "@/db/client";
 import { projects } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { resetEnvForTests } from "@/lib/env";
-import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
+import { reconcileRuns, startJobRunner, type JobRunner } from "@/lib/jobs/runner";
+import { insertBaseModel } from "@/db/queries/base-models";
 import { stopBoss } from "@/lib/jobs/queue";
 import { getBaseModel, getProjectBase, importBaseModel, listBaseModels, setProjectBase } from "@/lib/runs/base-models";
 import { createRun, resolveBase } from "@/lib/runs/runs";
@@ -189,5 +190,16 @@ describeEachDatabase("base models", () => {
     const { run } = await getRun(admin, fired.runId!);
     expect(run).toMatchObject({ base: "model:sched-llama", trigger: "schedule" });
     expect(run.hyperparameters).toMatchObject({ lora, pilot: 0.2 });
+  });
+
+  it("an import registered but never sent (the process died before the send) is sent by the reconciler and completes", async () => {
+    const admin = await makeActor("admin");
+    const folder = path.join(dir, "lost-llama");
+    writeRandomLlama(folder, tiny);
+    const row = await insertBaseModel(getDb(), { name: "lost-llama", sourcePath: folder, checkpointPath: path.join(dir, "data", "base-models", "lost"), family: "llama", status: "importing", createdAt: new Date(Date.now() - 5 * 60_000) });
+    expect((await reconcileRuns()).resent).toBe(1);
+    expect((await reconcileRuns()).resent).toBe(0);
+    runner = await startJobRunner({ pollSeconds: 0.5 });
+    expect((await finished(admin, row.id)).status).toBe("ready");
   });
 });
