@@ -1,25 +1,22 @@
 // The job runner on both databases: export jobs write snapshots; train jobs claim their run, record a failed trainer with
 // its log tail, and a run orphaned by a dead runner is re-queued.
 import fs from "node:fs";
-import os from "node:os";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { makeActor } from "../helpers/actors";
 import { seedProject } from "../helpers/seed";
 import { getDb } from "@/db/client";
 import { completions, exports, prompts, trainingRuns } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { startJobRunner, reconcileRuns, type JobRunner } from "@/lib/jobs/runner";
-import { enqueue, stopBoss } from "@/lib/jobs/queue";
+import { reconcileRuns } from "@/lib/jobs/runner";
+import { enqueue } from "@/lib/jobs/queue";
 import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
-import type { AnyActor } from "@/lib/auth/roles";
-import type { Actor } from "@/lib/auth/roles";
+import type { AnyActor, Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
-import { createRunInput } from "@/lib/validation/runs";
-import { promoteVersionInput } from "@/lib/validation/runs";
+import { createRunInput, promoteVersionInput } from "@/lib/validation/runs";
 import { submitRankingInput, nextTaskInput } from "@/lib/validation/rankings";
 
 /** Parsed at the boundary first, as the action, route and CLI do. */
@@ -28,30 +25,9 @@ const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput
 
 const submitRankingVia = (actor: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(actor, input));
 const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describeEachDatabase("job runner", () => {
-  let runner: JobRunner | null = null;
-  const saved = process.env.TUNELOOP_DATA_DIR;
-  beforeEach(() => {
-    process.env.TUNELOOP_DATA_DIR = fs.mkdtempSync(`${os.tmpdir()}/tl-runner-`);
-    resetEnvForTests();
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = null;
-    await stopBoss();
-    process.env.TUNELOOP_DATA_DIR = saved;
-    resetEnvForTests();
-  });
+  const runner = useTrainRunner("tl-runner");
 
   async function seedData() {
     const project = await seedProject();
@@ -62,7 +38,7 @@ describeEachDatabase("job runner", () => {
 
   it("runs export jobs", async () => {
     await seedData();
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     await enqueue("export", { projectSlug: "demo", options: { evalFraction: 0 } });
     const [row] = await until(async () => {
       const rows = await getDb().select().from(exports);
@@ -80,7 +56,7 @@ describeEachDatabase("job runner", () => {
       await getDb().insert(completions).values({ promptId: p.id, text: `Hi ${i}!`, source: "human", isDemonstration: true, status: "approved" });
     }
     const admin = await makeActor("admin");
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const { id } = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 2, batch: 2, blockSize: 32, evalEvery: 1, saveEvery: 1 } });
     const { run, metrics } = await until(async () => {
       const r = await getRun(admin, id);

@@ -1,19 +1,15 @@
 // Training runs under cancel and crash: a cancelled run stops within a step and registers nothing; a worker killed with
 // SIGKILL mid-run leaves a run that another runner resumes from its checkpoint and finishes once.
 import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { makeActor } from "../helpers/actors";
 import { seedProject } from "../helpers/seed";
 import { getDb } from "@/db/client";
 import { completions, prompts } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
-import { stopBoss } from "@/lib/jobs/queue";
 import { cancelRun, createRun, getRun } from "@/lib/runs/runs";
 import type { AnyActor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
@@ -24,41 +20,19 @@ const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describeEachDatabase("run faults", ({ conn, kind }) => {
-  let runner: JobRunner | null = null;
-  const saved = process.env.TUNELOOP_DATA_DIR;
-  let dataDir = "";
+  const runner = useTrainRunner("tl-faults");
   beforeEach(async () => {
-    dataDir = fs.mkdtempSync(`${os.tmpdir()}/tl-faults-`);
-    process.env.TUNELOOP_DATA_DIR = dataDir;
-    resetEnvForTests();
     const project = await seedProject();
     for (let i = 0; i < 4; i++) {
       const [p] = await getDb().insert(prompts).values({ projectId: project.id, instruction: `Count to ${i}`, source: "human", status: "approved" }).returning();
       await getDb().insert(completions).values({ promptId: p.id, text: `${i} done`, source: "human", isDemonstration: true, status: "approved" });
     }
   });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = null;
-    await stopBoss();
-    process.env.TUNELOOP_DATA_DIR = saved;
-    resetEnvForTests();
-  });
 
   it("cancel stops a running run within a step and registers no version", async () => {
     const admin = await makeActor("admin");
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const { id } = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 500, batch: 2, blockSize: 32, evalEvery: 1000, saveEvery: 1000 } });
     await until(async () => Number((await getRun(admin, id)).run.progress.step ?? 0) >= 2, 120_000);
     await cancelRun(admin, id);
@@ -74,7 +48,7 @@ describeEachDatabase("run faults", ({ conn, kind }) => {
   it.skipIf(kind === "pglite")("a worker killed with SIGKILL mid-run is recovered: the run resumes from its checkpoint and registers one version", async () => {
     const admin = await makeActor("admin");
     const url = (conn().pool!.options as { connectionString: string }).connectionString;
-    const worker = spawn(process.execPath, [path.join(root, "lib/cli/tuneloop.mjs"), "worker"], { env: { ...process.env, DATABASE_URL: url, TUNELOOP_DATA_DIR: dataDir }, stdio: "ignore" });
+    const worker = spawn(process.execPath, [path.join(root, "lib/cli/tuneloop.mjs"), "worker"], { env: { ...process.env, DATABASE_URL: url, TUNELOOP_DATA_DIR: runner.dataDir() }, stdio: "ignore" });
     const { id } = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 40, batch: 2, blockSize: 32, evalEvery: 1000, saveEvery: 5 } });
     await until(async () => Number((await getRun(admin, id)).run.progress.step ?? 0) >= 12, 180_000);
     worker.kill("SIGKILL");
@@ -82,7 +56,7 @@ describeEachDatabase("run faults", ({ conn, kind }) => {
     // Its trainer child notices the closed channel and exits; the heartbeat stops. Age it instead of waiting a minute.
     await new Promise((r) => setTimeout(r, 1500));
     await getDb().execute(sql`update training_runs set heartbeat_at = now() - interval '10 minutes' where id = ${id}`);
-    runner = await startJobRunner({ pollSeconds: 0.5, reconcileMs: 500 });
+    await runner.start({ pollSeconds: 0.5, reconcileMs: 500 });
     const { run } = await until(async () => {
       const r = await getRun(admin, id);
       return ["failed", "succeeded", "cancelled"].includes(r.run.status) ? r : null;

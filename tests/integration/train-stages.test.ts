@@ -6,24 +6,21 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { exports, modelVersions, trainingRuns } from "@/db/schema";
 import { createApiToken } from "@/lib/auth/tokens";
-import { resetEnvForTests } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { createExport } from "@/lib/exports/snapshot";
 import { importFile } from "@/lib/imports/import-file";
-import { stopBoss } from "@/lib/jobs/queue";
-import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 import { createRun, getRun } from "@/lib/runs/runs";
 import { GET as getRunRoute } from "@/app/api/v1/runs/[id]/route";
 import { makeActor } from "../helpers/actors";
 import { runCli } from "../helpers/cli";
 import { describeEachDatabase } from "../helpers/db";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { seedProject } from "../helpers/seed";
 import type { AnyActor } from "@/lib/auth/roles";
-import type { Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { createRunInput } from "@/lib/validation/runs";
 import { createExportInput } from "@/lib/validation/exports";
@@ -33,16 +30,6 @@ const createRunVia = (actor: AnyActor, raw: unknown) => withInput(createRunInput
 
 const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Six hh-rlhf transcripts (chosen/rejected share all but the last reply): preference pairs and no demonstration. */
 function pairsFile(dir: string) {
@@ -62,27 +49,13 @@ const finished = (admin: Awaited<ReturnType<typeof makeActor>>, id: string) =>
   }, 150_000);
 
 describeEachDatabase("training stages chosen from the data", () => {
-  let runner: JobRunner | null = null;
-  const saved = process.env.TUNELOOP_DATA_DIR;
-  let dir = "";
-  beforeEach(() => {
-    dir = fs.mkdtempSync(`${os.tmpdir()}/tl-stages-`);
-    process.env.TUNELOOP_DATA_DIR = dir;
-    resetEnvForTests();
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = null;
-    await stopBoss();
-    process.env.TUNELOOP_DATA_DIR = saved;
-    resetEnvForTests();
-  });
+  const runner = useTrainRunner("tl-stages");
 
   it("a pairs-only project retrained with the defaults trains DPO alone; asked for SFT it fails with the trainer's reason", async () => {
     const admin = await makeActor("admin");
     await seedProject({ slug: "demo" });
-    await importFile(admin, { projectSlug: "demo", path: pairsFile(dir) });
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await importFile(admin, { projectSlug: "demo", path: pairsFile(runner.dataDir()) });
+    await runner.start();
 
     const small = { steps: 2, batch: 2, blockSize: 64, evalEvery: 1, saveEvery: 10 };
     const { id } = await createRunVia(admin, { projectSlug: "demo", base: "tiny", hyperparameters: small });
@@ -109,7 +82,7 @@ describeEachDatabase("training stages chosen from the data", () => {
   it("refuses at queue time, naming the field: a named snapshot without data for the stage, and a run that cannot fit", async () => {
     const admin = await makeActor("admin");
     await seedProject({ slug: "demo" });
-    await importFile(admin, { projectSlug: "demo", path: pairsFile(dir) });
+    await importFile(admin, { projectSlug: "demo", path: pairsFile(runner.dataDir()) });
     const snap = await createExportVia(admin, { projectSlug: "demo" });
     expect(snap.counts["sft.train.jsonl"] ?? 0).toBe(0);
     const refusal = async (input: Record<string, unknown>) => {
@@ -126,7 +99,7 @@ describeEachDatabase("training stages chosen from the data", () => {
     expect(noSft.fieldErrors?.stage?.[0]).toMatch(/no SFT examples.*choose DPO/);
 
     // A 1.3B-parameter GPT-2-shaped checkpoint at batch 64 and context 2048 (only its config.json is read).
-    const big = path.join(dir, "big");
+    const big = path.join(runner.dataDir(), "big");
     fs.mkdirSync(big);
     fs.writeFileSync(path.join(big, "config.json"), JSON.stringify({ vocabSize: 50257, blockSize: 2048, nLayer: 24, nHead: 16, nEmbd: 2048, tokenizer: "gpt2-bpe" }));
     const tooBig = await refusal({ stage: "sft", base: big, hyperparameters: { batch: 64 } });
