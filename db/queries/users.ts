@@ -1,4 +1,5 @@
 // Data access for users, invites, API tokens and sign-in throttling.
+import "server-only";
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { apiTokens, invites, signInThrottle, users, type NewApiToken, type NewInvite, type NewUser, type Role } from "../schema";

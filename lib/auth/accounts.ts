@@ -1,4 +1,5 @@
 // Account management: first-run admin, invites, roles, disabling, CLI user add.
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/users";

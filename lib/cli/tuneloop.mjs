@@ -2,7 +2,6 @@
 // `npx tuneloop <command>`: loads the TypeScript CLI through tsx, rooted at this package. On a Node older than the
 // dependencies need, it re-runs itself under Node 24 (lib/cli/node-runtime.mjs) and says so in one line.
 import { spawn } from "node:child_process";
-import module from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { MIN_NODE, NodeVersionError, isAtLeast, pathPrefix } from "./node-runtime.mjs";
@@ -39,13 +38,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 process.env.TUNELOOP_ROOT ??= root;
 const { register } = await import("tsx/esm/api");
 register({ tsconfig: path.join(root, "tsconfig.json") });
-// lib/ and db/ modules import "server-only" so Next keeps them out of client bundles; outside Next's react-server
-// graph that package throws on import. Here, a process of its own, it resolves to an empty module (registered
-// after tsx, so it is asked first).
-const serverOnlyHook = `export async function resolve(s, c, next) {
-  return s === "server-only" ? { url: "data:text/javascript,", shortCircuit: true } : next(s, c);
-}`;
-module.register(`data:text/javascript,${encodeURIComponent(serverOnlyHook)}`);
+// After tsx: "server-only" resolves to an empty module here (see server-only.mjs).
+await import("./server-only.mjs");
 const { main } = await import(pathToFileURL(path.join(root, "lib/cli/main.ts")).href);
 const code = await main(process.argv.slice(2));
 process.exit(code);

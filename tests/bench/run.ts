@@ -13,5 +13,7 @@ if (!name || !names.includes(name)) {
   console.error(`usage: npm run bench -- <${names.join("|")}> [--json]`);
   process.exit(name ? 2 : 0);
 }
-const res = spawnSync(process.execPath, ["--import", "tsx", path.join(dir, `${name}.ts`), ...rest], { stdio: "inherit" });
+// After tsx, the hook that lets lib/ and db/ modules import "server-only" outside Next (as the CLI does).
+const serverOnly = path.join(dir, "../../lib/cli/server-only.mjs");
+const res = spawnSync(process.execPath, ["--import", "tsx", "--import", serverOnly, path.join(dir, `${name}.ts`), ...rest], { stdio: "inherit" });
 process.exit(res.status ?? 1);
