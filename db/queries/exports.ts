@@ -142,16 +142,6 @@ export async function listExportsByProject(db: DbOrTx, projectId: string, limit 
   return db.select().from(exports).where(and(eq(exports.projectId, projectId))).orderBy(desc(exports.createdAt)).limit(limit);
 }
 
-export async function latestExportForProject(db: DbOrTx, projectId: string) {
-  const [row] = await db.select().from(exports).where(eq(exports.projectId, projectId)).orderBy(desc(exports.createdAt)).limit(1);
-  return row ?? null;
-}
-
-/** The first statement of a snapshot's transaction: both passes over the data read one consistent moment. */
-export async function useRepeatableRead(tx: DbOrTx) {
-  await tx.execute(sql`set transaction isolation level repeatable read`);
-}
-
 /** The first statement of a snapshot's transaction: both passes over the data read one consistent moment. */
 export async function useRepeatableRead(tx: DbOrTx) {
   await tx.execute(sql`set transaction isolation level repeatable read`);

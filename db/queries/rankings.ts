@@ -58,20 +58,12 @@ export async function insertReview(db: DbOrTx, row: NewReview) {
   return created;
 }
 
-export async function listReviewsByTarget(db: DbOrTx, targetId: string) {
-  return db.select().from(reviews).where(eq(reviews.targetId, targetId)).orderBy(desc(reviews.createdAt));
-}
-
 export async function insertExcludedAnnotator(db: DbOrTx, row: { projectId: string; userId: string; excludedBy: string }) {
   await db.insert(excludedAnnotators).values(row).onConflictDoNothing();
 }
 
 export async function deleteExcludedAnnotator(db: DbOrTx, opts: { projectId: string; userId: string }) {
   await db.delete(excludedAnnotators).where(and(eq(excludedAnnotators.projectId, opts.projectId), eq(excludedAnnotators.userId, opts.userId)));
-}
-
-export async function listExcludedAnnotators(db: DbOrTx, projectId: string) {
-  return db.select().from(excludedAnnotators).where(eq(excludedAnnotators.projectId, projectId));
 }
 
 /** Prompts (ids) an annotator has current rankings on, for consensus recomputation after exclusion. */

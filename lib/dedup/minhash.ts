@@ -46,14 +46,6 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
   return common / (a.length + b.length - common);
 }
 
-/** Fraction of signature slots that agree: an unbiased estimate of the Jaccard similarity. */
-export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
-  if (a.length !== b.length) throw new RangeError(`signatures differ in length: ${a.length} vs ${b.length}`);
-  let same = 0;
-  for (let k = 0; k < a.length; k++) if (a[k] === b[k]) same++;
-  return a.length ? same / a.length : 1;
-}
-
 export type MinHasher = {
   numPerm: number;
   shingleSize: number;
@@ -268,30 +260,6 @@ function grow<T extends Uint8Array | Int32Array | Uint32Array>(a: T, length: num
   const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;
-}
-
-/**
- * Greedy near-duplicate collapse for exports: items are taken in the given order; an item
- * whose text is a near-duplicate of an already kept item maps to the most similar kept one,
- * otherwise it is kept. Only kept items enter the index, so chains (a≈b≈c, a≉c) cannot pull
- * unrelated texts together. Feed items in a stable order for byte-identical exports.
- */
-export function collapseNearDuplicates(
-  items: Iterable<{ id: string; text: string }>,
-  opts: NearDuplicateIndexOptions = {},
-): { kept: string[]; duplicateOf: Map<string, string> } {
-  const index = createNearDuplicateIndex(opts);
-  const kept: string[] = [];
-  const duplicateOf = new Map<string, string>();
-  for (const { id, text } of items) {
-    const [match] = index.query(text);
-    if (match) duplicateOf.set(id, match.id);
-    else {
-      index.add(id, text);
-      kept.push(id);
-    }
-  }
-  return { kept, duplicateOf };
 }
 
 // FNV-1a over UTF-16 code units (two bytes each, low byte first).

@@ -2,13 +2,19 @@
 import { describe, expect, it } from "vitest";
 import {
   chooseBands,
-  collapseNearDuplicates,
   createMinHasher,
   createNearDuplicateIndex,
-  estimateJaccard,
   jaccard,
   shingleHashes,
 } from "@/lib/dedup/minhash";
+
+/** Fraction of signature slots that agree: MinHash's unbiased estimate of the Jaccard similarity (the LSH bands rely on it). */
+function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  expect(a.length).toBe(b.length);
+  let same = 0;
+  for (let k = 0; k < a.length; k++) if (a[k] === b[k]) same++;
+  return a.length ? same / a.length : 1;
+}
 
 // 30 distinct words, so its 28 three-word shingles are distinct.
 const PROMPT_30 =
@@ -119,19 +125,5 @@ describe("near-duplicate index at scale", () => {
       expect(hits[0]?.id).toBe(`p${i}`);
     }
     expect(index.query("an unrelated question about tides and the moon")).toEqual([]);
-  });
-});
-
-describe("collapseNearDuplicates", () => {
-  it("keeps the first of each near-duplicate group", () => {
-    const items = [
-      { id: "1", text: PROMPT_30 },
-      { id: "2", text: "Name three prime numbers larger than one hundred and explain how you checked each one" },
-      { id: "3", text: replaceWord(PROMPT_30, 14, "radiator") },
-      { id: "4", text: PROMPT_30.toLowerCase() },
-    ];
-    const { kept, duplicateOf } = collapseNearDuplicates(items);
-    expect(kept).toEqual(["1", "2"]);
-    expect(Object.fromEntries(duplicateOf)).toEqual({ "3": "1", "4": "1" });
   });
 });
