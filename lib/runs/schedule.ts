@@ -66,7 +66,7 @@ export async function getScheduleStatus(actor: AnyActor | null, projectSlug: str
     }
   }
   return {
-    schedule: stored ? { cron: stored.cron, minNewPairs: stored.minNewPairs, enabled: stored.enabled, finetune: stored.finetune ?? null } : null,
+    schedule: stored ? { cron: stored.cron, minNewPairs: stored.minNewPairs, enabled: stored.enabled, ...(stored.finetune ? { finetune: stored.finetune } : {}) } : null,
     nextFireAt,
     lastCheckAt: stored?.lastCheckAt ?? null,
     lastDecision: stored?.lastDecision ? { at: stored.lastDecision.at, fired: stored.lastDecision.fired, reason: stored.lastDecision.reason, runId: stored.lastDecision.runId ?? null } : null,
