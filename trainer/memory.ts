@@ -14,6 +14,8 @@ export type ModelShape = {
   nHead: number;
   nEmbd: number;
   llama?: { nKvHead: number; headDim: number; intermediateSize: number; tiedHead: boolean } | undefined;
+  /** LoRA on a frozen base: adapters of this rank on these projections (trainer/lora.ts) */
+  lora?: { rank: number; targets: readonly string[] } | undefined;
 };
 
 /** tfjs-backend-wasm 4.22 is built with a 4 GiB maximum heap (emscripten's getHeapMax: 4294901760 bytes). */
@@ -69,7 +71,27 @@ export function estimateStepBytes(cfg: ModelShape, sequences: number, seqLen: nu
 
 /** Parameters, their gradients and the optimizer's state. */
 function paramStateBytes(cfg: ModelShape): number {
+  if (cfg.lora && cfg.llama) {
+    // LoRA: the frozen base (no gradients, no Adam state) once, plus the packed copy wasm's XNNPACK keeps of every
+    // weight it multiplies from the right (each projection: all but the embedding) and a tied head's kept transpose
+    // [C, V]; the adapters with every copy a trained weight has; the chunked head's buffers (trainer/head-loss.ts).
+    const P = paramCount(cfg);
+    const tiedTranspose = cfg.llama.tiedHead ? cfg.nEmbd * cfg.vocabSize : 0;
+    return 4 * (2 * P - cfg.vocabSize * cfg.nEmbd + tiedTranspose + PARAM_COPIES * loraParamCount(cfg)) + LORA_HEAD_CHUNK_BYTES;
+  }
   return PARAM_COPIES * 4 * paramCount(cfg);
+}
+
+/** The chunked head's [rows, V] buffers alive at once in backward (logits, softmax, one-hot, their difference, its transpose). */
+const LORA_HEAD_CHUNK_BYTES = 5 * 16 * MiB;
+
+/** Numbers in LoRA's adapters: rank × (in + out) per adapted projection and layer. */
+export function loraParamCount(cfg: ModelShape): number {
+  const o = cfg.llama;
+  if (!cfg.lora || !o) return 0;
+  const [C, qd, kvd, I] = [cfg.nEmbd, cfg.nHead * o.headDim, o.nKvHead * o.headDim, o.intermediateSize];
+  const io: Record<string, number> = { q: C + qd, k: C + kvd, v: C + kvd, o: qd + C, gate: C + I, up: C + I, down: I + C };
+  return cfg.nLayer * cfg.lora.rank * cfg.lora.targets.reduce((a, t) => a + (io[t] ?? 0), 0);
 }
 
 /** What one sequence of T tokens adds to a step's peak. */
@@ -77,8 +99,9 @@ function activationBytes(cfg: ModelShape, T: number, recompute: boolean): number
   const { nLayer: L, nHead: nh, nEmbd: C, vocabSize: V } = cfg;
   const hidden = cfg.llama ? 2 * cfg.llama.intermediateSize : 4 * C; // SwiGLU's gate and up, or GPT-2's 4C MLP
   const block = ATTN_COPIES * nh * T * T + LINEAR_COPIES * T * (C + hidden);
-  const blocks = recompute ? RECOMPUTED_BLOCK * block + CHECKPOINT_COPIES * L * T * C : L * block;
-  return 4 * (blocks + HEAD_COPIES * T * V);
+  // LoRA: its blocks are always gradient checkpoints, and its frozen head's logits exist one chunk at a time (above).
+  const blocks = recompute || cfg.lora ? RECOMPUTED_BLOCK * block + CHECKPOINT_COPIES * L * T * C : L * block;
+  return 4 * (blocks + (cfg.lora ? 2 * T * C : HEAD_COPIES * T * V));
 }
 
 /**

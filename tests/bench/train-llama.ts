@@ -3,7 +3,7 @@
 // shaped Llama (random weights, tied head, sequence 512, batch 1) on a TensorFlow.js backend, LoRA r=8 α=16 on all
 // seven projections or full fine-tuning.
 // Prints one JSON line: tokens/s, steps, trainable parameters, peak RSS (VmHWM).
-// Usage: tsx tests/bench/train-llama.ts '{"backend":"wasm","mode":"lora"|"full","seq":512,"seconds":60}'
+// Usage: npm run bench -- train-llama [--json] [{"backend":"wasm","mode":"lora"|"full","seq":512,"seconds":60}]
 import fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { chooseBackend } from "@/trainer/backend";
@@ -18,7 +18,9 @@ import { BENCH_LORA, SMOLLM2_135M } from "@/tests/helpers/trainer-bench-llama";
 // SmolLM2-135M's config.json in this trainer's terms: 30 layers, width 576, 9 heads over 3 key/value heads.
 const LORA = BENCH_LORA as LoraOptions;
 
-const o = JSON.parse(process.argv[2] ?? "{}") as { backend?: string; mode?: "lora" | "full"; seq?: number; seconds?: number };
+// `npm run bench -- train-llama [--json]` passes only the flag (the output is one JSON line either way); the parent
+// bench (tests/helpers/trainer-bench-llama.ts) passes the options as JSON.
+const o = JSON.parse(process.argv.slice(2).find((a) => a.startsWith("{")) ?? "{}") as { backend?: string; mode?: "lora" | "full"; seq?: number; seconds?: number };
 const seq = o.seq ?? 512;
 const s = SMOLLM2_135M;
 await chooseBackend(o.backend ?? "wasm", false);
