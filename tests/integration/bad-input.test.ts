@@ -274,6 +274,12 @@ const routes: Record<string, RouteTarget> = {
   "POST app/api/v1/tasks/[id]/ranking/route.ts": {
     module: taskRankingRoute,
     params: (w) => ({ id: w.task.assignmentId }),
+    // A valid ranking, so the path cases test the id: with "{}" the body's own errors answered first, and
+    // "unknown id" passed only because the field idempotencyKey contains "id".
+    body: (w) => {
+      const { assignmentId: _, ...base } = rankingBase(w);
+      return JSON.stringify(base);
+    },
     cases: (w) => {
       const { assignmentId: _, ...base } = rankingBase(w);
       const [a, b] = w.task.outputs.map((o) => o.id);
