@@ -53,8 +53,7 @@ export function assertRunFits(base: { base: string; checkpoint: string | null },
   // A fresh preset takes the run's context as its own; a checkpoint keeps its size and is cut to the run's context.
   const seqLen = base.checkpoint ? Math.min(hp.blockSize ?? shape.blockSize, shape.blockSize) : (hp.blockSize ?? shape.blockSize);
   // The run's LoRA options ride on the config as the trainer's own plan has them (train.ts plans with cfg.lora set), so
-  // this check and the trainer's agree on whatever LoRA term trainer/memory.ts has (none yet: a frozen base is still
-  // counted with gradients and AdamW state, which over-estimates a LoRA step).
+  // this check and the trainer's agree: trainer/memory.ts counts a frozen base without gradients or AdamW state.
   const cfg = { ...shape, blockSize: Math.max(shape.blockSize, seqLen), ...(hp.lora ? { lora: hp.lora } : {}) };
   const pairs = kind === "dpo" || kind === "sft+dpo";
   const plan = planMemory(cfg, { batch: hp.batch, seqLen, sequencesPerExample: pairs ? 2 : 1, backend: budgetBackend(trainerBackend()) });
