@@ -2,6 +2,7 @@
 // it on cancel: SIGTERM to the whole group, then SIGKILL once the grace period has passed.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import type { Readable } from "node:stream";
 
 /** Longer lines are cut (an engine that prints a progress bar without newlines must not grow memory without bound). */
@@ -10,6 +11,15 @@ export const MAX_LINE_CHARS = 4096;
 export const LOG_LINES = 200;
 /** The full log file beside the run's work folder stops growing here. */
 export const LOG_FILE_MAX_BYTES = 10 * 1024 * 1024;
+
+/** util-linux's setpriv, when installed: it sets PR_SET_PDEATHSIG, which survives exec, before running the launcher. */
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => fs.existsSync(p));
+
+/** Whether argv[0] names a program that exists (a path, relative to `cwd`, or a name on PATH). */
+function programExists(program: string, cwd: string, pathVar: string | undefined): boolean {
+  if (program.includes("/")) return fs.existsSync(path.resolve(cwd, program));
+  return (pathVar ?? "").split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, program)));
+}
 
 export type LauncherExit = { code: number | null; signal: NodeJS.Signals | null; logTail: string; spawnError: string | null };
 
@@ -79,8 +89,12 @@ export function startLauncher(opts: {
   let exited = false;
   let resolveDone: (e: LauncherExit) => void = () => {};
   const done = new Promise<LauncherExit>((resolve) => (resolveDone = resolve));
-  // detached: its own process group, so a signal reaches the wrapper script and everything it started.
-  const child = spawn(opts.argv[0], opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true, shell: false });
+  // A missing program is reported as spawn reports it (setpriv would turn it into its own exit 127).
+  const missing = !programExists(opts.argv[0], opts.cwd, opts.env.PATH);
+  // SIGTERM reaches the launcher if this process dies (a crashed runner does not leave it training on; its
+  // recipes cancel their cluster job on SIGTERM). detached: its own process group, so cancel reaches all it started.
+  const argv = SETPRIV && !missing ? [SETPRIV, "--pdeathsig", "TERM", "--", ...opts.argv] : opts.argv;
+  const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true, shell: false });
   const streams = [
     splitLines(child.stdout, (line) => {
       let progress = false;
