@@ -20,7 +20,6 @@ import { datasetCard, datasetCardBody, lineWriters, snapshotFiles, snapshotName,
 
 export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; merged: MergedCounts; prompts: number };
 
-const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 export function defaultExportDir(projectSlug: string, id: string) {
   return path.join(env().dataDir, "exports", projectSlug, id);
@@ -228,7 +227,7 @@ async function writeAndRecord(
 export async function createExport(actor: AnyActor, input: CreateExportInput, hooks: { onProgress?: (prompts: number) => void } = {}): Promise<SnapshotSummary> {
   assertRole(actor, "admin");
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const id = randomUUID();
   const dir = path.resolve(input.out ?? defaultExportDir(project.slug, id));
   const ifEmpty = () => new AppError("bad_request:export", `Nothing to export yet in "${project.slug}": no approved demonstrations, settled rankings or imported preferences.`);
@@ -239,7 +238,7 @@ export async function createExport(actor: AnyActor, input: CreateExportInput, ho
 export async function reexportSnapshot(actor: AnyActor, input: ReexportSnapshotInput): Promise<SnapshotSummary> {
   assertRole(actor, "admin");
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const row = await getExportRow(db, project, input.id);
   return writeAndRecord(actor, project, { id: row.id, dir: path.resolve(input.out), cutoff: row.cutoffAt, options: exportOptionsInput.parse(row.filters), record: false });
 }
@@ -269,14 +268,14 @@ function readCard(location: string): string | null {
 export async function listExports(actor: AnyActor, projectSlug: string, opts: { withCard?: boolean } = {}) {
   assertRole(actor, "reviewer");
   const db = getDb();
-  const project = await projectOr404(db, projectSlug);
+  const project = await projectBySlugOr404(db, projectSlug, "projectSlug");
   return (await qe.listExportsByProject(db, project.id)).map((e) => ({ ...exportView(e, project), ...(opts.withCard ? { card: readCard(e.location) } : {}) }));
 }
 
 export async function getExport(actor: AnyActor, projectSlug: string, id: string) {
   assertRole(actor, "reviewer");
   const db = getDb();
-  const project = await projectOr404(db, projectSlug);
+  const project = await projectBySlugOr404(db, projectSlug, "projectSlug");
   const row = await getExportRow(db, project, id);
   return { ...exportView(row, project), manifest: row.manifest };
 }

@@ -8,7 +8,6 @@ import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import type { SavePromptDraftInput, SimilarPromptsInput, SubmitPromptInput } from "@/lib/validation/prompts";
 
-const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 function checkCategory(project: Project, category: string) {
   if (category && !project.categories.includes(category)) {
@@ -48,7 +47,7 @@ async function upsertDraft(tx: DbOrTx, actor: Actor, project: Project, input: { 
 export async function savePromptDraft(actor: Actor, input: SavePromptDraftInput) {
   assertRole(actor, "annotator");
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   checkCategory(project, input.category);
   const prompt = await db.transaction((tx) => upsertDraft(tx, actor, project, input));
   return { id: prompt.id, savedAt: prompt.updatedAt.toISOString() };
@@ -57,7 +56,7 @@ export async function savePromptDraft(actor: Actor, input: SavePromptDraftInput)
 export async function submitPrompt(actor: Actor, input: SubmitPromptInput) {
   assertRole(actor, "annotator");
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   checkCategory(project, input.category);
   return db.transaction(async (tx) => {
     const prompt = await upsertDraft(tx, actor, project, input);
@@ -73,7 +72,7 @@ export async function submitPrompt(actor: Actor, input: SubmitPromptInput) {
 export async function listMyPrompts(actor: Actor, projectSlug: string) {
   assertRole(actor, "annotator");
   const db = getDb();
-  const project = await projectOr404(db, projectSlug);
+  const project = await projectBySlugOr404(db, projectSlug, "projectSlug");
   const rows = await qp.listPromptsByAuthor(db, { projectId: project.id, authorId: actor.id });
   return Promise.all(
     rows.map(async (p) => ({
@@ -104,7 +103,7 @@ export async function findSimilarPrompts(actor: Actor, input: SimilarPromptsInpu
   const text = input.instruction.trim();
   if (text.split(/\s+/).length < 3) return [];
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const rows = await qp.listSimilarPrompts(db, { projectId: project.id, viewerId: actor.id, text, minSimilarity: SIMILAR_MIN, limit: SIMILAR_SHOWN });
   return rows.map((r) => ({ id: r.id, instruction: r.instruction, similarity: Math.round(r.similarity * 100) / 100 }));
 }

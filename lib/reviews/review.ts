@@ -1,12 +1,11 @@
 // The review queue and reviewers' decisions: approve, reject with a reason, or edit (kept as a diff).
 import "server-only";
-import { getDb, type DbOrTx } from "@/db/client";
+import { getDb } from "@/db/client";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";
 import * as qr from "@/db/queries/rankings";
 import * as qv from "@/db/queries/reviews";
 import { getUserById } from "@/db/queries/users";
-import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
@@ -15,12 +14,11 @@ import { isRankable } from "@/lib/rankings/tasks";
 import type { SetGoldInput } from "@/lib/validation/rankings";
 import type { ExcludeAnnotatorInput, ReviewDecisionInput, ReviewQueueInput } from "@/lib/validation/reviews";
 
-const projectOr404 = (db: DbOrTx, slug: string): Promise<Project> => projectBySlugOr404(db, slug, "projectSlug");
 
 export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
   assertRole(actor, "reviewer");
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const f = { projectId: project.id, category: input.category, authorId: input.authorId, maxAgreement: input.maxAgreement, limit: input.limit, overlap: project.settings.overlap };
   const want = (k: string) => !input.kind || input.kind === k;
   const [prompts, demonstrations, unsettled] = await Promise.all([
@@ -108,7 +106,7 @@ export async function setGoldAnswer(actor: Actor, input: SetGoldInput) {
 export async function setAnnotatorExcluded(actor: Actor, input: ExcludeAnnotatorInput) {
   assertRole(actor, "reviewer");
   const db = getDb();
-  const project = await projectOr404(db, input.projectSlug);
+  const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   // Unknown ids would otherwise fail the foreign key (a 500) or record an audit for nobody.
   if (!(await getUserById(db, input.userId))) throw new AppError("not_found:user", "No such user.", { userId: ["Unknown user"] });
   return db.transaction(async (tx) => {

@@ -1,10 +1,8 @@
 // Admin: edit one project (name, guidelines, categories, settings) and see its counts.
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { projectOrNotFound } from "@/app/_components/project-picker";
 import { Card } from "@/app/_components/form";
 import { requirePageRole } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
-import { getProjectBySlug } from "@/lib/projects/projects";
 import { getProjectStats } from "@/lib/stats/project-stats";
 import { defaultProjectSettings } from "@/lib/validation/projects";
 import { ProjectForm } from "../project-form";
@@ -18,10 +16,7 @@ import { SourcesPanel } from "./sources-panel";
 export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("admin");
   const { slug } = await params;
-  const project = await getProjectBySlug(actor, slug).catch((e) => {
-    if (isAppError(e) && e.kind === "not_found") notFound();
-    throw e;
-  });
+  const project = await projectOrNotFound(actor, slug);
   const stats = await getProjectStats(actor, project.slug);
   const makeup = await getQueueMakeup(actor, project.slug);
   const [sources, collectRuns] = await Promise.all([listSources(actor, project.slug), listCollectRuns(actor, project.slug)]);
