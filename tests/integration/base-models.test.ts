@@ -202,4 +202,28 @@ describeEachDatabase("base models", () => {
     runner = await startJobRunner({ pollSeconds: 0.5 });
     expect((await finished(admin, row.id)).status).toBe("ready");
   });
+
+  it("the queue-time memory check plans LoRA as the trainer does: a SmolLM2-135M-shaped LoRA run fits the wasm heap, the same run fully fine-tuned is refused", async () => {
+    await seedProject();
+    const admin = await makeActor("admin");
+    const savedBackend = process.env.TUNELOOP_TF_BACKEND;
+    process.env.TUNELOOP_TF_BACKEND = "wasm";
+    resetEnvForTests();
+    try {
+      // Only config.json is read at queue time: SmolLM2-135M-Instruct's shape (30 layers, width 576, GQA 9/3, tied head).
+      const ckpt = path.join(dir, "smollm2-shape");
+      fs.mkdirSync(ckpt);
+      fs.writeFileSync(path.join(ckpt, "config.json"), JSON.stringify({ architectures: ["LlamaForCausalLM"], model_type: "llama", vocab_size: 49152, num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, hidden_size: 576, intermediate_size: 1536, max_position_embeddings: 8192, tie_word_embeddings: true, tuneloop: { blockSize: 4096 } }));
+      const hp = { steps: 10, batch: 8, blockSize: 256 };
+      const full = await refused(createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: ckpt, hyperparameters: hp })));
+      expect(full.status).toBe(422);
+      expect(Object.keys(full.fieldErrors ?? {})).toContain("hyperparameters.batch");
+      const run = await createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: ckpt, hyperparameters: { ...hp, lora: { rank: 16, alpha: 32, targets: ["q", "k", "v", "o", "gate", "up", "down"] } } }));
+      expect(run.status).toBe("queued");
+    } finally {
+      process.env.TUNELOOP_TF_BACKEND = savedBackend;
+      if (savedBackend === undefined) delete process.env.TUNELOOP_TF_BACKEND;
+      resetEnvForTests();
+    }
+  });
 });
