@@ -79,6 +79,23 @@ it("DPO with LoRA: the reference is the base with adapters off (first loss log 2
   expect(losses.at(-1)!).toBeLessThan(losses[0] * 0.8);
 });
 
+it("a LoRA run stopped after a checkpoint resumes from base + adapter to the unbroken run's weights, bit for bit", async () => {
+  const snap = writeSnapshot({ sft: facts.slice(0, 12) });
+  const unbroken = opts({ snapshot: snap, steps: 6, saveEvery: 3, batch: 4 });
+  await train(unbroken, () => {});
+  const broken = opts({ snapshot: snap, steps: 6, saveEvery: 3, batch: 4 });
+  const stop = new AbortController();
+  const first = await train(broken, (e) => e.type === "step" && e.step === 4 && stop.abort(), stop.signal);
+  expect(first).toBeNull();
+  expect(JSON.parse(fs.readFileSync(path.join(broken.out, "training_state.json"), "utf8")).step).toBe(3);
+  const steps: number[] = [];
+  await train({ ...broken, resume: true }, (e) => e.type === "step" && steps.push(e.step));
+  expect(steps).toEqual([4, 5, 6]);
+  for (const f of ["model.safetensors", "adapter_model.safetensors", "optimizer.safetensors"]) {
+    expect(fs.readFileSync(path.join(broken.out, f)).equals(fs.readFileSync(path.join(unbroken.out, f))), f).toBe(true);
+  }
+});
+
 describe("the CLI", () => {
   let err: string[] = [];
   const quiet = () => {
