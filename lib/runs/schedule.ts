@@ -29,6 +29,7 @@ export async function setRetrainSchedule(actor: AnyActor | null, input: RetrainS
   const now = new Date();
   return getDb().transaction(async (tx) => {
     const project = await projectBySlugOr404(tx, input.projectSlug);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- StoredSchedule adds optional fields tsc needs; the rule reads the types as one
     const before = (project.retrainSchedule as StoredSchedule | null) ?? null;
     const schedule: StoredSchedule = {
       cron: input.cron,
@@ -54,6 +55,7 @@ export async function getScheduleStatus(actor: AnyActor | null, projectSlug: str
   assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, projectSlug);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- StoredSchedule adds optional fields tsc needs; the rule reads the types as one
   const stored = (project.retrainSchedule as StoredSchedule | null) ?? null;
   const lastRun = await qr.latestRunForProject(db, project.id);
   const newPairs = await (opts.countNewPairs ?? countNewPairsDefault)(project.id, lastRun?.createdAt ?? null);
@@ -99,6 +101,7 @@ export async function evaluateSchedule(projectId: string, now: Date, countNewPai
   const db = getDb();
   const project = await getProjectById(db, projectId);
   if (!project) return { fire: false, reason: "No such project." };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- StoredSchedule adds optional fields tsc needs; the rule reads the types as one
   const seen = (project.retrainSchedule as StoredSchedule | null) ?? null;
   if (!seen) return { fire: false, reason: "No retrain schedule is set." };
   if (!seen.enabled) return { fire: false, reason: "The schedule is disabled." };
