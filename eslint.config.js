@@ -46,7 +46,8 @@ export default tseslint.config(
     extends: [tseslint.configs.recommended, tseslint.configs.disableTypeChecked],
   },
   {
-    files: ["app/**/*.tsx"],
+    // Components and their hooks (use-*.ts beside them).
+    files: ["app/**/*.{ts,tsx}"],
     extends: [reactHooks.configs.flat.recommended],
   },
   {

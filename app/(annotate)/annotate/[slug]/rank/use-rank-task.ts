@@ -75,11 +75,12 @@ export function useRankTask(work: Work, onDone: Finish) {
     return () => clearTimeout(t);
   }, [placement, flags, noneAcceptable, rationale, touched, confirmed, work, elapsed]);
 
-  const change = () => {
+  const mode = work.mode;
+  const change = useCallback(() => {
     changedRef.current = true;
-    if (work.mode === "task") setDraftState("pending");
+    if (mode === "task") setDraftState("pending");
     setUntouchedWarning(false);
-  };
+  }, [mode]);
 
   const move = useCallback(
     (from: number, to: number, explicit = false) => {
@@ -93,7 +94,7 @@ export function useRankTask(work: Work, onDone: Finish) {
       refocus.current = moved;
       setAnnounce(`Output ${byId.get(moved)?.label} ${next === placement ? "stays at" : "moved to"} position ${to + 1}.`);
     },
-    [placement, byId],
+    [placement, byId, change],
   );
 
   const tie = useCallback(
@@ -106,7 +107,7 @@ export function useRankTask(work: Work, onDone: Finish) {
       refocus.current = id;
       setAnnounce(placement.tied.has(id) ? `Output ${byId.get(id)?.label} no longer tied.` : `Output ${byId.get(id)?.label} tied with the one above.`);
     },
-    [placement, byId],
+    [placement, byId, change],
   );
 
   const toggleFlag = (id: string, flag: string, on: boolean) => {
