@@ -1,4 +1,5 @@
 // One typed `db`: node-postgres when DATABASE_URL is set, embedded PGlite in the data folder otherwise.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";

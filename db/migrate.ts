@@ -1,4 +1,5 @@
 // Applies the SQL migrations in db/migrations (made by drizzle-kit); safe to run at every start.
+import "server-only";
 import path from "node:path";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";

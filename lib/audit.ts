@@ -1,4 +1,5 @@
 // Writes audit_log rows; callers pass their transaction so the entry lands with the change it records.
+import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { insertAuditEntry, listAuditEntries } from "@/db/queries/audit";
 

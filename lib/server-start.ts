@@ -1,4 +1,5 @@
 // Start-up for the web server process: apply migrations before any request is served.
+import "server-only";
 import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { env } from "@/lib/env";

@@ -1,4 +1,5 @@
 // Data access for task leases: the next-task candidate scan and lease bookkeeping.
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { assignments, type Assignment, type NewAssignment } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for the audit log.
+import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { auditLog, type NewAuditEntry } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for imported base models and a project's pick among them.
+import "server-only";
 import { and, desc, eq, ne } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { baseModels, projects, type BaseModel, type NewBaseModel } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for export snapshots: the prompt cursor that curation reads, and the exports rows.
+import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { exports, type NewExport } from "../schema";

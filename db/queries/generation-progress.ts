@@ -1,4 +1,5 @@
 // Data access for generation progress rows: a version writing outputs, or a release gate's comparison.
+import "server-only";
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { generations, type Generation, type NewGeneration } from "../schema";

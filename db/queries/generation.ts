@@ -1,4 +1,5 @@
 // Data access for fresh model outputs: prompts short of K outputs, and inserting what a version wrote.
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { completions, type NewCompletion } from "../schema";

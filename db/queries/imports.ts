@@ -1,4 +1,5 @@
 // Data access for file imports: multi-row inserts of prompts, completions and imported rankings, and the look-ups that let grouped rows join what a project already has.
+import "server-only";
 import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { completions, prompts, rankings, type NewCompletion, type NewPrompt, type NewRanking } from "../schema";

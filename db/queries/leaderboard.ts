@@ -1,4 +1,5 @@
 // Data access for the leaderboard: every current ranking of a project with the generator of each ranked completion.
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 

@@ -1,4 +1,5 @@
 // Data access for projects.
+import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { projects, type NewProject, type Project } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for prompts and completions.
+import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { completions, prompts, type NewCompletion, type NewPrompt, type Prompt } from "../schema";

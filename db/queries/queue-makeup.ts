@@ -1,4 +1,5 @@
 // Data access for the queue's make-up: a project's open ranking tasks by kind, version and import batch.
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 

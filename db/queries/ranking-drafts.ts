@@ -1,4 +1,5 @@
 // Data access for the work-in-progress draft kept on a ranking task's lease (assignments.draft).
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { assignments, type RankingDraft } from "../schema";

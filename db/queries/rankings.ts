@@ -1,4 +1,5 @@
 // Data access for rankings, reviews and excluded annotators.
+import "server-only";
 import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { excludedAnnotators, rankings, reviews, type NewRanking, type NewReview } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for training runs, their metrics, and model versions.
+import "server-only";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { modelVersions, trainingMetrics, trainingRuns, type NewModelVersion, type NewTrainingMetric, type NewTrainingRun, type TrainingRun } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for the retrain schedule: projects with a schedule, the schedule row under lock, new pairs since a time.
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { projects, type RetrainSchedule } from "../schema";

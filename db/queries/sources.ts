@@ -1,4 +1,5 @@
 // Data access for model sources, collect runs, and the prompts a collect run still has to ask about.
+import "server-only";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { collectRuns, completions, modelSources, type CollectRun, type NewCollectRun, type NewModelSource } from "../schema";

@@ -1,4 +1,5 @@
 // Data access for project figures: counts of prompts, completions, rankings and open leases.
+import "server-only";
 import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { assignments, completions, modelVersions, prompts, rankings } from "../schema";

@@ -1,4 +1,5 @@
 // Export snapshots: curated training files streamed from a database cursor, written atomically, recorded in `exports`.
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

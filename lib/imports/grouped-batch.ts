@@ -1,4 +1,5 @@
 // Writes a batch of rows that share prompts (judgments, model outputs, ranking tasks): one prompt per instruction and input, each generator's output once, each judgment one ranking.
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import type { DbOrTx } from "@/db/client";
 import * as q from "@/db/queries/imports";

@@ -1,4 +1,5 @@
 // Imports a file of prompts, demonstrations, model outputs and preference rankings into a project, all-or-nothing.
+import "server-only";
 import { assertRole } from "@/lib/auth/roles";
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";

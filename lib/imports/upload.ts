@@ -1,4 +1,5 @@
 // Browser and API uploads: stream the request body to a temp file (at most 1 GB), import it, remove it.
+import "server-only";
 import { assertRole } from "@/lib/auth/roles";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";

@@ -1,4 +1,5 @@
 // pg-boss on the project's database: over the pg pool on a server, over PGlite through pg-boss's own adapter.
+import "server-only";
 import { PgBoss, fromPglite, type ConstructorOptions, type Db } from "pg-boss";
 import type { Connection } from "@/db/client";
 import { withMigrationLock } from "@/db/migrate";

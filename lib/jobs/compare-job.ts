@@ -1,5 +1,6 @@
 // The release gate's `compare` generation: a new version and the active one each answer held-out prompts, and
 // each pair enters the ranking queue as a blind two-way task (shuffled per annotator, names hidden, "both bad" allowed).
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { getDb } from "@/db/client";

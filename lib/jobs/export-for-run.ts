@@ -1,4 +1,5 @@
 // The snapshot a training run trains on: the one it names, or a fresh export made when the run starts.
+import "server-only";
 import { exportOptionsInput } from "@/lib/validation/exports";
 import { getDb } from "@/db/client";
 import { getExportById } from "@/db/queries/exports";

@@ -1,5 +1,6 @@
 // The `generate` job: the active model version writes candidate outputs for prompts short of K, attributed to the
 // version; or, for a release gate, the new and the active version answer held-out prompts side by side.
+import "server-only";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { insertCompletions, listPromptsNeedingOutputs } from "@/db/queries/generation";

@@ -1,4 +1,5 @@
 // Progress of one generation as the Models page shows it: queued → running (n of m written) → succeeded | failed with the reason.
+import "server-only";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/generation-progress";
 import type { Generation } from "@/db/schema";

@@ -2,6 +2,7 @@
 // process and records the result on the base model's row: ready with its config, or failed with the trainer's own
 // one-line reason (an unsupported rope_scaling, a missing shard, …). A failure is final (the job is not retried: the
 // folder would fail the same way); the admin fixes the folder and imports it again.
+import "server-only";
 import fs from "node:fs";
 import { z } from "zod";
 import { getDb } from "@/db/client";

@@ -1,4 +1,5 @@
 // The process's pg-boss handle for sending jobs; the job runner installs its own when it starts.
+import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getConnection } from "@/db/client";
 import { startBoss, type QueueName } from "./boss";

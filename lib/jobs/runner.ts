@@ -1,4 +1,5 @@
 // The job runner: takes pg-boss jobs (train, export, generate, evaluate), re-sends lost runs, and ticks the retrain schedule.
+import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getConnection, getDb, type Connection } from "@/db/client";
 import * as q from "@/db/queries/runs";

@@ -1,6 +1,7 @@
 // The `train` job: claim the run, export a snapshot if needed, run the trainer in a child process,
 // stream its progress, phase and log into the run's rows, and register the new model version on success; a
 // failed run keeps the trainer's own reason (its `error` event) as its error.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { getDb } from "@/db/client";

@@ -1,6 +1,7 @@
 // A retrain through the project's launcher (README "Train on a cluster"): start the command with the run's TUNELOOP_*
 // environment, turn its JSON lines into progress and metric rows, keep its log on the run, stop it on cancel (SIGTERM,
 // then SIGKILL after the grace period), and on exit 0 register what it wrote; any other exit fails the run with the log.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { getDb } from "@/db/client";

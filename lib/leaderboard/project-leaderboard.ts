@@ -1,4 +1,5 @@
 // A project's leaderboard: the pairwise outcomes its rankings imply between generators and model versions.
+import "server-only";
 import { getDb } from "@/db/client";
 import { listRankingsWithGenerators } from "@/db/queries/leaderboard";
 import { getProjectBySlug } from "@/db/queries/projects";

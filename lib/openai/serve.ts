@@ -1,5 +1,6 @@
 // Tuneloop as an OpenAI-compatible server: its model versions by name (`<project>/<label>`, `<project>/active`) and chat
 // completions written by the warm generation pool (lib/generation-pool: child processes; the web thread never computes).
+import "server-only";
 import { getDb } from "@/db/client";
 import { getActiveModelVersion, listModelVersions } from "@/db/queries/runs";
 import { getProjectBySlug, listProjects } from "@/db/queries/projects";

@@ -1,4 +1,5 @@
 // Projects: an admin creates and edits them (guidelines, task categories, settings); anyone signed in reads them.
+import "server-only";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as q from "@/db/queries/projects";
 import type { Project } from "@/db/schema";

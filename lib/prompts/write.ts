@@ -1,4 +1,5 @@
 // Annotators write prompts and demonstrations: drafts that autosave, then submission to review.
+import "server-only";
 import { getDb, type DbOrTx } from "@/db/client";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";

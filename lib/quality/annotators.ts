@@ -1,4 +1,5 @@
 // Each annotator's numbers: volume, agreement with consensus, gold accuracy, median time per task and the too-fast flag.
+import "server-only";
 import { getDb } from "@/db/client";
 import { getProjectBySlug } from "@/db/queries/projects";
 import { listAnnotatorRankingRows } from "@/db/queries/reviews";

@@ -1,4 +1,5 @@
 // Recomputes a prompt's consensus order, agreement and settled flag from its current human rankings.
+import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { getPromptById, updatePrompt } from "@/db/queries/prompts";
 import { listConsensusRankings } from "@/db/queries/rankings";

@@ -1,4 +1,5 @@
 // Work in progress on a ranking task, kept on its lease: saved as the person works, handed back when the lease resumes.
+import "server-only";
 import { getDb } from "@/db/client";
 import { getAssignmentById } from "@/db/queries/assignments";
 import { getAssignmentDraft, updateAssignmentDraft } from "@/db/queries/ranking-drafts";

@@ -1,4 +1,5 @@
 // An annotator's own recent rankings in a project, and one of them loaded back for revising.
+import "server-only";
 import { getDb } from "@/db/client";
 import { getProjectById, getProjectBySlug } from "@/db/queries/projects";
 import { getPromptById, listCompletionsByIds } from "@/db/queries/prompts";

@@ -1,4 +1,5 @@
 // The queue's make-up for the project page: open tasks by kind, version and import batch, in the project's policy order.
+import "server-only";
 import { getDb } from "@/db/client";
 import { listQueueVersions } from "@/db/queries/assignments";
 import { countOpenTasksByKind, type QueueMakeupRow } from "@/db/queries/queue-makeup";

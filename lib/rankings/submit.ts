@@ -1,5 +1,6 @@
 // Recording rankings: idempotent submit, a second submission of one task (another tab) as a revision or an honest
 // "already submitted", revise within the window, skip, and rewrites of model outputs.
+import "server-only";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";
 import { getProjectById } from "@/db/queries/projects";

@@ -3,6 +3,7 @@
 // active version's outputs, then prompts closest to settling, then the backlog, unless the admin reordered them or
 // pinned a batch. Each step is one SKIP LOCKED query; a lease falls through to the next step only when a step has
 // nothing open for this person, so a call costs one query per empty step before the one that answers.
+import "server-only";
 import { randomInt } from "node:crypto";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";

@@ -1,5 +1,6 @@
 // The release gate: a new version's blind pairwise judgments against the version active when it was trained,
 // as a win rate with a bootstrap confidence interval; promotion is recommended only when its lower bound is above 50%.
+import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { comparisonSummary, listCompareJudgments } from "@/db/queries/generation";
 import { winRateWithCi, type PairwiseOutcome } from "@/lib/leaderboard/leaderboard";

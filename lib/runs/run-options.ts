@@ -1,4 +1,5 @@
 // Lookups for the training pages: what "Retrain now" offers (snapshots, model versions) and the project a run belongs to.
+import "server-only";
 import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import { listExportsByProject } from "@/db/queries/exports";

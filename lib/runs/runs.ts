@@ -1,4 +1,5 @@
 // Training runs and model versions as people see them: start, follow, cancel, promote.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { getDb, type DbOrTx } from "@/db/client";

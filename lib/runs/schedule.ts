@@ -1,4 +1,5 @@
 // The retrain schedule: an admin's cron + minimum new pairs per project, and the tick that starts runs from it.
+import "server-only";
 import { CronExpressionParser } from "cron-parser";
 import { getDb } from "@/db/client";
 import { getProjectById } from "@/db/queries/projects";

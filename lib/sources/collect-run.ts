@@ -1,4 +1,5 @@
 // The `collect` job's body: each chosen source answers the prompts short of K outputs; each prompt's answers are stored in one transaction.
+import "server-only";
 import { getDb } from "@/db/client";
 import { insertCompletions } from "@/db/queries/generation";
 import { getProjectById } from "@/db/queries/projects";

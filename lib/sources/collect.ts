@@ -1,4 +1,5 @@
 // Collect runs as admins see them: start one (queued as a `collect` job), follow it, list recent ones. The job body is collect-run.ts.
+import "server-only";
 import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/sources";

@@ -1,4 +1,5 @@
 // Model sources as admins manage them: add (key sealed), list (key never shown), test with one short request, remove.
+import "server-only";
 import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import { listModelVersions } from "@/db/queries/runs";

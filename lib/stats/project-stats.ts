@@ -1,4 +1,5 @@
 // A project's figures: prompts by status, completions and rankings by source, settled prompts, open leases.
+import "server-only";
 import { assertRole } from "@/lib/auth/roles";
 import { getDb } from "@/db/client";
 import * as q from "@/db/queries/stats";
