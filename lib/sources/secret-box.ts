@@ -1,37 +1,53 @@
-// API keys at rest: AES-256-GCM under a key from TUNELOOP_SECRET_KEY, else one derived (HKDF-SHA256) from the auth secret.
+// Sealed text: AES-256-GCM under a key from TUNELOOP_SECRET_KEY, else one derived (HKDF-SHA256) from the auth secret.
+// API keys at rest use it here; the Arena's round tokens (lib/playground/battle-token.ts) use it under their own label.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { authSecret } from "@/lib/auth/secret";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
-const VERSION = "v1";
-const INFO = "tuneloop model-source api keys v1";
+/** What a sealed text is for: `version` leads the sealed string, `info` is the HKDF label, so each use has its own key. */
+export type SealLabel = { version: string; info: string };
 
-/** 32 bytes from whichever secret the deployment has; either secret changing makes stored keys unreadable (said plainly on use). */
-function boxKey(): Buffer {
+const SOURCE_KEYS: SealLabel = { version: "v1", info: "tuneloop model-source api keys v1" };
+
+/** 32 bytes from whichever secret the deployment has; either secret changing makes sealed texts unreadable (said plainly on use). */
+function boxKey(info: string): Buffer {
   const secret = env().TUNELOOP_SECRET_KEY ?? authSecret();
-  return Buffer.from(hkdfSync("sha256", secret, "tuneloop", INFO, 32));
+  return Buffer.from(hkdfSync("sha256", secret, "tuneloop", info, 32));
 }
 
-/** "v1.<iv>.<tag>.<ciphertext>" in base64url; a fresh 12-byte IV per call, so the same key never encrypts to the same text. */
-export function sealSecret(plain: string): string {
+/** "<version>.<iv>.<tag>.<ciphertext>" in base64url; a fresh 12-byte IV per call, so the same key never encrypts to the same text. */
+export function seal(label: SealLabel, plain: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", boxKey(), iv);
+  const cipher = createCipheriv("aes-256-gcm", boxKey(label.info), iv);
   const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return [VERSION, iv, cipher.getAuthTag(), data].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+  return [label.version, iv, cipher.getAuthTag(), data].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
 }
 
-export function openSecret(sealed: string, sourceName: string): string {
+/** The plain text, or null when `sealed` is not in this label's format, was altered, or was sealed under another key. */
+export function unseal(label: SealLabel, sealed: string): string | null {
   const [version, iv, tag, data] = sealed.split(".");
+  if (version !== label.version || !iv || !tag || data === undefined) return null;
   try {
-    if (version !== VERSION || !iv || !tag || data === undefined) throw new Error("format");
-    const decipher = createDecipheriv("aes-256-gcm", boxKey(), Buffer.from(iv, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", boxKey(label.info), Buffer.from(iv, "base64url"));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
   } catch {
+    return null;
+  }
+}
+
+export function sealSecret(plain: string): string {
+  return seal(SOURCE_KEYS, plain);
+}
+
+export function openSecret(sealed: string, sourceName: string): string {
+  const plain = unseal(SOURCE_KEYS, sealed);
+  if (plain === null) {
     throw new AppError(
       "conflict:source_key",
       `The API key of source "${sourceName}" cannot be decrypted: TUNELOOP_SECRET_KEY (or the auth secret) changed since it was stored. Remove the source and add it again with its key.`,
     );
   }
+  return plain;
 }
