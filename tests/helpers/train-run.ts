@@ -2,6 +2,7 @@
 // stopped after it, and polling until a condition holds.
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 import { stopBoss } from "@/lib/jobs/queue";
@@ -10,14 +11,16 @@ import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 /**
  * Call inside a describe block: each test gets a fresh TUNELOOP_DATA_DIR (checkpoints, exports) and whatever runner
  * it started with `start` is stopped afterwards, with pg-boss, before the next test's database exists.
+ * `dataIn`: the data folder is that subfolder of the test's temporary folder, which leaves room beside it for the
+ * test's own files (model folders, launcher output); `remove`: the temporary folder is deleted after each test.
  */
-export function useTrainRunner(prefix: string) {
+export function useTrainRunner(prefix: string, opts: { dataIn?: string; remove?: boolean } = {}) {
   let runner: JobRunner | null = null;
   let dir = "";
   const saved = process.env.TUNELOOP_DATA_DIR;
   beforeEach(() => {
     dir = fs.mkdtempSync(`${os.tmpdir()}/${prefix}-`);
-    process.env.TUNELOOP_DATA_DIR = dir;
+    process.env.TUNELOOP_DATA_DIR = opts.dataIn ? path.join(dir, opts.dataIn) : dir;
     resetEnvForTests();
   });
   afterEach(async () => {
@@ -26,10 +29,15 @@ export function useTrainRunner(prefix: string) {
     await stopBoss();
     process.env.TUNELOOP_DATA_DIR = saved;
     resetEnvForTests();
+    if (opts.remove && dir) fs.rmSync(dir, { recursive: true, force: true });
   });
   return {
+    /** this test's temporary folder */
+    dir: () => dir,
     /** this test's data folder */
-    dataDir: () => dir,
+    dataDir: () => (opts.dataIn ? path.join(dir, opts.dataIn) : dir),
+    /** the runner this test started, if it still runs */
+    current: () => runner,
     start: async (opts: Parameters<typeof startJobRunner>[0] = { pollSeconds: 0.5 }) => (runner = await startJobRunner(opts)),
     /** stops the runner now (a test that simulates a crash or restarts it) */
     stop: async () => {

@@ -3,20 +3,19 @@
 // fail with the trainer's own reason (an unsupported rope_scaling); a second import of a folder while one runs is a 409;
 // LoRA on a GPT-2-shaped base is a 422 naming hyperparameters.lora.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachDatabase } from "../helpers/db";
 import { makeActor } from "../helpers/actors";
 import { seedProject } from "../helpers/seed";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { writeRandomLlama, type LlamaFolderOptions } from "../helpers/trainer-llama-folder";
 import { getDb } from "@/db/client";
 import { projects } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { resetEnvForTests } from "@/lib/env";
-import { reconcileRuns, startJobRunner, type JobRunner } from "@/lib/jobs/runner";
+import { reconcileRuns } from "@/lib/jobs/runner";
 import { insertBaseModel } from "@/db/queries/base-models";
-import { stopBoss } from "@/lib/jobs/queue";
 import { getBaseModel, getProjectBase, importBaseModel, listBaseModels, setProjectBase } from "@/lib/runs/base-models";
 import { createRun, resolveBase } from "@/lib/runs/runs";
 import { createRunInput } from "@/lib/validation/runs";
@@ -28,16 +27,6 @@ import { eq } from "drizzle-orm";
 
 const tiny: LlamaFolderOptions = { family: "llama", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 3 };
 
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function refused(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(
     () => null,
@@ -48,22 +37,8 @@ async function refused(p: Promise<unknown>): Promise<AppError> {
 }
 
 describeEachDatabase("base models", () => {
-  let runner: JobRunner | null = null;
-  let dir: string;
-  const saved = process.env.TUNELOOP_DATA_DIR;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(`${os.tmpdir()}/tl-base-`);
-    process.env.TUNELOOP_DATA_DIR = path.join(dir, "data");
-    resetEnvForTests();
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = null;
-    await stopBoss();
-    process.env.TUNELOOP_DATA_DIR = saved;
-    resetEnvForTests();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const runner = useTrainRunner("tl-base", { dataIn: "data", remove: true });
+  const dir = runner.dir;
 
   const finished = (admin: Awaited<ReturnType<typeof makeActor>>, id: string) =>
     until(async () => {
@@ -74,7 +49,7 @@ describeEachDatabase("base models", () => {
   it("imports a tiny Llama folder as a job, picks it as the project's base, and the first run starts from it", async () => {
     const project = await seedProject();
     const admin = await makeActor("admin");
-    const folder = path.join(dir, "TinyLlama-test");
+    const folder = path.join(dir(), "TinyLlama-test");
     writeRandomLlama(folder, tiny);
     const queued = await importBaseModel(admin, importBaseModelInput.parse({ path: folder, projectSlug: project.slug }));
     expect(queued).toMatchObject({ name: "TinyLlama-test", status: "importing", family: "llama", sourcePath: folder });
@@ -83,17 +58,17 @@ describeEachDatabase("base models", () => {
     expect(again.status).toBe(409);
     expect(again.fieldErrors?.path).toBeTruthy();
 
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const ready = await finished(admin, queued.id);
     expect(ready.status, ready.error ?? "").toBe("ready");
     expect(ready).toMatchObject({ family: "llama", lora: true, shape: { layers: 1, width: 16 } });
-    expect(fs.existsSync(path.join(dir, "data", "base-models", queued.id, "config.json"))).toBe(true);
+    expect(fs.existsSync(path.join(dir(), "data", "base-models", queued.id, "config.json"))).toBe(true);
     // Imported for the project, which had no base: it is now the project's base, and "active" (no version yet) resolves to it.
     expect((await getProjectBase(admin, project.slug))?.id).toBe(queued.id);
     const [row] = await getDb().select().from(projects).where(eq(projects.id, project.id));
     const base = await resolveBase(getDb(), row, "active");
     expect(base).toMatchObject({ base: "model:TinyLlama-test", baseModelVersionId: null });
-    expect(base.checkpoint).toBe(path.join(dir, "data", "base-models", queued.id));
+    expect(base.checkpoint).toBe(path.join(dir(), "data", "base-models", queued.id));
     expect((await listBaseModels(admin)).map((m) => m.name)).toEqual(["TinyLlama-test"]);
 
     // Once ready, the folder may be imported again under another name; the name itself is taken.
@@ -105,18 +80,18 @@ describeEachDatabase("base models", () => {
   it("refuses bad folders by the field, and a folder the trainer cannot import fails with the trainer's own reason", async () => {
     await seedProject();
     const admin = await makeActor("admin");
-    const missing = await refused(importBaseModel(admin, { path: path.join(dir, "nope") }));
+    const missing = await refused(importBaseModel(admin, { path: path.join(dir(), "nope") }));
     expect([missing.status, missing.fieldErrors?.path?.[0]]).toEqual([400, expect.stringContaining("No such folder")]);
-    const file = path.join(dir, "weights.bin");
+    const file = path.join(dir(), "weights.bin");
     fs.writeFileSync(file, "x");
     const notDir = await refused(importBaseModel(admin, { path: file }));
     expect(notDir.fieldErrors?.path?.[0]).toMatch(/is a file, not a folder/);
-    fs.mkdirSync(path.join(dir, "empty"));
-    const noConfig = await refused(importBaseModel(admin, { path: path.join(dir, "empty") }));
+    fs.mkdirSync(path.join(dir(), "empty"));
+    const noConfig = await refused(importBaseModel(admin, { path: path.join(dir(), "empty") }));
     expect(noConfig.fieldErrors?.path?.[0]).toMatch(/no config\.json/);
-    fs.mkdirSync(path.join(dir, "badjson"));
-    fs.writeFileSync(path.join(dir, "badjson", "config.json"), "{not json");
-    expect((await refused(importBaseModel(admin, { path: path.join(dir, "badjson") }))).fieldErrors?.path?.[0]).toMatch(/not readable JSON/);
+    fs.mkdirSync(path.join(dir(), "badjson"));
+    fs.writeFileSync(path.join(dir(), "badjson", "config.json"), "{not json");
+    expect((await refused(importBaseModel(admin, { path: path.join(dir(), "badjson") }))).fieldErrors?.path?.[0]).toMatch(/not readable JSON/);
     // The zod boundary: a relative path, an empty one, a bad name.
     for (const [input, field] of [[{ path: "models/x" }, "path"], [{ path: "" }, "path"], [{ path: "/x", name: "bad name!" }, "name"]] as const) {
       const r = importBaseModelInput.safeParse(input);
@@ -125,18 +100,18 @@ describeEachDatabase("base models", () => {
     }
     // A reviewer may look but not import.
     const reviewer = await makeActor("reviewer");
-    expect((await refused(importBaseModel(reviewer, { path: path.join(dir, "nope") }))).status).toBe(403);
+    expect((await refused(importBaseModel(reviewer, { path: path.join(dir(), "nope") }))).status).toBe(403);
 
     // Llama 3.1's rope_scaling passes the form's checks but the trainer refuses it by name.
-    const scaled = path.join(dir, "scaled");
+    const scaled = path.join(dir(), "scaled");
     writeRandomLlama(scaled, { ...tiny, config: { rope_scaling: { rope_type: "yarn", factor: 4 } } });
     const queued = await importBaseModel(admin, { path: scaled });
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const failed = await finished(admin, queued.id);
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/rope_scaling/);
     expect(failed.error!.split("\n")).toHaveLength(1);
-    expect(fs.existsSync(path.join(dir, "data", "base-models", queued.id))).toBe(false);
+    expect(fs.existsSync(path.join(dir(), "data", "base-models", queued.id))).toBe(false);
     // A failed import frees its name and folder: importing again is allowed (and fails the same way).
     const retry = await importBaseModel(admin, { path: scaled });
     expect((await finished(admin, retry.id)).status).toBe("failed");
@@ -176,14 +151,13 @@ describeEachDatabase("base models", () => {
     expect(refusedRun.fire).toBe(false);
     expect(refusedRun.reason).toMatch(/Starting the run failed: LoRA needs a Llama-family base/);
 
-    const folder = path.join(dir, "sched-llama");
+    const folder = path.join(dir(), "sched-llama");
     writeRandomLlama(folder, tiny);
     const queued = await importBaseModel(admin, { path: folder, projectSlug: project.slug });
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     expect((await finished(admin, queued.id)).status).toBe("ready");
     // Stop taking jobs: the scheduled run stays queued for the test to read.
     await runner.stop();
-    runner = null;
     await setRetrainSchedule(admin, retrainScheduleInput.parse({ projectSlug: project.slug, cron: "0 0 * * *", minNewPairs: 1, hyperparameters: { lora, pilot: 0.2 } }));
     const fired = await evaluateSchedule(project.id, new Date(Date.now() + 2 * 86_400_000), tenPairs);
     expect(fired.fire, fired.reason).toBe(true);
@@ -194,12 +168,12 @@ describeEachDatabase("base models", () => {
 
   it("an import registered but never sent (the process died before the send) is sent by the reconciler and completes", async () => {
     const admin = await makeActor("admin");
-    const folder = path.join(dir, "lost-llama");
+    const folder = path.join(dir(), "lost-llama");
     writeRandomLlama(folder, tiny);
-    const row = await insertBaseModel(getDb(), { name: "lost-llama", sourcePath: folder, checkpointPath: path.join(dir, "data", "base-models", "lost"), family: "llama", status: "importing", createdAt: new Date(Date.now() - 5 * 60_000) });
+    const row = await insertBaseModel(getDb(), { name: "lost-llama", sourcePath: folder, checkpointPath: path.join(dir(), "data", "base-models", "lost"), family: "llama", status: "importing", createdAt: new Date(Date.now() - 5 * 60_000) });
     expect((await reconcileRuns()).resent).toBe(1);
     expect((await reconcileRuns()).resent).toBe(0);
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     expect((await finished(admin, row.id)).status).toBe("ready");
   });
 
@@ -211,7 +185,7 @@ describeEachDatabase("base models", () => {
     resetEnvForTests();
     try {
       // Only config.json is read at queue time: SmolLM2-135M-Instruct's shape (30 layers, width 576, GQA 9/3, tied head).
-      const ckpt = path.join(dir, "smollm2-shape");
+      const ckpt = path.join(dir(), "smollm2-shape");
       fs.mkdirSync(ckpt);
       fs.writeFileSync(path.join(ckpt, "config.json"), JSON.stringify({ architectures: ["LlamaForCausalLM"], model_type: "llama", vocab_size: 49152, num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, hidden_size: 576, intermediate_size: 1536, max_position_embeddings: 8192, tie_word_embeddings: true, tuneloop: { blockSize: 4096 } }));
       const hp = { steps: 10, batch: 8, blockSize: 256 };

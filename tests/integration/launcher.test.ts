@@ -3,15 +3,11 @@
 // cannot load is registered as external with its endpoint; exit 3 fails with the log; a hanging one is cancelled
 // (SIGTERM, and SIGKILL for one that ignores it); garbage on stdout is log, never a crash; bad settings name the field.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, expect, it, onTestFinished, vi } from "vitest";
+import { expect, it, onTestFinished, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { modelVersions, projects, type LauncherSettings } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
-import { stopBoss } from "@/lib/jobs/queue";
 import { cancelRun, createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { updateProject } from "@/lib/projects/projects";
 import { createApiToken } from "@/lib/auth/tokens";
@@ -22,6 +18,7 @@ import { POST as createRunRoute } from "@/app/api/v1/projects/[slug]/runs/route"
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject } from "../helpers/seed";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { writeRandomLlama, type LlamaFolderOptions } from "../helpers/trainer-llama-folder";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { completions, prompts } from "@/db/schema";
@@ -30,16 +27,6 @@ vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeo
 
 const node = process.execPath;
 const tinyLlama: LlamaFolderOptions = { family: "llama", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 3 };
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A launcher that is a short Node program (argv: node -e CODE; no shell anywhere). */
 const nodeLauncher = (code: string, extra: Partial<LauncherSettings> = {}): LauncherSettings => ({ argv: [node, "-e", code], ...extra });
@@ -55,22 +42,8 @@ const alive = (pid: number) => {
 };
 
 describeEachDatabase("launchers", () => {
-  let runner: JobRunner | null = null;
-  let tmp = "";
-  const saved = process.env.TUNELOOP_DATA_DIR;
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tl-launch-"));
-    process.env.TUNELOOP_DATA_DIR = path.join(tmp, "data");
-    resetEnvForTests();
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = null;
-    await stopBoss();
-    process.env.TUNELOOP_DATA_DIR = saved;
-    resetEnvForTests();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const runner = useTrainRunner("tl-launch", { dataIn: "data", remove: true });
+  const tmp = runner.dir;
 
   /** A project with four approved demonstrations (a lone one can land in the eval split) and the launcher. */
   async function projectWith(launcher: LauncherSettings | null) {
@@ -83,7 +56,7 @@ describeEachDatabase("launchers", () => {
   }
 
   async function runToEnd(admin: Awaited<ReturnType<typeof makeActor>>, hyperparameters: Record<string, unknown> = { steps: 3 }, ms = 120_000) {
-    runner ??= await startJobRunner({ pollSeconds: 0.5 });
+    if (!runner.current()) await runner.start();
     const { id } = await createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters }));
     return until(async () => {
       const r = await getRun(admin, id);
@@ -107,9 +80,9 @@ describeEachDatabase("launchers", () => {
   }, 180_000);
 
   it("passes the env contract; a Hugging Face folder it writes is imported; one the trainer cannot load is external with its endpoint, or fails without one", async () => {
-    const hf = path.join(tmp, "hf-llama");
+    const hf = path.join(tmp(), "hf-llama");
     writeRandomLlama(hf, tinyLlama);
-    const envFile = path.join(tmp, "env.json");
+    const envFile = path.join(tmp(), "env.json");
     // Copies the folder to TUNELOOP_OUTPUT, reports three steps, and records what it was given.
     const copy = `const fs=require("fs"),e=process.env;fs.writeFileSync(${JSON.stringify(envFile)},JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k])=>k.startsWith("TUNELOOP_")))));
       fs.cpSync(${JSON.stringify(hf)},e.TUNELOOP_OUTPUT,{recursive:true});
@@ -182,20 +155,20 @@ describeEachDatabase("launchers", () => {
     expect(run.error).toContain("CUDA out of memory");
     expect(run.logTail).toContain("loading shards");
 
-    await getDb().update(projects).set({ settings: { ...project.settings, launcher: { argv: [path.join(tmp, "no-such-engine")] } } }).where(eq(projects.id, project.id));
+    await getDb().update(projects).set({ settings: { ...project.settings, launcher: { argv: [path.join(tmp(), "no-such-engine")] } } }).where(eq(projects.id, project.id));
     const missing = await runToEnd(admin);
     expect(missing.run.status).toBe("failed");
     expect(missing.run.error).toMatch(/could not start .*no-such-engine.*ENOENT/);
   }, 120_000);
 
   it("cancel: SIGTERM stops a launcher at once; one that ignores SIGTERM is killed (with what it started) after the grace period", async () => {
-    const pidFile = path.join(tmp, "pids");
+    const pidFile = path.join(tmp(), "pids");
     // Starts a grandchild (sleep) in its process group, prints a step, then waits for ever; on SIGTERM it says so and exits 143.
     const polite = `const {spawn}=require("child_process");const s=spawn("sleep",["600"],{stdio:"ignore"});require("fs").writeFileSync(${JSON.stringify(pidFile)},process.pid+" "+s.pid);
       console.log(JSON.stringify({step:1,loss:2,total_steps:100}));process.on("SIGTERM",()=>{console.log("stopping on SIGTERM");process.exit(143)});setInterval(()=>{},1000);`;
     const project = await projectWith(nodeLauncher(polite));
     const admin = await makeActor("admin");
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const cancelAt = async () => {
       const { id } = await createRun(admin, createRunInput.parse({ projectSlug: "demo", stage: "sft", base: "tiny", hyperparameters: { steps: 100 } }));
       await until(async () => (await getRun(admin, id)).run.progress.step === 1, 60_000);

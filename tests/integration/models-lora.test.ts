@@ -2,19 +2,17 @@
 // job, becomes the project's base, a LoRA retrain through the job runner registers a version (with its PEFT adapter),
 // the promoted version writes outputs rendered with the model's chat template, and they reach an annotator's queue.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
 import { makeActor } from "../helpers/actors";
 import { seedProject } from "../helpers/seed";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { writeRandomLlama } from "../helpers/trainer-llama-folder";
 import { getDb } from "@/db/client";
 import { completions, prompts } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
-import { enqueue, stopBoss } from "@/lib/jobs/queue";
+import { enqueue } from "@/lib/jobs/queue";
 import { getBaseModel, importBaseModel } from "@/lib/runs/base-models";
 import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
 import { nextTask } from "@/lib/rankings/tasks";
@@ -26,33 +24,9 @@ import { nextTaskInput } from "@/lib/validation/rankings";
 /** Parsed at the boundary first, as the action, route and CLI do. */
 const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(actor, input));
 
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describeEachDatabase("LoRA retrain of an imported model", () => {
-  let runner: JobRunner | null = null;
-  let dir = "";
-  const saved = process.env.TUNELOOP_DATA_DIR;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(`${os.tmpdir()}/tl-lora-app-`);
-    process.env.TUNELOOP_DATA_DIR = path.join(dir, "data");
-    resetEnvForTests();
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = null;
-    await stopBoss();
-    process.env.TUNELOOP_DATA_DIR = saved;
-    resetEnvForTests();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const runner = useTrainRunner("tl-lora-app", { dataIn: "data", remove: true });
+  const dir = runner.dir;
 
   it("import → project base → LoRA run → version → outputs in the ranking queue", async () => {
     const project = await seedProject();
@@ -63,10 +37,10 @@ describeEachDatabase("LoRA retrain of an imported model", () => {
       await db.insert(completions).values({ promptId: p.id, text: `hello world ${i}`, source: "human", isDemonstration: true, status: "approved" });
     }
     const admin = await makeActor("admin");
-    const folder = path.join(dir, "tiny-chat");
+    const folder = path.join(dir(), "tiny-chat");
     writeRandomLlama(folder, { family: "qwen2", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 5 });
     const queued = await importBaseModel(admin, { path: folder, projectSlug: project.slug });
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const ready = await until(async () => {
       const m = await getBaseModel(admin, queued.id);
       return m.status !== "importing" ? m : null;
@@ -110,7 +84,7 @@ describeEachDatabase("LoRA retrain of an imported model", () => {
       await db.insert(completions).values({ promptId: p.id, text: `number ${i} is ${i % 2 ? "odd" : "even"}`, source: "human", isDemonstration: true, status: "approved" });
     }
     const admin = await makeActor("admin");
-    runner = await startJobRunner({ pollSeconds: 0.5 });
+    await runner.start();
     const { id } = await createRun(admin, createRunInput.parse({ projectSlug: project.slug, stage: "sft", base: "tiny", hyperparameters: { steps: 40, batch: 4, lr: 3e-3, blockSize: 48, evalEvery: 1000, saveEvery: 1000, pilot: 0.25 } }));
     const { run } = await until(async () => {
       const r = await getRun(admin, id);
