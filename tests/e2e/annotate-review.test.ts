@@ -1,10 +1,9 @@
 // Annotate and review in Chromium: write → approve by keyboard; three annotators rank one task (keys, drag, keys) → reviewer sees consensus and agreement.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { describe, expect, it } from "vitest";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 import { MyWorkPage, RankPage, WritePage } from "./pages/annotate";
 import { AnnotatorsPage, ReviewQueuePage } from "./pages/review";
 
@@ -15,7 +14,6 @@ const people = {
   ann2: { email: "ann2@example.test", name: "Ann Two", role: "annotator" },
   ann3: { email: "ann3@example.test", name: "Ann Three", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 const INSTRUCTION = "Explain in simple words why the sky looks blue during the day and red at sunset.";
 // Markers that start each output; the test finds outputs by them because each annotator sees a different shuffle.
@@ -33,29 +31,17 @@ const rankingTask = {
 };
 
 describe.skipIf(!hasChromium)("annotate and review in Chromium", () => {
-  let app: App;
-  let browser: Browser;
 
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "4", "--overlap", "3"]);
-          const file = path.join(dataDir, "tasks.jsonl");
-          fs.writeFileSync(file, JSON.stringify(rankingTask) + "\n");
-          await runCli(dataDir, ["import", file, "--project", "demo", "--format", "ranking"]);
-        },
-      }),
-      launchBrowser(),
-    ]);
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "4", "--overlap", "3"]);
+      const file = path.join(dataDir, "tasks.jsonl");
+      fs.writeFileSync(file, JSON.stringify(rankingTask) + "\n");
+      await runCli(dataDir, ["import", file, "--project", "demo", "--format", "ranking"]);
+    },
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { signedIn } = e2e;
 
   it("an annotator writes a prompt with a demonstration; a reviewer approves it with the keyboard", async () => {
     const ann = await signedIn("ann1");

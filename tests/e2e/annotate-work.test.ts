@@ -2,10 +2,9 @@
 // draft that survive a reload, and one task submitted from two tabs (a revision, or "already submitted" with what is stored).
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { describe, expect, it } from "vitest";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 import { MyWorkPage, RankPage, WritePage } from "./pages/annotate";
 
 const people = {
@@ -13,7 +12,6 @@ const people = {
   ann2: { email: "ann2@example.test", name: "Ann Two", role: "annotator" },
   ann3: { email: "ann3@example.test", name: "Ann Three", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 // Markers that start each output; each annotator sees a different shuffle, so outputs are found by them.
 const M = ["Alpha", "Bravo", "Charlie", "Delta"] as const;
@@ -26,33 +24,21 @@ const GUIDELINES = "Prefer correct answers.\n\n| Flag | When |\n| --- | --- |\n|
 const markers = (texts: string[]) => texts.map((t) => t.trim().split(":")[0]);
 
 describe.skipIf(!hasChromium)("annotators lose nothing in Chromium", () => {
-  let app: App;
-  let browser: Browser;
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          const guidelines = path.join(dataDir, "guidelines.md");
-          fs.writeFileSync(guidelines, GUIDELINES);
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "4", "--overlap", "3", "--revise-hours", "24", "--guidelines-file", guidelines]);
-          await runCli(dataDir, ["project", "create", "--slug", "strict", "--name", "Strict", "--k", "4", "--overlap", "3", "--revise-hours", "0"]);
-          for (const [slug, n] of [["demo", 3], ["strict", 1]] as const) {
-            const file = path.join(dataDir, `${slug}.jsonl`);
-            fs.writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify(task(i + 1))).join("\n") + "\n");
-            await runCli(dataDir, ["import", file, "--project", slug, "--format", "ranking"]);
-          }
-        },
-      }),
-      launchBrowser(),
-    ]);
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      const guidelines = path.join(dataDir, "guidelines.md");
+      fs.writeFileSync(guidelines, GUIDELINES);
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "4", "--overlap", "3", "--revise-hours", "24", "--guidelines-file", guidelines]);
+      await runCli(dataDir, ["project", "create", "--slug", "strict", "--name", "Strict", "--k", "4", "--overlap", "3", "--revise-hours", "0"]);
+      for (const [slug, n] of [["demo", 3], ["strict", 1]] as const) {
+        const file = path.join(dataDir, `${slug}.jsonl`);
+        fs.writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify(task(i + 1))).join("\n") + "\n");
+        await runCli(dataDir, ["import", file, "--project", slug, "--format", "ranking"]);
+      }
+    },
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { signedIn } = e2e;
 
   it("Enter on the untouched order is refused; a tie shows as one bracketed group; None acceptable greys the order", async () => {
     const page = await signedIn("ann1");

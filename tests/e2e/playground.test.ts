@@ -2,46 +2,37 @@
 // conversation; a bad temperature is refused beside its field), then plays an Arena round: two unnamed answers, a vote,
 // the names revealed; the vote lands as a ranking (the leaderboard API counts it, the page lists it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 
 const people = {
   admin: { email: "admin@example.test", name: "Ada Admin", role: "admin" },
   ann: { email: "ann@example.test", name: "Ann Annotator", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 /** Replies that say nothing of who wrote them, yet tell the two apart: alpha answers "Blue", beta "Green". */
 const colourOf: Record<string, string> = { "model-a": "Blue", "model-b": "Green" };
 const sourceOfColour: Record<string, string> = { Blue: "alpha", Green: "beta" };
 
 describe.skipIf(!hasChromium)("Playground in Chromium", () => {
-  let app: App;
-  let browser: Browser;
   let server: Awaited<ReturnType<typeof startFakeOpenAI>>;
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
   beforeAll(async () => {
     server = await startFakeOpenAI((r) => ({ body: chatAnswer(r.model, `${colourOf[r.model] ?? "?"}: an answer to “${r.messages.at(-1)?.content ?? ""}” after ${r.messages.length} messages.`) }));
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--overlap", "1"]);
-          await runCli(dataDir, ["source", "add", "--project", "demo", "--name", "alpha", "--base-url", server.baseUrl, "--model", "model-a"]);
-          await runCli(dataDir, ["source", "add", "--project", "demo", "--name", "beta", "--base-url", server.baseUrl, "--model", "model-b"]);
-        },
-      }),
-      launchBrowser(),
-    ]);
-  }, 300_000);
+  });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await server?.close();
   });
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--overlap", "1"]);
+      await runCli(dataDir, ["source", "add", "--project", "demo", "--name", "alpha", "--base-url", server.baseUrl, "--model", "model-a"]);
+      await runCli(dataDir, ["source", "add", "--project", "demo", "--name", "beta", "--base-url", server.baseUrl, "--model", "model-b"]);
+    },
+    timeout: 300_000,
+  });
+  const { signedIn } = e2e;
 
   it("chat with a source; a blind side-by-side vote lands as a ranking", async () => {
     const ann = await signedIn("ann");

@@ -2,10 +2,9 @@
 // (shown as markers in the raw view), an inline diff for a light edit and a side-by-side one for a full rewrite.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { describe, expect, it } from "vitest";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 import { RankPage, WritePage } from "./pages/annotate";
 import { ReviewQueuePage } from "./pages/review";
 
@@ -13,7 +12,6 @@ const people = {
   reviewer: { email: "rita@example.test", name: "Rita Reviewer", role: "reviewer" },
   ann: { email: "ann@example.test", name: "Ann Annotator", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 const SCRIPT = "<script>alert(1)</script>";
 // "Pay Bob" reads backwards on screen after U+202E; the stored text says otherwise.
@@ -30,28 +28,17 @@ const task = {
 };
 
 describe.skipIf(!hasChromium)("review views in Chromium", () => {
-  let app: App;
-  let browser: Browser;
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--categories", "open QA,brainstorming"]);
-          const file = path.join(dataDir, "tasks.jsonl");
-          fs.writeFileSync(file, JSON.stringify(task) + "\n");
-          await runCli(dataDir, ["import", file, "--project", "demo", "--format", "ranking"]);
-        },
-      }),
-      launchBrowser(),
-    ]);
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--categories", "open QA,brainstorming"]);
+      const file = path.join(dataDir, "tasks.jsonl");
+      fs.writeFileSync(file, JSON.stringify(task) + "\n");
+      await runCli(dataDir, ["import", file, "--project", "demo", "--format", "ranking"]);
+    },
+    timeout: 300_000,
   });
+  const { signedIn } = e2e;
 
   it("an annotator submits a prompt with bidi controls and markup, and rewrites a model output whole", async () => {
     // Ann writes a prompt whose instruction holds bidi controls and whose demonstration is markup, and rewrites a model output whole.

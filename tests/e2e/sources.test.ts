@@ -3,47 +3,38 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 import { RankPage } from "./pages/annotate";
 
 const people = {
   admin: { email: "admin@example.test", name: "Ada Admin", role: "admin" },
   ann: { email: "ann@example.test", name: "Ann Annotator", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 const DEMO = "A written answer.";
 const KEY = "sk-e2e-QX7TOPSECRET";
 
 describe.skipIf(!hasChromium)("model sources in Chromium", () => {
-  let app: App;
-  let browser: Browser;
   let server: Awaited<ReturnType<typeof startFakeOpenAI>>;
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
   beforeAll(async () => {
     server = await startFakeOpenAI((r) => ({ body: chatAnswer(r.model, `Reply from server ${r.model === "model-a" ? "one" : "two"}: ${r.prompt.length} chars`) }));
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          // K = 3: the imported demonstration plus one output from each source.
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "3", "--overlap", "1"]);
-          const file = path.join(dataDir, "alpaca.json");
-          fs.writeFileSync(file, JSON.stringify([{ instruction: "Name a colour.", input: "", output: DEMO }]));
-          await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
-        },
-      }),
-      launchBrowser(),
-    ]);
-  }, 300_000);
+  });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await server?.close();
   });
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      // K = 3: the imported demonstration plus one output from each source.
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "3", "--overlap", "1"]);
+      const file = path.join(dataDir, "alpaca.json");
+      fs.writeFileSync(file, JSON.stringify([{ instruction: "Name a colour.", input: "", output: DEMO }]));
+      await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
+    },
+    timeout: 300_000,
+  });
+  const { signedIn } = e2e;
 
   it("register sources → test → collect with live progress → rank blind → both on the leaderboard", async () => {
     const admin = await signedIn("admin");
@@ -75,7 +66,7 @@ describe.skipIf(!hasChromium)("model sources in Chromium", () => {
     try {
       await admin.locator('[data-testid="collect-run"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- app log ---\n${app.logs().slice(-4000)}`);
+      throw new Error(`${(e as Error).message}\n--- app log ---\n${e2e.app.logs().slice(-4000)}`);
     }
     expect(await admin.getByTestId("collect-run-status").first().textContent()).toBe("succeeded: 2 outputs for 1/1 prompts");
     expect(server.log.filter((r) => r.model === "model-a").every((r) => r.auth === `Bearer ${KEY}`)).toBe(true);
@@ -96,6 +87,6 @@ describe.skipIf(!hasChromium)("model sources in Chromium", () => {
     expect(rows.find((r) => r.startsWith("beta"))).toBeTruthy();
     // alpha won both its comparisons, beta lost both: alpha rates above beta.
     expect(rows.findIndex((r) => r.startsWith("alpha"))).toBeLessThan(rows.findIndex((r) => r.startsWith("beta")));
-    expect(app.logs()).not.toContain(KEY);
+    expect(e2e.app.logs()).not.toContain(KEY);
   }, 420_000);
 });

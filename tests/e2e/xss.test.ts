@@ -1,10 +1,10 @@
 // XSS in Chromium: payloads in prompts, outputs, generator names and guidelines render inert on the annotator's rank page and the reviewer's queue.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { hasChromium, launchBrowser, newPerson, runCli, startApp, type App } from "./fixtures";
-import { addPeople } from "./people";
+import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { hasChromium, newPerson, runCli } from "./fixtures";
+import { password, useAppWithPeople } from "./people";
 import { LoginPage } from "./pages/auth";
 import { RankPage, WritePage } from "./pages/annotate";
 import { ReviewQueuePage } from "./pages/review";
@@ -15,7 +15,6 @@ const people = {
   ann1: { email: "ann1@example.test", name: "Ann <script>alert(101)</script>", role: "annotator" },
   ann2: { email: "ann2@example.test", name: "Ann Two", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 // Markers that start each output: annotators see their own shuffle, so outputs are found by them.
 const M = ["MarkAlpha", "MarkBravo", "MarkCharlie", "MarkDelta"] as const;
@@ -27,14 +26,12 @@ const task = {
 };
 
 describe.skipIf(!hasChromium)("XSS payloads render inert", () => {
-  let app: App;
-  let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   async function signedIn(who: keyof typeof people): Promise<{ page: Page; watch: Watch }> {
-    const ctx = await newPerson(browser, app.baseUrl, { viewport: { width: 1280, height: 1600 } });
+    const ctx = await newPerson(e2e.browser, e2e.app.baseUrl, { viewport: { width: 1280, height: 1600 } });
     contexts.push(ctx);
-    const watch = watchContext(ctx, app.baseUrl);
+    const watch = watchContext(ctx, e2e.app.baseUrl);
     const page = await ctx.newPage();
     await new LoginPage(page).signInAs(people[who].email, password(who), people[who].role);
     return { page, watch };
@@ -48,26 +45,16 @@ describe.skipIf(!hasChromium)("XSS payloads render inert", () => {
     expect(watch.offsite, `${where}: requests off the app's origin`).toEqual([]);
   }
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          const guidelines = path.join(dataDir, "guidelines.md");
-          fs.writeFileSync(guidelines, `Rank by helpfulness.\n\n${xssCorpus("guidelines")}`);
-          // Overlap 2 and agreement 1: two annotators who disagree leave the prompt in the reviewer's queue.
-          await runCli(dataDir, ["project", "create", "--slug", "xss", "--name", "XSS", "--k", "4", "--overlap", "2", "--agreement", "1", "--gold-rate", "0", "--guidelines-file", guidelines]);
-          const file = path.join(dataDir, "tasks.jsonl");
-          fs.writeFileSync(file, JSON.stringify(task) + "\n");
-          await runCli(dataDir, ["import", file, "--project", "xss", "--format", "ranking"]);
-        },
-      }),
-      launchBrowser(),
-    ]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      const guidelines = path.join(dataDir, "guidelines.md");
+      fs.writeFileSync(guidelines, `Rank by helpfulness.\n\n${xssCorpus("guidelines")}`);
+      // Overlap 2 and agreement 1: two annotators who disagree leave the prompt in the reviewer's queue.
+      await runCli(dataDir, ["project", "create", "--slug", "xss", "--name", "XSS", "--k", "4", "--overlap", "2", "--agreement", "1", "--gold-rate", "0", "--guidelines-file", guidelines]);
+      const file = path.join(dataDir, "tasks.jsonl");
+      fs.writeFileSync(file, JSON.stringify(task) + "\n");
+      await runCli(dataDir, ["import", file, "--project", "xss", "--format", "ranking"]);
+    },
   });
 
   it("the rank page: instruction, input, outputs and guidelines", async () => {
@@ -104,9 +91,9 @@ describe.skipIf(!hasChromium)("XSS payloads render inert", () => {
   });
 
   it("the checks catch what they look for (a page built to fail them)", async () => {
-    const ctx = await newPerson(browser, app.baseUrl);
+    const ctx = await newPerson(e2e.browser, e2e.app.baseUrl);
     contexts.push(ctx);
-    const watch = watchContext(ctx, app.baseUrl);
+    const watch = watchContext(ctx, e2e.app.baseUrl);
     const page = await ctx.newPage();
     await page.goto("/login");
     await page.evaluate((evil) => {
