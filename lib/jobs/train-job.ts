@@ -15,13 +15,13 @@ import { hyperparametersSchema, readRunProgress, type RunProgress } from "@/trai
 import { runLauncher } from "@/lib/launchers/run-launcher";
 import { exportSnapshotForRun } from "./export-for-run";
 import { queueGeneration } from "./generation-progress";
+import { createRunWriter } from "./run-writer";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
 import { z } from "zod";
 
 /** A running run whose heartbeat is older than this was orphaned by a crashed runner. */
 export const HEARTBEAT_STALE_MS = 60_000;
 const HEARTBEAT_MS = 5_000;
-const FLUSH_MS = 1_000;
 
 export function runWorkDir(runId: string) {
   return path.join(env().dataDir, "runs", runId);
@@ -109,12 +109,16 @@ export async function runTrainJob(runId: string): Promise<void> {
     }
 
     progress = { ...progress, phase: "starting" };
-    let pending: NewTrainingMetric[] = [];
     let done: Extract<TrainerEvent, { type: "done" }> | null = null;
     let failure: string | null = null;
-    let cancelled = false;
     const log: string[] = [];
-    let logChanged = false;
+    // Progress, metrics and the log are written once a second when something changed; the cancel flag is read as often.
+    const writer = createRunWriter(db, runId, {
+      progress: () => progress,
+      logTail: () => log.join("\n"),
+      onCancel: () => trainer.stop("SIGTERM"),
+      what: "progress",
+    });
     const trainer = startTrainerProcess(
       trainerArgs(run, snapshot.dir, baseCheckpoint, outDir),
       (e) => {
@@ -122,8 +126,8 @@ export async function runTrainJob(runId: string): Promise<void> {
         else if (e.type === "phase") progress = { ...progress, phase: e.phase, ...(e.stage ? { stage: e.stage } : {}) };
         else if (e.type === "step") {
           progress = { ...progress, phase: "training", step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSec: e.tokensPerSec, etaMs: e.etaMs, stage: e.stage };
-          pending.push(...metricRows(runId, e, "train"));
-        } else if (e.type === "eval") pending.push(...metricRows(runId, e, "eval"));
+          writer.addMetrics(metricRows(runId, e, "train"));
+        } else if (e.type === "eval") writer.addMetrics(metricRows(runId, e, "eval"));
         else if (e.type === "pilot") progress = { ...progress, pilot: { share: e.share, examples: e.examples, lossBefore: e.lossBefore, lossAfter: e.lossAfter, passed: e.passed } };
         else if (e.type === "done") done = e;
         else if (e.type === "error") failure = e.message;
@@ -131,38 +135,14 @@ export async function runTrainJob(runId: string): Promise<void> {
       (line) => {
         log.push(line);
         if (log.length > LIVE_LOG_LINES) log.shift();
-        logChanged = true;
+        writer.logChanged();
       },
     );
-    // Progress is written at most once a second, and only when a step brought something new (a write on the
-    // embedded database holds the web server's thread); the cancel flag is read at the same pace.
-    let written = progress;
-    const flush = async () => {
-      const rows = pending;
-      pending = [];
-      try {
-        let current;
-        if (rows.length || progress !== written || logChanged) {
-          await q.insertMetrics(db, rows);
-          written = progress;
-          const logTail = logChanged ? log.join("\n") : undefined;
-          logChanged = false;
-          current = await q.updateRun(db, runId, { progress, heartbeatAt: new Date(), ...(logTail !== undefined ? { logTail } : {}) });
-        } else current = await q.getRunById(db, runId);
-        if (current?.cancelRequested && !cancelled) {
-          cancelled = true;
-          trainer.stop("SIGTERM");
-        }
-      } catch (e) {
-        console.warn("[tuneloop] could not write progress:", (e as Error).message);
-      }
-    };
-    const flusher = setInterval(() => void flush(), FLUSH_MS);
+    writer.start();
     const exit = await trainer.done;
-    clearInterval(flusher);
-    await q.insertMetrics(db, pending);
+    await writer.stop();
     const latest = await q.getRunById(db, runId);
-    if (cancelled || latest?.cancelRequested) {
+    if (writer.cancelled() || latest?.cancelRequested) {
       await q.updateRun(db, runId, { status: "cancelled", finishedAt: new Date(), progress, logTail: exit.logTail });
       return;
     }

@@ -14,8 +14,8 @@ import { launcherProcessEnv } from "./env";
 import { parseLauncherLine, type LauncherLine } from "./lines";
 import { startLauncher } from "./process";
 import { checkpointFromOutput, LauncherOutputError } from "./register";
+import { createRunWriter } from "@/lib/jobs/run-writer";
 
-const FLUSH_MS = 1_000;
 /** Lines of the log a failed run quotes as its reason. */
 const REASON_LINES = 12;
 
@@ -59,17 +59,22 @@ export async function runLauncher(opts: {
   fs.mkdirSync(outputDir, { recursive: true });
 
   let progress: RunProgress = { ...opts.progress, phase: "starting" };
-  let pending: NewTrainingMetric[] = [];
   // Where an output the trainer cannot load is served: the setting, or the launcher's last {"endpoint", "model"} line.
   const served: { url: string | null; model: string | null } = { url: launcher.endpoint ?? null, model: null };
   let lastTrain: Record<string, number> = {};
-  let logChanged = false;
+  // Progress, metrics and the log are written once a second when something changed; the cancel flag is read as often.
+  const writer = createRunWriter(db, run.id, {
+    progress: () => progress,
+    logTail: () => child.tail(),
+    onCancel: () => child.stop((launcher.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000),
+    what: "launcher progress",
+  });
   const child = startLauncher({
     argv: launcher.argv,
     cwd: env().rootDir,
     env: launcherProcessEnv(process.env, { runId: run.id, stage: run.kind, snapshotDir: opts.snapshotDir, baseModel: opts.baseModel, outputDir, hyperparameters }),
     logFile: path.join(opts.workDir, "launcher.log"),
-    onLog: () => (logChanged = true),
+    onLog: () => writer.logChanged(),
     onStdout: (text) => {
       const line = parseLauncherLine(text);
       if (!line) return false;
@@ -80,41 +85,17 @@ export async function runLauncher(opts: {
         progress = { ...progress, phase: "training", step: line.step, ...(line.loss !== undefined ? { loss: line.loss } : {}), ...(speed !== undefined ? { tokensPerSec: speed } : {}) };
         if (Object.keys(line.train).length) lastTrain = line.train;
       }
-      pending.push(...metricRows(run.id, line));
+      writer.addMetrics(metricRows(run.id, line));
       return true;
     },
   });
 
-  // Progress, metrics and the log are written once a second when something changed; the cancel flag is read as often.
-  let cancelled = false;
-  let written = progress;
-  const flush = async () => {
-    const rows = pending;
-    pending = [];
-    try {
-      let current;
-      if (rows.length || progress !== written || logChanged) {
-        await q.insertMetrics(db, rows);
-        written = progress;
-        const logTail = logChanged ? child.tail() : undefined;
-        logChanged = false;
-        current = await q.updateRun(db, run.id, { progress, heartbeatAt: new Date(), ...(logTail !== undefined ? { logTail } : {}) });
-      } else current = await q.getRunById(db, run.id);
-      if (current?.cancelRequested && !cancelled) {
-        cancelled = true;
-        child.stop((launcher.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000);
-      }
-    } catch (e) {
-      console.warn("[tuneloop] could not write launcher progress:", (e as Error).message);
-    }
-  };
-  const flusher = setInterval(() => void flush(), FLUSH_MS);
+  writer.start();
   const exit = await child.done;
-  clearInterval(flusher);
-  await q.insertMetrics(db, pending);
+  await writer.stop();
 
   const latest = await q.getRunById(db, run.id);
-  if (cancelled || latest?.cancelRequested) {
+  if (writer.cancelled() || latest?.cancelRequested) {
     await q.updateRun(db, run.id, { status: "cancelled", finishedAt: new Date(), progress, logTail: exit.logTail });
     return;
   }
