@@ -3,10 +3,9 @@
 // annotator's next task shows the outputs it wrote.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { describe, expect, it } from "vitest";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 import { RankPage } from "./pages/annotate";
 import { writeRandomLlama } from "../helpers/trainer-llama-folder";
 
@@ -14,38 +13,26 @@ const people = {
   admin: { email: "admin@example.test", name: "Ada Admin", role: "admin" },
   ann: { email: "ann@example.test", name: "Ann Annotator", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 const DEMO = "A written answer.";
 const tasks = Array.from({ length: 8 }, (_, i) => ({ instruction: `Name colour number ${i}.`, input: "", output: DEMO }));
 
 describe.skipIf(!hasChromium)("base models in Chromium", () => {
-  let app: App;
-  let browser: Browser;
   let folder = "";
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--max-new-tokens", "8"]);
-          const file = path.join(dataDir, "alpaca.json");
-          fs.writeFileSync(file, JSON.stringify(tasks));
-          await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
-          // The folder an admin downloaded by hand, on the server's disk.
-          folder = path.join(dataDir, "downloads", "tiny-chat");
-          writeRandomLlama(folder, { family: "llama", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 11 });
-        },
-      }),
-      launchBrowser(),
-    ]);
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--max-new-tokens", "8"]);
+      const file = path.join(dataDir, "alpaca.json");
+      fs.writeFileSync(file, JSON.stringify(tasks));
+      await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
+      // The folder an admin downloaded by hand, on the server's disk.
+      folder = path.join(dataDir, "downloads", "tiny-chat");
+      writeRandomLlama(folder, { family: "llama", hidden: 16, heads: 2, kvHeads: 1, layers: 1, intermediate: 32, maxPositions: 64, tied: true, dtype: "F32", seed: 11 });
+    },
+    timeout: 300_000,
   });
+  const { signedIn } = e2e;
 
   it("import on the Models page → pick as base → retrain with LoRA → version → outputs in the ranking queue", async () => {
     const admin = await signedIn("admin");
@@ -80,7 +67,7 @@ describe.skipIf(!hasChromium)("base models in Chromium", () => {
     const live = admin.getByTestId("run-live");
     await expect.poll(() => live.getAttribute("data-status"), { timeout: 240_000, interval: 500 }).toMatch(/succeeded|failed|cancelled/);
     const status = await live.getAttribute("data-status");
-    if (status !== "succeeded") throw new Error(`run ${status}: ${await admin.getByTestId("run-error").textContent().catch(() => "")}\n${app.logs().slice(-3000)}`);
+    if (status !== "succeeded") throw new Error(`run ${status}: ${await admin.getByTestId("run-error").textContent().catch(() => "")}\n${e2e.app.logs().slice(-3000)}`);
     expect(await admin.getByTestId("run-hyperparameters").textContent()).toMatch(/LoRA rank 2 alpha 32 on q,k,v,o,gate,up,down/);
     expect(await live.textContent()).toMatch(/from model:tiny-chat/);
 

@@ -2,46 +2,33 @@
 // sees the new version, promotes it, starts generation, and an annotator's next task shows that version's outputs.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, runCli, startApp, type App } from "./fixtures";
-import { addPeople, signedInPage } from "./people";
+import { describe, expect, it } from "vitest";
+import { hasChromium, runCli } from "./fixtures";
+import { useAppWithPeople } from "./people";
 import { RankPage } from "./pages/annotate";
 
 const people = {
   admin: { email: "admin@example.test", name: "Ada Admin", role: "admin" },
   ann: { email: "ann@example.test", name: "Ann Annotator", role: "annotator" },
 } as const;
-const password = (who: keyof typeof people) => `${who} password 123`;
 
 // Demonstrations to learn from; each is also a prompt short of K = 2 outputs, so generation gives it one more.
 const DEMO = "A written answer.";
 const tasks = Array.from({ length: 8 }, (_, i) => ({ instruction: `Name colour number ${i}.`, input: "", output: DEMO }));
 
 describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
-  let app: App;
-  let browser: Browser;
 
-  const signedIn = (who: keyof typeof people): Promise<Page> => signedInPage(browser, app, people[who], password(who));
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startApp({
-        prepare: async (dataDir) => {
-          await addPeople(dataDir, people, password);
-          await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--max-new-tokens", "16"]);
-          const file = path.join(dataDir, "alpaca.json");
-          fs.writeFileSync(file, JSON.stringify(tasks));
-          await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
-        },
-      }),
-      launchBrowser(),
-    ]);
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  const e2e = useAppWithPeople(people, {
+    prepare: async (dataDir) => {
+      await runCli(dataDir, ["project", "create", "--slug", "demo", "--name", "Demo", "--k", "2", "--overlap", "1", "--max-new-tokens", "16"]);
+      const file = path.join(dataDir, "alpaca.json");
+      fs.writeFileSync(file, JSON.stringify(tasks));
+      await runCli(dataDir, ["import", file, "--project", "demo", "--format", "alpaca"]);
+    },
+    timeout: 300_000,
   });
+  const { signedIn } = e2e;
 
   it("retrain → live progress and loss chart → version → promote → generate → the annotator ranks its outputs", async () => {
     const admin = await signedIn("admin");
@@ -110,7 +97,7 @@ describe.skipIf(!hasChromium)("the retrain loop in Chromium", () => {
         )
         .toBe(`wrote ${tasks.length} outputs`);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- app log ---\n${app.logs().slice(-4000)}`);
+      throw new Error(`${(e as Error).message}\n--- app log ---\n${e2e.app.logs().slice(-4000)}`);
     }
 
     // An annotator's next task: the demonstration beside the output v1 wrote (no model names shown).
