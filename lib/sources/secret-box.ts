@@ -24,14 +24,26 @@ export function seal(label: SealLabel, plain: string): string {
   return [label.version, iv, cipher.getAuthTag(), data].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
 }
 
-/** The plain text, or null when `sealed` is not in this label's format, was altered, or was sealed under another key. */
+/**
+ * The bytes of one base64url part, or null unless it is the canonical spelling of them. Node's decoder skips stray
+ * characters and ignores the unused low bits of the last one, so without this check an altered token could decode
+ * to the same bytes and be accepted.
+ */
+function strictBase64url(part: string): Buffer | null {
+  const bytes = Buffer.from(part, "base64url");
+  return bytes.toString("base64url") === part ? bytes : null;
+}
+
+/** The plain text, or null when `sealed` is not in this label's format, was altered (even by a bit the decoder ignores), or was sealed under another key. */
 export function unseal(label: SealLabel, sealed: string): string | null {
-  const [version, iv, tag, data] = sealed.split(".");
-  if (version !== label.version || !iv || !tag || data === undefined) return null;
+  const parts = sealed.split(".");
+  if (parts.length !== 4 || parts[0] !== label.version) return null;
+  const [iv, tag, data] = parts.slice(1).map(strictBase64url);
+  if (!iv || iv.length !== 12 || !tag || tag.length !== 16 || !data) return null;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", boxKey(label.info), Buffer.from(iv, "base64url"));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+    const decipher = createDecipheriv("aes-256-gcm", boxKey(label.info), iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(data), decipher.final()]).toString("utf8");
   } catch {
     return null;
   }
