@@ -5,6 +5,7 @@ export * from "./audit";
 export * from "./projects";
 export * from "./prompts";
 export * from "./rankings";
+export * from "./questions";
 export * from "./training";
 export * from "./sources";
 export * from "./generations";

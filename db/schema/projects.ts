@@ -1,5 +1,6 @@
 // Projects: guidelines, task categories and the settings that drive assignment and curation.
 import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { Question } from "./questions";
 import { users } from "./users";
 
 export type ProjectSettings = {
@@ -27,6 +28,8 @@ export type ProjectSettings = {
   generateOnPromote?: boolean;
   /** train through this command instead of the built-in trainer (lib/launchers; absent or null: the built-in trainer) */
   launcher?: LauncherSettings | null;
+  /** the task form (db/schema/questions.ts; absent: one ranking question) */
+  questions?: Question[];
 };
 
 /** A launcher: a command (argv, never a shell string) the job runner starts for a retrain (lib/validation/launchers.ts). */

@@ -5,6 +5,7 @@ import { assignmentStatusEnum, rankingSourceEnum, reviewDecisionEnum } from "./e
 import { prompts } from "./prompts";
 import { users } from "./users";
 import type { CompletionFlag } from "./completion-flags";
+import type { Answers } from "./questions";
 
 export type { CompletionFlag } from "./completion-flags";
 
@@ -19,6 +20,8 @@ export type RankingDraft = {
   touched: boolean;
   /** time on task so far, so a reload does not restart the clock */
   elapsedMs: number;
+  /** answers to the project's other questions so far (absent in drafts saved before questions existed) */
+  answers?: Answers;
 };
 
 export const rankings = pgTable(
@@ -33,6 +36,8 @@ export const rankings = pgTable(
     flags: jsonb("flags").$type<Record<string, CompletionFlag[]>>().notNull().default({}),
     noneAcceptable: boolean("none_acceptable").notNull().default(false),
     rationale: text("rationale"),
+    /** answers to the project's questions besides the ranking (db/schema/questions.ts), checked against them on submit */
+    answers: jsonb("answers").$type<Answers>().notNull().default({}),
     timeSpentMs: integer("time_spent_ms"),
     idempotencyKey: text("idempotency_key"),
     /** the revision this one replaced; revisions keep the history, only the latest counts */

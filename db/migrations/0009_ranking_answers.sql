@@ -1,0 +1,1 @@
+ALTER TABLE "rankings" ADD COLUMN "answers" jsonb DEFAULT '{}'::jsonb NOT NULL;
