@@ -1,6 +1,6 @@
 // Prompts and their completions (demonstrations, model outputs, imported outputs).
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { completionSourceEnum, promptSourceEnum, promptStatusEnum } from "./enums";
 import { projects } from "./projects";
 import { users } from "./users";
@@ -29,6 +29,15 @@ export const prompts = pgTable(
     /** a release-gate comparison: a copy of held-out prompt `compareOf` with one output of model version `compareVersionId` and one of the version active then */
     compareOf: uuid("compare_of"),
     compareVersionId: uuid("compare_version_id"),
+    /**
+     * Conversations (Open-Assistant style trees): a prompt is one user turn. A later turn names
+     * the assistant reply (a completion of the turn before) it answers; its history is the path
+     * from the root. Replies to one prompt are its completions (ranked siblings); several
+     * prompts naming one completion are sibling user turns. Null for a first turn.
+     */
+    parentCompletionId: uuid("parent_completion_id").references((): AnyPgColumn => completions.id),
+    /** The optional system message of a conversation, on its first turn only. */
+    system: text("system"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -40,6 +49,7 @@ export const prompts = pgTable(
       .on(t.projectId, t.isGold, sql`${t.rankingCount} desc`, t.createdAt, t.id)
       .where(sql`${t.status} = 'approved'`),
     index("prompts_author_idx").on(t.authorId),
+    index("prompts_parent_completion_idx").on(t.parentCompletionId).where(sql`${t.parentCompletionId} is not null`),
     // the queue policy's `import:<id>` batch: one import's prompts share the import transaction's created_at
     index("prompts_import_batch_idx").on(t.projectId, t.createdAt).where(sql`${t.source} = 'import'`),
     // one comparison per held-out prompt per gated version, however often the compare job runs
