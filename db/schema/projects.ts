@@ -30,6 +30,12 @@ export type ProjectSettings = {
   launcher?: LauncherSettings | null;
   /** the task form (db/schema/questions.ts; absent: one ranking question) */
   questions?: Question[];
+  /** wanted share of each category, summing to 1 (lib/diversity; absent: no targets, no steering) */
+  categoryTargets?: Record<string, number>;
+  /** the import batches (audit-log ids of `import.file`) whose prompts are the project's seed tasks (absent or empty: its approved prompts) */
+  seedImports?: number[];
+  /** FLAN-style instruction templates by name, with {instruction} and {input} placeholders (lib/exports/templates.ts) */
+  instructionTemplates?: Record<string, string>;
 };
 
 /** A launcher: a command (argv, never a shell string) the job runner starts for a retrain (lib/validation/launchers.ts). */
