@@ -10,3 +10,4 @@ export * from "./training";
 export * from "./sources";
 export * from "./generations";
 export * from "./base-models";
+export * from "./webhooks";
