@@ -25,10 +25,10 @@ export const surfaces = [
   // roles: "forbidden:<role>" from assertRole
   "admin", "annotator", "reviewer",
   // what was asked for
-  "already_submitted", "arena", "auth", "base", "base_model", "battle", "body", "collect", "compare", "completion",
+  "already_submitted", "answers", "arena", "auth", "base", "base_model", "battle", "body", "collect", "compare", "completion",
   "context_length", "export", "file", "flags", "format", "generate", "generation_queue", "gold", "id", "import", "input",
   "invite", "job", "last_admin", "launcher", "leaderboard", "lease", "model", "openai", "order", "origin", "params",
-  "project", "prompt", "quality", "query", "queue", "ranking", "review", "rewrite", "run", "setup", "snapshot", "source",
+  "project", "prompt", "quality", "query", "questions", "queue", "ranking", "review", "rewrite", "run", "setup", "snapshot", "source",
   "source_key", "task", "token", "tokens", "user", "version",
 ] as const;
 export type Surface = (typeof surfaces)[number];

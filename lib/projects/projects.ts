@@ -30,11 +30,18 @@ export async function projectBySlugOr404(db: DbOrTx, slug: string, field = "slug
   return project;
 }
 
+/** Targets name the project's own categories only (the list may change in the same edit). */
+function checkCategoryTargets(categories: string[], settings: { categoryTargets?: Record<string, number> }) {
+  const unknown = Object.keys(settings.categoryTargets ?? {}).find((c) => !categories.includes(c));
+  if (unknown !== undefined) throw new AppError("bad_request:project", `Category target "${unknown}" is not one of the project's categories.`, { categoryTargets: [`"${unknown.slice(0, 80)}" is not a category of this project`] });
+}
+
 export async function createProject(actor: AnyActor | null, input: CreateProjectInput): Promise<Project> {
   const who = assertRole(actor, "admin");
   try {
     return await getDb().transaction(async (tx) => {
       if (await q.getProjectBySlug(tx, input.slug)) throw slugConflict(input.slug);
+      checkCategoryTargets(input.categories ?? [...defaultCategories], input);
       const project = await q.insertProject(tx, {
         slug: input.slug,
         name: input.name,
@@ -58,6 +65,7 @@ export async function updateProject(actor: AnyActor | null, slug: string, input:
   return getDb().transaction(async (tx) => {
     const before = await projectBySlugOr404(tx, slug);
     const settings = settingsFrom(input, before.settings);
+    checkCategoryTargets(input.categories ?? before.categories, settings);
     const patch = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.guidelines !== undefined ? { guidelines: input.guidelines } : {}),

@@ -103,6 +103,71 @@ const flagInput = (label: string) =>
     return ["true", "on", "yes", "1"].includes(t) ? true : ["false", "off", "no", "0"].includes(t) ? false : v;
   }, z.boolean({ error: `${label} must be true or false` }).optional());
 
+/** Category targets: an object, or "category = share" per line (the form); shares in [0, 1] that sum to 1. */
+const categoryTargetsInput = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    if (!v.trim()) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const line of v.split(/\n/).map((l) => l.trim()).filter((l) => l.length > 0)) {
+      const at = line.lastIndexOf("=");
+      if (at < 0) return { [line]: "?" };
+      const share = line.slice(at + 1).trim();
+      out[line.slice(0, at).trim()] = share.endsWith("%") ? Number(share.slice(0, -1)) / 100 : Number(share);
+    }
+    return out;
+  },
+  z
+    .record(z.string().max(100, "A category is at most 100 characters"), z.number({ error: "Each category target must be a number" }), { error: "Category targets must be category = share lines" })
+    .superRefine((targets, ctx) => {
+      const entries = Object.entries(targets);
+      if (entries.length > 50) ctx.addIssue({ code: "custom", message: "Category targets name at most 50 categories" });
+      const bad = entries.find(([, n]) => !Number.isFinite(n) || n < 0 || n > 1);
+      if (bad) return ctx.addIssue({ code: "custom", message: `Category target for "${bad[0].slice(0, 80)}" must be a share between 0 and 1 (or a percentage)` });
+      const sum = entries.reduce((a, [, n]) => a + n, 0);
+      if (entries.length && Math.abs(sum - 1) > 0.001) ctx.addIssue({ code: "custom", message: `Category targets must sum to 1 (100%); they sum to ${Math.round(sum * 1000) / 1000}` });
+    })
+    .optional(),
+);
+
+/** Import batches (audit-log ids) that hold the seed tasks: a list, or one string of ids. */
+const seedImportsInput = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter((e) => e.length > 0).map((e) => (/^\d+$/.test(e) ? Number(e) : e)) : v),
+  z
+    .array(z.number({ error: "Seed imports are import ids (numbers)" }).int("Seed imports are import ids (whole numbers)").positive("Seed imports are import ids (positive)"), { error: "Seed imports must be a list of import ids" })
+    .max(20, "At most 20 seed imports")
+    .optional(),
+);
+
+export const templatePlaceholders = ["instruction", "input"] as const;
+/** Each template: a name (letters, digits, - _ .) and text whose placeholders are {instruction} and {input} only; {instruction} is required. */
+const instructionTemplatesInput = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    if (!v.trim()) return undefined;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return "not json";
+    }
+  },
+  z
+    .record(z.string(), z.string({ error: "Each template must be text" }), { error: 'Instruction templates must be a JSON object of name → template, e.g. {"plain": "{instruction}\\n\\n{input}"}' })
+    .superRefine((templates, ctx) => {
+      const entries = Object.entries(templates);
+      if (entries.length > 20) ctx.addIssue({ code: "custom", message: "At most 20 instruction templates" });
+      for (const [name, text] of entries) {
+        const label = `Template "${name.slice(0, 40)}"`;
+        if (!/^[A-Za-z0-9._-]{1,40}$/.test(name)) ctx.addIssue({ code: "custom", message: `${label}: a name is 1–40 letters, digits, dots, dashes or underscores` });
+        if (text.length > 2000) ctx.addIssue({ code: "custom", message: `${label} is at most 2,000 characters` });
+        const unknown = [...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]).find((p) => !(templatePlaceholders as readonly string[]).includes(p));
+        if (unknown !== undefined) ctx.addIssue({ code: "custom", message: `${label}: unknown placeholder {${unknown.slice(0, 40)}}; use {instruction} and {input}` });
+        else if (!text.includes("{instruction}")) ctx.addIssue({ code: "custom", message: `${label} must contain {instruction}` });
+      }
+    })
+    .optional(),
+);
+
 /** Settings fields sit at the top level of the input so an error names the field itself (`k`, not `settings.k`). */
 const settingsShape = {
   k: intRange("k (outputs per ranking)", 2, 9),
@@ -119,6 +184,9 @@ const settingsShape = {
   generateOnPromote: flagInput("Generate on promote"),
   /** a launcher (lib/validation/launchers.ts), or null for the built-in trainer; errors name `launcher.argv`, `launcher.template`, … */
   launcher: launcherInput,
+  categoryTargets: categoryTargetsInput,
+  seedImports: seedImportsInput,
+  instructionTemplates: instructionTemplatesInput,
 };
 export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
 
