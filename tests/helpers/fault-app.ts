@@ -31,13 +31,13 @@ export type AppProcess = {
 };
 
 /** `tuneloop serve` on `databaseUrl`, waiting until it answers. */
-export async function startAppProcess(opts: { databaseUrl: string; dataDir: string; port?: number; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<AppProcess> {
+export async function startAppProcess(opts: { databaseUrl: string; dataDir: string; port?: number; env?: Record<string, string | undefined>; readyTimeoutMs?: number; serveArgs?: string[] }): Promise<AppProcess> {
   const port = opts.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   let out = "";
   let child: ChildProcess | null = null;
   const launch = async () => {
-    const c = spawn(process.execPath, [path.join(repoRoot, "lib/cli/tuneloop.mjs"), "serve", "--port", String(port), "--hostname", "127.0.0.1"], {
+    const c = spawn(process.execPath, [path.join(repoRoot, "lib/cli/tuneloop.mjs"), "serve", "--port", String(port), "--hostname", "127.0.0.1", ...(opts.serveArgs ?? [])], {
       cwd: appDir,
       env: { ...process.env, TUNELOOP_ROOT: appDir, TUNELOOP_DATA_DIR: opts.dataDir, DATABASE_URL: opts.databaseUrl, NODE_ENV: "production", AUTH_SECRET: "fault-tests-auth-secret-0123456789", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],

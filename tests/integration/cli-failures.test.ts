@@ -62,6 +62,13 @@ describe("a failing CLI command", () => {
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 
+  it("refuses serve --workers above 1 on the embedded database in one line with exit 2, before building anything", async () => {
+    const r = await runCli(dataDir, ["serve", "--workers", "2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual(["tuneloop serve: --workers 2 needs DATABASE_URL: the embedded PGlite database belongs to one process, so it serves with one web process (set DATABASE_URL=postgres://… for several)"]);
+    expect(r.stdout).not.toMatch(/building/);
+  });
+
   it("reports the server's own error (a database that does not exist) in one line with its SQLSTATE", async (ctx) => {
     if (!testDatabaseUrl) skipBecause(ctx, "TEST_DATABASE_URL is not set");
     const u = new URL(testDatabaseUrl);
