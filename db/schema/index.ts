@@ -11,3 +11,4 @@ export * from "./sources";
 export * from "./generations";
 export * from "./base-models";
 export * from "./webhooks";
+export * from "./screenings";

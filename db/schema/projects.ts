@@ -36,6 +36,10 @@ export type ProjectSettings = {
   seedImports?: number[];
   /** FLAN-style instruction templates by name, with {instruction} and {input} placeholders (lib/exports/templates.ts) */
   instructionTemplates?: Record<string, string>;
+  /** at export, text with PII hits no reviewer cleared is redacted ("[EMAIL]"…) or its prompt left out (lib/screening; absent: redact) */
+  pii?: "redact" | "exclude";
+  /** the model source (model_sources.id) that screens stored texts for safety (absent or null: no safety screening) */
+  moderationSourceId?: string | null;
 };
 
 /** A launcher: a command (argv, never a shell string) the job runner starts for a retrain (lib/validation/launchers.ts). */
