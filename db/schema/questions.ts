@@ -15,7 +15,7 @@ export type RatingCriterion = { name: string; description?: string };
 
 export type Question =
   | (QuestionBase & { type: "ranking" })
-  /** the first two outputs as shown to the annotator are A and B */
+  /** two of the outputs shown, A and B (the page offers the first two in the annotator's order) */
   | (QuestionBase & { type: "pairwise" })
   /** every output rated on every criterion, whole numbers min..max */
   | (QuestionBase & { type: "rating"; min: number; max: number; criteria: RatingCriterion[] })

@@ -4,20 +4,22 @@ import "server-only";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";
 import { getProjectById } from "@/db/queries/projects";
-import { getCompletionById, getPromptById, insertCompletion } from "@/db/queries/prompts";
+import { getCompletionById, getPromptById, insertCompletion, listCompletionsByIds } from "@/db/queries/prompts";
 import { clearAssignmentDraft } from "@/db/queries/ranking-drafts";
 import * as qr from "@/db/queries/rankings";
-import type { Assignment, CompletionFlag, Project, Prompt, Ranking } from "@/db/schema";
+import type { Answers, Assignment, CompletionFlag, Project, Prompt, Ranking } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { kendallTauB } from "@/lib/consensus/consensus";
 import { AppError } from "@/lib/errors";
+import { answerErrors, canonicalAnswers, questionsOf, stableJson } from "@/lib/questions/check";
 import type { ReviseRankingInput, RewriteCompletionInput, SkipTaskInput, SubmitRankingInput } from "@/lib/validation/rankings";
+import { announceRanking } from "@/lib/webhooks/emit";
 import { recomputePromptConsensus } from "./consensus-state";
 import { sameOrder } from "./order";
 
 /** What is stored for a task, shown to a person whose second submission could not replace it. */
-export type StoredRanking = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string | null; submittedAt: string };
+export type StoredRanking = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string | null; answers: Answers; submittedAt: string };
 
 export type SubmittedRanking = {
   rankingId: string;
@@ -30,7 +32,16 @@ export type SubmittedRanking = {
   alreadySubmitted?: StoredRanking;
 };
 
-type RankingInput = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale?: string | null; timeSpentMs?: number | null; idempotencyKey: string };
+type RankingInput = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale?: string | null; timeSpentMs?: number | null; idempotencyKey: string; answers: Answers };
+
+/** The answers must fit the project's questions and the outputs shown; stored in the form's order. */
+async function checkedAnswers(tx: DbOrTx, project: Project, shown: string[], answers: Answers): Promise<Answers> {
+  const questions = questionsOf(project.settings);
+  const byId = new Map((await listCompletionsByIds(tx, shown)).map((c) => [c.id, c.text]));
+  const errors = answerErrors(questions, answers, shown.map((id) => ({ id, text: byId.get(id) ?? "" })), { submit: true });
+  if (Object.keys(errors).length) throw new AppError("bad_request:answers", "The answers do not fit this project's questions.", errors);
+  return canonicalAnswers(questions, answers);
+}
 
 /** The order must rank exactly the outputs that were shown, each once. */
 function checkOrderCoversShown(order: string[][], shown: string[], flags: Record<string, string[]>) {
@@ -53,8 +64,9 @@ function cleanFlags(flags: Record<string, string[]>): Record<string, CompletionF
 }
 
 /** The columns a person's ranking takes from what they sent, the same for a first submission and a revision. */
-function humanRanking(actor: Actor, input: RankingInput) {
+function humanRanking(actor: Actor, input: RankingInput, answers: Answers) {
   return {
+    answers,
     annotatorId: actor.id,
     source: "human" as const,
     order: input.order,
@@ -97,9 +109,10 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
     const project = await getProjectById(tx, a.projectId);
     await assertLeaseStillValid(tx, a, project.settings.overlap);
     checkOrderCoversShown(input.order, a.displayOrder, input.flags);
+    const answers = await checkedAnswers(tx, project, a.displayOrder, input.answers);
 
     const ranking = await qr.insertRanking(tx, {
-      ...humanRanking(actor, input),
+      ...humanRanking(actor, input, answers),
       promptId: a.promptId,
       assignmentId: a.id,
       goldScore: a.isGold ? await goldScore(tx, a.promptId, input.order) : null,
@@ -107,7 +120,8 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
     await qa.updateAssignment(tx, a.id, { status: "submitted", submittedAt: new Date(), idempotencyKey: input.idempotencyKey });
     await clearAssignmentDraft(tx, a.id);
     // Gold tasks measure annotators; they never feed the prompt's consensus count.
-    if (!prompt.isGold) await recomputePromptConsensus(tx, a.promptId, project.settings);
+    const after = prompt.isGold ? null : await recomputePromptConsensus(tx, a.promptId, project.settings);
+    await announceRanking(tx, { projectId: a.projectId, rankingId: ranking.id, promptId: a.promptId, annotatorId: actor.id, wasSettled: prompt.settled, after });
     return { rankingId: ranking.id, promptId: a.promptId, duplicate: false };
   });
 }
@@ -149,15 +163,17 @@ async function withinReviseWindow(tx: DbOrTx, r: Ranking, project: Project): Pro
 /** Supersedes `old` with the person's new ranking of the same outputs, keeping the history chain. */
 async function recordRevision(tx: DbOrTx, actor: Actor, old: Ranking, prompt: Prompt, project: Project, input: RankingInput): Promise<SubmittedRanking> {
   checkOrderCoversShown(input.order, old.order.flat(), input.flags);
+  const answers = await checkedAnswers(tx, project, old.order.flat(), input.answers);
   await qr.markRankingSuperseded(tx, old.id);
   const ranking = await qr.insertRanking(tx, {
-    ...humanRanking(actor, input),
+    ...humanRanking(actor, input, answers),
     promptId: old.promptId,
     assignmentId: old.assignmentId,
     previousId: old.id,
     goldScore: prompt.isGold ? await goldScore(tx, old.promptId, input.order) : null,
   });
-  if (!prompt.isGold) await recomputePromptConsensus(tx, old.promptId, project.settings);
+  const after = prompt.isGold ? null : await recomputePromptConsensus(tx, old.promptId, project.settings);
+  await announceRanking(tx, { projectId: project.id, rankingId: ranking.id, promptId: old.promptId, annotatorId: actor.id, revisedFrom: old.id, wasSettled: prompt.settled, after });
   await recordAudit(tx, { actorId: actor.id, action: "ranking.revise", targetType: "ranking", targetId: ranking.id, data: { previousId: old.id } });
   return { rankingId: ranking.id, promptId: old.promptId, duplicate: false, revisedFrom: old.id };
 }
@@ -168,19 +184,20 @@ async function recordRevision(tx: DbOrTx, actor: Actor, old: Ranking, prompt: Pr
  * answer carries what is stored, so no screen says "saved" for a ranking that was not.
  */
 async function resubmission(tx: DbOrTx, actor: Actor, current: Ranking, input: RankingInput): Promise<SubmittedRanking> {
+  const { prompt, project } = await promptAndProject(tx, current.promptId);
   const same =
     sameOrder(current.order, input.order) &&
     sameFlags(current.flags, cleanFlags(input.flags)) &&
     current.noneAcceptable === input.noneAcceptable &&
-    (current.rationale ?? "") === (input.rationale || "");
+    (current.rationale ?? "") === (input.rationale || "") &&
+    stableJson(canonicalAnswers(questionsOf(project.settings), current.answers)) === stableJson(canonicalAnswers(questionsOf(project.settings), input.answers));
   if (same) return { rankingId: current.id, promptId: current.promptId, duplicate: true };
-  const { prompt, project } = await promptAndProject(tx, current.promptId);
   if (await withinReviseWindow(tx, current, project)) return recordRevision(tx, actor, current, prompt, project, input);
   return {
     rankingId: current.id,
     promptId: current.promptId,
     duplicate: false,
-    alreadySubmitted: { order: current.order, flags: current.flags, noneAcceptable: current.noneAcceptable, rationale: current.rationale, submittedAt: current.createdAt.toISOString() },
+    alreadySubmitted: { order: current.order, flags: current.flags, noneAcceptable: current.noneAcceptable, rationale: current.rationale, answers: current.answers, submittedAt: current.createdAt.toISOString() },
   };
 }
 

@@ -1,6 +1,7 @@
 // zod inputs for ranking work: next task, drafts, submit, revise, skip, rewrite, gold.
 import { z } from "zod";
 import { completionFlags } from "@/db/schema/completion-flags";
+import { answersInput, answersShape } from "./questions";
 
 const id = z.uuid({ message: "Must be an id" });
 export const flagInput = z.enum(completionFlags, { message: "Unknown flag" });
@@ -22,6 +23,8 @@ export const submitRankingInput = z
     rationale: z.string().max(5000, "Rationale is at most 5000 characters").optional(),
     timeSpentMs: z.number().int().min(0).max(24 * 3600_000).optional(),
     idempotencyKey: z.string().min(8, "idempotencyKey must be 8–100 characters").max(100),
+    /** answers to the project's other questions (lib/validation/questions.ts) */
+    answers: answersInput,
   })
   .strict();
 export type SubmitRankingInput = z.infer<typeof submitRankingInput>;
@@ -38,6 +41,7 @@ export const saveRankingDraftInput = z
         rationale: z.string().max(5000, "Rationale is at most 5000 characters").default(""),
         touched: z.boolean().default(false),
         elapsedMs: z.number().int().min(0).max(24 * 3600_000).default(0),
+        answers: answersShape.optional(),
       })
       .strict(),
   })

@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb, setConnection, type Connection } from "@/db/client";
-import { completions, exports as exportsTable, modelVersions, trainingRuns } from "@/db/schema";
+import { completions, exports as exportsTable, modelVersions, trainingRuns, type Question } from "@/db/schema";
 import { MAX_JSON_BODY_BYTES } from "@/lib/api";
 import { inviteUser } from "@/lib/auth/accounts";
 import type { Actor } from "@/lib/auth/roles";
@@ -84,7 +84,7 @@ async function seedWorld() {
   const db = getDb();
   const admin = await makeActor("admin", "Admin");
   const ann = await makeActor("annotator", "Ann");
-  const demo = await seedProject({ slug: "demo", settings: { k: 2, overlap: 2 } });
+  const demo = await seedProject({ slug: "demo", settings: { k: 2, overlap: 2, questions: demoQuestions } });
   const other = await seedProject({ slug: "other", settings: { k: 2, overlap: 2 } });
   const demoPromptIds = await seedPrompts(demo.id, 3, 2);
   const [otherPromptId] = await seedPrompts(other.id, 1, 2);
@@ -94,6 +94,8 @@ async function seedWorld() {
   const first = (await nextTaskVia(admin, { projectSlug: "demo" }))!;
   const adminRanking = await submitRankingVia(admin, { assignmentId: first.assignmentId, order: first.outputs.map((o) => [o.id]), idempotencyKey: "admin-seed-key" });
   const task = (await nextTaskVia(admin, { projectSlug: "demo" }))!;
+  // An output with an astral character, for spans that would split it: 😀's two UTF-16 code units sit at offsets 7 and 8.
+  await db.update(completions).set({ text: "A grin \u{1F600} here." }).where(eq(completions.id, task.outputs[0].id));
   const annFirst = (await nextTaskVia(ann, { projectSlug: "demo" }))!;
   const annRanking = await submitRankingVia(ann, { assignmentId: annFirst.assignmentId, order: annFirst.outputs.map((o) => [o.id]), idempotencyKey: "ann-seed-key" });
   const annTask = (await nextTaskVia(ann, { projectSlug: "demo" }))!;
@@ -124,6 +126,36 @@ async function seedWorld() {
 }
 
 const NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
+/** Demo's task form: all optional, so the seed's plain rankings still submit; the answer cases name each one. */
+const demoQuestions: Question[] = [
+  { id: "ranking", type: "ranking", title: "Rank", required: true },
+  { id: "strength", type: "pairwise", title: "How much better?", required: false },
+  { id: "quality", type: "rating", title: "Rate", required: false, min: 1, max: 5, criteria: [{ name: "helpfulness" }, { name: "honesty" }] },
+  { id: "topic", type: "label", title: "Topic", required: false, options: ["code", "math"], multiple: false },
+  { id: "critique", type: "text", title: "Critique", required: false, maxLength: 200 },
+  { id: "errors", type: "span", title: "Mark errors", required: false, labels: ["factual error", "unsafe"] },
+];
+/** Answers that do not fit demo's form or the task's outputs, each naming its question's field. */
+function badAnswerCases(w: World, field: string): Array<{ name: string; answers: unknown; field: string }> {
+  const [a, b] = w.task.outputs.map((o) => o.id);
+  return [
+    { name: "an answer to a question the project lacks", answers: { mood: "happy" }, field: `${field}.mood` },
+    { name: "a rating out of range", answers: { quality: { [a]: { helpfulness: 6 } } }, field: `${field}.quality` },
+    { name: "a fractional rating", answers: { quality: { [a]: { helpfulness: 2.5 } } }, field: `${field}.quality` },
+    { name: "a rating on an unknown criterion", answers: { quality: { [a]: { wit: 3 } } }, field: `${field}.quality` },
+    { name: "a rating of another project's output", answers: { quality: { [w.otherCompletionIds[0]]: { helpfulness: 3 } } }, field: `${field}.quality` },
+    { name: "a label not in the list", answers: { topic: ["poetry"] }, field: `${field}.topic` },
+    { name: "two labels for a single-label question", answers: { topic: ["code", "math"] }, field: `${field}.topic` },
+    { name: "a strength between an output and itself", answers: { strength: { a, b: a, strength: 1 } }, field: `${field}.strength` },
+    { name: "a strength of 3", answers: { strength: { a, b, strength: 3 } }, field: `${field}.strength` },
+    { name: "a text answer over its length", answers: { critique: "x".repeat(201) }, field: `${field}.critique` },
+    { name: "a span past the end of the output", answers: { errors: [{ completionId: a, start: 2, end: 500, label: "unsafe" }] }, field: `${field}.errors` },
+    { name: "an empty span", answers: { errors: [{ completionId: a, start: 3, end: 3, label: "unsafe" }] }, field: `${field}.errors` },
+    { name: "a span splitting a surrogate pair", answers: { errors: [{ completionId: a, start: 8, end: 12, label: "unsafe" }] }, field: `${field}.errors` },
+    { name: "a span with an unknown label", answers: { errors: [{ completionId: a, start: 0, end: 5, label: "rude" }] }, field: `${field}.errors` },
+    { name: "a rating answer to the label question", answers: { topic: { [a]: { helpfulness: 3 } } }, field: `${field}.topic` },
+  ];
+}
 /** Where the seeded model sources point: a port nothing listens on (the discard port), never asked anyway. */
 const NO_SERVER_URL = "http://127.0.0.1:9/v1";
 /** Looks like a uuid to a `[0-9a-f-]{36}` pattern; PostgreSQL refuses it as one. */
@@ -288,6 +320,7 @@ const routes: Record<string, RouteTarget> = {
         ...jsonBodyCases(),
         ...bodyCases(derivedCases(base, { required: ["order", "idempotencyKey"], texts: ["order.0.0", "idempotencyKey", "rationale"] })),
         { name: "another annotator's task", params: { id: w.annTask.assignmentId }, body: JSON.stringify(base), kinds: ["not_found"] },
+        ...badAnswerCases(w, "answers").slice(0, 3).map((c) => ({ name: c.name, body: with_({ answers: c.answers }), field: c.field })),
         { name: "the task id in the body as well", body: with_({ assignmentId: w.task.assignmentId }), field: "assignmentId" },
         { name: "outputs of another project's prompt", body: with_({ order: w.otherCompletionIds.map((id) => [id]) }), field: "order" },
         { name: "an output ranked twice", body: with_({ order: [[a], [a], [b]] }), field: "order" },
@@ -523,6 +556,11 @@ const actions: Record<string, ActionTarget> = {
       ...derivedCases({ slug: "demo", name: "Renamed", guidelines: "New rules." }, { required: ["slug"], texts: ["slug", "name", "guidelines"], idents: ["slug"] }),
       { name: "an unknown project", input: { slug: "no-such-project", name: "X" }, field: "slug" },
       { name: "leaseMinutes of zero", input: { slug: "demo", leaseMinutes: 0 }, field: "leaseMinutes" },
+      { name: "questions that are not JSON", input: { slug: "demo", questions: "[{" }, field: "questions" },
+      { name: "a question of an unknown type", input: { slug: "demo", questions: [{ id: "x", type: "essay", title: "X" }] }, field: "questions.0.type" },
+      { name: "a rating scale with max below min", input: { slug: "demo", questions: [{ id: "q", type: "rating", title: "Rate", min: 5, max: 1, criteria: [{ name: "helpfulness" }] }] }, field: "questions.0.max" },
+      { name: "two questions with one id", input: { slug: "demo", questions: [{ id: "q", type: "text", title: "A" }, { id: "q", type: "text", title: "B" }] }, field: "questions" },
+      { name: "a label question with no options", input: { slug: "demo", questions: [{ id: "q", type: "label", title: "A", options: [] }] }, field: "questions.0.options" },
     ],
   },
   "app/(admin)/admin/projects/[slug]/actions.ts#addSourceAction": {
@@ -580,6 +618,7 @@ const actions: Record<string, ActionTarget> = {
         { name: "outputs of another project's prompt", input: { ...base, draft: { ...draft, order: w.otherCompletionIds.map((id) => [id]) } }, field: "draft.order" },
         { name: "a flag on another project's output", input: { ...base, draft: { ...draft, flags: { [w.otherCompletionIds[0]]: ["unsafe"] } } }, field: "draft.order" },
         { name: "a negative elapsed time", input: { ...base, draft: { ...draft, elapsedMs: -1 } }, field: "draft.elapsedMs" },
+        ...badAnswerCases(w, "draft.answers").map((c) => ({ name: c.name, input: { ...base, draft: { ...draft, answers: c.answers } }, field: c.field })),
       ];
     },
   },
@@ -599,6 +638,7 @@ const actions: Record<string, ActionTarget> = {
         { name: "a 1 MB flag key", input: { ...base, flags: { [MB_STRING]: ["unsafe"] } }, field: "flags" },
         { name: "a negative time spent", input: { ...base, timeSpentMs: -5 }, field: "timeSpentMs" },
         { name: "a short idempotency key", input: { ...base, idempotencyKey: "k" }, field: "idempotencyKey" },
+        ...badAnswerCases(w, "answers").map((c) => ({ name: c.name, input: { ...base, answers: c.answers }, field: c.field })),
       ];
     },
   },

@@ -13,7 +13,7 @@ import { parseFlags, UsageError } from "../args";
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
   "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
-  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F] | project update --slug S [same flags] | project list [--json]";
+  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
   name: { type: "string" },
@@ -34,6 +34,7 @@ const settingFlags = {
   "launcher-grace-s": { type: "string" },
   categories: { type: "string" },
   "guidelines-file": { type: "string" },
+  questions: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -56,6 +57,7 @@ const settingValues = z.object({
   "launcher-grace-s": z.string().optional(),
   categories: z.string().optional(),
   "guidelines-file": z.string().optional(),
+  questions: z.string().optional(),
   json: z.boolean().optional(),
 });
 
@@ -69,7 +71,16 @@ async function toInput(v: z.infer<typeof settingValues>) {
       throw new UsageError(`--guidelines-file: cannot read ${v["guidelines-file"]} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
+  let questions: string | undefined;
+  if (v.questions) {
+    try {
+      questions = await readFile(v.questions, "utf8");
+    } catch (e) {
+      throw new UsageError(`--questions: cannot read ${v.questions} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
   const input = {
+    questions,
     name: v.name,
     guidelines,
     categories: v.categories,
