@@ -16,8 +16,10 @@ export async function listPromptsNeedingOutputs(db: DbOrTx, opts: { projectId: s
   return res.rows as Array<{ id: string; instruction: string; input: string | null; have: number }>;
 }
 
-export async function insertCompletions(db: DbOrTx, rows: NewCompletion[]) {
-  if (rows.length) await db.insert(completions).values(rows);
+/** Inserts completions; returns their ids, in the order given. */
+export async function insertCompletions(db: DbOrTx, rows: NewCompletion[]): Promise<string[]> {
+  if (!rows.length) return [];
+  return (await db.insert(completions).values(rows).returning({ id: completions.id })).map((r) => r.id);
 }
 
 /**

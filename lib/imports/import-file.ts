@@ -15,6 +15,7 @@ import { AppError, isAppError, parseInput } from "@/lib/errors";
 import { contentHash, formatNames, parseImportFile, promptGroupedFormats, type FormatName, type ImportRecord } from "@/lib/formats/import";
 import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
+import { screenTransaction } from "@/lib/screening/screen";
 import { writeGroupedBatch } from "./grouped-batch";
 
 export const importFileInput = z
@@ -130,6 +131,7 @@ export async function importFile(
       file.destroy();
     }
 
+    await screenTransaction(tx, project.id);
     await recordAudit(tx, {
       actorId: who.id,
       action: "import.file",

@@ -6,6 +6,7 @@ import path from "node:path";
 import { getDb } from "@/db/client";
 import { getExportById } from "@/db/queries/exports";
 import { comparisonSummary, insertCompletions, listHeldOutPrompts } from "@/db/queries/generation";
+import { screenStored } from "@/lib/screening/screen";
 import { insertComparePrompt } from "@/db/queries/prompts";
 import { getModelVersionById } from "@/db/queries/runs";
 import type { ModelVersion, Project } from "@/db/schema";
@@ -70,10 +71,11 @@ export async function runCompareGeneration(
       if (a === undefined || b === undefined) continue;
       const copy = await insertComparePrompt(tx, { projectId: project.id, instruction: p.instruction, input: p.input, category: p.category, source: p.source, status: "approved", compareOf: p.id, compareVersionId: candidate.id });
       if (!copy) continue;
-      await insertCompletions(tx, [
+      const ids = await insertCompletions(tx, [
         { promptId: copy.id, text: a || "(empty)", source: "model", modelVersionId: candidate.id, generator: candidate.label },
         { promptId: copy.id, text: b || "(empty)", source: "model", modelVersionId: active.id, generator: active.label },
       ]);
+      await screenStored(tx, { promptIds: [copy.id], completionIds: ids });
       created += 1;
     }
     await recordAudit(tx, { actorId: null, action: "model.compare", targetType: "model_version", targetId: candidate.id, data: { against: active.label, prompts: created } });

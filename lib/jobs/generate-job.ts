@@ -4,6 +4,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { insertCompletions, listPromptsNeedingOutputs } from "@/db/queries/generation";
+import { screenStored } from "@/lib/screening/screen";
 import { getProjectBySlug } from "@/db/queries/projects";
 import { getActiveModelVersion } from "@/db/queries/runs";
 import { recordAudit } from "@/lib/audit";
@@ -56,7 +57,7 @@ export async function runGenerateJob(data: unknown) {
       outputs.slice(0, want.get(id) ?? 0).map((text) => ({ promptId: id, text: text || "(empty)", source: "model" as const, modelVersionId: version.id, generator: version.label })),
     );
     await db.transaction(async (tx) => {
-      await insertCompletions(tx, rows);
+      await screenStored(tx, { completionIds: await insertCompletions(tx, rows) });
       await recordAudit(tx, { actorId: null, action: "model.generate", targetType: "model_version", targetId: version.id, data: { prompts: made.size, outputs: rows.length } });
     });
     await tracker.finish(rows.length);

@@ -6,6 +6,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { getDb } from "@/db/client";
 import { lockIdempotencyKey } from "@/db/queries/playground";
 import { insertCompletion, insertPrompt } from "@/db/queries/prompts";
+import { screenStored } from "@/lib/screening/screen";
 import { getRankingByIdempotencyKey, insertRanking } from "@/db/queries/rankings";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -91,6 +92,7 @@ export async function voteArenaRound(actor: Actor, input: ArenaVoteInput): Promi
       });
     const a = await completion(battle.a);
     const b = await completion(battle.b);
+    await screenStored(tx, { promptIds: [prompt.id], completionIds: [a.id, b.id] });
     const ranked = rankingOfVote(input.vote, a.id, b.id);
     const ranking = await insertRanking(tx, {
       promptId: prompt.id,

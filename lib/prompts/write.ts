@@ -7,6 +7,7 @@ import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { screenStored } from "@/lib/screening/screen";
 import type { SavePromptDraftInput, SimilarPromptsInput, SubmitPromptInput } from "@/lib/validation/prompts";
 
 
@@ -64,6 +65,7 @@ export async function submitPrompt(actor: Actor, input: SubmitPromptInput) {
     await qp.updatePrompt(tx, prompt.id, { status: "submitted", submittedAt: new Date() });
     const demo = await qp.getDemonstrationForPrompt(tx, prompt.id, actor.id);
     if (demo && demo.status === "draft") await qp.updateCompletion(tx, demo.id, { status: "submitted" });
+    await screenStored(tx, { promptIds: [prompt.id], completionIds: demo && demo.status !== "rejected" ? [demo.id] : [] });
     await recordAudit(tx, { actorId: actor.id, action: "prompt.submit", targetType: "prompt", targetId: prompt.id });
     return { id: prompt.id, status: "submitted" as const };
   });

@@ -15,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import { answerErrors, canonicalAnswers, questionsOf, stableJson } from "@/lib/questions/check";
 import type { ReviseRankingInput, RewriteCompletionInput, SkipTaskInput, SubmitRankingInput } from "@/lib/validation/rankings";
 import { announceRanking } from "@/lib/webhooks/emit";
+import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "./consensus-state";
 import { sameOrder } from "./order";
 
@@ -244,6 +245,7 @@ export async function rewriteCompletion(actor: Actor, input: RewriteCompletionIn
       status: "submitted",
       parentId: original.id,
     });
+    await screenStored(tx, { completionIds: [created.id] });
     await recordAudit(tx, { actorId: actor.id, action: "completion.rewrite", targetType: "completion", targetId: created.id, data: { parentId: original.id } });
     return { completionId: created.id };
   });

@@ -9,6 +9,8 @@ import { getUserById } from "@/db/queries/users";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { decideScreening, listScreeningQueue } from "@/lib/screening/review";
+import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "@/lib/rankings/consensus-state";
 import { isRankable } from "@/lib/rankings/tasks";
 import type { SetGoldInput } from "@/lib/validation/rankings";
@@ -21,10 +23,11 @@ export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const f = { projectId: project.id, category: input.category, authorId: input.authorId, maxAgreement: input.maxAgreement, limit: input.limit, overlap: project.settings.overlap };
   const want = (k: string) => !input.kind || input.kind === k;
-  const [prompts, demonstrations, unsettled] = await Promise.all([
+  const [prompts, demonstrations, unsettled, screenings] = await Promise.all([
     want("prompt") && input.maxAgreement === undefined ? qv.listSubmittedPrompts(db, f) : [],
     want("demonstration") && input.maxAgreement === undefined ? qv.listSubmittedDemonstrations(db, f) : [],
     want("ranking") ? qv.listUnsettledPrompts(db, f) : [],
+    want("screening") && input.maxAgreement === undefined && !input.authorId ? listScreeningQueue(db, f) : [],
   ]);
   const rankings = await Promise.all(
     unsettled.map(async (p) => {
@@ -32,12 +35,13 @@ export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
       return { ...p, rankings: rows.filter((r) => r.source === "human"), completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })) };
     }),
   );
-  return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings };
+  return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings, screenings };
 }
 
 export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
   assertRole(actor, "reviewer");
   return getDb().transaction(async (tx) => {
+    if (input.kind === "screening") return decideScreening(tx, actor, input);
     let diff: Record<string, { before: string | null; after: string | null }> | null = null;
     if (input.kind === "prompt") {
       const prompt = await qp.getPromptById(tx, input.id, { lock: true });
@@ -52,6 +56,7 @@ export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
         if (e.text !== undefined && demo && e.text !== demo.text) diff.demonstration = { before: demo.text, after: e.text };
         await qp.updatePrompt(tx, prompt.id, { instruction: e.instruction ?? prompt.instruction, input: e.input !== undefined ? e.input || null : prompt.input });
         if (demo && e.text !== undefined) await qp.updateCompletion(tx, demo.id, { text: e.text });
+        await screenStored(tx, { promptIds: [prompt.id], completionIds: demo ? [demo.id] : [] });
       }
       const status = input.decision === "reject" ? "rejected" : "approved";
       await qp.updatePrompt(tx, prompt.id, { status });
@@ -63,6 +68,7 @@ export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
       if (input.decision === "edit") {
         diff = { text: { before: c.text, after: input.edit!.text ?? c.text } };
         await qp.updateCompletion(tx, c.id, { text: input.edit!.text ?? c.text });
+        await screenStored(tx, { completionIds: [c.id] });
       }
       await qp.updateCompletion(tx, c.id, { status: input.decision === "reject" ? "rejected" : "approved" });
     } else {

@@ -2,6 +2,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { insertCompletions } from "@/db/queries/generation";
+import { screenStored } from "@/lib/screening/screen";
 import { getProjectById } from "@/db/queries/projects";
 import * as q from "@/db/queries/sources";
 import type { CollectSourceReport, ModelSource } from "@/db/schema";
@@ -99,10 +100,11 @@ export async function runCollect(runId: string): Promise<CollectRunView | null> 
         );
         const got = answers.filter((x): x is NonNullable<typeof x> => x !== null && x.reply.trim().length > 0);
         await db.transaction(async (tx) => {
-          await insertCompletions(
+          const ids = await insertCompletions(
             tx,
             got.map(({ a, reply }) => ({ promptId: prompt.id, text: reply, source: "model" as const, modelSourceId: a.source.id, generator: a.source.name })),
           );
+          await screenStored(tx, { completionIds: ids });
           await q.bumpCollectProgress(tx, run.id, { done: 1, outputs: got.length });
         });
         for (const { a } of got) a.report.outputs += 1;

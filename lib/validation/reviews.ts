@@ -1,7 +1,7 @@
 // zod inputs for the review queue, decisions, gold answers and annotator exclusion.
 import { z } from "zod";
 
-export const reviewKindInput = z.enum(["prompt", "demonstration", "ranking"], { message: "Kind must be prompt, demonstration or ranking" });
+export const reviewKindInput = z.enum(["prompt", "demonstration", "ranking", "screening"], { message: "Kind must be prompt, demonstration, ranking or screening" });
 
 export const reviewQueueInput = z
   .object({

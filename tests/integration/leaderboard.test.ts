@@ -33,6 +33,12 @@ describeEachDatabase("leaderboard", () => {
       expect(Math.abs(ours!.vsBaseline!.winRate! - Number(row.win_rate)), row.model).toBeLessThan(0.01);
       expect(ours!.vsBaseline!.n).toBe(Number(row.n_total));
     }
+    // Style control beside the raw ratings: a row per model, the judge's pull toward length positive, and the
+    // longest writer (llama-2-70b-chat-hf, +1,310 characters over the baseline on average) loses ground.
+    expect(board.style?.rows.map((r) => r.model).sort()).toEqual(board.models.map((m) => m.model).sort());
+    expect(board.style!.coefficients.length).toBeGreaterThan(0);
+    const llama = board.style!.rows.find((r) => r.model === "llama-2-70b-chat-hf")!;
+    expect(llama.styleRating).toBeLessThan(board.models.find((m) => m.model === "llama-2-70b-chat-hf")!.rating);
     await expect(projectLeaderboard(admin, { projectSlug: "eval", baseline: "nobody" })).rejects.toMatchObject({ kind: "bad_request" });
     await expect(projectLeaderboard(await makeActor("annotator"), { projectSlug: "eval" })).rejects.toMatchObject({ kind: "forbidden" });
   });
