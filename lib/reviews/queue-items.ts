@@ -5,7 +5,10 @@ export type QueueRanking = { id: string; annotatorName: string | null; order: st
 export type QueueItem =
   | (Base & { kind: "prompt"; authorName: string | null; demonstration: string | null })
   | (Base & { kind: "demonstration"; authorName: string | null; text: string; parentText: string | null })
-  | (Base & { kind: "ranking"; agreement: number | null; rankingCount: number; consensus: string[] | null; completions: Array<{ id: string; text: string }>; rankings: QueueRanking[] });
+  | (Base & { kind: "ranking"; agreement: number | null; rankingCount: number; consensus: string[] | null; completions: Array<{ id: string; text: string }>; rankings: QueueRanking[] })
+  | (Base & { kind: "screening"; texts: ScreenedText[]; safety: string[] | null });
+/** A screened text with its PII hits (offsets in UTF-16 code units of `text`), as lib/screening/review.ts lists them. */
+export type ScreenedText = { label: string; text: string; hits: Array<{ kind: string; start: number; end: number; text: string }> };
 
 export type QueueKind = QueueItem["kind"];
 export type Decision = "approve" | "reject" | "edit";
@@ -13,10 +16,10 @@ export type Decision = "approve" | "reject" | "edit";
 export type EditDraft = { instruction: string; input: string; text: string };
 export type EditPayload = Partial<EditDraft>;
 
-export const kindLabel: Record<QueueKind, string> = { prompt: "Prompt", demonstration: "Rewrite", ranking: "Ranking" };
+export const kindLabel: Record<QueueKind, string> = { prompt: "Prompt", demonstration: "Rewrite", ranking: "Ranking", screening: "Screening" };
 
-/** Rankings are approved or rejected, never edited. */
-export const canEdit = (item: QueueItem) => item.kind !== "ranking";
+/** Rankings and screenings are approved or rejected, never edited. */
+export const canEdit = (item: QueueItem) => item.kind !== "ranking" && item.kind !== "screening";
 
 /** The edit form as it opens: the item's current texts. */
 export function initialEdit(item: QueueItem): EditDraft {
@@ -53,6 +56,20 @@ export function decidedMessage(decision: Decision | "gold", instruction: string)
   return `${verb}: ${instruction.slice(0, 80)}`;
 }
 
+/** A text cut at its hits, for highlighting: plain pieces and hit pieces in order (hits sorted, overlapping ones skipped). */
+export function splitAtHits(text: string, hits: ScreenedText["hits"]): Array<{ text: string; kind?: string }> {
+  const out: Array<{ text: string; kind?: string }> = [];
+  let at = 0;
+  for (const h of [...hits].sort((a, b) => a.start - b.start)) {
+    if (h.start < at || h.end > text.length) continue;
+    if (h.start > at) out.push({ text: text.slice(at, h.start) });
+    out.push({ text: text.slice(h.start, h.end), kind: h.kind });
+    at = h.end;
+  }
+  if (at < text.length) out.push({ text: text.slice(at) });
+  return out;
+}
+
 /** Output letters in the order shown: A, B, C … */
 export const letter = (i: number) => String.fromCharCode(65 + i);
 
@@ -69,6 +86,7 @@ export function itemTexts(item: QueueItem): Array<[string, string]> {
   ];
   if (item.kind === "prompt") texts.push(["demonstration", item.demonstration]);
   else if (item.kind === "demonstration") texts.push(["rewrite", item.text], ["original output", item.parentText]);
+  else if (item.kind === "screening") item.texts.slice(item.input ? 2 : 1).forEach((t) => texts.push([t.label, t.text]));
   else item.completions.forEach((c, i) => texts.push([`output ${letter(i)}`, c.text]));
   return texts.filter((t): t is [string, string] => !!t[1]);
 }

@@ -13,7 +13,7 @@ export function DecisionPanel({ item, q }: { item: QueueItem; q: ReviewQueueStat
     <div className="mt-4 space-y-3 border-t border-slate-100 pt-3 dark:border-slate-800">
       <div className="flex flex-wrap gap-2">
         <button type="button" data-testid="approve" disabled={pending} onClick={() => void q.decide("approve")} className={`${btn} bg-green-600 text-white hover:bg-green-500`}>
-          {item.kind === "ranking" ? "Accept consensus" : "Approve"} <kbd className="ml-1 opacity-70">a</kbd>
+          {item.kind === "ranking" ? "Accept consensus" : item.kind === "screening" ? "Clear (keep as is)" : "Approve"} <kbd className="ml-1 opacity-70">a</kbd>
         </button>
         <button type="button" data-testid="reject" disabled={pending} onClick={() => q.openPanel("reject")} className={`${btn} border border-red-300 text-red-700 dark:border-red-800 dark:text-red-400`}>
           Reject… <kbd className="ml-1 opacity-70">r</kbd>

@@ -1,7 +1,7 @@
 // What a queue item shows under its instruction: the demonstration, the rewrite against the original, or a ranking's figures.
 "use client";
 import { Diff } from "@/app/_components/diff";
-import { letter, orderLabel, type QueueItem } from "@/lib/reviews/queue-items";
+import { letter, orderLabel, splitAtHits, type QueueItem } from "@/lib/reviews/queue-items";
 import { TextView } from "./text-view";
 
 const caption = "mb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400";
@@ -34,7 +34,41 @@ export function ItemBody({ item, raw }: { item: QueueItem; raw: boolean }) {
       </div>
     );
   }
+  if (item.kind === "screening") return <ScreeningBody item={item} />;
   return <RankingBody item={item} raw={raw} />;
+}
+
+/** Each screened text with its PII hits marked, and the moderation model's categories when it flagged the prompt. */
+function ScreeningBody({ item }: { item: Extract<QueueItem, { kind: "screening" }> }) {
+  return (
+    <div className="mt-3 space-y-3 text-sm">
+      {item.safety && (
+        <p role="alert" data-testid="safety-flag" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          The moderation model flagged this prompt{item.safety.length ? `: ${item.safety.join(", ")}` : ""}.
+        </p>
+      )}
+      {item.texts
+        .filter((t) => t.hits.length > 0)
+        .map((t) => (
+          <div key={t.label} data-testid="screened-text" data-label={t.label}>
+            <div className={caption}>
+              {t.label}: {t.hits.map((h) => h.kind).join(", ")}
+            </div>
+            <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded border border-slate-100 p-2 font-sans dark:border-slate-800">
+              {splitAtHits(t.text, t.hits).map((s, i) =>
+                s.kind ? (
+                  <mark key={i} data-testid="pii-hit" data-kind={s.kind} title={s.kind} className="rounded bg-amber-200 px-0.5 text-amber-950 dark:bg-amber-700 dark:text-amber-50">
+                    {s.text}
+                  </mark>
+                ) : (
+                  <span key={i}>{s.text}</span>
+                ),
+              )}
+            </pre>
+          </div>
+        ))}
+    </div>
+  );
 }
 
 function RankingBody({ item, raw }: { item: Extract<QueueItem, { kind: "ranking" }>; raw: boolean }) {

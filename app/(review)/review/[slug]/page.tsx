@@ -62,6 +62,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
         completions: r.completions.map((c) => ({ id: c.id, text: c.text })),
         rankings: r.rankings.map((x) => ({ id: x.id, annotatorName: x.annotatorName, order: x.order, noneAcceptable: x.noneAcceptable, rationale: x.rationale, flags: x.flags })),
       })),
+      ...queue.screenings.map((s): QueueItem => ({ kind: "screening", id: s.id, instruction: s.instruction, input: s.input, category: s.category, texts: s.texts, safety: s.safety })),
     ];
   } catch (e) {
     if (!isAppError(e) || e.kind !== "bad_request") throw e;
@@ -80,6 +81,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
             <option value="prompt">Prompts</option>
             <option value="demonstration">Rewrites</option>
             <option value="ranking">Rankings</option>
+            <option value="screening">Screening (PII, safety)</option>
           </select>
         </label>
         <label className="space-y-1">

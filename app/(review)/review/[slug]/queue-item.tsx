@@ -27,7 +27,7 @@ export function QueueItemCard({ item, index, q }: { item: QueueItem; index: numb
       <div className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
         <span className="rounded bg-slate-100 px-2 py-0.5 font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">{kindLabel[item.kind]}</span>
         {item.category && <span>{item.category}</span>}
-        {item.kind !== "ranking" && item.authorName && <span>by {item.authorName}</span>}
+        {(item.kind === "prompt" || item.kind === "demonstration") && item.authorName && <span>by {item.authorName}</span>}
         <button
           type="button"
           data-testid="raw-toggle"
