@@ -7,6 +7,7 @@ import type { User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import type { AcceptInviteInput, AddUserInput, ChangeRoleInput, InviteUserInput, RevokeInviteInput, SetUserDisabledInput, SetupAdminInput } from "@/lib/validation/users";
+import { forgetUser, userState } from "./account-state";
 import { hashPassword } from "./password";
 import { hasRole, type Actor } from "./roles";
 
@@ -151,7 +152,7 @@ async function assertNotLastAdmin(tx: Parameters<typeof q.lockActiveAdmins>[0], 
 
 export async function changeRole(actor: Actor, input: ChangeRoleInput): Promise<PublicUser> {
   requireAdmin(actor);
-  return getDb().transaction(async (tx) => {
+  const done = await getDb().transaction(async (tx) => {
     const target = await q.getUserById(tx, input.userId);
     if (!target) throw new AppError("not_found:user", "No such user.", { userId: ["Unknown user"] });
     if (target.role === input.role) return toPublic(target);
@@ -160,11 +161,13 @@ export async function changeRole(actor: Actor, input: ChangeRoleInput): Promise<
     await recordAudit(tx, { actorId: actor.id, action: "user.role_change", targetType: "user", targetId: target.id, data: { from: target.role, to: input.role } });
     return toPublic(updated);
   });
+  forgetUser(done.id);
+  return done;
 }
 
 export async function setUserDisabled(actor: Actor, input: SetUserDisabledInput): Promise<PublicUser> {
   requireAdmin(actor);
-  return getDb().transaction(async (tx) => {
+  const done = await getDb().transaction(async (tx) => {
     const target = await q.getUserById(tx, input.userId);
     if (!target) throw new AppError("not_found:user", "No such user.", { userId: ["Unknown user"] });
     if (input.disabled === Boolean(target.disabledAt)) return toPublic(target);
@@ -173,11 +176,16 @@ export async function setUserDisabled(actor: Actor, input: SetUserDisabledInput)
     await recordAudit(tx, { actorId: actor.id, action: input.disabled ? "user.disable" : "user.enable", targetType: "user", targetId: target.id });
     return toPublic(updated);
   });
+  forgetUser(done.id);
+  return done;
 }
 
-/** The actor behind a session or token, re-read from the database so a disabled account or changed role takes effect at once. */
+/**
+ * The actor behind a session or token. Its row is at most TUNELOOP_ACCOUNT_CACHE_MS (≤ 5 s) old (lib/auth/account-state.ts):
+ * a disable or role change made in this process takes effect at once, one made by another process within that bound.
+ */
 export async function loadActiveActor(userId: string, via: Actor["via"]): Promise<Actor | null> {
-  const user = await q.getUserById(getDb(), userId);
+  const user = await userState(userId);
   if (!user || user.disabledAt) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, via };
 }

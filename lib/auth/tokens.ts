@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import type { CreateApiTokenInput } from "@/lib/validation/users";
 import { hashToken, loadActiveActor } from "./accounts";
+import { claimTokenTouch, forgetTokens, tokenState } from "./account-state";
 import { hasRole, type Actor, type SystemActor } from "./roles";
 
 const TOKEN_PREFIX = "tl_";
@@ -42,21 +43,25 @@ export async function listApiTokens(actor: Actor) {
 
 export async function revokeApiToken(actor: Actor, id: string) {
   if (!hasRole(actor, "admin")) throw new AppError("forbidden:tokens", "Only an admin can revoke API tokens.");
-  return getDb().transaction(async (tx) => {
+  const done = await getDb().transaction(async (tx) => {
     const row = await q.revokeApiToken(tx, id);
     if (!row) throw new AppError("not_found:token", "No such token.");
     await recordAudit(tx, { actorId: actor.id, action: "token.revoke", targetType: "api_token", targetId: id });
     return { id: row.id };
   });
+  forgetTokens();
+  return done;
 }
 
-/** The actor a bearer token acts as, or null when unknown, revoked, or its owner is disabled. */
+/**
+ * The actor a bearer token acts as, or null when unknown, revoked, or its owner is disabled. The token's row is at most
+ * TUNELOOP_ACCOUNT_CACHE_MS (≤ 5 s) old, as the owner's is; lastUsedAt is written at most once a minute per process.
+ */
 export async function actorFromApiToken(secret: string): Promise<Actor | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
-  const db = getDb();
-  const row = await q.getApiTokenByHash(db, hashToken(secret));
+  const row = await tokenState(hashToken(secret));
   if (!row || row.revokedAt) return null;
   const actor = await loadActiveActor(row.userId, "token");
-  if (actor) await q.touchApiToken(db, row.id);
+  if (actor && claimTokenTouch(row.id)) await q.touchApiToken(getDb(), row.id);
   return actor;
 }

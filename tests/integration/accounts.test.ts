@@ -1,5 +1,5 @@
 // Accounts on a real database: first-run setup, invites, roles, disabling, sign-in throttling, tokens, audit.
-import { expect, it } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
 import { makeActor } from "../helpers/actors";
@@ -20,6 +20,7 @@ import {
 import { signInWithPassword, throttlePolicy } from "@/lib/auth/sign-in";
 import { actorFromApiToken, createApiToken, revokeApiToken } from "@/lib/auth/tokens";
 import { AppError } from "@/lib/errors";
+import * as userQueries from "@/db/queries/users";
 import type { Actor } from "@/lib/auth/roles";
 import { withInput } from "../helpers/input";
 import { inviteUserInput, revokeInviteInput, changeRoleInput, setUserDisabledInput, createApiTokenInput, setupAdminInput, acceptInviteInput } from "@/lib/validation/users";
@@ -222,5 +223,25 @@ describeEachDatabase("accounts", () => {
     expect(dump).not.toContain(token.token);
     await revokeApiToken(admin, token.id);
     expect(await actorFromApiToken(token.token)).toBeNull();
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it("a disable or revocation written by another process (a second web worker) is refused within 5 s; until then the cached state answers", async () => {
+    const admin = await makeActor("admin");
+    const person = await makeActor("annotator");
+    const token = await createApiTokenVia(admin, { name: "worker" });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    expect(await loadActiveActor(person.id, "session")).not.toBeNull();
+    expect((await actorFromApiToken(token.token))?.id).toBe(admin.id);
+    // Written straight to the database, as another process's disable and revoke are: this process hears nothing.
+    await userQueries.updateUser(getDb(), person.id, { disabledAt: new Date() });
+    await userQueries.revokeApiToken(getDb(), token.id);
+    vi.advanceTimersByTime(4_000);
+    expect(await loadActiveActor(person.id, "session"), "still the cached row 4 s later").not.toBeNull();
+    expect(await actorFromApiToken(token.token), "still the cached row 4 s later").not.toBeNull();
+    vi.advanceTimersByTime(1_001);
+    expect(await loadActiveActor(person.id, "session"), "refused after 5 s").toBeNull();
+    expect(await actorFromApiToken(token.token), "refused after 5 s").toBeNull();
   });
 });
