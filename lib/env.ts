@@ -29,9 +29,9 @@ const envSchema = z.object({
   TUNELOOP_GEN_QUEUE: z.coerce.number({ message: "TUNELOOP_GEN_QUEUE must be a number" }).int().min(0).max(10_000).default(16),
   /** model versions one generation process keeps loaded (least recently used dropped first) */
   TUNELOOP_GEN_MODELS: z.coerce.number({ message: "TUNELOOP_GEN_MODELS must be a number" }).int().min(1).max(64).default(2),
-  /** the trainer's TensorFlow.js backend (trainer/backend.ts); unset: the best one installed. Queue-time memory checks plan for it */
   /** how long one process trusts a user's or API token's row (disabled, role, revoked) before re-reading it; 0: every request */
   TUNELOOP_ACCOUNT_CACHE_MS: z.coerce.number({ message: "TUNELOOP_ACCOUNT_CACHE_MS must be a number" }).int().min(0).max(5000, "TUNELOOP_ACCOUNT_CACHE_MS is at most 5000").default(5000),
+  /** the trainer's TensorFlow.js backend (trainer/backend.ts); unset: the best one installed. Queue-time memory checks plan for it */
   TUNELOOP_TF_BACKEND: z.enum(BACKENDS, { message: `TUNELOOP_TF_BACKEND must be one of ${BACKENDS.join(", ")}` }).optional(),
 });
 
