@@ -29,7 +29,7 @@ export const surfaces = [
   "context_length", "export", "file", "flags", "format", "generate", "generation_queue", "gold", "id", "import", "input",
   "invite", "job", "last_admin", "launcher", "leaderboard", "lease", "model", "openai", "order", "origin", "params",
   "project", "prompt", "quality", "query", "questions", "queue", "ranking", "review", "rewrite", "run", "setup", "snapshot", "source",
-  "source_key", "task", "token", "tokens", "user", "version",
+  "source_key", "task", "token", "tokens", "user", "version", "webhook", "webhook_delivery", "webhook_secret",
 ] as const;
 export type Surface = (typeof surfaces)[number];
 

@@ -28,6 +28,10 @@ const commands: Record<string, Command> = {
   token: { summary: "token create --email E [--name N] [--json]  (a new API token acting as that person, printed once)", run: async (a) => (await import("./commands/token")).tokenCommand(a) },
   source: { summary: "source add --project S --name N --base-url URL --model M [--api-key-env VAR …] | list | test | remove  (OpenAI-compatible endpoints)", run: async (a) => (await import("./commands/source")).sourceCommand(a) },
   collect: { summary: "collect --project S --source N [--source N2 …] [--prompts K] [--wait] [--json]  (sources answer prompts short of K)", run: async (a) => (await import("./commands/collect")).collectCommand(a) },
+  webhook: {
+    summary: "webhook add --project S --url URL [--events E1,E2|*] | list | remove | enable | deliveries --id ID | redeliver --delivery ID  (signed POSTs on events)",
+    run: async (a) => (await import("./commands/webhook")).webhookCommand(a),
+  },
   leaderboard: { summary: "leaderboard --project S [--baseline NAME] [--json]  (win rates and Bradley–Terry ratings)", run: async (a) => (await import("./commands/leaderboard")).leaderboardCommand(a) },
 };
 

@@ -11,6 +11,7 @@ import * as qe from "@/db/queries/exports";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import type { Export, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { planDuplicateMerges } from "@/lib/dedup/merge-plan";
 import { env } from "@/lib/env";
@@ -212,6 +213,7 @@ async function writeAndRecord(
       if (tx && opts.record) {
         await qe.insertExport(tx, { id: opts.id, projectId: project.id, createdBy: actor?.id ?? null, cutoffAt: opts.cutoff, filters: opts.options, counts: written.counts, manifest: written.manifest, location: opts.dir });
         await recordAudit(tx, { actorId: actor?.id ?? null, action: "export.create", targetType: "export", targetId: opts.id, data: { project: project.slug, counts: written.counts } });
+        await emitWebhookEvent(tx, { projectId: project.id, event: "export.ready", data: { exportId: opts.id, counts: written.counts, cutoffAt: opts.cutoff.toISOString(), sha256: written.manifest.sha256 } });
       }
       if (fs.existsSync(opts.dir)) fs.rmdirSync(opts.dir);
       fs.renameSync(tmp, opts.dir);

@@ -6,6 +6,8 @@ import * as q from "@/db/queries/runs";
 import { startBoss } from "./boss";
 import { enqueue, setBoss } from "./queue";
 import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
+import { DEFAULT_WEBHOOK_POLICY, relayDueDeliveries, type WebhookPolicy } from "@/lib/webhooks/deliver";
+import { runWebhookJob } from "./webhook-job";
 
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
@@ -42,7 +44,9 @@ export async function reconcileRuns(): Promise<{ resent: number; recovered: numb
   return { resent, recovered };
 }
 
-export async function startJobRunner(opts: { conn?: Connection; handlers?: Handlers; reconcileMs?: number; scheduleMs?: number; pollSeconds?: number } = {}): Promise<JobRunner> {
+export async function startJobRunner(
+  opts: { conn?: Connection; handlers?: Handlers; reconcileMs?: number; scheduleMs?: number; pollSeconds?: number; webhookRelayMs?: number; webhookPolicy?: Partial<WebhookPolicy> } = {},
+): Promise<JobRunner> {
   const conn = opts.conn ?? getConnection();
   // Registered by name, with a heartbeat: `retrain --wait` looks for a live instance working the train queue.
   const boss = await startBoss(conn, { supervise: true, instanceName: "tuneloop-worker" });
@@ -72,9 +76,16 @@ export async function startJobRunner(opts: { conn?: Connection; handlers?: Handl
     });
   }
 
+  // Webhook attempts wait on other servers (up to the policy's timeout), so several run at once.
+  const webhookPolicy: WebhookPolicy = { ...DEFAULT_WEBHOOK_POLICY, ...opts.webhookPolicy };
+  await boss.work<Record<string, unknown>>("webhook", { ...poll, localConcurrency: 4 }, async ([job]) => runWebhookJob(job.data, webhookPolicy));
+
   const timers: NodeJS.Timeout[] = [];
   const safely = (what: string, fn: () => Promise<unknown>) => () => void fn().catch((e) => console.warn(`[tuneloop] ${what} failed:`, (e as Error).message));
   timers.push(setInterval(safely("reconcile", reconcileRuns), opts.reconcileMs ?? 15_000));
+  // The outbox relay: deliveries written in their change's transaction are handed to the `webhook` queue when due.
+  const relay = () => relayDueDeliveries((deliveryId) => boss.send("webhook", { deliveryId }), webhookPolicy);
+  timers.push(setInterval(safely("webhook relay", relay), opts.webhookRelayMs ?? 2_000));
   const tick = await scheduleTick();
   if (tick) timers.push(setInterval(safely("schedule", () => tick(new Date())), opts.scheduleMs ?? 60_000));
   void safely("reconcile", reconcileRuns)();

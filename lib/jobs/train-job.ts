@@ -15,6 +15,8 @@ import { hyperparametersSchema, readRunProgress, type RunProgress } from "@/trai
 import { runLauncher } from "@/lib/launchers/run-launcher";
 import { exportSnapshotForRun } from "./export-for-run";
 import { queueGeneration } from "./generation-progress";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
+import { markRunFailed } from "./run-failed";
 import { createRunWriter } from "./run-writer";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
 import { z } from "zod";
@@ -150,12 +152,12 @@ export async function runTrainJob(runId: string): Promise<void> {
       // The trainer's own reason when it gave one; else how it ended and the log's last line (a crash, a kill).
       const lastLine = exit.logTail.trim().split("\n").at(-1) ?? "";
       const error = failure ?? `trainer exited with ${exit.code ?? exit.signal}${done ? "" : " before finishing"}${lastLine ? `: ${lastLine}` : ""}`;
-      await q.updateRun(db, runId, { status: "failed", finishedAt: new Date(), progress, error: error.slice(0, 2000), logTail: exit.logTail });
+      await markRunFailed(run, { progress, error, logTail: exit.logTail });
       return;
     }
     await registerModelVersion(run, project.id, snapshot.exportId, baseCheckpoint, outDir, done, progress, exit.logTail);
   } catch (e) {
-    await q.updateRun(db, runId, { status: "failed", finishedAt: new Date(), progress, error: (e as Error).message.slice(0, 2000) });
+    await markRunFailed(run, { progress, error: (e as Error).message });
   } finally {
     clearInterval(heartbeat);
   }
@@ -200,6 +202,7 @@ async function registerModelVersion(
       }));
     await q.updateRun(tx, run.id, { status: "succeeded", finishedAt: new Date(), progress: { ...progress, phase: "done" }, resultModelVersionId: version.id, logTail });
     await recordAudit(tx, { actorId: null, action: "model.register", targetType: "model_version", targetId: version.id, data: { runId: run.id, label: version.label } });
+    await emitWebhookEvent(tx, { projectId, event: "run.succeeded", data: { runId: run.id, kind: run.kind, versionId: version.id, label: version.label, metrics: version.metrics } });
     return version;
   });
   await queueReleaseGate(projectId, registered.id);

@@ -14,6 +14,7 @@ import { launcherProcessEnv } from "./env";
 import { parseLauncherLine, type LauncherLine } from "./lines";
 import { startLauncher } from "./process";
 import { checkpointFromOutput, LauncherOutputError } from "./register";
+import { markRunFailed } from "@/lib/jobs/run-failed";
 import { createRunWriter } from "@/lib/jobs/run-writer";
 
 /** Lines of the log a failed run quotes as its reason. */
@@ -103,7 +104,7 @@ export async function runLauncher(opts: {
     const how = exit.spawnError ?? `launcher exited with ${exit.code ?? exit.signal}`;
     const quoted = exit.logTail.split("\n").slice(-REASON_LINES).join("\n");
     const error = exit.spawnError || !quoted ? how : `${how}:\n${quoted}`;
-    await q.updateRun(db, run.id, { status: "failed", finishedAt: new Date(), progress, error: error.slice(0, 2000), logTail: exit.logTail });
+    await markRunFailed(run, { progress, error, logTail: exit.logTail });
     return;
   }
   progress = { ...progress, phase: "registering" };
@@ -113,7 +114,7 @@ export async function runLauncher(opts: {
     output = await checkpointFromOutput(outputDir, path.join(opts.workDir, "imported"), served.url ? { url: served.url, model: served.model } : null);
   } catch (e) {
     if (!(e instanceof LauncherOutputError)) throw e;
-    await q.updateRun(db, run.id, { status: "failed", finishedAt: new Date(), progress, error: e.message.slice(0, 2000), logTail: exit.logTail });
+    await markRunFailed(run, { progress, error: e.message, logTail: exit.logTail });
     return;
   }
   await opts.register(output.checkpointDir, lastTrain, { ...output.extraConfig, launcher: { template: launcher.template ?? null, argv: launcher.argv, output: output.kind } }, progress, exit.logTail);

@@ -7,6 +7,7 @@ import * as qr from "@/db/queries/rankings";
 import * as qv from "@/db/queries/reviews";
 import { getUserById } from "@/db/queries/users";
 import { recordAudit } from "@/lib/audit";
+import { announceSettled, emitWebhookEvent } from "@/lib/webhooks/emit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { decideScreening, listScreeningQueue } from "@/lib/screening/review";
@@ -43,9 +44,11 @@ export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
   return getDb().transaction(async (tx) => {
     if (input.kind === "screening") return decideScreening(tx, actor, input);
     let diff: Record<string, { before: string | null; after: string | null }> | null = null;
+    let projectId: string;
     if (input.kind === "prompt") {
       const prompt = await qp.getPromptById(tx, input.id, { lock: true });
       if (!prompt) throw new AppError("not_found:prompt", "No such prompt.", { id: ["Unknown prompt"] });
+      projectId = prompt.projectId;
       if (prompt.status !== "submitted") throw new AppError("conflict:review", `This prompt is ${prompt.status}, not awaiting review.`);
       const demo = prompt.authorId ? await qp.getDemonstrationForPrompt(tx, prompt.id, prompt.authorId) : null;
       if (input.decision === "edit") {
@@ -65,6 +68,7 @@ export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
       const c = await qp.getCompletionById(tx, input.id);
       if (!c || !c.isDemonstration) throw new AppError("not_found:completion", "No such demonstration.", { id: ["Unknown demonstration"] });
       if (c.status !== "submitted") throw new AppError("conflict:review", `This demonstration is ${c.status}, not awaiting review.`);
+      projectId = (await qp.getPromptById(tx, c.promptId)).projectId;
       if (input.decision === "edit") {
         diff = { text: { before: c.text, after: input.edit!.text ?? c.text } };
         await qp.updateCompletion(tx, c.id, { text: input.edit!.text ?? c.text });
@@ -75,8 +79,12 @@ export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
       const prompt = await qp.getPromptById(tx, input.id, { lock: true });
       if (!prompt) throw new AppError("not_found:prompt", "No such prompt.", { id: ["Unknown prompt"] });
       if (input.decision === "edit") throw new AppError("bad_request:review", "Rankings are approved or rejected; set a gold order to correct them.", { decision: ["Use approve or reject"] });
+      projectId = prompt.projectId;
       // Approve: the reviewer accepts the consensus despite low agreement. Reject: the prompt is left out of training data.
-      if (input.decision === "approve") await qp.updatePrompt(tx, prompt.id, { settled: true });
+      if (input.decision === "approve") {
+        const settled = await qp.updatePrompt(tx, prompt.id, { settled: true });
+        if (!prompt.settled && settled) await announceSettled(tx, settled, "review");
+      }
       else await qp.updatePrompt(tx, prompt.id, { status: "rejected", settled: false });
     }
     const review = await qr.insertReview(tx, {
@@ -88,6 +96,11 @@ export async function decideReview(actor: Actor, input: ReviewDecisionInput) {
       diff,
     });
     await recordAudit(tx, { actorId: actor.id, action: `review.${input.decision}`, targetType: input.kind, targetId: input.id, data: { reason: input.reason ?? null, reviewId: review.id } });
+    await emitWebhookEvent(tx, {
+      projectId,
+      event: "review.decided",
+      data: { reviewId: review.id, kind: input.kind, targetId: input.id, decision: input.decision, reason: input.reason ?? null, reviewerId: actor.id },
+    });
     return { reviewId: review.id, decision: input.decision };
   });
 }

@@ -8,6 +8,7 @@ import * as q from "@/db/queries/runs";
 import type { Project } from "@/db/schema";
 import { getExportById } from "@/db/queries/exports";
 import { recordAudit } from "@/lib/audit";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
@@ -227,6 +228,13 @@ export async function promoteModelVersion(actor: AnyActor, input: PromoteVersion
         reason: input.reason ?? null,
       },
     });
+    if (before?.id !== v.id) {
+      await emitWebhookEvent(tx, {
+        projectId: v.projectId,
+        event: "version.promoted",
+        data: { versionId: v.id, label: v.label, previous: before ? { versionId: before.id, label: before.label } : null, recommended: gate?.recommended ?? false, reason: input.reason ?? null },
+      });
+    }
     return { id: v.id, label: v.label, projectId: v.projectId, changed: before?.id !== v.id };
   });
   const project = await getProjectById(getDb(), promoted.projectId);

@@ -7,6 +7,7 @@ import { getProjectById } from "@/db/queries/projects";
 import * as q from "@/db/queries/sources";
 import type { CollectSourceReport, ModelSource } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { AppError } from "@/lib/errors";
 import { storableText } from "@/lib/jobs/trainer-process";
 import { defaultSourceSettings } from "@/lib/validation/sources";
@@ -120,6 +121,13 @@ export async function runCollect(runId: string): Promise<CollectRunView | null> 
   const done = await db.transaction(async (tx) => {
     const row = await q.updateCollectRun(tx, run.id, { status: allFailed ? "failed" : "succeeded", report: reportOf(), error, finishedAt: new Date() });
     await recordAudit(tx, { actorId: null, action: "source.collect.done", targetType: "collect_run", targetId: run.id, data: { prompts: todo.length, outputs: stored, failing: failing.map((a) => a.report.name) } });
+    for (const a of failing) {
+      await emitWebhookEvent(tx, {
+        projectId: run.projectId,
+        event: "source.failing",
+        data: { source: a.report.name, sourceId: a.source.id, collectRunId: run.id, failures: a.report.failures, outputs: a.report.outputs, lastError: a.report.lastError },
+      });
+    }
     return row;
   });
   return collectRunView(done);

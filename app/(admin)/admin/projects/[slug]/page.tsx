@@ -12,6 +12,8 @@ import { listCollectRuns } from "@/lib/sources/collect";
 import { listSources } from "@/lib/sources/sources";
 import { CollectPanel } from "./sources-collect";
 import { SourcesPanel } from "./sources-panel";
+import { listDeliveries, listWebhooks } from "@/lib/webhooks/webhooks";
+import { WebhooksPanel } from "./webhooks-panel";
 
 export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("admin");
@@ -20,6 +22,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
   const stats = await getProjectStats(actor, project.slug);
   const makeup = await getQueueMakeup(actor, project.slug);
   const [sources, collectRuns] = await Promise.all([listSources(actor, project.slug), listCollectRuns(actor, project.slug)]);
+  const hooks = await listWebhooks(actor, project.slug);
+  const webhooks = await Promise.all(hooks.map(async (hook) => ({ hook, deliveries: await listDeliveries(actor, { projectSlug: project.slug, id: hook.id, limit: 10 }) })));
   const figures: Array<[string, number]> = [
     ["Prompts", stats.prompts.total],
     ["Approved prompts", stats.prompts.approved],
@@ -67,6 +71,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
       </Card>
       <Card title="Collect outputs">
         <CollectPanel projectSlug={project.slug} sourceNames={sources.map((s) => s.name)} runs={collectRuns} />
+      </Card>
+      <Card title="Webhooks">
+        <WebhooksPanel projectSlug={project.slug} webhooks={webhooks} />
       </Card>
     </div>
   );
