@@ -71,22 +71,39 @@ function candidateFilter(f: CandidateFilter, projectId: string) {
   }
 }
 
+/** What a prompt's capacity depends on: the project's overlap range and agreement threshold (lib/rankings/routing.ts). */
+export type OverlapWant = { min: number; max: number; agreementThreshold: number };
+
+/** Rankings prompt `p` wants in all, as lib/rankings/routing.ts's wantedRankings: min until reached, then closed once they agree, else max. */
+export function wantedRankingsSql(w: OverlapWant) {
+  return sql`(case when p.ranking_count < ${w.min} then ${w.min}
+                   when p.agreement >= ${w.agreementThreshold} then p.ranking_count
+                   else ${w.max} end)`;
+}
+
 /**
  * One candidate prompt for the user among those `filter` admits, row-locked with SKIP LOCKED so concurrent
- * callers fan out. Within a filter: prompts closest to their overlap first (they settle soonest), then oldest.
+ * callers fan out. Within a filter: prompts closest to their overlap first (they settle soonest), then oldest. A prompt has
+ * room while its rankings plus live leases are below what it wants (routing: min, then max unless they agree).
  * The open-lease count here can be stale by the time the lock is granted; callers recheck it.
  */
 export async function lockCandidatePrompt(
   tx: DbOrTx,
-  opts: { projectId: string; userId: string; overlap: number; gold: boolean; exclude: string[]; filter?: CandidateFilter },
+  opts: { projectId: string; userId: string; want: OverlapWant; gold: boolean; exclude: string[]; filter?: CandidateFilter; preferCategories?: string[] },
 ): Promise<{ id: string; instruction: string; input: string | null; category: string | null } | null> {
   const exclude = opts.exclude.length ? sql`and p.id not in (${sql.join(opts.exclude.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
   const capacity = opts.gold
     ? sql``
-    : sql`and p.ranking_count < ${opts.overlap}
+    : sql`and p.ranking_count < ${opts.want.max}
+          and p.ranking_count < ${wantedRankingsSql(opts.want)}
           and p.ranking_count + (select count(*) from assignments a
-                                 where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${opts.overlap}`;
+                                 where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${wantedRankingsSql(opts.want)}`;
   const f = candidateFilter(opts.filter ?? { kind: "any" }, opts.projectId);
+  // Steering (lib/diversity/steering.ts): with category targets, under-target categories (largest gap first) break
+  // ties inside a step's order, after the ranking count and before age. Without targets the order is the index's.
+  const prefer = opts.preferCategories?.length
+    ? sql`coalesce(array_position(array[${sql.join(opts.preferCategories.map((c) => sql`${c}`), sql`, `)}]::text[], p.category), ${opts.preferCategories.length + 1}), `
+    : sql``;
   const res = await tx.execute(sql`
     ${f.batch}
     select p.id, p.instruction, p.input, p.category from prompts p ${f.join}
@@ -102,19 +119,22 @@ export async function lockCandidatePrompt(
       and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected'
                  and (not c.is_demonstration or c.status = 'approved')) >= 2
       ${exclude}
-    order by p.ranking_count desc, p.created_at asc, p.id asc
+    order by p.ranking_count desc, ${prefer}p.created_at asc, p.id asc
     limit 1
     for update of p skip locked`);
   const row = (res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null }>)[0];
   return row ?? null;
 }
 
-/** Slots taken on a prompt: human rankings plus other people's live leases. Fresh statement, fresh snapshot. */
-export async function countTakenSlots(tx: DbOrTx, promptId: string): Promise<number> {
+/** Slots taken on a prompt (human rankings plus other people's live leases) and how many it wants. Fresh statement, fresh snapshot. */
+export async function countTakenSlots(tx: DbOrTx, promptId: string, want: OverlapWant): Promise<{ taken: number; wanted: number }> {
   const res = await tx.execute(sql`
-    select (select ranking_count from prompts where id = ${promptId})
-         + (select count(*) from assignments where prompt_id = ${promptId} and status = 'open' and expires_at > now()) as taken`);
-  return Number((res.rows as Array<{ taken: number | string }>)[0].taken);
+    select p.ranking_count
+         + (select count(*) from assignments where prompt_id = ${promptId} and status = 'open' and expires_at > now()) as taken,
+         ${wantedRankingsSql(want)} as wanted
+    from prompts p where p.id = ${promptId}`);
+  const row = (res.rows as Array<{ taken: number | string; wanted: number | string }>)[0];
+  return { taken: Number(row.taken), wanted: Number(row.wanted) };
 }
 
 /** A new lease, or the user's own expired lease on the prompt revived (one row per user and prompt, ever). */

@@ -2,6 +2,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import { wantedRankingsSql, type OverlapWant } from "./assignments";
 
 export type QueueMakeupRow = {
   kind: "gate" | "active" | "model" | "import" | "human";
@@ -13,15 +14,15 @@ export type QueueMakeupRow = {
 };
 
 /**
- * Open tasks (approved, not gold, fewer current rankings than the overlap), each counted once under the first kind it
+ * Open tasks (approved, not gold, fewer current rankings than the prompt wants: the overlap, or with routing its range), each counted once under the first kind it
  * matches: a release-gate comparison (by the version under the gate), holding an output of the active version, of
  * another version (the newest one it holds), imported (by import), or written by people. The versions' outputs are
  * read through their index; the rest is one pass over the project's prompts: about 2 s at 1,000,000 prompts on the
  * 2-core bench machine, so it belongs on an admin page, not the next-task path.
  */
-export async function countOpenTasksByKind(db: DbOrTx, opts: { projectId: string; overlap: number; activeVersionId: string | null }): Promise<QueueMakeupRow[]> {
+export async function countOpenTasksByKind(db: DbOrTx, opts: { projectId: string; want: OverlapWant; activeVersionId: string | null }): Promise<QueueMakeupRow[]> {
   const active = opts.activeVersionId ? sql`${opts.activeVersionId}::uuid` : sql`null::uuid`;
-  const open = sql`p.project_id = ${opts.projectId} and p.status = 'approved' and not p.is_gold and p.ranking_count < ${opts.overlap}`;
+  const open = sql`p.project_id = ${opts.projectId} and p.status = 'approved' and not p.is_gold and p.ranking_count < ${wantedRankingsSql(opts.want)}`;
   const res = await db.execute(sql`
     with versioned as materialized (
       select c.prompt_id as id, bool_or(c.model_version_id = ${active}) as act, (array_agg(v.label order by v.created_at desc))[1] as newest

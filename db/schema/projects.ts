@@ -8,6 +8,10 @@ export type ProjectSettings = {
   k: number;
   /** rankings wanted per prompt */
   overlap: number;
+  /** routing (lib/rankings/routing.ts): a prompt whose annotators agree stops at minOverlap rankings, one whose annotators
+   *  disagree gets up to maxOverlap; both absent: every prompt gets `overlap` */
+  minOverlap?: number;
+  maxOverlap?: number;
   /** agreement (Kendall's W) a prompt needs to count as settled, 0–1 */
   agreementThreshold: number;
   /** share of gold tasks mixed into each annotator's stream, 0–1 */

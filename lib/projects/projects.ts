@@ -6,6 +6,7 @@ import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { checkOverlapRange } from "@/lib/rankings/routing";
 import { defaultCategories, settingsFrom, slugInput, type CreateProjectInput, type UpdateProjectInput } from "@/lib/validation/projects";
 import { systemActor, type AnyActor } from "./system-actor";
 
@@ -42,6 +43,7 @@ export async function createProject(actor: AnyActor | null, input: CreateProject
     return await getDb().transaction(async (tx) => {
       if (await q.getProjectBySlug(tx, input.slug)) throw slugConflict(input.slug);
       checkCategoryTargets(input.categories ?? [...defaultCategories], input);
+      checkOverlapRange(settingsFrom(input));
       const project = await q.insertProject(tx, {
         slug: input.slug,
         name: input.name,
@@ -66,6 +68,7 @@ export async function updateProject(actor: AnyActor | null, slug: string, input:
     const before = await projectBySlugOr404(tx, slug);
     const settings = settingsFrom(input, before.settings);
     checkCategoryTargets(input.categories ?? before.categories, settings);
+    checkOverlapRange(settings);
     const patch = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.guidelines !== undefined ? { guidelines: input.guidelines } : {}),

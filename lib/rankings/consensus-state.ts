@@ -5,9 +5,10 @@ import { getPromptById, updatePrompt } from "@/db/queries/prompts";
 import { listConsensusRankings } from "@/db/queries/rankings";
 import type { ProjectSettings } from "@/db/schema";
 import { consensusOrder } from "@/lib/consensus/consensus";
+import { isSettled, overlapRange } from "./routing";
 
 /**
- * Settled = the overlap is reached and agreement (Kendall's W over the rankings) passes the
+ * Settled = the overlap (routing: minOverlap) is reached and agreement (Kendall's W over the rankings) passes the
  * project's threshold. A single wanted ranking (overlap 1) settles on that ranking alone.
  * "None acceptable" rankings still count toward the overlap; their order is used as given.
  */
@@ -20,8 +21,7 @@ export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, set
   }
   const result = consensusOrder(rows.map((r) => ({ order: r.order })));
   const agreement = result.agreement.kendallW;
-  const full = rows.length >= settings.overlap;
-  const settled = full && (agreement === null ? rows.length === 1 : agreement >= settings.agreementThreshold);
+  const settled = isSettled({ rankingCount: rows.length, agreement }, overlapRange(settings), settings.agreementThreshold);
   return updatePrompt(tx, promptId, {
     rankingCount: rows.length,
     consensus: { order: result.order, scores: result.scores },

@@ -6,6 +6,7 @@ import { countOpenTasksByKind, type QueueMakeupRow } from "@/db/queries/queue-ma
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import { normalizeQueueOrder, queueKindLabels, type QueueKind } from "./queue-policy";
+import { overlapRange } from "./routing";
 
 export type QueueMakeup = {
   /** the next-task order in force: tiers and named batches, most urgent first */
@@ -22,7 +23,7 @@ export async function getQueueMakeup(actor: Actor, projectSlug: string): Promise
   const db = getDb();
   const project = await projectBySlugOr404(db, projectSlug);
   const active = (await listQueueVersions(db, project.id)).find((v) => v.isActive) ?? null;
-  const rows = await countOpenTasksByKind(db, { projectId: project.id, overlap: project.settings.overlap, activeVersionId: active?.id ?? null });
+  const rows = await countOpenTasksByKind(db, { projectId: project.id, want: { ...overlapRange(project.settings), agreementThreshold: project.settings.agreementThreshold }, activeVersionId: active?.id ?? null });
   rows.sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || b.open - a.open);
   return {
     order: normalizeQueueOrder(project.settings.queueOrder),

@@ -17,6 +17,7 @@ import type { ReviseRankingInput, RewriteCompletionInput, SkipTaskInput, SubmitR
 import { announceRanking } from "@/lib/webhooks/emit";
 import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "./consensus-state";
+import { overlapRange } from "./routing";
 import { sameOrder } from "./order";
 
 /** What is stored for a task, shown to a person whose second submission could not replace it. */
@@ -108,7 +109,7 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
     if (a.status === "skipped") throw new AppError("conflict:task", "You skipped this task.");
     const prompt = await getPromptById(tx, a.promptId, { lock: true });
     const project = await getProjectById(tx, a.projectId);
-    await assertLeaseStillValid(tx, a, project.settings.overlap);
+    await assertLeaseStillValid(tx, a, { ...overlapRange(project.settings), agreementThreshold: project.settings.agreementThreshold });
     checkOrderCoversShown(input.order, a.displayOrder, input.flags);
     const answers = await checkedAnswers(tx, project, a.displayOrder, input.answers);
 
@@ -128,11 +129,11 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
 }
 
 /** An expired lease may still be submitted while the prompt has room; otherwise the slot went to someone else. */
-async function assertLeaseStillValid(tx: DbOrTx, a: Assignment, overlap: number) {
+async function assertLeaseStillValid(tx: DbOrTx, a: Assignment, want: qa.OverlapWant) {
   if (a.status === "open" && a.expiresAt.getTime() > Date.now()) return;
   if (a.isGold) return;
-  const taken = await qa.countTakenSlots(tx, a.promptId);
-  if (taken >= overlap) throw new AppError("conflict:lease", "This task's lease expired and it went to someone else. Take the next task.");
+  const { taken, wanted } = await qa.countTakenSlots(tx, a.promptId, want);
+  if (taken >= wanted) throw new AppError("conflict:lease", "This task's lease expired and it went to someone else. Take the next task.");
 }
 
 export async function reviseRanking(actor: Actor, input: ReviseRankingInput): Promise<SubmittedRanking> {

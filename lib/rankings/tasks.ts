@@ -1,4 +1,5 @@
-// Handing out ranking tasks: the most useful open prompt under a lease, never twice, never past the overlap.
+// Handing out ranking tasks: the most useful open prompt under a lease, never twice, never past the overlap (routing:
+// past what the prompt wants, lib/rankings/routing.ts).
 // "Most useful" is the project's queue policy (lib/rankings/queue-policy.ts): release-gate comparisons, then the
 // active version's outputs, then prompts closest to settling, then the backlog, unless the admin reordered them or
 // pinned a batch. Each step is one SKIP LOCKED query; a lease falls through to the next step only when a step has
@@ -13,7 +14,10 @@ import { getCurrentRanking } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import type { NextTaskInput } from "@/lib/validation/rankings";
+import { listRankingsPerCategory } from "@/db/queries/diversity";
+import { underTargetCategories } from "@/lib/diversity/steering";
 import { queueSteps, type QueueStep } from "./queue-policy";
+import { overlapRange } from "./routing";
 
 export type RankingTask = {
   assignmentId: string;
@@ -49,6 +53,7 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
   const project = await getProjectBySlug(db, projectSlug);
   if (!project) throw new AppError("not_found:project", `No project "${projectSlug}".`, { projectSlug: ["Unknown project"] });
   const settings = project.settings;
+  const want = { ...overlapRange(settings), agreementThreshold: settings.agreementThreshold };
 
   // A new lease is answered from what the transaction read (four fewer queries per task); a resumed one is read back.
   const leased = await db.transaction(async (tx): Promise<RankingTask | string | null> => {
@@ -56,13 +61,15 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
     if (open) return open.id;
     const wantGold = settings.goldRate > 0 && Math.random() < settings.goldRate;
     const filters = await candidateFilters(tx, project.id, queueSteps(settings.queueOrder));
+    const preferCategories = settings.categoryTargets ? underTargetCategories(await listRankingsPerCategory(tx, project.id), settings.categoryTargets) : undefined;
     const passes = [...(wantGold ? [{ gold: true, filter: { kind: "any" } as qa.CandidateFilter }] : []), ...filters.map((filter) => ({ gold: false, filter }))];
     for (const { gold, filter } of passes) {
       const tried: string[] = [];
       for (let attempt = 0; attempt < MAX_CANDIDATES; attempt++) {
-        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, overlap: settings.overlap, gold, exclude: tried, filter });
+        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, want, gold, exclude: tried, filter, preferCategories });
         if (!candidate) break;
-        if (!gold && (await qa.countTakenSlots(tx, candidate.id)) >= settings.overlap) {
+        const slots = gold ? null : await qa.countTakenSlots(tx, candidate.id, want);
+        if (slots && slots.taken >= slots.wanted) {
           tried.push(candidate.id);
           continue;
         }

@@ -172,6 +172,9 @@ const instructionTemplatesInput = z.preprocess(
 const settingsShape = {
   k: intRange("k (outputs per ranking)", 2, 9),
   overlap: intRange("Overlap (rankings per prompt)", 1, 20),
+  /** routing (lib/rankings/routing.ts): agreement needs two rankings, so the minimum is 2; the pair is checked in lib/projects */
+  minOverlap: intRange("Minimum rankings per prompt", 2, 20),
+  maxOverlap: intRange("Maximum rankings per prompt", 2, 50),
   agreementThreshold: fraction("Agreement threshold"),
   goldRate: fraction("Gold rate"),
   reviseHours: intRange("Revise window (hours)", 0, 720),
