@@ -11,6 +11,7 @@ import * as qe from "@/db/queries/exports";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import type { Export, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { openExportScreening, type ScreeningSummary } from "@/lib/screening/export";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { planDuplicateMerges } from "@/lib/dedup/merge-plan";
@@ -131,6 +132,7 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
   const duplicates = { exact: 0, near: 0 };
   const merged: MergedCounts = { prompts: 0, rankings: 0, pairs: 0, sft: 0 };
   let prompts = 0;
+  let screening: ScreeningSummary | null = null;
   try {
     await getDb().transaction(async (tx) => {
       // One consistent view for both passes: the snapshot is the data as of one moment.
@@ -143,10 +145,13 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
       duplicates.exact = plan.exact;
       duplicates.near = plan.near;
       const reader = await qe.openCurationReader(tx, { projectId: project.id, cutoff });
+      const pii = await openExportScreening(tx, project, cutoff);
+      screening = pii.summary;
       for await (const p of reader.stream()) {
         if (p.status === "rejected" || p.status === "draft" || plan.merged.has(p.id)) continue;
         const dups = plan.duplicatesOf.get(p.id);
-        const members = dups ? [p, ...(await reader.byIds(dups))] : [p];
+        const members = (dups ? [p, ...(await reader.byIds(dups))] : [p]).map(pii.apply).filter((m): m is NonNullable<typeof m> => m !== null);
+        if (!members.length) continue;
         const curated = curateGroup(members, options, reliability);
         if (!curated.sft.length && !curated.pairs.length && !curated.unpaired.length) continue;
         prompts += 1;
@@ -187,7 +192,7 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
   const card = datasetCard({ id, project: project.slug, cutoffAt, counts, options, licence: options.licence, duplicates, merged });
   fs.writeFileSync(path.join(tmp, "README.md"), card);
   sha256["README.md"] = createHash("sha256").update(card).digest("hex");
-  const manifest = { id, project: project.slug, cutoffAt, filters: options, counts, duplicatesCollapsed: duplicates, merged, prompts, sha256 };
+  const manifest = { id, project: project.slug, cutoffAt, filters: options, counts, duplicatesCollapsed: duplicates, merged, prompts, screening, sha256 };
   fs.writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   return { counts, duplicates, merged, prompts, manifest };
 }

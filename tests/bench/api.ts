@@ -1,7 +1,9 @@
 // Benchmark: 64 signed-in annotators looping next task → submit over HTTP against `next start`, beside the same
 // database work (lib nextTask/submitRanking on a pg pool of the app's size) at the same concurrency in the same run.
-// Targets: ≥ 40% of the direct rate, p99 < 100 ms, zero errors; afterwards every prompt holds at most its overlap
-// and every acknowledged submission is in the database exactly once. Needs an existing build (`npx next build`).
+// The saturation test: clients in a closed loop with no think time. Targets: ≥ 50% of the direct rate, zero errors;
+// afterwards every prompt holds at most its overlap and every acknowledged submission is in the database exactly once.
+// p99 at saturation is reported, not a target: a closed loop of 64 clients at p99 < 100 ms needs > 640 req/s (Little's
+// law). How many annotators with think time the app holds at p99 < 100 ms is `bench -- load`. Needs a build.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -151,10 +153,9 @@ await withScratchDatabase({ pool: POOL }, async (conn, dbUrl) => {
       },
       baseline: { direct: strip(direct) },
       ratio,
-      targets: { ratio: 0.4, p99Ms: 100, errors: 0, promptsOverOverlap: 0, acknowledgedNotExactlyOnce: 0 },
+      targets: { ratio: 0.5, errors: 0, promptsOverOverlap: 0, acknowledgedNotExactlyOnce: 0 },
       met: {
-        ratio: ratio >= 0.4,
-        p99Ms: http.latencyMs.p99 < 100,
+        ratio: ratio >= 0.5,
         errors: http.errors === 0,
         promptsOverOverlap: overOverlap === 0,
         acknowledgedNotExactlyOnce: ackProblems === 0 && check.rankings === direct.acks.length + http.acks.length,
