@@ -187,6 +187,10 @@ const settingsShape = {
   generateOnPromote: flagInput("Generate on promote"),
   /** a launcher (lib/validation/launchers.ts), or null for the built-in trainer; errors name `launcher.argv`, `launcher.template`, … */
   launcher: launcherInput,
+  /** PII at export (lib/screening/export.ts): redact hits (the default) or leave the prompt or output out */
+  pii: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["redact", "exclude"], { error: "PII at export must be redact or exclude" }).optional()),
+  /** the model source that screens stored texts for safety; "" or null: none */
+  moderationSourceId: z.preprocess((v) => (v === "" ? null : v), z.uuid({ error: "Moderation source must be a model source id" }).nullable().optional()),
   categoryTargets: categoryTargetsInput,
   seedImports: seedImportsInput,
   instructionTemplates: instructionTemplatesInput,
