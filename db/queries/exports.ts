@@ -3,6 +3,7 @@ import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { exports, type NewExport } from "../schema";
+import { conversationColumn, parseConversation, type Conversation } from "./conversations";
 
 export type CursorPrompt = {
   id: string;
@@ -11,7 +12,11 @@ export type CursorPrompt = {
   category: string | null;
   status: "draft" | "submitted" | "approved" | "rejected";
   settled: boolean;
-  completions: Array<{ id: string; text: string; source: "human" | "model" | "import"; generator: string | null; isDemonstration: boolean; status: string; parentId: string | null }>;
+  /** a first turn's system message */
+  system?: string | null;
+  /** the turns before this one when the prompt continues a conversation, else null */
+  conversation?: Conversation | null;
+  completions: Array<{ id: string; text: string; source: "human" | "model" | "import"; generator: string | null; isDemonstration: boolean; status: string; parentId: string | null; continued?: boolean }>;
   rankings: Array<{ annotatorId: string | null; source: "human" | "import"; order: string[][]; noneAcceptable: boolean; excluded: boolean; flags: Record<string, string[]>; goldScore: number | null }>;
 };
 
@@ -21,10 +26,14 @@ const exportablePrompts = (projectId: string, cutoff: Date) =>
 
 /** Each prompt with its completions and current rankings as of `cutoff`, as JSON columns. */
 const curationSelect = (cutoff: Date) => sql`
-    select p.id, p.instruction, p.input, p.category, p.status, p.settled,
+    select p.id, p.instruction, p.input, p.category, p.status, p.settled, p.system, ${conversationColumn("p")} as conversation,
       coalesce((select json_agg(json_build_object(
           'id', c.id, 'text', c.text, 'source', c.source, 'generator', c.generator, 'modelVersionId', c.model_version_id,
-          'isDemonstration', c.is_demonstration, 'status', c.status, 'parentId', c.parent_id) order by c.id)
+          'isDemonstration', c.is_demonstration, 'status', c.status, 'parentId', c.parent_id,
+          -- an approved demonstration some later approved turn continues: that longer path's SFT row holds it
+          'continued', c.is_demonstration and exists (select 1 from prompts cp join completions cc on cc.prompt_id = cp.id
+            where cp.parent_completion_id = c.id and cp.status = 'approved' and cp.created_at <= ${cutoff}
+              and cc.is_demonstration and cc.status = 'approved' and cc.created_at <= ${cutoff})) order by c.id)
         from completions c
         where c.prompt_id = p.id and c.created_at <= ${cutoff}), '[]'::json) as completions,
       coalesce((select json_agg(json_build_object(
@@ -34,7 +43,7 @@ const curationSelect = (cutoff: Date) => sql`
         from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${cutoff}), '[]'::json) as rankings
     from prompts p`;
 
-type CurationRow = Omit<CursorPrompt, "completions"> & { completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> | string; rankings: CursorPrompt["rankings"] | string };
+type CurationRow = Omit<CursorPrompt, "completions" | "conversation"> & { conversation: unknown; completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> | string; rankings: CursorPrompt["rankings"] | string };
 
 /** Version labels and excluded annotators are few: read once per export and joined in JavaScript rather than per row in SQL. */
 async function curationContext(tx: DbOrTx, projectId: string) {
@@ -44,6 +53,7 @@ async function curationContext(tx: DbOrTx, projectId: string) {
   const json = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
   return (row: CurationRow): CursorPrompt => ({
     ...row,
+    conversation: parseConversation(row.conversation),
     // A version's outputs are known by its label; others by their generator.
     completions: json(row.completions).map(({ modelVersionId, ...c }) => ({ ...c, generator: (modelVersionId && labels.get(modelVersionId)) || c.generator })),
     rankings: json(row.rankings).map((r) => (r.annotatorId && excluded.has(r.annotatorId) ? { ...r, excluded: true } : r)),
@@ -76,13 +86,32 @@ export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; 
 }
 
 /** The text of each prompt an export may keep (not rejected, not a draft), in id order through a cursor: what duplicate detection reads. */
-export async function* streamPromptTexts(tx: DbOrTx, opts: { projectId: string; cutoff: Date; batch?: number }): AsyncGenerator<{ id: string; instruction: string; input: string | null }> {
+export async function* streamPromptTexts(
+  tx: DbOrTx,
+  opts: { projectId: string; cutoff: Date; batch?: number },
+): AsyncGenerator<{ id: string; instruction: string; input: string | null; system: string | null; conversation: Conversation | null }> {
   const name = `dedup_${Math.random().toString(36).slice(2, 10)}`;
   await tx.execute(sql`declare ${sql.raw(name)} no scroll cursor for
-    select p.id, p.instruction, p.input from prompts p
+    select p.id, p.instruction, p.input, p.system, ${conversationColumn("p")} as conversation from prompts p
     where ${exportablePrompts(opts.projectId, opts.cutoff)} and p.status not in ('rejected', 'draft')
     order by p.id`);
-  yield* fetchAll(tx, name, opts.batch ?? 2000, (row: { id: string; instruction: string; input: string | null }) => row);
+  type Row = { id: string; instruction: string; input: string | null; system: string | null; conversation: unknown };
+  yield* fetchAll(tx, name, opts.batch ?? 2000, (row: Row) => withHistoryText({ ...row, conversation: parseConversation(row.conversation) }));
+}
+
+/**
+ * Duplicate detection compares a prompt's text: for a later turn of a conversation, or a turn
+ * with a system message, that text is the whole conversation so far ("system: …\n\nuser: …\n\n
+ * assistant: …\n\nuser: <instruction>"), so two conversations that end with the same "Why?"
+ * are not duplicates. `input` then rides inside it.
+ */
+function withHistoryText<T extends { instruction: string; input: string | null; system: string | null; conversation: Conversation | null }>(p: T): T {
+  const system = p.conversation ? p.conversation.system : p.system;
+  if (!p.conversation && system === null) return p;
+  const parts = system !== null ? [`system: ${system}`] : [];
+  for (const t of p.conversation?.turns ?? []) parts.push(`user: ${t.user}`, `assistant: ${t.assistant}`);
+  parts.push(`user: ${p.input ? `${p.instruction}\n\n${p.input}` : p.instruction}`);
+  return { ...p, instruction: parts.join("\n\n"), input: null };
 }
 
 /**

@@ -4,10 +4,15 @@ import type { CursorPrompt } from "@/db/queries/exports";
 import { kendallW } from "@/lib/consensus/agreement";
 import { consensusRanking, kendallTauB } from "@/lib/consensus/consensus";
 import type { ExportOptions } from "@/lib/validation/exports";
+import { defaultQuestions } from "@/lib/validation/questions";
+import { mapAnswerIds, questionRows } from "./question-rows";
 
-export type SftRow = { id: string; promptId: string; prompt: string; response: string; meta: Record<string, unknown> };
-export type PairRow = { id: string; promptId: string; prompt: string; chosen: string; rejected: string; margin: number; meta: Record<string, unknown> };
-export type UnpairedRow = { id: string; promptId: string; prompt: string; completion: string; label: false; meta: Record<string, unknown> };
+/** A message of a conversation's history, as TRL's conversational format writes it. */
+export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
+/** `prompt` is the final user turn; `history` the messages before it (empty or absent for a single-turn prompt). */
+export type SftRow = { id: string; promptId: string; history?: ChatMessage[]; prompt: string; response: string; meta: Record<string, unknown> };
+export type PairRow = { id: string; promptId: string; history?: ChatMessage[]; prompt: string; chosen: string; rejected: string; margin: number; meta: Record<string, unknown> };
+export type UnpairedRow = { id: string; promptId: string; history?: ChatMessage[]; prompt: string; completion: string; label: boolean; meta: Record<string, unknown> };
 export type CuratedPrompt = {
   split: "train" | "eval";
   sft: SftRow[];
@@ -20,6 +25,23 @@ export type CuratedPrompt = {
 /** The user turn: instruction, then the input/context after a blank line when there is one. */
 export function promptText(p: { instruction: string; input: string | null }) {
   return p.input ? `${p.instruction}\n\n${p.input}` : p.instruction;
+}
+
+/**
+ * The messages before a prompt's user turn: its conversation's system message, then each
+ * earlier (user, assistant) exchange, oldest first; [] for a single-turn prompt. Null when a
+ * turn of the path is rejected or a draft, or a reply on it is rejected: such a path is not
+ * approved and trains nothing.
+ */
+export function historyOf(p: Pick<CursorPrompt, "system" | "conversation">): ChatMessage[] | null {
+  const conv = p.conversation;
+  const system = conv ? conv.system : (p.system ?? null);
+  const out: ChatMessage[] = system !== null ? [{ role: "system", content: system }] : [];
+  for (const t of conv?.turns ?? []) {
+    if (!t.live) return null;
+    out.push({ role: "user", content: t.user }, { role: "assistant", content: t.assistant });
+  }
+  return out;
 }
 
 /** Stable split: the first 32 bits of sha256(prompt id) against the eval fraction; a prompt never moves. */
@@ -80,7 +102,7 @@ function mapOrder(order: string[][], idOf: (id: string) => string): string[][] {
  * duplicates each compare only some of the completions. Unsafe-flagged completions are
  * never chosen; PII-flagged ones were already removed by the caller.
  */
-function pairsFor(p: { id: string; user: string }, ranked: Ranked[], keep: Set<string>, opts: ExportOptions, text: Map<string, string>, generator: Map<string, string | null>, unsafe: Set<string>, agreement: number | null) {
+function pairsFor(p: { id: string; user: string; history: ChatMessage[] }, ranked: Ranked[], keep: Set<string>, opts: ExportOptions, text: Map<string, string>, generator: Map<string, string | null>, unsafe: Set<string>, agreement: number | null) {
   const orders = ranked.map((r) => r.order.map((g) => g.filter((id) => keep.has(id))).filter((g) => g.length));
   const consensus = consensusRanking(orders.map((order, i) => ({ order, weight: ranked[i].weight })));
   const order = consensus.order.filter((id) => keep.has(id));
@@ -118,6 +140,7 @@ function pairsFor(p: { id: string; user: string }, ranked: Ranked[], keep: Set<s
       rows.push({
         id: rowId(p.id, a, b),
         promptId: p.id,
+        history: p.history,
         prompt: p.user,
         chosen: text.get(a)!,
         rejected: text.get(b)!,
@@ -140,9 +163,15 @@ function pairsFor(p: { id: string; user: string }, ranked: Ranked[], keep: Set<s
  */
 export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliability: Map<string, number>): CuratedPrompt {
   const kept = members[0];
-  const out: CuratedPrompt = { split: splitOf(kept.id, opts.evalFraction), sft: [], pairs: [], unpaired: [], merged: { rankings: 0, pairs: 0, sft: 0 } };
+  // Every turn of a conversation falls in its root's split: no conversation is in both.
+  const out: CuratedPrompt = { split: splitOf(kept.conversation?.rootId ?? kept.id, opts.evalFraction), sft: [], pairs: [], unpaired: [], merged: { rankings: 0, pairs: 0, sft: 0 } };
   const live = members.filter((m) => m.status !== "rejected" && m.status !== "draft");
   if (!live.includes(kept)) return out;
+  const history = historyOf(kept);
+  if (!history) return out;
+  // SFT trains every assistant message of a row (trainer and TRL alike), so a row with history
+  // needs every earlier reply on its path to be an approved demonstration: an approved path.
+  const pathApproved = (kept.conversation?.turns ?? []).every((t) => t.approved);
   const user = promptText(kept);
 
   // One id per distinct text, in member order then completion order.
@@ -184,9 +213,10 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
     // SFT: approved demonstrations (written, or rewrites of model outputs), never unsafe ones.
     for (const c of usable) {
       const id = idOf(c.id);
-      if (c.isDemonstration && c.status === "approved" && !unsafe.has(id) && m.status === "approved" && !sftSeen.has(id)) {
+      // One row per approved path: a demonstration a later approved turn continues is trained in that turn's row.
+      if (c.isDemonstration && c.status === "approved" && !unsafe.has(id) && m.status === "approved" && pathApproved && !c.continued && !sftSeen.has(id)) {
         sftSeen.add(id);
-        out.sft.push({ id: rowId(kept.id, id), promptId: kept.id, prompt: user, response: c.text, meta: { promptId: kept.id, completionId: id, source: c.parentId ? "rewrite" : "demonstration" } });
+        out.sft.push({ id: rowId(kept.id, id), promptId: kept.id, history, prompt: user, response: c.text, meta: { promptId: kept.id, completionId: id, source: c.parentId ? "rewrite" : "demonstration" } });
         if (merged) out.merged.sft += 1;
       }
     }
@@ -195,7 +225,7 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
       const [id, parent] = [idOf(c.id), c.parentId ? idOf(c.parentId) : null];
       if (parent && parent !== id && c.isDemonstration && c.status === "approved" && text.has(parent) && !unsafe.has(id) && !pairSeen.has(`${id}>${parent}`)) {
         pairSeen.add(`${id}>${parent}`);
-        out.pairs.push({ id: rowId(kept.id, id, parent), promptId: kept.id, prompt: user, chosen: c.text, rejected: text.get(parent)!, margin: 1, meta: { promptId: kept.id, chosenId: id, rejectedId: parent, chosenGenerator: "human", rejectedGenerator: generator.get(parent) ?? null, source: "rewrite" } });
+        out.pairs.push({ id: rowId(kept.id, id, parent), promptId: kept.id, history, prompt: user, chosen: c.text, rejected: text.get(parent)!, margin: 1, meta: { promptId: kept.id, chosenId: id, rejectedId: parent, chosenGenerator: "human", rejectedGenerator: generator.get(parent) ?? null, source: "rewrite" } });
         if (merged) out.merged.pairs += 1;
       }
     }
@@ -211,19 +241,33 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
 
   const noneAcceptable = ranked.filter((r) => r.noneAcceptable).length * 2 > ranked.length;
   if (noneAcceptable) {
-    for (const id of [...keep].sort()) out.unpaired.push({ id: rowId(kept.id, id, "kto"), promptId: kept.id, prompt: user, completion: text.get(id)!, label: false, meta: { promptId: kept.id, completionId: id, generator: generator.get(id) ?? null, source: "none_acceptable" } });
+    for (const id of [...keep].sort()) out.unpaired.push({ id: rowId(kept.id, id, "kto"), promptId: kept.id, history, prompt: user, completion: text.get(id)!, label: false, meta: { promptId: kept.id, completionId: id, generator: generator.get(id) ?? null, source: "none_acceptable" } });
     return out;
   }
   const agreement = kendallW(ranked.map((r) => r.order));
-  const { rows, consensus, merged } = pairsFor({ id: kept.id, user }, ranked, keep, opts, text, generator, unsafe, agreement);
-  out.pairs.push(...rows);
+  const { rows, consensus, merged } = pairsFor({ id: kept.id, user, history }, ranked, keep, opts, text, generator, unsafe, agreement);
+  // Answers to the project's other questions (as of the snapshot): rating pairs, strength margins, KTO rows, metadata.
+  const questions = opts.questions ?? defaultQuestions;
+  const answered = questions.some((q) => q.type !== "ranking")
+    ? questionRows({
+        prompt: { id: kept.id, user, history },
+        questions,
+        answers: live.flatMap((m) => m.rankings.filter((r) => !r.excluded && r.source === "human" && r.answers && m.settled).map((r) => mapAnswerIds(questions, r.answers!, idOf))),
+        rankingPairs: rows,
+        keep, unsafe, text, generator,
+        minMargin: opts.minMargin,
+        ktoThreshold: opts.ktoThreshold,
+      })
+    : { pairs: rows, unpaired: [] };
+  out.pairs.push(...answered.pairs);
+  out.unpaired.push(...answered.unpaired);
   out.merged.pairs += merged;
-  if (opts.includeBestModelCompletion && live.some((m) => m.settled) && consensus.length) {
+  if (opts.includeBestModelCompletion && pathApproved && live.some((m) => m.settled) && consensus.length) {
     const best = consensus[0];
     const bestPairs = rows.filter((r) => r.meta.chosenId === best);
     const margin = bestPairs.length ? Math.min(...bestPairs.map((r) => r.margin)) : 0;
     if (!unsafe.has(best) && margin >= opts.minBestMargin && !out.sft.some((s) => s.response === text.get(best))) {
-      out.sft.push({ id: rowId(kept.id, best, "best"), promptId: kept.id, prompt: user, response: text.get(best)!, meta: { promptId: kept.id, completionId: best, source: "consensus-best", margin } });
+      out.sft.push({ id: rowId(kept.id, best, "best"), promptId: kept.id, history, prompt: user, response: text.get(best)!, meta: { promptId: kept.id, completionId: best, source: "consensus-best", margin } });
     }
   }
   return out;

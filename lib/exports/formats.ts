@@ -1,5 +1,5 @@
 // Line formats for snapshot files: TRL conversational (SFT, preference, KTO-unpaired), OpenAI chat fine-tuning, Alpaca.
-import type { PairRow, SftRow, UnpairedRow } from "./curate";
+import type { ChatMessage, PairRow, SftRow, UnpairedRow } from "./curate";
 
 const user = (content: string) => ({ role: "user", content });
 const assistant = (content: string) => ({ role: "assistant", content });
@@ -16,20 +16,32 @@ function jsonText(text: string): string {
   return json;
 }
 
+/** The prompt as messages: the history (system, earlier turns), then the user turn. */
+const promptMessages = (r: { history?: ChatMessage[]; prompt: string }) => [...(r.history ?? []), user(r.prompt)];
+/** The same as JSON: the history's messages (they recur in every pair of the prompt), then the user turn's cached text. */
+const promptJson = (r: { history?: ChatMessage[]; prompt: string }) =>
+  `[${(r.history ?? []).map((m) => `${JSON.stringify({ role: m.role, content: m.content })},`).join("")}{"role":"user","content":${jsonText(r.prompt)}}]`;
+
+/** Alpaca has one instruction: a conversation is written out as "System: …\n\nUser: …\n\nAssistant: …\n\nUser: …" turns. */
+function alpacaPrompt(r: SftRow): string {
+  if (!r.history?.length) return r.prompt;
+  return promptMessages(r).map((m) => `${m.role.charAt(0).toUpperCase()}${m.role.slice(1)}: ${m.content}`).join("\n\n");
+}
+
 /** Every writer returns one line (no newline); key order is fixed so output is byte-stable. */
 export const lineWriters = {
-  sft: (r: SftRow) => JSON.stringify({ id: r.id, messages: [user(r.prompt), assistant(r.response)], meta: r.meta }),
-  // The same bytes as JSON.stringify({ id, prompt: [user], chosen: [assistant], rejected: [assistant], margin, meta }),
+  sft: (r: SftRow) => JSON.stringify({ id: r.id, messages: [...promptMessages(r), assistant(r.response)], meta: r.meta }),
+  // The same bytes as JSON.stringify({ id, prompt: [...history, user], chosen: [assistant], rejected: [assistant], margin, meta }),
   // built from each text's JSON once: a prompt and its outputs recur in every pair they are part of.
   preference: (r: PairRow) =>
-    `{"id":${JSON.stringify(r.id)},"prompt":[{"role":"user","content":${jsonText(r.prompt)}}],"chosen":[{"role":"assistant","content":${jsonText(r.chosen)}}],` +
+    `{"id":${JSON.stringify(r.id)},"prompt":${promptJson(r)},"chosen":[{"role":"assistant","content":${jsonText(r.chosen)}}],` +
     `"rejected":[{"role":"assistant","content":${jsonText(r.rejected)}}],"margin":${JSON.stringify(r.margin)},"meta":${JSON.stringify(r.meta)}}`,
-  unpaired: (r: UnpairedRow) => JSON.stringify({ id: r.id, prompt: [user(r.prompt)], completion: [assistant(r.completion)], label: false, meta: r.meta }),
-  openaiSft: (r: SftRow) => JSON.stringify({ messages: [user(r.prompt), assistant(r.response)] }),
+  unpaired: (r: UnpairedRow) => JSON.stringify({ id: r.id, prompt: promptMessages(r), completion: [assistant(r.completion)], label: r.label, meta: r.meta }),
+  openaiSft: (r: SftRow) => JSON.stringify({ messages: [...promptMessages(r), assistant(r.response)] }),
   openaiPreference: (r: PairRow) =>
-    JSON.stringify({ input: { messages: [user(r.prompt)] }, preferred_output: [assistant(r.chosen)], non_preferred_output: [assistant(r.rejected)] }),
+    JSON.stringify({ input: { messages: promptMessages(r) }, preferred_output: [assistant(r.chosen)], non_preferred_output: [assistant(r.rejected)] }),
   alpaca: (r: SftRow) => {
-    const [instruction, ...rest] = r.prompt.split("\n\n");
+    const [instruction, ...rest] = alpacaPrompt(r).split("\n\n");
     return JSON.stringify({ instruction, input: rest.join("\n\n"), output: r.response });
   },
 };

@@ -15,6 +15,8 @@ import { AppError, isAppError, parseInput } from "@/lib/errors";
 import { contentHash, formatNames, parseImportFile, promptGroupedFormats, type FormatName, type ImportRecord } from "@/lib/formats/import";
 import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
+import { importConversationPath, type PathCache } from "@/lib/conversations/import-path";
+import { importOasstTree } from "@/lib/conversations/oasst";
 import { screenTransaction } from "@/lib/screening/screen";
 import { writeGroupedBatch } from "./grouped-batch";
 
@@ -43,6 +45,9 @@ export type ImportSummary = {
   completions: number;
   rankings: number;
   duplicatesSkipped: number;
+  /** prompts created for the earlier user turns of conversations (hh-rlhf dialogues, TRL/OpenAI message lists), and the assistant replies between them */
+  earlierTurns: number;
+  earlierReplies: number;
   elapsedMs: number;
 };
 
@@ -78,7 +83,9 @@ export async function importFile(
     const project = await projectBySlugOr404(tx, input.projectSlug).catch((e) => {
       throw isAppError(e) ? new AppError("not_found:project", e.message, { projectSlug: ["Unknown project"] }) : e;
     });
-    const counts = { rowsRead: 0, prompts: 0, joined: 0, completions: 0, rankings: 0, duplicatesSkipped: 0 };
+    const counts = { rowsRead: 0, prompts: 0, joined: 0, completions: 0, rankings: 0, duplicatesSkipped: 0, earlierTurns: 0, earlierReplies: 0 };
+    // The conversation turns this import placed (grows with the distinct earlier turns in the file).
+    const paths: PathCache = new Map();
     const created = new Set<string>();
     const joined = new Set<string>();
     let format: FormatName | null = input.format ?? null;
@@ -92,7 +99,7 @@ export async function importFile(
       const grouped = format !== null && promptGroupedFormats.has(format);
       const written = grouped
         ? await writeGroupedBatch(tx, project.id, batch, (record, key) => promptRow(project, record, key), created, joined)
-        : await writeBatch(tx, project, batch);
+        : await writeBatch(tx, project, batch, paths, counts);
       counts.prompts += written.prompts;
       counts.completions += written.completions;
       counts.rankings += written.rankings;
@@ -143,9 +150,12 @@ export async function importFile(
   });
 }
 
-function promptRow(project: Project, record: ImportRecord, contentHash: string): NewPrompt {
+function promptRow(project: Project, record: ImportRecord, contentHash: string, parentCompletionId: string | null = null): NewPrompt {
   return {
     projectId: project.id,
+    parentCompletionId,
+    // The system message sits on a conversation's first turn.
+    system: record.conversation && !record.conversation.turns.length ? record.conversation.system : null,
     instruction: record.instruction,
     input: record.input,
     category: projectCategory(project, record.category),
@@ -158,8 +168,36 @@ function promptRow(project: Project, record: ImportRecord, contentHash: string):
   };
 }
 
-async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], project: Project, batch: { record: ImportRecord; hash: string }[]) {
-  const promptRows: NewPrompt[] = batch.map(({ record, hash }) => promptRow(project, record, hash));
+async function writeBatch(
+  tx: Parameters<typeof q.insertImportedPrompts>[0],
+  project: Project,
+  batch: { record: ImportRecord; hash: string }[],
+  paths: PathCache,
+  counts: { earlierTurns: number; earlierReplies: number },
+) {
+  // Open-Assistant rows are whole trees: written message by message, found again by their paths.
+  const trees = batch.filter(({ record }) => record.tree);
+  const tally = { prompts: 0, completions: 0, rankings: 0, unchanged: 0 };
+  for (const { record } of trees) {
+    const c = await importOasstTree(tx, project.id, record.tree!, paths);
+    // A tree that added nothing (all of it already in the project) is an unchanged row.
+    if (!c.prompts && !c.completions) tally.unchanged++;
+    tally.prompts += c.prompts;
+    tally.completions += c.completions;
+    tally.rankings += c.rankings;
+  }
+  if (trees.length) batch = batch.filter(({ record }) => !record.tree);
+  const promptRows: NewPrompt[] = [];
+  for (const { record, hash } of batch) {
+    let parent: string | null = null;
+    if (record.conversation?.turns.length) {
+      const placed = await importConversationPath(tx, project.id, record.conversation, paths);
+      parent = placed.parentCompletionId;
+      counts.earlierTurns += placed.prompts;
+      counts.earlierReplies += placed.completions;
+    }
+    promptRows.push(promptRow(project, record, hash, parent));
+  }
   const inserted = await q.insertImportedPrompts(tx, promptRows);
   const idByHash = new Map(inserted.map((p) => [p.contentHash!, p.id]));
 
@@ -183,7 +221,12 @@ async function writeBatch(tx: Parameters<typeof q.insertImportedPrompts>[0], pro
   }
   await q.insertImportedCompletions(tx, completionRows);
   await q.insertImportedRankings(tx, rankingRows);
-  return { prompts: inserted.length, completions: completionRows.length, rankings: rankingRows.length, unchangedRows: batch.length - inserted.length };
+  return {
+    prompts: inserted.length + tally.prompts,
+    completions: completionRows.length + tally.completions,
+    rankings: rankingRows.length + tally.rankings,
+    unchangedRows: batch.length - inserted.length + tally.unchanged,
+  };
 }
 
 /** A file's category matched to the project's own spelling ("open_qa" → "open QA"); kept as written when none matches. */

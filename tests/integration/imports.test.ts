@@ -6,7 +6,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { runCli } from "../helpers/cli";
 import { afterAll, describe, expect, it } from "vitest";
-import { asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiTokens, auditLog, completions, prompts, rankings } from "@/db/schema";
 import { POST as uploadRoute } from "@/app/api/v1/projects/[slug]/imports/route";
@@ -55,7 +55,8 @@ async function loadPrompt(instruction: string) {
   return { prompt, completions: cs, rankings: rs, orderTexts: rs.map((r) => r.order.map((g) => g.map(textOf))) };
 }
 
-const samples: Record<FormatName, { rows: unknown[]; completionsPerRow: number; ranked: boolean; human: boolean }> = {
+/** `made`: what a sample adds when it is not one prompt per row (conversations place their earlier turns too). */
+const samples: Record<FormatName, { rows: unknown[]; completionsPerRow: number; ranked: boolean; human: boolean; made?: { prompts: number; completions: number; rankings: number } }> = {
   alpaca: { rows: [{ instruction: "Give three tips.", input: "", output: "Eat, sleep, move." }, { instruction: "Translate.", input: "Bonjour", output: "Hello" }], completionsPerRow: 1, ranked: false, human: true },
   dolly: {
     rows: [{ instruction: "Who wrote Hamlet?", context: "", response: "Shakespeare.", category: "open_qa" }, { instruction: "Summarize.", context: "Long text.", response: "Short.", category: "summarization" }],
@@ -83,6 +84,8 @@ const samples: Record<FormatName, { rows: unknown[]; completionsPerRow: number; 
     completionsPerRow: 2,
     ranked: true,
     human: false,
+    // the second dialogue's first exchange ("Hi" → "Hello!") is a prompt with one reply; "Joke?" continues it
+    made: { prompts: 3, completions: 5, rankings: 2 },
   },
   trl: { rows: [{ prompt: "Capital of France?", chosen: "Paris.", rejected: "Lyon." }], completionsPerRow: 2, ranked: true, human: false },
   "alpaca-eval-judgments": {
@@ -102,6 +105,27 @@ const samples: Record<FormatName, { rows: unknown[]; completionsPerRow: number; 
     ranked: false,
     human: true,
   },
+  // One Open-Assistant tree: a user turn, two ranked replies, and a second user turn after the better one, answered once.
+  oasst: {
+    rows: [
+      {
+        message_tree_id: "t1",
+        prompt: {
+          message_id: "m1", parent_id: null, role: "prompter", text: "Plan a day in Rome.", review_result: true,
+          replies: [
+            { message_id: "m2", parent_id: "m1", role: "assistant", text: "Colosseum, then Trastevere.", rank: 0, replies: [
+              { message_id: "m4", parent_id: "m2", role: "prompter", text: "Cheaper?", replies: [{ message_id: "m5", parent_id: "m4", role: "assistant", text: "Walk and picnic." }] },
+            ] },
+            { message_id: "m3", parent_id: "m1", role: "assistant", text: "Stay in.", rank: 1 },
+          ],
+        },
+      },
+    ],
+    completionsPerRow: 3,
+    ranked: true,
+    human: true,
+    made: { prompts: 2, completions: 3, rankings: 1 },
+  },
 };
 
 describeEachDatabase("imports", () => {
@@ -112,10 +136,14 @@ describeEachDatabase("imports", () => {
       const before = await counts();
       const summary = await importFile(admin, { projectSlug: "demo", path: writeFile(jsonl(s.rows)) });
       const rankedRows = format === "alpaca-eval-judgments" ? 2 : s.ranked ? s.rows.length : 0;
-      expect(summary, format).toMatchObject({ project: "demo", format, rowsRead: s.rows.length, prompts: s.rows.length, completions: s.rows.length * s.completionsPerRow, rankings: rankedRows, duplicatesSkipped: 0 });
+      const made = s.made ?? { prompts: s.rows.length, completions: s.rows.length * s.completionsPerRow, rankings: rankedRows };
+      const summed = { prompts: summary.prompts + summary.earlierTurns, completions: summary.completions + summary.earlierReplies, rankings: summary.rankings };
+      expect(summary, format).toMatchObject({ project: "demo", format, rowsRead: s.rows.length, duplicatesSkipped: 0 });
+      expect(summed, format).toEqual(made);
       const after = await counts();
-      expect(after.prompts - before.prompts, format).toBe(s.rows.length);
-      expect(after.rankings - before.rankings, format).toBe(rankedRows);
+      expect(after.prompts - before.prompts, format).toBe(made.prompts);
+      expect(after.completions - before.completions, format).toBe(made.completions);
+      expect(after.rankings - before.rankings, format).toBe(made.rankings);
     }
     const all = await getDb().select().from(prompts);
     expect(all.every((p) => p.source === "import" && p.status === "approved" && p.rankingCount === 0 && p.contentHash && p.authorId === null && !p.settled)).toBe(true);
@@ -134,14 +162,28 @@ describeEachDatabase("imports", () => {
     const bread = await loadPrompt("How do I bake bread?");
     expect(bread.orderTexts).toEqual([[["Mix flour, water, yeast."], ["Buy it."]]]);
     expect(bread.rankings[0]).toMatchObject({ source: "import", annotatorId: null, isCurrent: true });
-    expect((await loadPrompt("Human: Hi\n\nAssistant: Hello!\n\nHuman: Joke?")).orderTexts).toEqual([[["Knock knock."], ["No."]]]);
+    // A multi-turn dialogue is a conversation: "Joke?" answers the reply "Hello!" to the first turn "Hi".
+    const hi = await loadPrompt("Hi");
+    const joke = await loadPrompt("Joke?");
+    expect(joke.orderTexts).toEqual([[["Knock knock."], ["No."]]]);
+    expect(hi.completions.map((c) => c.text)).toEqual(["Hello!"]);
+    expect(joke.prompt.parentCompletionId).toBe(hi.completions[0].id);
+    expect(hi.prompt.parentCompletionId).toBeNull();
     // judgments: 2 → output_2 first; 0 → one tied group; null → no ranking.
     expect((await loadPrompt("Write a haiku.")).orderTexts).toEqual([[["Haiku B"], ["Haiku A"]]]);
     expect((await loadPrompt("Say hi.")).orderTexts[0][0].sort()).toEqual(["Hello", "Hi"]);
     expect((await loadPrompt("Say bye.")).rankings).toHaveLength(0);
-    // openai-chat: the turns before the reply are the prompt; the reply a demonstration.
-    const chat = await loadPrompt("System: Be brief.\n\nHuman: 2+2?");
+    // openai-chat: the user turn is the prompt, the system message on it; the reply a demonstration.
+    const chat = await loadPrompt("2+2?");
+    expect(chat.prompt.system).toBe("Be brief.");
     expect(chat.completions).toEqual([expect.objectContaining({ text: "4", source: "human", isDemonstration: true })]);
+    // oasst: replies are demonstrations ranked by their rank; "Cheaper?" continues the best one.
+    const rome = await loadPrompt("Plan a day in Rome.");
+    expect(rome.orderTexts).toEqual([[["Colosseum, then Trastevere."], ["Stay in."]]]);
+    expect(rome.completions.every((c) => c.source === "human" && c.isDemonstration && c.status === "approved")).toBe(true);
+    const cheaper = await loadPrompt("Cheaper?");
+    expect(cheaper.prompt.parentCompletionId).toBe(rome.completions.find((c) => c.text.startsWith("Colosseum"))!.id);
+    expect(cheaper.completions.map((c) => c.text)).toEqual(["Walk and picnic."]);
 
     const entries = await getDb().select().from(auditLog).where(eq(auditLog.action, "import.file"));
     expect(entries).toHaveLength(Object.keys(samples).length);
@@ -270,12 +312,24 @@ describeEachDatabase("imports", () => {
       expect(perPrompt).toHaveLength(600);
     });
 
-    it.runIf(hh)("hh-rlhf-harmless-test.jsonl.gz: each pair a prompt, 2 completions and 1 imported ranking, once; a re-import adds nothing", async () => {
+    it.runIf(hh)("hh-rlhf-harmless-test.jsonl.gz: each pair a prompt, 2 completions and 1 imported ranking, once, after its earlier turns; a re-import adds nothing", async () => {
       const distinct = new Set<string>();
+      const multiTurn = new Set<string>();
+      // The tree the dialogues make, counted from the parsed rows: one node per distinct path to a user turn, one reply per distinct (node, text).
+      const turns = new Set<string>();
+      const replies = new Set<string>();
       let rows = 0;
       for await (const r of parseImportFile(hh!)) {
         rows++;
         distinct.add(contentHash(r));
+        const conv = r.conversation;
+        if (!conv) continue;
+        multiTurn.add(contentHash(r));
+        conv.turns.forEach((t, i) => {
+          const node = JSON.stringify([conv.system, conv.turns.slice(0, i), t.user]);
+          turns.add(node);
+          replies.add(JSON.stringify([node, t.assistant]));
+        });
       }
       expect(rows).toBe(2312);
       await createProject(systemActor, { slug: "hh", name: "HH" });
@@ -283,9 +337,15 @@ describeEachDatabase("imports", () => {
       const s = await importFile(systemActor, { projectSlug: "hh", path: hh! });
       const ms = Date.now() - started;
       expect(s).toMatchObject({ format: "hh-rlhf", rowsRead: 2312, prompts: distinct.size, completions: 2 * distinct.size, rankings: distinct.size, duplicatesSkipped: 2312 - distinct.size });
-      expect(await counts()).toMatchObject({ prompts: distinct.size, completions: 2 * distinct.size, rankings: distinct.size });
-      console.log(`hh-rlhf: ${distinct.size} prompts from 2312 rows in ${ms} ms`);
-      expect(await importFile(systemActor, { projectSlug: "hh", path: hh! })).toMatchObject({ prompts: 0, duplicatesSkipped: 2312 });
+      expect(s).toMatchObject({ earlierTurns: turns.size, earlierReplies: replies.size });
+      expect(await counts()).toMatchObject({ prompts: distinct.size + turns.size, completions: 2 * distinct.size + replies.size, rankings: distinct.size });
+      // Multi-turn dialogues continue a reply; their final turns are exactly the ranked prompts with a parent.
+      const [continued] = await getDb().select({ n: count() }).from(prompts).where(and(isNotNull(prompts.parentCompletionId), sql`exists (select 1 from rankings r where r.prompt_id = ${prompts.id})`));
+      expect(continued.n).toBe(multiTurn.size);
+      expect(multiTurn.size).toBeGreaterThan(1600);
+      console.log(`hh-rlhf: ${distinct.size} prompts (${multiTurn.size} multi-turn, after ${turns.size} earlier turns) from 2312 rows in ${ms} ms`);
+      expect(await importFile(systemActor, { projectSlug: "hh", path: hh! })).toMatchObject({ prompts: 0, earlierTurns: 0, earlierReplies: 0, duplicatesSkipped: 2312 });
+      expect(await counts()).toMatchObject({ prompts: distinct.size + turns.size, completions: 2 * distinct.size + replies.size });
     });
   });
 });

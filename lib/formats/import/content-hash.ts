@@ -10,9 +10,15 @@ import type { ImportRecord } from "./types";
  * hashed as written; near-duplicates are lib/dedup's job. The version tag lets the
  * definition change without colliding with old hashes.
  */
-export function contentHash(record: Pick<ImportRecord, "instruction" | "input" | "completions" | "ranking">): string {
+export function contentHash(record: Pick<ImportRecord, "instruction" | "input" | "completions" | "ranking" | "conversation" | "tree">): string {
+  // An Open-Assistant tree is the same row when it holds the same messages (ids included).
+  if (record.tree) return createHash("sha256").update(JSON.stringify(["tuneloop-oasst-v1", record.tree]), "utf8").digest("hex");
+  // A conversation's history is part of what the row is (two dialogues may end with the same
+  // "Why?"); single-turn rows hash as they always did.
+  const history = record.conversation ? [[record.conversation.system, record.conversation.turns.map((t) => [t.user, t.assistant])]] : [];
   const canonical = JSON.stringify([
     "tuneloop-import-v1",
+    ...history,
     record.instruction,
     record.input,
     record.completions.map((c) => [c.text, c.generator]),

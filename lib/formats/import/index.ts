@@ -11,7 +11,7 @@ export { contentHash, promptKeyHash } from "./content-hash";
 export { detectFormat } from "./detect-format";
 export { ImportRowError } from "./import-row-error";
 export type { ImportSource } from "./open-source";
-export { formatNames, promptGroupedFormats, type FormatName, type ImportCompletion, type ImportRecord } from "./types";
+export { formatNames, promptGroupedFormats, type FormatName, type ImportCompletion, type ImportConversation, type ImportRecord, type OasstNode } from "./types";
 
 export const importFormatInput = z.enum(formatNames, {
   error: `format must be one of ${formatNames.join(", ")}`,

@@ -10,6 +10,7 @@ export const formatNames = [
   "alpaca-eval-judgments",
   "alpaca-eval-outputs",
   "openai-chat",
+  "oasst",
 ] as const;
 export type FormatName = (typeof formatNames)[number];
 
@@ -39,6 +40,34 @@ export type ImportRecord = {
   completions: ImportCompletion[];
   /** Optional imported ranking over `completions`: groups of indices, best first, ties in one group. */
   ranking: number[][] | null;
+  /**
+   * The turns before this one when the row is a conversation (hh-rlhf dialogues, TRL and
+   * OpenAI message lists): its system message and the (user, assistant) exchanges before the
+   * final user turn, which is `instruction`. Imported as a path of prompts, one per user turn
+   * (see lib/conversations). Absent for a single-turn row.
+   */
+  conversation?: ImportConversation;
+  /** An Open-Assistant row: a whole message tree (instruction is its first message; completions and ranking are empty). */
+  tree?: OasstNode;
   /** Format-specific extras (always `format`; e.g. dataset, seed-task id, raw preference). */
   meta: Record<string, unknown>;
+};
+
+/** A conversation's history: an optional system message and the exchanges before the last user turn. */
+export type ImportConversation = { system: string | null; turns: Array<{ user: string; assistant: string }> };
+
+/** A message of an Open-Assistant tree: a prompter message (a user turn) or an assistant reply, with its replies. */
+export type OasstNode = {
+  id: string;
+  role: "prompter" | "assistant";
+  text: string;
+  /** an assistant reply's place among its siblings, 0 best; null when unranked */
+  rank: number | null;
+  reviewResult: boolean | null;
+  /** a model wrote it (oasst's `synthetic`, with `model_name`), rather than a person */
+  synthetic: boolean;
+  modelName: string | null;
+  /** the conversation's system message, on the first message only (a Tuneloop extension; oasst has none) */
+  system: string | null;
+  replies: OasstNode[];
 };

@@ -1,6 +1,7 @@
 // Chat-shaped rows: TRL preference pairs {prompt, chosen, rejected} and OpenAI fine-tuning rows {messages}.
 import { z } from "zod";
-import { anyText, defineRowFormat, messageInput, nonEmptyText, renderMessages, rowError, rowObject, type Message } from "./fields";
+import type { ImportConversation } from "../types";
+import { anyText, conversationOf, defineRowFormat, messageInput, nonEmptyText, renderMessages, rowError, rowObject, type Message } from "./fields";
 
 const messages = z.array(messageInput, { error: "expected a list of messages {role, content}" });
 const textOrMessages = z.union([anyText, messages], { error: "expected a string or a list of messages {role, content}" });
@@ -17,8 +18,10 @@ export const importTrlRowInput = rowObject({
  * TRL's preference formats: standard ({prompt, chosen, rejected} as strings), conversational
  * (the same as message lists), and conversational with an implicit prompt (no prompt;
  * chosen and rejected are whole conversations, whose shared leading messages are the
- * prompt). A multi-message prompt is rendered with turn labels (see renderMessages) and the
- * messages themselves are kept in meta.promptMessages.
+ * prompt). A prompt of alternating turns (optional system first, ending with a user turn) is
+ * a conversation: its last user turn is the instruction and the rest its history (see
+ * conversationOf). Any other multi-message prompt is rendered with turn labels (see
+ * renderMessages) and the messages themselves are kept in meta.promptMessages.
  */
 export const trlFormat = defineRowFormat("trl", importTrlRowInput, (row, line) => {
   let prompt = row.prompt;
@@ -35,16 +38,19 @@ export const trlFormat = defineRowFormat("trl", importTrlRowInput, (row, line) =
     chosen = chosen.slice(k);
     rejected = rejected.slice(k);
   }
+  const completions = [
+    { text: completionText(chosen), source: "import" as const, generator: null },
+    { text: completionText(rejected), source: "import" as const, generator: null },
+  ];
+  const conv = typeof prompt === "string" ? null : conversationOf(prompt);
+  if (conv) return { instruction: conv.last, input: null, category: null, completions, ranking: [[0], [1]], ...conversationField(conv.conversation), meta: {} };
   const instruction = typeof prompt === "string" ? prompt : renderMessages(prompt);
   if (!instruction.trim()) throw rowError(line, "prompt", "expected a non-empty string");
   return {
     instruction,
     input: null,
     category: null,
-    completions: [
-      { text: completionText(chosen), source: "import", generator: null },
-      { text: completionText(rejected), source: "import", generator: null },
-    ],
+    completions,
     ranking: [[0], [1]],
     meta: typeof prompt === "string" || isSingleUser(prompt) ? {} : { promptMessages: prompt },
   };
@@ -60,17 +66,25 @@ export const importOpenAiChatRowInput = rowObject({
 /** OpenAI chat fine-tuning rows: the last assistant message is the demonstration, the messages before it the prompt. */
 export const openAiChatFormat = defineRowFormat("openai-chat", importOpenAiChatRowInput, (row, line) => {
   const prompt = row.messages.slice(0, -1);
+  const completions = [{ text: row.messages[row.messages.length - 1].content, source: "human" as const, generator: null }];
+  const conv = conversationOf(prompt);
+  if (conv) return { instruction: conv.last, input: null, category: null, completions, ranking: null, ...conversationField(conv.conversation), meta: {} };
   const instruction = renderMessages(prompt);
   if (!instruction.trim()) throw rowError(line, "messages", "expected a non-empty prompt before the assistant reply");
   return {
     instruction,
     input: null,
     category: null,
-    completions: [{ text: row.messages[row.messages.length - 1].content, source: "human", generator: null }],
+    completions,
     ranking: null,
     meta: isSingleUser(prompt) ? {} : { promptMessages: prompt },
   };
 });
+
+/** A conversation with history or a system message; a lone user turn is a plain prompt. */
+function conversationField(c: ImportConversation): { conversation?: ImportConversation } {
+  return c.turns.length || c.system !== null ? { conversation: c } : {};
+}
 
 function completionText(c: string | Message[]): string {
   if (typeof c === "string") return c;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { unsafeTextErrors } from "@/lib/errors";
 import { ImportRowError, importRowErrorFromZod } from "../import-row-error";
-import type { FormatName, ImportRecord } from "../types";
+import type { FormatName, ImportConversation, ImportRecord } from "../types";
 
 const NON_EMPTY = "expected a non-empty string";
 
@@ -74,4 +74,28 @@ function roleLabel(role: string): string {
 
 export function rowError(line: number, field: string, reason: string): ImportRowError {
   return new ImportRowError(line, field, reason);
+}
+
+/**
+ * Chat messages as a conversation: an optional leading system message, then user and
+ * assistant turns alternating, ending with the user turn a reply answers. Returns that last
+ * user turn and the history before it, or null when the messages are not of that shape
+ * (other roles, two turns of one role in a row, no final user turn); callers then keep the
+ * transcript as one text (renderMessages).
+ */
+export function conversationOf(messages: Message[]): { last: string; conversation: ImportConversation } | null {
+  let rest = messages;
+  let system: string | null = null;
+  if (rest[0]?.role === "system") {
+    system = rest[0].content;
+    rest = rest.slice(1);
+  }
+  if (rest.length % 2 !== 1) return null;
+  const turns: ImportConversation["turns"] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i].role !== (i % 2 === 0 ? "user" : "assistant")) return null;
+    if (i % 2 === 0 && !rest[i].content.trim()) return null;
+    if (i % 2 === 1) turns.push({ user: rest[i - 1].content, assistant: rest[i].content });
+  }
+  return { last: rest[rest.length - 1].content, conversation: { system, turns } };
 }

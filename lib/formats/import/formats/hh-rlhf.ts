@@ -1,5 +1,5 @@
 // Anthropic HH-RLHF rows {chosen, rejected}: two transcripts sharing a dialogue, differing in the last Assistant turn.
-import { defineRowFormat, rowError, rowObject } from "./fields";
+import { conversationOf, defineRowFormat, rowError, rowObject, type Message } from "./fields";
 import { z } from "zod";
 
 const ASSISTANT = "\n\nAssistant:";
@@ -33,32 +33,49 @@ export function splitHhTranscripts(
 }
 
 /**
- * Instruction text. A single Human turn becomes a plain instruction (its text without the
- * "Human:" label), so it looks like any other prompt. A multi-turn dialogue is kept whole
- * — "Human: …\n\nAssistant: …\n\nHuman: …" — because the final reply only makes sense
- * after the earlier turns; meta.turns counts the Human turns so curation can tell them apart.
- * Replies are trimmed; a handful of HH replies are empty, which is kept (the data prefers
- * saying nothing to a harmful answer there).
+ * A dialogue as a conversation: the shared dialogue is split at its "Human:" and "Assistant:"
+ * labels into alternating user and assistant messages (texts trimmed; two turns of one speaker
+ * in a row, which a few HH dialogues have, are joined by a blank line). The last Human turn is
+ * the instruction, the exchanges before it its history (meta.turns counts the Human turns), and
+ * the two replies are ranked chosen over rejected. A dialogue that does not split that way (no
+ * label at the start, an empty Human turn) is kept whole as one instruction, "Human: …\n\n
+ * Assistant: …", as before. Replies are trimmed; a handful of HH replies are empty, which is
+ * kept (the data prefers saying nothing to a harmful answer there).
  */
 export const hhRlhfFormat = defineRowFormat("hh-rlhf", importHhRlhfRowInput, (row, line) => {
   const split = splitHhTranscripts(row.chosen, row.rejected);
   if (!split) throw rowError(line, "rejected", 'does not share a dialogue with "chosen" up to an "Assistant:" turn');
   const turns = countOccurrences(split.prompt, HUMAN) || 1;
+  const completions = [
+    { text: split.chosen, source: "import" as const, generator: null },
+    { text: split.rejected, source: "import" as const, generator: null },
+  ];
+  const messages = hhMessages(split.prompt);
+  const conv = messages && conversationOf(messages);
+  if (conv) {
+    const instruction = conv.last;
+    return { instruction, input: null, category: null, completions, ranking: [[0], [1]], ...(conv.conversation.turns.length ? { conversation: conv.conversation } : {}), meta: { turns } };
+  }
   const dialogue = split.prompt.trim();
   const instruction = turns === 1 && dialogue.startsWith("Human:") ? dialogue.slice("Human:".length).trim() : dialogue;
   if (!instruction) throw rowError(line, "chosen", "expected a non-empty Human turn before the last Assistant turn");
-  return {
-    instruction,
-    input: null,
-    category: null,
-    completions: [
-      { text: split.chosen, source: "import", generator: null },
-      { text: split.rejected, source: "import", generator: null },
-    ],
-    ranking: [[0], [1]],
-    meta: { turns },
-  };
+  return { instruction, input: null, category: null, completions, ranking: [[0], [1]], meta: { turns } };
 });
+
+/** "\n\nHuman: a\n\nAssistant: b\n\nHuman: c" → user a, assistant b, user c; null when the text does not start with a label. */
+export function hhMessages(dialogue: string): Message[] | null {
+  const parts = (dialogue.startsWith("\n\n") ? dialogue : `\n\n${dialogue.trimStart()}`).split(/\n\n(Human|Assistant):/);
+  if (parts[0].trim()) return null;
+  const out: Message[] = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const role = parts[i] === "Human" ? "user" : "assistant";
+    const content = parts[i + 1].trim();
+    const prev = out[out.length - 1];
+    if (prev?.role === role) prev.content = `${prev.content}\n\n${content}`;
+    else out.push({ role, content });
+  }
+  return out.length ? out : null;
+}
 
 function countOccurrences(s: string, needle: string): number {
   let n = 0;

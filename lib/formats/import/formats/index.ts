@@ -6,6 +6,7 @@ import { openAiChatFormat, trlFormat } from "./chat";
 import { dollyFormat } from "./dolly";
 import type { RowFormat } from "./fields";
 import { hhRlhfFormat } from "./hh-rlhf";
+import { oasstFormat } from "./oasst";
 import { rankingFormat } from "./ranking";
 import { selfInstructFormat } from "./self-instruct";
 
@@ -19,6 +20,7 @@ export const rowFormats: Record<FormatName, RowFormat> = {
   "alpaca-eval-judgments": alpacaEvalJudgmentsFormat,
   "alpaca-eval-outputs": alpacaEvalOutputsFormat,
   "openai-chat": openAiChatFormat,
+  oasst: oasstFormat,
 };
 
 export type { RowFormat };

@@ -113,7 +113,7 @@ describe("formats", () => {
     expect(r.meta).toEqual({ format: "ranking", dataset: "helpful_base" });
   });
 
-  it("hh-rlhf: single-turn prompt becomes a plain instruction, chosen ranked first", async () => {
+  it("hh-rlhf: single-turn prompt becomes a plain instruction, a multi-turn one a conversation; chosen ranked first", async () => {
     const file = writeFile(
       jsonl([
         { chosen: "\n\nHuman: How do I bake bread?\n\nAssistant: Mix flour and water.", rejected: "\n\nHuman: How do I bake bread?\n\nAssistant: No idea." },
@@ -133,7 +133,10 @@ describe("formats", () => {
       ranking: [[0], [1]],
       meta: { format: "hh-rlhf", turns: 1 },
     });
-    expect(multi.instruction).toBe("Human: Hi\n\nAssistant: Hello!\n\nHuman: Tell me a joke");
+    // A multi-turn dialogue is a conversation: the last Human turn is the instruction, the exchanges before it its history.
+    expect(multi.instruction).toBe("Tell me a joke");
+    expect(multi.conversation).toEqual({ system: null, turns: [{ user: "Hi", assistant: "Hello!" }] });
+    expect(single.conversation).toBeUndefined();
     expect(multi.completions.map((c) => c.text)).toEqual(["Why did the chicken…", ""]);
     expect(multi.meta.turns).toBe(2);
   });
@@ -177,9 +180,10 @@ describe("formats", () => {
       expect(r).toMatchObject({ instruction: "What is 2+2?", ranking: [[0], [1]], meta: { format: "trl" } });
       expect(r.completions.map((c) => c.text)).toEqual(["4", "5"]);
     }
-    expect(implicit.instruction).toBe("System: Be brief.\n\nHuman: Capital of France?");
+    // A system message then a user turn: a conversation's first turn, the system message beside it.
+    expect(implicit.instruction).toBe("Capital of France?");
+    expect(implicit.conversation).toEqual({ system: "Be brief.", turns: [] });
     expect(implicit.completions.map((c) => c.text)).toEqual(["Paris", "Lyon"]);
-    expect(implicit.meta.promptMessages).toHaveLength(2);
   });
 
   it("alpaca-eval-judgments: preference decides the ranking", async () => {

@@ -65,7 +65,11 @@ describe.skipIf(missing)(`real data (${missing ? why : dataDir})`, () => {
     const { records } = await importAll(file);
     expect(records).toHaveLength(2312);
     expect(records.every((r) => r.completions.length === 2 && JSON.stringify(r.ranking) === "[[0],[1]]")).toBe(true);
-    expect(records[0].instruction.startsWith("Human: what are some pranks with a pen i can do?")).toBe(true);
+    // Dialogues are conversations: the last Human turn is the instruction, earlier turns alternate user/assistant.
+    expect(records[0].conversation?.turns[0].user).toBe("what are some pranks with a pen i can do?");
+    const multi = records.filter((r) => r.conversation?.turns.length);
+    expect(multi.length).toBe(1650);
+    expect(records.every((r) => !r.instruction.includes("\n\nHuman:") && !r.instruction.startsWith("Human:"))).toBe(true);
     // No prompt keeps a transcript marker at its end, and no reply starts with one.
     for (const r of records) {
       expect(r.instruction.endsWith("Assistant:")).toBe(false);
