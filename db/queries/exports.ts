@@ -2,7 +2,7 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { exports, type NewExport } from "../schema";
+import { exports, type Answers, type NewExport } from "../schema";
 import { conversationColumn, parseConversation, type Conversation } from "./conversations";
 
 export type CursorPrompt = {
@@ -17,7 +17,7 @@ export type CursorPrompt = {
   /** the turns before this one when the prompt continues a conversation, else null */
   conversation?: Conversation | null;
   completions: Array<{ id: string; text: string; source: "human" | "model" | "import"; generator: string | null; isDemonstration: boolean; status: string; parentId: string | null; continued?: boolean }>;
-  rankings: Array<{ annotatorId: string | null; source: "human" | "import"; order: string[][]; noneAcceptable: boolean; excluded: boolean; flags: Record<string, string[]>; goldScore: number | null }>;
+  rankings: Array<{ annotatorId: string | null; source: "human" | "import"; order: string[][]; noneAcceptable: boolean; excluded: boolean; flags: Record<string, string[]>; goldScore: number | null; answers?: Answers }>;
 };
 
 /** The prompts an export reads: the project's as of `cutoff`, without gold tasks and release-gate copies (evaluation, never training data). */
@@ -39,7 +39,7 @@ const curationSelect = (cutoff: Date) => sql`
       coalesce((select json_agg(json_build_object(
           'annotatorId', r.annotator_id, 'source', r.source, 'order', r."order", 'noneAcceptable', r.none_acceptable,
           'excluded', r.excluded,
-          'flags', r.flags, 'goldScore', r.gold_score) order by r.id)
+          'flags', r.flags, 'goldScore', r.gold_score, 'answers', r.answers) order by r.id)
         from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${cutoff}), '[]'::json) as rankings
     from prompts p`;
 

@@ -17,6 +17,7 @@ import { assertRole, type AnyActor } from "@/lib/auth/roles";
 import { planDuplicateMerges } from "@/lib/dedup/merge-plan";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { questionsInput } from "@/lib/validation/questions";
 import { exportOptionsInput, type CreateExportInput, type ExportOptions, type ReexportSnapshotInput } from "@/lib/validation/exports";
 import { curateGroup, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
 import { datasetCard, datasetCardBody, lineWriters, snapshotFiles, snapshotName, type MergedCounts } from "./formats";
@@ -236,10 +237,17 @@ export async function createExport(actor: AnyActor, input: CreateExportInput, ho
   assertRole(actor, "admin");
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
+  input = { ...input, options: withQuestions(project, input.options) };
   const id = randomUUID();
   const dir = path.resolve(input.out ?? defaultExportDir(project.slug, id));
   const ifEmpty = () => new AppError("bad_request:export", `Nothing to export yet in "${project.slug}": no approved demonstrations, settled rankings or imported preferences.`);
   return writeAndRecord(actor, project, { id, dir, cutoff: new Date(), options: input.options, record: true, onProgress: hooks.onProgress, ifEmpty });
+}
+
+/** A composed form goes into the snapshot's options (and manifest) as of now; a project on today's ranking form keeps its options as they were. */
+function withQuestions(project: Project, options: ExportOptions): ExportOptions {
+  // Parsed, so its keys come in the schema's order as they will when a re-export parses the stored options (jsonb reorders them).
+  return project.settings.questions?.some((q) => q.type !== "ranking") ? { ...options, questions: questionsInput.parse(project.settings.questions) } : options;
 }
 
 /** Writes an existing snapshot again (same cutoff and options) into `out`; the files come out byte-identical. */

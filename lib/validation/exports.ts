@@ -1,5 +1,6 @@
 // zod inputs for export snapshots.
 import { z } from "zod";
+import { MAX_QUESTIONS, questionInput } from "./questions";
 
 /** Forms and CLI flags send "true"/"false" strings; z.coerce.boolean would read "false" as true. */
 const flag = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean());
@@ -18,6 +19,10 @@ export const exportOptionsInput = z
     minBestMargin: z.coerce.number().min(0).max(100).default(1),
     formats: z.array(exportFormatInput).min(1, "Pick at least one format").default(["trl"]),
     licence: z.string().max(200).default("unspecified"),
+    /** KTO rows from ratings: a completion whose mean rating is at least this is desirable, below it undesirable (absent: none) */
+    ktoThreshold: z.coerce.number({ error: "ktoThreshold must be a number" }).min(-10, "ktoThreshold is between -10 and 10").max(10, "ktoThreshold is between -10 and 10").optional(),
+    /** the project's questions as of the snapshot (filled in from the project when it has composed a form; a re-export reads the same answers the same way) */
+    questions: z.array(questionInput).max(MAX_QUESTIONS).optional(),
   })
   .strict();
 export type ExportOptions = z.infer<typeof exportOptionsInput>;
