@@ -20,6 +20,7 @@ import { AppError } from "@/lib/errors";
 import { questionsInput } from "@/lib/validation/questions";
 import { exportOptionsInput, type CreateExportInput, type ExportOptions, type ReexportSnapshotInput } from "@/lib/validation/exports";
 import { curateGroup, leaveOneOutTaus, promptText, reliabilityOf } from "./curate";
+import { canonicalOptions, categoryBalancer, expandRows, templateList } from "./balance";
 import { datasetCard, datasetCardBody, lineWriters, snapshotFiles, snapshotName, type MergedCounts } from "./formats";
 
 export type SnapshotSummary = { id: string; dir: string; counts: Record<string, number>; duplicates: { exact: number; near: number }; merged: MergedCounts; prompts: number };
@@ -132,6 +133,8 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
   const writers = new Map(files.map((f) => [f.name, new HashedFile(path.join(tmp, f.name), f.array)]));
   const duplicates = { exact: 0, near: 0 };
   const merged: MergedCounts = { prompts: 0, rankings: 0, pairs: 0, sft: 0 };
+  const balance = categoryBalancer(options);
+  const templates = templateList(options);
   let prompts = 0;
   let screening: ScreeningSummary | null = null;
   try {
@@ -155,6 +158,10 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
         if (!members.length) continue;
         const curated = curateGroup(members, options, reliability);
         if (!curated.sft.length && !curated.pairs.length && !curated.unpaired.length) continue;
+        // Category caps and weights decide how often this prompt is written; templates how its user turn reads.
+        const copies = balance.copies(p.id, p.category, curated.split);
+        if (copies === 0) continue;
+        const rows = { sft: expandRows(curated.sft, p, templates, copies), pairs: expandRows(curated.pairs, p, templates, copies), unpaired: expandRows(curated.unpaired, p, templates, copies) };
         prompts += 1;
         merged.prompts += members.length - 1;
         merged.rankings += curated.merged.rankings;
@@ -165,10 +172,10 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
           const w = writers.get(f.name)!;
           const lines =
             f.kind === "sft" || f.kind === "openaiSft" || f.kind === "alpaca"
-              ? curated.sft.map(lineWriters[f.kind])
+              ? rows.sft.map(lineWriters[f.kind])
               : f.kind === "preference" || f.kind === "openaiPreference"
-                ? curated.pairs.map(lineWriters[f.kind])
-                : curated.unpaired.map(lineWriters.unpaired);
+                ? rows.pairs.map(lineWriters[f.kind])
+                : rows.unpaired.map(lineWriters.unpaired);
           for (const line of lines) {
             const written = w.line(line);
             if (written) await written;
@@ -190,10 +197,15 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
     counts[f.name] = w.rows;
   }
   const cutoffAt = cutoff.toISOString();
-  const card = datasetCard({ id, project: project.slug, cutoffAt, counts, options, licence: options.licence, duplicates, merged });
+  const card = datasetCard({ id, project: project.slug, cutoffAt, counts, options: canonicalOptions(options), licence: options.licence, duplicates, merged });
   fs.writeFileSync(path.join(tmp, "README.md"), card);
   sha256["README.md"] = createHash("sha256").update(card).digest("hex");
-  const manifest = { id, project: project.slug, cutoffAt, filters: options, counts, duplicatesCollapsed: duplicates, merged, prompts, screening, sha256 };
+  // Snapshots without caps, weights or templates keep the manifest they always had.
+  const shaping = {
+    ...(options.categoryCaps || options.categoryWeights ? { categoryBalance: balance.summary() } : {}),
+    ...(templates.length ? { templates: Object.fromEntries(templates) } : {}),
+  };
+  const manifest = { id, project: project.slug, cutoffAt, filters: canonicalOptions(options), counts, duplicatesCollapsed: duplicates, merged, prompts, ...shaping, screening, sha256 };
   fs.writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   return { counts, duplicates, merged, prompts, manifest };
 }
@@ -241,7 +253,16 @@ export async function createExport(actor: AnyActor, input: CreateExportInput, ho
   const id = randomUUID();
   const dir = path.resolve(input.out ?? defaultExportDir(project.slug, id));
   const ifEmpty = () => new AppError("bad_request:export", `Nothing to export yet in "${project.slug}": no approved demonstrations, settled rankings or imported preferences.`);
-  return writeAndRecord(actor, project, { id, dir, cutoff: new Date(), options: input.options, record: true, onProgress: hooks.onProgress, ifEmpty });
+  return writeAndRecord(actor, project, { id, dir, cutoff: new Date(), options: withTemplateTexts(project, input.options), record: true, onProgress: hooks.onProgress, ifEmpty });
+}
+
+/** The named templates' texts as the project has them now, kept in the snapshot's options so a re-export renders the same bytes. */
+function withTemplateTexts(project: Project, options: ExportOptions): ExportOptions {
+  if (!options.templates?.length) return options;
+  const defined = project.settings.instructionTemplates ?? {};
+  const unknown = options.templates.find((name) => !(name in defined));
+  if (unknown !== undefined) throw new AppError("bad_request:export", `No instruction template "${unknown}" in "${project.slug}".`, { "options.templates": [`Unknown template "${unknown}"; the project has: ${Object.keys(defined).join(", ") || "none"}`] });
+  return { ...options, templateTexts: Object.fromEntries(options.templates.map((name) => [name, defined[name]])) };
 }
 
 /** A composed form goes into the snapshot's options (and manifest) as of now; a project on today's ranking form keeps its options as they were. */
