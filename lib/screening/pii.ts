@@ -114,6 +114,16 @@ function scanTrimmed(text: string, re: RegExp, kind: PiiKind, ok: (candidate: st
   }
 }
 
+/**
+ * libphonenumber-js accepts any digit run that is a valid number somewhere; in prose that takes fractions ("8000/59000"),
+ * decimals ("121.8244116") and list numbers ("7.  123456789"). A phone is written with no slash, no doubled space, and dots
+ * only as separators between groups of 2-4 digits ("415.555.2671").
+ */
+function phoneShaped(t: string): boolean {
+  if (t.includes("/") || /\s{2}/.test(t)) return false;
+  return !t.includes(".") || /^\+?\d{1,3}(?:\.\d{2,4}){2,4}$/.test(t.replace(/^\(?(\d{3})\)?/, "$1"));
+}
+
 export type DetectOptions = { phoneRegions?: CountryCode[] };
 
 /** Every PII hit in `text`, in order; overlapping hits keep the higher-priority kind (or the longer, for the same kind). */
@@ -123,11 +133,15 @@ export function detectPii(text: string, opts: DetectOptions = {}): PiiHit[] {
   scanTrimmed(text, CARD, "card", (c) => cardValid(c.replace(/[ -]/g, "")), found);
   scanTrimmed(text, IBAN, "iban", ibanValid, found);
   scan(text, IPV4, "ip", (m) => isIPv4(m[0]), found);
-  scan(text, IPV6, "ip", (m) => isIPv6(m[0]) && (m[0].match(/[0-9A-Fa-f]+/g)?.length ?? 0) >= 2, found);
+  // at least three groups and a digit: "std::cout"-like "d::c" in code is not an address
+  scan(text, IPV6, "ip", (m) => isIPv6(m[0]) && (m[0].match(/[0-9A-Fa-f]+/g)?.length ?? 0) >= 3 && /\d/.test(m[0]), found);
   scan(text, SSN, "ssn", (m) => ssnValid(m[1], m[3], m[4]), found);
   scan(text, NINO, "nino", (m) => ninoValid(m[0]), found);
   for (const region of opts.phoneRegions ?? DEFAULT_PHONE_REGIONS) {
-    for (const p of findPhoneNumbersInText(text, region)) found.push({ kind: "phone", start: p.startsAt, end: p.endsAt, text: text.slice(p.startsAt, p.endsAt) });
+    for (const p of findPhoneNumbersInText(text, region)) {
+      const t = text.slice(p.startsAt, p.endsAt);
+      if (phoneShaped(t)) found.push({ kind: "phone", start: p.startsAt, end: p.endsAt, text: t });
+    }
   }
   const rank = (h: PiiHit) => PRIORITY.indexOf(h.kind);
   found.sort((a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || a.start - b.start);

@@ -92,3 +92,10 @@ describe("detectPii", () => {
     expect(redactPii(t, detectPii(t))).toBe("Write to [EMAIL] or [CARD] today.");
   });
 });
+
+describe("false positives seen in the shared data", () => {
+  it("leaves fractions, decimals, list numbers and C++ scopes alone, keeps dotted phone numbers", () => {
+    const t = "Ratio 8000/59000, longitude 121.8244116, item 7.  123456789, std::cout and d::c; call 415.555.2671.";
+    expect(detectPii(t).map((h) => [h.kind, h.text])).toEqual([["phone", "415.555.2671"]]);
+  });
+});
