@@ -30,7 +30,7 @@ export async function listSubmittedDemonstrations(db: DbOrTx, f: QueueFilters) {
   return res.rows as Array<{ id: string; text: string; parentId: string | null; parentText: string | null; authorId: string | null; authorName: string | null; promptId: string; instruction: string; input: string | null; category: string | null }>;
 }
 
-/** Prompts with their full overlap of rankings whose agreement did not pass the threshold. */
+/** Prompts with their full overlap of rankings (routing: maxOverlap, where a disagreeing prompt closes) whose agreement did not pass the threshold. */
 export async function listUnsettledPrompts(db: DbOrTx, f: QueueFilters) {
   const res = await db.execute(sql`
     select p.id, p.instruction, p.input, p.category, p.agreement, p.ranking_count as "rankingCount", p.consensus

@@ -13,6 +13,7 @@ import { AppError } from "@/lib/errors";
 import { decideScreening, listScreeningQueue } from "@/lib/screening/review";
 import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "@/lib/rankings/consensus-state";
+import { overlapRange } from "@/lib/rankings/routing";
 import { isRankable } from "@/lib/rankings/tasks";
 import type { SetGoldInput } from "@/lib/validation/rankings";
 import type { ExcludeAnnotatorInput, ReviewDecisionInput, ReviewQueueInput } from "@/lib/validation/reviews";
@@ -22,7 +23,7 @@ export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
   assertRole(actor, "reviewer");
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
-  const f = { projectId: project.id, category: input.category, authorId: input.authorId, maxAgreement: input.maxAgreement, limit: input.limit, overlap: project.settings.overlap };
+  const f = { projectId: project.id, category: input.category, authorId: input.authorId, maxAgreement: input.maxAgreement, limit: input.limit, overlap: overlapRange(project.settings).max };
   const want = (k: string) => !input.kind || input.kind === k;
   const [prompts, demonstrations, unsettled, screenings] = await Promise.all([
     want("prompt") && input.maxAgreement === undefined ? qv.listSubmittedPrompts(db, f) : [],

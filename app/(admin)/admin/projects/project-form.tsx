@@ -12,12 +12,14 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null };
+  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null };
 };
 
 const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher">; label: string; step: string }> = [
   { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
   { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
+  { name: "minOverlap", label: "Routing: rankings an agreeing prompt stops at (2–20; blank: fixed overlap)", step: "1" },
+  { name: "maxOverlap", label: "Routing: most rankings a disagreeing prompt gets (2–50)", step: "1" },
   { name: "agreementThreshold", label: "Agreement threshold (0–1)", step: "0.05" },
   { name: "goldRate", label: "Gold rate (0–1)", step: "0.01" },
   { name: "reviseHours", label: "Revise window (hours)", step: "1" },
@@ -67,7 +69,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
       </Field>
       <div className="grid gap-4 sm:grid-cols-3">
         {settingFields.map((f) => (
-          <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} defaultValue={String(initial.settings[f.name])} error={fieldErrors[f.name]} />
+          <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} defaultValue={String(initial.settings[f.name] ?? "")} error={fieldErrors[f.name]} />
         ))}
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
