@@ -561,6 +561,8 @@ const actions: Record<string, ActionTarget> = {
       { name: "a rating scale with max below min", input: { slug: "demo", questions: [{ id: "q", type: "rating", title: "Rate", min: 5, max: 1, criteria: [{ name: "helpfulness" }] }] }, field: "questions.0.max" },
       { name: "two questions with one id", input: { slug: "demo", questions: [{ id: "q", type: "text", title: "A" }, { id: "q", type: "text", title: "B" }] }, field: "questions" },
       { name: "a label question with no options", input: { slug: "demo", questions: [{ id: "q", type: "label", title: "A", options: [] }] }, field: "questions.0.options" },
+      { name: "an unknown PII policy", input: { slug: "demo", pii: "drop" }, field: "pii" },
+      { name: "a moderation source that is no id", input: { slug: "demo", moderationSourceId: "openai" }, field: "moderationSourceId" },
     ],
   },
   "app/(admin)/admin/projects/[slug]/actions.ts#addSourceAction": {
@@ -758,6 +760,8 @@ const actions: Record<string, ActionTarget> = {
       { name: "a ranking id given as a prompt", input: { kind: "prompt", id: w.annRanking.rankingId, decision: "approve" }, kinds: ["not_found"] },
       // A ranking review names the prompt whose rankings it settles; a ranking's own id is unknown there.
       { name: "a ranking id given as a ranking", input: { kind: "ranking", id: w.annRanking.rankingId, decision: "approve" }, kinds: ["not_found"] },
+      { name: "an edit of a screening", input: { kind: "screening", id: w.annSubmitted.id, decision: "edit", edit: { text: "x" } }, field: "decision" },
+      { name: "an unknown prompt's screening", input: { kind: "screening", id: NO_SUCH_ID, decision: "approve" }, kinds: ["not_found"] },
     ],
   },
   "app/(review)/review/actions.ts#setGoldAnswer": {
