@@ -191,6 +191,7 @@ const settingsShape = {
   pii: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["redact", "exclude"], { error: "PII at export must be redact or exclude" }).optional()),
   /** the model source that screens stored texts for safety; "" or null: none */
   moderationSourceId: z.preprocess((v) => (v === "" ? null : v), z.uuid({ error: "Moderation source must be a model source id" }).nullable().optional()),
+  moderationMode: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["moderations", "llama-guard"], { error: "Moderation mode must be moderations or llama-guard" }).optional()),
   categoryTargets: categoryTargetsInput,
   seedImports: seedImportsInput,
   instructionTemplates: instructionTemplatesInput,
