@@ -126,6 +126,21 @@ const samples: Record<FormatName, { rows: unknown[]; completionsPerRow: number; 
     human: true,
     made: { prompts: 2, completions: 3, rankings: 1 },
   },
+  ultrafeedback: {
+    rows: [
+      {
+        source: "evol_instruct",
+        instruction: "Name a prime.",
+        completions: [
+          { model: "m-a", response: "9", annotations: { helpfulness: { Rating: "2", Rationale: "Wrong." }, honesty: { Rating: "N/A", Rationale: "" } }, critique: "Not prime.", overall_score: 3 },
+          { model: "m-b", response: "7", annotations: { helpfulness: { Rating: "5", Rationale: "Right." }, honesty: { Rating: "5", Rationale: "Sure." } }, critique: "Good.", overall_score: 9 },
+        ],
+      },
+    ],
+    completionsPerRow: 2,
+    ranked: true,
+    human: false,
+  },
 };
 
 describeEachDatabase("imports", () => {
@@ -177,6 +192,10 @@ describeEachDatabase("imports", () => {
     const chat = await loadPrompt("2+2?");
     expect(chat.prompt.system).toBe("Be brief.");
     expect(chat.completions).toEqual([expect.objectContaining({ text: "4", source: "human", isDemonstration: true })]);
+    // ultrafeedback: model outputs attributed to their models, ranked by mean aspect rating ("N/A" left out: 2 against 5).
+    const prime = await loadPrompt("Name a prime.");
+    expect(prime.orderTexts).toEqual([[["7"], ["9"]]]);
+    expect(prime.completions.map((c) => [c.text, c.generator, c.source])).toEqual([["7", "m-b", "import"], ["9", "m-a", "import"]]);
     // oasst: replies are demonstrations ranked by their rank; "Cheaper?" continues the best one.
     const rome = await loadPrompt("Plan a day in Rome.");
     expect(rome.orderTexts).toEqual([[["Colosseum, then Trastevere."], ["Stay in."]]]);

@@ -13,6 +13,7 @@ export function detectFormat(firstRecord: unknown): FormatName | null {
   const r = firstRecord as Record<string, unknown>;
   if (has("output_1") && has("output_2") && (has("preference") || has("generator_1"))) return "alpaca-eval-judgments";
   if (Array.isArray(r.outputs)) return "ranking";
+  if (has("instruction") && Array.isArray(r.completions)) return "ultrafeedback";
   if (typeof r.prompt === "object" && r.prompt !== null && !Array.isArray(r.prompt) && "message_id" in r.prompt) return "oasst";
   if (has("instances")) return "self-instruct";
   if (has("chosen") && has("rejected")) {

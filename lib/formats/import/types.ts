@@ -11,6 +11,7 @@ export const formatNames = [
   "alpaca-eval-outputs",
   "openai-chat",
   "oasst",
+  "ultrafeedback",
 ] as const;
 export type FormatName = (typeof formatNames)[number];
 

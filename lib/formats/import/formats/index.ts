@@ -9,6 +9,7 @@ import { hhRlhfFormat } from "./hh-rlhf";
 import { oasstFormat } from "./oasst";
 import { rankingFormat } from "./ranking";
 import { selfInstructFormat } from "./self-instruct";
+import { ultraFeedbackFormat } from "./ultrafeedback";
 
 export const rowFormats: Record<FormatName, RowFormat> = {
   alpaca: alpacaFormat,
@@ -21,6 +22,7 @@ export const rowFormats: Record<FormatName, RowFormat> = {
   "alpaca-eval-outputs": alpacaEvalOutputsFormat,
   "openai-chat": openAiChatFormat,
   oasst: oasstFormat,
+  ultrafeedback: ultraFeedbackFormat,
 };
 
 export type { RowFormat };
