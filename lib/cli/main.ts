@@ -10,6 +10,7 @@ const commands: Record<string, Command> = {
   user: { summary: "user add --email E --role R [--name N]  (password on stdin)", run: async (a) => (await import("./commands/user")).userCommand(a) },
   project: { summary: "project create --slug S --name N [--k 4 --overlap 3 …] | update | list", run: async (a) => (await import("./commands/project")).projectCommand(a) },
   import: { summary: "import FILE --project SLUG [--format F]  (all-or-nothing; re-import adds nothing)", run: async (a) => (await import("./commands/import")).importCommand(a) },
+  diversity: { summary: "diversity --project S [--json]  (categories vs targets, verbs and objects, lengths, near-duplicates)", run: async (a) => (await import("./commands/diversity")).diversityCommand(a) },
   stats: { summary: "stats --project S [--json]  (prompts, completions, rankings, open leases)", run: async (a) => (await import("./commands/stats")).statsCommand(a) },
   export: { summary: "export --project S [--out DIR] [--pairing P] [--format trl,openai,alpaca]  (a training snapshot)", run: async (a) => (await import("./commands/export")).exportCommand(a) },
   worker: { summary: "run the job runner against DATABASE_URL (train, export, schedule)", run: async (a) => (await import("./commands/worker")).workerCommand(a) },

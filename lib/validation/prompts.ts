@@ -33,3 +33,14 @@ export const similarPromptsInput = z
   .object({ projectSlug: z.string().min(1).max(64), instruction: z.string().max(promptLimits.instruction), input: z.string().max(promptLimits.input).optional() })
   .strict();
 export type SimilarPromptsInput = z.infer<typeof similarPromptsInput>;
+
+/** Write from a seed: how many seed tasks to show (Self-Instruct shows 8: 6 human-written, 2 generated). */
+export const seedTasksInput = z.object({ projectSlug: z.string().min(1).max(64), k: z.coerce.number().int("k is a whole number").min(1, "k is at least 1").max(20, "k is at most 20").default(6) }).strict();
+export type SeedTasksInput = z.infer<typeof seedTasksInput>;
+
+export const noveltyInput = z.object({ projectSlug: z.string().min(1).max(64), instruction, id: z.uuid().optional() }).strict();
+export type NoveltyInput = z.infer<typeof noveltyInput>;
+
+/** A task written from seeds: a prompt submission plus the seed tasks it was written from. */
+export const submitFromSeedInput = submitPromptInput.extend({ seedIds: z.array(z.uuid("Each seed id is a prompt id")).max(20, "At most 20 seeds").default([]) }).strict();
+export type SubmitFromSeedInput = z.infer<typeof submitFromSeedInput>;
