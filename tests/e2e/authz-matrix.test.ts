@@ -50,19 +50,19 @@ describe.skipIf(!hasChromium)("authorization matrix in the built app", () => {
   const who = {} as Record<Who, APIRequestContext>;
   const contexts: BrowserContext[] = [];
   let apiToken = "";
-  const ids = { slug: "demo", run: "", export: "", task: "", collectRun: "", source: "s1" };
+  const ids = { slug: "demo", run: "", export: "", task: "", collectRun: "", source: "s1", webhook: "", delivery: "" };
 
-  /** The URL a route file serves here: the project's slug and, per route, a real run, snapshot, leased task, model source or collect run. */
+  /** The URL a route file serves here: the project's slug and, per route, a real run, snapshot, leased task, model source, collect run, webhook or delivery. */
   const urlOf = (file: string) => {
-    const id = /\/collect-runs\/\[id\]/.test(file)
-      ? ids.collectRun
-      : /\/runs\/\[id\]/.test(file)
-        ? ids.run
-        : /\/exports\/\[id\]/.test(file)
-          ? ids.export
-          : /\/tasks\/\[id\]/.test(file)
-            ? ids.task
-            : "";
+    const idFor: Array<[RegExp, string]> = [
+      [/\/webhooks\/deliveries\/\[id\]/, ids.delivery],
+      [/\/webhooks\/\[id\]/, ids.webhook],
+      [/\/collect-runs\/\[id\]/, ids.collectRun],
+      [/\/runs\/\[id\]/, ids.run],
+      [/\/exports\/\[id\]/, ids.export],
+      [/\/tasks\/\[id\]/, ids.task],
+    ];
+    const id = idFor.find(([re]) => re.test(file))?.[1] ?? "";
     const name = /\/sources\/\[name\]/.test(file) ? ids.source : "manifest.json";
     return urlFor(file, { slug: ids.slug, id, name, token: "x".repeat(32) });
   };
@@ -77,7 +77,11 @@ describe.skipIf(!hasChromium)("authorization matrix in the built app", () => {
           await runCli(dataDir, ["import", path.join(dataDir, "demos.json"), "--project", ids.slug, "--format", "alpaca"]);
           fs.writeFileSync(path.join(dataDir, "tasks.jsonl"), JSON.stringify(rankingTask) + "\n");
           await runCli(dataDir, ["import", path.join(dataDir, "tasks.jsonl"), "--project", ids.slug, "--format", "ranking"]);
+          // A webhook nothing listens on: the export below writes it a delivery to read and redeliver.
+          ids.webhook = String(lastJson(await runCli(dataDir, ["webhook", "add", "--project", ids.slug, "--url", "http://127.0.0.1:9/hook", "--events", "export.ready", "--json"])).id);
           ids.export = String(lastJson(await runCli(dataDir, ["export", "--project", ids.slug, "--json"])).id);
+          const deliveries = (await runCli(dataDir, ["webhook", "deliveries", "--project", ids.slug, "--id", ids.webhook, "--json"])).trim().split("\n").filter((l) => l.startsWith("["));
+          ids.delivery = String((JSON.parse(deliveries.at(-1)!) as Array<{ id: string }>)[0].id);
           ids.run = String(lastJson(await runCli(dataDir, ["retrain", "--project", ids.slug, "--stage", "sft", "--base", "tiny", "--steps", "2", "--json"])).id);
           // A source nothing listens on: its collect run fails, but it exists.
           await runCli(dataDir, ["source", "add", "--project", ids.slug, "--name", ids.source, "--base-url", "http://127.0.0.1:9/v1", "--model", "none"]);
@@ -107,7 +111,7 @@ describe.skipIf(!hasChromium)("authorization matrix in the built app", () => {
     const leased = await who.annotator.post(`/api/v1/projects/${ids.slug}/tasks/next`, { headers: { origin: app.baseUrl } });
     expect(leased.status()).toBe(200);
     ids.task = ((await leased.json()) as { task: { assignmentId: string } }).task.assignmentId;
-    expect([ids.export, ids.run, ids.task, ids.collectRun].every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
+    expect([ids.export, ids.run, ids.task, ids.collectRun, ids.webhook, ids.delivery].every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
   }, 300_000);
 
   afterAll(async () => {

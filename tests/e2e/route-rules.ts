@@ -50,6 +50,11 @@ export const apiRules: Record<string, Partial<Record<"GET" | "POST" | "DELETE", 
   "app/api/v1/projects/[slug]/sources/[name]/test/route.ts": { POST: "admin" },
   "app/api/v1/projects/[slug]/sources/collect-runs/route.ts": { GET: "admin", POST: "admin" },
   "app/api/v1/projects/[slug]/sources/collect-runs/[id]/route.ts": { GET: "admin" },
+  "app/api/v1/projects/[slug]/webhooks/route.ts": { GET: "admin", POST: "admin" },
+  "app/api/v1/projects/[slug]/webhooks/[id]/remove/route.ts": { POST: "admin" },
+  "app/api/v1/projects/[slug]/webhooks/[id]/enable/route.ts": { POST: "admin" },
+  "app/api/v1/projects/[slug]/webhooks/[id]/deliveries/route.ts": { GET: "admin" },
+  "app/api/v1/projects/[slug]/webhooks/deliveries/[id]/redeliver/route.ts": { POST: "admin" },
 };
 
 const root = path.resolve(import.meta.dirname, "../..");

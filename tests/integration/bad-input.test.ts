@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb, setConnection, type Connection } from "@/db/client";
-import { completions, exports as exportsTable, modelVersions, trainingRuns, type Question } from "@/db/schema";
+import { completions, exports as exportsTable, modelVersions, trainingRuns, webhookDeliveries, type Question } from "@/db/schema";
 import { MAX_JSON_BODY_BYTES } from "@/lib/api";
 import { inviteUser } from "@/lib/auth/accounts";
 import type { Actor } from "@/lib/auth/roles";
@@ -33,6 +33,15 @@ import * as sourceTestRoute from "@/app/api/v1/projects/[slug]/sources/[name]/te
 import * as sourceRemoveRoute from "@/app/api/v1/projects/[slug]/sources/[name]/remove/route";
 import * as collectRunsRoute from "@/app/api/v1/projects/[slug]/sources/collect-runs/route";
 import * as collectRunRoute from "@/app/api/v1/projects/[slug]/sources/collect-runs/[id]/route";
+import * as webhooksRoute from "@/app/api/v1/projects/[slug]/webhooks/route";
+import * as webhookRemoveRoute from "@/app/api/v1/projects/[slug]/webhooks/[id]/remove/route";
+import * as webhookEnableRoute from "@/app/api/v1/projects/[slug]/webhooks/[id]/enable/route";
+import * as webhookDeliveriesRoute from "@/app/api/v1/projects/[slug]/webhooks/[id]/deliveries/route";
+import * as redeliverRoute from "@/app/api/v1/projects/[slug]/webhooks/deliveries/[id]/redeliver/route";
+import * as projectWebhookActions from "@/app/(admin)/admin/projects/[slug]/webhook-actions";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
+import { addWebhook, removeWebhook } from "@/lib/webhooks/webhooks";
+import { webhooks as webhooksTable } from "@/db/schema";
 import * as adminActions from "@/app/(admin)/admin/actions";
 import * as projectActions from "@/app/(admin)/admin/projects/actions";
 import * as projectSourceActions from "@/app/(admin)/admin/projects/[slug]/actions";
@@ -113,6 +122,20 @@ async function seedWorld() {
   await removeSource(admin, { projectSlug: "demo", name: removedSource.name });
   const otherSource = await addSource(admin, { projectSlug: "other", name: "other-source", baseUrl: NO_SERVER_URL, model: "m" });
   const otherCollectRun = await startCollect(admin, { projectSlug: "other", sources: [otherSource.name], prompts: 5 });
+  // Webhooks: demo's (with a delivery), a removed one, a disabled one (with a delivery), and other's (with a delivery).
+  const demoHook = await addWebhook(admin, { projectSlug: "demo", url: NO_SERVER_URL, events: ["export.ready"] });
+  const disabledHook = await addWebhook(admin, { projectSlug: "demo", url: NO_SERVER_URL, events: ["run.failed"] });
+  const removedHook = await addWebhook(admin, { projectSlug: "demo", url: NO_SERVER_URL, events: ["run.failed"] });
+  await removeWebhook(admin, { projectSlug: "demo", id: removedHook.id });
+  const otherHook = await addWebhook(admin, { projectSlug: "other", url: NO_SERVER_URL, events: ["export.ready"] });
+  await db.transaction(async (tx) => {
+    await emitWebhookEvent(tx, { projectId: demo.id, event: "export.ready", data: {} });
+    await emitWebhookEvent(tx, { projectId: demo.id, event: "run.failed", data: {} });
+    await emitWebhookEvent(tx, { projectId: other.id, event: "export.ready", data: {} });
+  });
+  await db.update(webhooksTable).set({ enabled: false, disabledAt: new Date(), disabledReason: "seeded" }).where(eq(webhooksTable.id, disabledHook.id));
+  const deliveryOf = async (webhookId: string) => (await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)))[0];
+  const [demoDelivery, disabledDelivery, otherDelivery] = [await deliveryOf(demoHook.id), await deliveryOf(disabledHook.id), await deliveryOf(otherHook.id)];
 
   const adminToken = await createApiToken(admin, { name: "admin token" });
   const annToken = await createApiToken({ ...admin, id: ann.id }, { name: "ann token" });
@@ -122,6 +145,7 @@ async function seedWorld() {
     adminRanking, task, annRanking, annTask, annSubmitted, annDraft, adminOtherDraft,
     otherExport, demoExport, demoVersion, otherVersion, otherRun, adminToken, annToken, invite,
     demoSource, removedSource, otherSource, otherCollectRun,
+    demoHook, removedHook, otherHook, demoDelivery, disabledDelivery, otherDelivery,
   };
 }
 
@@ -386,6 +410,42 @@ const routes: Record<string, RouteTarget> = {
       { name: "a training run's id", params: { slug: "other", id: w.otherRun.id }, field: "id" },
     ],
   },
+  "GET app/api/v1/projects/[slug]/webhooks/route.ts": { module: webhooksRoute, params: () => ({ slug: "demo" }), cases: () => [] },
+  "POST app/api/v1/projects/[slug]/webhooks/route.ts": {
+    module: webhooksRoute,
+    params: () => ({ slug: "demo" }),
+    body: () => JSON.stringify(webhookBase()),
+    cases: () => [
+      ...jsonBodyCases(),
+      ...bodyCases(derivedCases(webhookBase(), { required: ["url", "events"], texts: ["url", "description", "events.0"], typed: ["url", "events", "events.0", "description"] })),
+      ...badWebhookFields().map((c) => ({ name: c.name, body: JSON.stringify({ ...webhookBase(), ...c.patch }), field: c.field })),
+      { name: "the project slug in the body as well", body: JSON.stringify({ ...webhookBase(), projectSlug: "demo" }), field: "projectSlug" },
+    ],
+  },
+  "POST app/api/v1/projects/[slug]/webhooks/[id]/remove/route.ts": { module: webhookRemoveRoute, params: (w) => ({ slug: "demo", id: w.demoHook.id }), cases: (w) => webhookRefRouteCases(w) },
+  "POST app/api/v1/projects/[slug]/webhooks/[id]/enable/route.ts": { module: webhookEnableRoute, params: (w) => ({ slug: "demo", id: w.demoHook.id }), cases: (w) => webhookRefRouteCases(w) },
+  "GET app/api/v1/projects/[slug]/webhooks/[id]/deliveries/route.ts": {
+    module: webhookDeliveriesRoute,
+    params: (w) => ({ slug: "demo", id: w.demoHook.id }),
+    cases: (w) => [
+      ...webhookRefRouteCases(w),
+      ...queryCases("limit", [
+        ["a word", "abc"],
+        ["zero", "0"],
+        ["over 200", "201"],
+        ["a fraction", "1.5"],
+      ]),
+    ],
+  },
+  "POST app/api/v1/projects/[slug]/webhooks/deliveries/[id]/redeliver/route.ts": {
+    module: redeliverRoute,
+    params: (w) => ({ slug: "demo", id: w.demoDelivery.id }),
+    cases: (w) => [
+      { name: "another project's delivery", params: { slug: "demo", id: w.otherDelivery.id }, kinds: ["not_found"] },
+      { name: "a webhook's id", params: { slug: "demo", id: w.demoHook.id }, kinds: ["not_found"] },
+      { name: "a delivery of a disabled webhook", params: { slug: "demo", id: w.disabledDelivery.id }, kinds: ["conflict"] },
+    ],
+  },
   "GET app/api/v1/runs/[id]/route.ts": {
     module: runRoute,
     params: (w) => ({ id: w.otherRun.id }),
@@ -404,6 +464,47 @@ const routes: Record<string, RouteTarget> = {
     cases: () => [{ name: "a run that already finished", kinds: ["conflict"] }],
   },
 };
+
+// Webhooks: every case below is refused before a row is written.
+
+const webhookBase = () => ({ url: "https://example.com/hooks/tuneloop", events: ["export.ready"], description: "CI" });
+
+/** Bad fields of a new webhook, as patches over webhookBase. */
+function badWebhookFields(): Array<{ name: string; patch: Record<string, unknown> } & Expectation> {
+  return [
+    { name: "a URL that is not a URL", patch: { url: "not a url" }, field: "url" },
+    { name: "an ftp URL", patch: { url: "ftp://example.com/x" }, field: "url" },
+    { name: "a javascript: URL", patch: { url: "javascript:alert(1)" }, field: "url" },
+    { name: "a URL with credentials", patch: { url: "https://user:pw@example.com/x" }, field: "url" },
+    { name: "a URL with a fragment", patch: { url: "https://example.com/x#frag" }, field: "url" },
+    { name: "a URL over 2000 characters", patch: { url: `https://example.com/${"a".repeat(2000)}` }, field: "url" },
+    { name: "an unknown event", patch: { events: ["export.done"] }, field: "events" },
+    { name: "no events", patch: { events: [] }, field: "events" },
+    { name: "an event twice", patch: { events: ["export.ready", "export.ready"] }, field: "events" },
+    { name: "a description over 200 characters", patch: { description: "d".repeat(201) }, field: "description" },
+  ];
+}
+
+/** Path parameters naming a webhook that is not there (the generic ones come from paramCases). */
+function webhookRefRouteCases(w: World): RouteCase[] {
+  return [
+    { name: "another project's webhook", params: { slug: "demo", id: w.otherHook.id }, field: "id", kinds: ["not_found"] },
+    { name: "a removed webhook", params: { slug: "demo", id: w.removedHook.id }, field: "id", kinds: ["not_found"] },
+    { name: "a delivery's id", params: { slug: "demo", id: w.demoDelivery.id }, field: "id", kinds: ["not_found"] },
+  ];
+}
+
+/** The same for the remove and enable actions. */
+function webhookRefActionCases(w: World): Array<InputCase<unknown>> {
+  return [
+    ...derivedCases({ projectSlug: "demo", id: w.demoHook.id }, { required: ["projectSlug", "id"], texts: ["projectSlug", "id"], idents: ["projectSlug", "id"] }),
+    { name: "an unknown webhook", input: { projectSlug: "demo", id: NO_SUCH_ID }, field: "id", kinds: ["not_found"] },
+    { name: "another project's webhook", input: { projectSlug: "demo", id: w.otherHook.id }, field: "id", kinds: ["not_found"] },
+    { name: "a removed webhook", input: { projectSlug: "demo", id: w.removedHook.id }, field: "id", kinds: ["not_found"] },
+    { name: "an unknown project", input: { projectSlug: "no-such-project", id: w.demoHook.id }, field: "projectSlug", kinds: ["not_found"] },
+    { name: "an id that only looks like a uuid", input: { projectSlug: "demo", id: NOT_A_UUID }, field: "id" },
+  ];
+}
 
 // Model sources: every case below is refused before a source is asked anything or a row is written.
 
@@ -492,6 +593,7 @@ const actionModules: Record<string, Record<string, unknown>> = {
   "app/(admin)/admin/actions.ts": adminActions,
   "app/(admin)/admin/projects/actions.ts": projectActions,
   "app/(admin)/admin/projects/[slug]/actions.ts": projectSourceActions,
+  "app/(admin)/admin/projects/[slug]/webhook-actions.ts": projectWebhookActions,
   "app/(annotate)/annotate/actions.ts": annotateActions,
   "app/(annotate)/annotate/[slug]/playground/actions.ts": playgroundActions,
   "app/(auth)/invite/[token]/actions.ts": inviteActions,
@@ -573,6 +675,25 @@ const actions: Record<string, ActionTarget> = {
     ],
   },
   "app/(admin)/admin/projects/[slug]/actions.ts#testSourceAction": { cases: (w) => sourceRefActionCases(w) },
+  "app/(admin)/admin/projects/[slug]/webhook-actions.ts#addWebhookAction": {
+    cases: () => [
+      ...derivedCases({ projectSlug: "demo", ...webhookBase() }, { required: ["projectSlug", "url", "events"], texts: ["projectSlug", "url", "description", "events.0"], idents: ["projectSlug"], typed: ["projectSlug", "url", "events", "events.0", "description"] }),
+      ...badWebhookFields().map((c) => ({ name: c.name, input: { projectSlug: "demo", ...webhookBase(), ...c.patch }, field: c.field })),
+      { name: "an unknown project", input: { projectSlug: "no-such-project", ...webhookBase() }, field: "projectSlug", kinds: ["not_found"] },
+    ],
+  },
+  "app/(admin)/admin/projects/[slug]/webhook-actions.ts#removeWebhookAction": { cases: (w) => webhookRefActionCases(w) },
+  "app/(admin)/admin/projects/[slug]/webhook-actions.ts#enableWebhookAction": { cases: (w) => webhookRefActionCases(w) },
+  "app/(admin)/admin/projects/[slug]/webhook-actions.ts#redeliverAction": {
+    cases: (w) => [
+      ...derivedCases({ projectSlug: "demo", deliveryId: w.demoDelivery.id }, { required: ["projectSlug", "deliveryId"], texts: ["projectSlug", "deliveryId"], idents: ["projectSlug", "deliveryId"] }),
+      { name: "an unknown delivery", input: { projectSlug: "demo", deliveryId: NO_SUCH_ID }, field: "deliveryId", kinds: ["not_found"] },
+      { name: "another project's delivery", input: { projectSlug: "demo", deliveryId: w.otherDelivery.id }, field: "deliveryId", kinds: ["not_found"] },
+      { name: "a webhook's id", input: { projectSlug: "demo", deliveryId: w.demoHook.id }, field: "deliveryId", kinds: ["not_found"] },
+      { name: "a delivery of a disabled webhook", input: { projectSlug: "demo", deliveryId: w.disabledDelivery.id }, field: "deliveryId", kinds: ["conflict"] },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", deliveryId: w.demoDelivery.id }, field: "projectSlug", kinds: ["not_found"] },
+    ],
+  },
   "app/(admin)/admin/projects/[slug]/actions.ts#removeSourceAction": { cases: (w) => sourceRefActionCases(w) },
   "app/(admin)/admin/projects/[slug]/actions.ts#collectAction": {
     cases: (w) => [

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { auditLog, webhookDeliveries, webhooks } from "@/db/schema";
 import type { Actor } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { stopBoss } from "@/lib/jobs/queue";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
@@ -28,6 +29,16 @@ const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw
 const addWebhookVia = (actor: Actor, raw: unknown) => withInput(addWebhookInput, raw, (input) => addWebhook(actor, input));
 const deliveriesOf = (actor: Actor, id: string) => withInput(listDeliveriesInput, { projectSlug: "demo", id }, (input) => listDeliveries(actor, input));
 const redeliverVia = (actor: Actor, deliveryId: string) => withInput(redeliverInput, { projectSlug: "demo", deliveryId }, (input) => redeliver(actor, input));
+
+/** The AppError a call is refused with; a call that succeeds fails the test. */
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const outcome = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof AppError)) throw new Error(`expected a refusal, got ${outcome === null ? "success" : (outcome as Error).message}`);
+  return outcome;
+}
 
 describeEachDatabase("webhooks", () => {
   const runner = useTrainRunner("tl-webhooks", { remove: true });
@@ -57,7 +68,7 @@ describeEachDatabase("webhooks", () => {
 
     // A ranking refused by validation writes no event; an accepted one writes ranking.submitted and prompt.settled.
     const task = (await nextTaskVia(annotator, { projectSlug: "demo" }))!;
-    const refused = await submitRankingVia(annotator, { assignmentId: task.assignmentId, order: [[task.outputs[0].id]], idempotencyKey: "webhook-rank-0" }).catch((e: { status: number }) => e);
+    const refused = await refusal(submitRankingVia(annotator, { assignmentId: task.assignmentId, order: [[task.outputs[0].id]], idempotencyKey: "webhook-rank-0" }));
     expect(refused.status).toBe(400);
     expect(await getDb().select().from(webhookDeliveries)).toHaveLength(0);
     const order = task.outputs.map((o) => [o.id]);
@@ -136,20 +147,20 @@ describeEachDatabase("webhooks", () => {
       [{ url: "https://example.com/x", events: "export.ready,export.ready" }, "events"],
     ];
     for (const [fields, field] of cases) {
-      const err = await addWebhookVia(admin, { projectSlug: "demo", ...fields }).catch((e: { status: number; fieldErrors: Record<string, string[]> }) => e);
+      const err = await refusal(addWebhookVia(admin, { projectSlug: "demo", ...fields }));
       expect(err.status, JSON.stringify(fields)).toBe(400);
-      expect(Object.keys(err.fieldErrors).map((k) => k.split(".")[0]), JSON.stringify(fields)).toEqual([field]);
+      expect(Object.keys(err.fieldErrors ?? {}).map((k) => k.split(".")[0]), JSON.stringify(fields)).toEqual([field]);
     }
-    const denied = await addWebhookVia(reviewer, { projectSlug: "demo", url: "https://example.com/x", events: "*" }).catch((e: { status: number }) => e);
+    const denied = await refusal(addWebhookVia(reviewer, { projectSlug: "demo", url: "https://example.com/x", events: "*" }));
     expect(denied.status).toBe(403);
-    expect((await listWebhooks(reviewer, "demo").catch((e: { status: number }) => e)).status).toBe(403);
+    expect((await refusal(listWebhooks(reviewer, "demo"))).status).toBe(403);
     expect(await getDb().select().from(webhooks)).toHaveLength(0);
 
     const theirs = await addWebhookVia(admin, { projectSlug: "other", url: "https://example.com/other", events: "*" });
     expect(theirs.events).toHaveLength(8);
-    const wrongProject = await deliveriesOf(admin, theirs.id).catch((e: { status: number; fieldErrors: object }) => e);
+    const wrongProject = await refusal(deliveriesOf(admin, theirs.id));
     expect(wrongProject.status).toBe(404);
-    expect(Object.keys(wrongProject.fieldErrors)).toEqual(["id"]);
+    expect(Object.keys(wrongProject.fieldErrors ?? {})).toEqual(["id"]);
 
     const hook = await addWebhook(admin, { projectSlug: "demo", url: receiver.url, events: ["export.ready", "run.failed"] });
     secret = hook.secret;
@@ -183,9 +194,9 @@ describeEachDatabase("webhooks", () => {
     expect(logB).toMatchObject({ status: "failed", attempts: 1, lastError: "webhook disabled" });
     // A disabled webhook gets no new events and cannot be redelivered to.
     expect(await emit("run.failed", { runId: "r2" })).toBeNull();
-    const refused = await redeliverVia(admin, logB.id).catch((e: { status: number; fieldErrors: object }) => e);
+    const refused = await refusal(redeliverVia(admin, logB.id));
     expect(refused.status).toBe(409);
-    expect(Object.keys(refused.fieldErrors)).toEqual(["deliveryId"]);
+    expect(Object.keys(refused.fieldErrors ?? {})).toEqual(["deliveryId"]);
     expect(receiver.received).toHaveLength(3);
 
     // Fixed and enabled again: the missed event is redelivered, signed, with its original id.
