@@ -95,3 +95,69 @@ export async function listExportPiiHits(db: DbOrTx, opts: { projectId: string; c
       and (s.review <> 'cleared' or s.updated_at > ${opts.cutoff})`);
   return res.rows as Array<{ targetType: "prompt" | "completion"; targetId: string; promptId: string; pii: Screening["pii"] | string }>;
 }
+
+/** A screening the moderation job works on: the text(s) to judge and the project's settings. */
+export type ModerationItem = { id: string; projectId: string; targetType: "prompt" | "completion"; attempts: number; prompt: string; reply: string | null };
+
+/**
+ * Claims up to `limit` pending screenings whose next try is due (first at once, then `baseSeconds` × 2^(attempts−1), at
+ * most an hour), marking each tried now; SKIP LOCKED so two runners never judge one text twice at once.
+ */
+export async function claimDueModeration(db: DbOrTx, opts: { limit: number; baseSeconds: number }): Promise<ModerationItem[]> {
+  const res = await db.execute(sql`
+    with due as (
+      select s.id from screenings s
+      where s.safety = 'pending'
+        and (s.safety_checked_at is null
+          or s.safety_checked_at + least(${opts.baseSeconds}::float8 * power(2, greatest(s.safety_attempts - 1, 0)), 3600) * interval '1 second' <= now())
+      order by s.created_at, s.id limit ${opts.limit} for update skip locked)
+    update screenings s set safety_checked_at = now(), safety_attempts = s.safety_attempts + 1, updated_at = now()
+    from due where s.id = due.id
+    returning s.id, s.project_id as "projectId", s.target_type as "targetType", s.target_id as "targetId", s.prompt_id as "promptId", s.safety_attempts as attempts`);
+  const rows = res.rows as Array<{ id: string; projectId: string; targetType: "prompt" | "completion"; targetId: string; promptId: string; attempts: number }>;
+  const out: ModerationItem[] = [];
+  for (const r of rows) {
+    const p = (await db.execute(sql`select instruction, input from prompts where id = ${r.promptId}`)).rows[0] as { instruction: string; input: string | null };
+    const prompt = p.input ? `${p.instruction}\n\n${p.input}` : p.instruction;
+    const reply = r.targetType === "completion" ? ((await db.execute(sql`select text from completions where id = ${r.targetId}`)).rows[0] as { text: string }).text : null;
+    out.push({ id: r.id, projectId: r.projectId, targetType: r.targetType, attempts: Number(r.attempts), prompt, reply });
+  }
+  return out;
+}
+
+/** Whether any pending screening is due, so the runner only sends a job when there is work. */
+export async function hasDueModeration(db: DbOrTx, baseSeconds: number): Promise<boolean> {
+  const res = await db.execute(sql`
+    select 1 from screenings s where s.safety = 'pending'
+      and (s.safety_checked_at is null
+        or s.safety_checked_at + least(${baseSeconds}::float8 * power(2, greatest(s.safety_attempts - 1, 0)), 3600) * interval '1 second' <= now())
+    limit 1`);
+  return res.rows.length > 0;
+}
+
+/** Records a verdict (a flag opens the screening for review) or a failed try (still pending, or failed after the last). */
+export async function setSafetyResult(db: DbOrTx, id: string, r: { safety: "safe" | "flagged" | "pending" | "failed"; categories?: string[]; error?: string | null }) {
+  await db
+    .update(screenings)
+    .set({
+      safety: r.safety,
+      ...(r.categories ? { safetyCategories: r.categories } : {}),
+      safetyError: r.error ?? null,
+      ...(r.safety === "flagged" ? { review: sql`case when ${screenings.review} = 'none' then 'open' else ${screenings.review} end` } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(screenings.id, id));
+}
+
+/** A project's safety screening at a glance: counts by state and the latest error of a text still waiting or given up on. */
+export async function moderationSummary(db: DbOrTx, projectId: string) {
+  const counts = await db.execute(sql`select coalesce(safety, 'off') as safety, count(*)::int as n from screenings where project_id = ${projectId} group by 1`);
+  const last = await db.execute(sql`
+    select safety_error as error, safety_attempts as attempts, safety_checked_at as "at" from screenings
+    where project_id = ${projectId} and safety in ('pending', 'failed') and safety_error is not null
+    order by safety_checked_at desc nulls last limit 1`);
+  return {
+    counts: Object.fromEntries((counts.rows as Array<{ safety: string; n: number }>).map((r) => [r.safety, Number(r.n)])) as Record<string, number>,
+    lastError: (last.rows[0] as { error: string; attempts: number; at: string | Date } | undefined) ?? null,
+  };
+}

@@ -44,6 +44,8 @@ export type ProjectSettings = {
   pii?: "redact" | "exclude";
   /** the model source (model_sources.id) that screens stored texts for safety (absent or null: no safety screening) */
   moderationSourceId?: string | null;
+  /** how that source is asked: OpenAI's /moderations (absent: this) or a Llama Guard–style chat model ("safe" / "unsafe\nS1,S2") */
+  moderationMode?: "moderations" | "llama-guard";
 };
 
 /** A launcher: a command (argv, never a shell string) the job runner starts for a retrain (lib/validation/launchers.ts). */

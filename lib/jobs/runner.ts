@@ -1,4 +1,4 @@
-// The job runner: takes pg-boss jobs (train, export, generate, evaluate), re-sends lost runs, and ticks the retrain schedule.
+// The job runner: takes pg-boss jobs (train, export, generate, evaluate, moderate…), re-sends lost runs, and ticks the retrain schedule.
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getConnection, getDb, type Connection } from "@/db/client";
@@ -8,6 +8,8 @@ import { enqueue, setBoss } from "./queue";
 import { HEARTBEAT_STALE_MS, runTrainJob } from "./train-job";
 import { DEFAULT_WEBHOOK_POLICY, relayDueDeliveries, type WebhookPolicy } from "@/lib/webhooks/deliver";
 import { runWebhookJob } from "./webhook-job";
+import { hasDueModeration } from "@/db/queries/screenings";
+import { MODERATION_POLICY, runModerationJob } from "@/lib/screening/moderate";
 
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
@@ -45,7 +47,17 @@ export async function reconcileRuns(): Promise<{ resent: number; recovered: numb
 }
 
 export async function startJobRunner(
-  opts: { conn?: Connection; handlers?: Handlers; reconcileMs?: number; scheduleMs?: number; pollSeconds?: number; webhookRelayMs?: number; webhookPolicy?: Partial<WebhookPolicy> } = {},
+  opts: {
+    conn?: Connection;
+    handlers?: Handlers;
+    reconcileMs?: number;
+    scheduleMs?: number;
+    pollSeconds?: number;
+    webhookRelayMs?: number;
+    webhookPolicy?: Partial<WebhookPolicy>;
+    moderationMs?: number;
+    moderationPolicy?: Partial<typeof MODERATION_POLICY>;
+  } = {},
 ): Promise<JobRunner> {
   const conn = opts.conn ?? getConnection();
   // Registered by name, with a heartbeat: `retrain --wait` looks for a live instance working the train queue.
@@ -86,6 +98,13 @@ export async function startJobRunner(
   // The outbox relay: deliveries written in their change's transaction are handed to the `webhook` queue when due.
   const relay = () => relayDueDeliveries((deliveryId) => boss.send("webhook", { deliveryId }), webhookPolicy);
   timers.push(setInterval(safely("webhook relay", relay), opts.webhookRelayMs ?? 2_000));
+  // Safety screening: a `moderate` job judges a batch of due texts; sent only when some are due, so an idle project costs one query.
+  const moderationPolicy = { ...MODERATION_POLICY, ...opts.moderationPolicy };
+  await boss.work<Record<string, unknown>>("moderate", poll, async () => runModerationJob(moderationPolicy));
+  const moderate = async () => {
+    if (await hasDueModeration(getDb(), moderationPolicy.baseSeconds)) await boss.send("moderate", {});
+  };
+  timers.push(setInterval(safely("moderation", moderate), opts.moderationMs ?? 5_000));
   const tick = await scheduleTick();
   if (tick) timers.push(setInterval(safely("schedule", () => tick(new Date())), opts.scheduleMs ?? 60_000));
   void safely("reconcile", reconcileRuns)();

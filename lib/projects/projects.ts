@@ -4,6 +4,7 @@ import { getDb, type DbOrTx } from "@/db/client";
 import * as q from "@/db/queries/projects";
 import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { checkModerationSource } from "@/lib/screening/settings";
 import { assertRole } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { checkOverlapRange } from "@/lib/rankings/routing";
@@ -44,6 +45,7 @@ export async function createProject(actor: AnyActor | null, input: CreateProject
       if (await q.getProjectBySlug(tx, input.slug)) throw slugConflict(input.slug);
       checkCategoryTargets(input.categories ?? [...defaultCategories], input);
       checkOverlapRange(settingsFrom(input));
+      await checkModerationSource(tx, null, settingsFrom(input));
       const project = await q.insertProject(tx, {
         slug: input.slug,
         name: input.name,
@@ -69,6 +71,7 @@ export async function updateProject(actor: AnyActor | null, slug: string, input:
     const settings = settingsFrom(input, before.settings);
     checkCategoryTargets(input.categories ?? before.categories, settings);
     checkOverlapRange(settings);
+    await checkModerationSource(tx, before.id, settings);
     const patch = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.guidelines !== undefined ? { guidelines: input.guidelines } : {}),
