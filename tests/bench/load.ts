@@ -120,7 +120,7 @@ type Target<P> = {
   page(p: P): Promise<void>;
 };
 type Op = "nextTask" | "submit" | "rankPage";
-type StepResult = { annotators: number; seconds: number; requestsPerS: number; ops: Record<Op, ReturnType<typeof summarize>>; errors: number; errorSamples: string[]; held: boolean };
+type StepResult = { annotators: number; seconds: number; loadAverage1m: number; requestsPerS: number; ops: Record<Op, ReturnType<typeof summarize>>; errors: number; errorSamples: string[]; held: boolean };
 type SeriesResult = { held: number; steps: StepResult[]; signInMs?: ReturnType<typeof summarize>; checks?: Record<string, unknown> };
 
 /** Runs the steps on one target; annotators join as steps grow and keep working until the series ends. */
@@ -189,9 +189,10 @@ async function runSeries<P>(label: string, people: Actor[], target: Target<P>): 
     const ops = { nextTask: summarize(w.times.nextTask), submit: summarize(w.times.submit), rankPage: summarize(w.times.rankPage) };
     const held = w.errors === 0 && Object.values(ops).every((o) => o.n === 0 || o.p99 < P99_MS);
     const requests = Object.values(ops).reduce((a, o) => a + o.n, 0);
-    steps.push({ annotators: n, seconds, requestsPerS: requests / seconds, ops, errors: w.errors, errorSamples: w.errorSamples, held });
+    // The machine's 1-minute load average at the step's end: on a shared machine the neighbours' share of the cores.
+    steps.push({ annotators: n, seconds, loadAverage1m: os.loadavg()[0], requestsPerS: requests / seconds, ops, errors: w.errors, errorSamples: w.errorSamples, held });
     const r = (x: number) => Math.round(x);
-    console.log(`[load ${label}] ${n} annotators: ${(requests / seconds).toFixed(1)} req/s, next p50/p95/p99 ${r(ops.nextTask.p50)}/${r(ops.nextTask.p95)}/${r(ops.nextTask.p99)} ms, submit ${r(ops.submit.p50)}/${r(ops.submit.p95)}/${r(ops.submit.p99)} ms, page ${r(ops.rankPage.p50)}/${r(ops.rankPage.p95)}/${r(ops.rankPage.p99)} ms, errors ${w.errors}${held ? "" : "  ← broke"}`);
+    console.log(`[load ${label}] ${n} annotators: ${(requests / seconds).toFixed(1)} req/s, next p50/p95/p99 ${r(ops.nextTask.p50)}/${r(ops.nextTask.p95)}/${r(ops.nextTask.p99)} ms, submit ${r(ops.submit.p50)}/${r(ops.submit.p95)}/${r(ops.submit.p99)} ms, page ${r(ops.rankPage.p50)}/${r(ops.rankPage.p95)}/${r(ops.rankPage.p99)} ms, errors ${w.errors}, load average ${os.loadavg()[0].toFixed(1)}${held ? "" : "  ← broke"}`);
     if (!held) break;
   }
   stopped = true;

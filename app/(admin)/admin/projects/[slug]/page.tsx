@@ -14,6 +14,8 @@ import { CollectPanel } from "./sources-collect";
 import { SourcesPanel } from "./sources-panel";
 import { listDeliveries, listWebhooks } from "@/lib/webhooks/webhooks";
 import { WebhooksPanel } from "./webhooks-panel";
+import { moderationStatus } from "@/lib/screening/moderate";
+import { ScreeningPanel } from "./screening-panel";
 
 export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("admin");
@@ -23,6 +25,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
   const makeup = await getQueueMakeup(actor, project.slug);
   const [sources, collectRuns] = await Promise.all([listSources(actor, project.slug), listCollectRuns(actor, project.slug)]);
   const hooks = await listWebhooks(actor, project.slug);
+  const screening = await moderationStatus(actor, project.slug);
   const webhooks = await Promise.all(hooks.map(async (hook) => ({ hook, deliveries: await listDeliveries(actor, { projectSlug: project.slug, id: hook.id, limit: 10 }) })));
   const figures: Array<[string, number]> = [
     ["Prompts", stats.prompts.total],
@@ -71,6 +74,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
       </Card>
       <Card title="Collect outputs">
         <CollectPanel projectSlug={project.slug} sourceNames={sources.map((s) => s.name)} runs={collectRuns} />
+      </Card>
+      <Card title="Screening">
+        <ScreeningPanel projectSlug={project.slug} pii={project.settings.pii ?? "redact"} status={screening} sources={sources.map((s) => ({ id: s.id, name: s.name }))} />
       </Card>
       <Card title="Webhooks">
         <WebhooksPanel projectSlug={project.slug} webhooks={webhooks} />
