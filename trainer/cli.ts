@@ -183,9 +183,15 @@ async function generateCommand(argv: string[]) {
       try {
         r = JSON.parse(l);
       } catch {}
-      const row = z.object({ id: z.string(), prompt: z.string() }).safeParse(r);
-      if (!row.success) throw new Usage(`--prompts-file line ${i + 1}: needs string "id" and "prompt"`);
-      return row.data;
+      // A user turn as "prompt", or a conversation as "messages" (system, alternating user/assistant, ending with the user).
+      const row = z
+        .union([
+          z.object({ id: z.string(), prompt: z.string() }),
+          z.object({ id: z.string(), messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })).min(1) }),
+        ])
+        .safeParse(r);
+      if (!row.success) throw new Usage(`--prompts-file line ${i + 1}: needs string "id" and "prompt" (a string) or "messages" (a list of {role, content})`);
+      return { id: row.data.id, prompt: "prompt" in row.data ? row.data.prompt : row.data.messages };
     });
     // The n samples of a prompt are one batch.
     for (const [k, r] of rows.entries()) {

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
 import { rng } from "./data";
 import { decode, type KVCache, type Params } from "./model";
-import { byteTokenizer, type Tokenizer } from "./tokenizer";
+import { byteTokenizer, type Message, type Tokenizer } from "./tokenizer";
 
 export type SampleOptions = { maxNewTokens: number; temperature: number; topK: number; topP: number; seed: number; /** default true */ cache?: boolean };
 
@@ -109,8 +109,8 @@ export function generateTokens(p: Params, cfg: ModelConfig, prompts: number[][],
   return outs;
 }
 
-/** Generates a reply per user prompt with the tokenizer's chat template. */
-export function generateReplies(p: Params, cfg: ModelConfig, prompts: string[], o: SampleOptions, tok: Tokenizer = byteTokenizer): string[] {
-  const ids = prompts.map((text) => tok.renderPrompt([{ role: "user", content: text }]));
+/** Generates a reply per prompt with the tokenizer's chat template: a user turn's text, or a whole conversation (system, earlier turns, the user turn). */
+export function generateReplies(p: Params, cfg: ModelConfig, prompts: Array<string | Message[]>, o: SampleOptions, tok: Tokenizer = byteTokenizer): string[] {
+  const ids = prompts.map((prompt) => tok.renderPrompt(typeof prompt === "string" ? [{ role: "user", content: prompt }] : prompt));
   return generateTokens(p, cfg, ids, o, tok.stops ?? tok.end, tok.pad).map((out) => tok.decode(out));
 }

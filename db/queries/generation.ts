@@ -2,18 +2,23 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import { conversationColumn, parseConversation } from "./conversations";
 import { completions, type NewCompletion } from "../schema";
 
 /** Approved, non-gold prompts with fewer than k rankable outputs, oldest first. */
 export async function listPromptsNeedingOutputs(db: DbOrTx, opts: { projectId: string; k: number; limit: number }) {
   const res = await db.execute(sql`
-    select p.id, p.instruction, p.input,
+    select p.id, p.instruction, p.input, p.system, ${conversationColumn("p")} as conversation,
       (select count(*)::int from completions c where c.prompt_id = p.id and c.status <> 'rejected' and (not c.is_demonstration or c.status = 'approved')) as have
     from prompts p
     where p.project_id = ${opts.projectId} and p.status = 'approved' and not p.is_gold and not p.settled
       and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected' and (not c.is_demonstration or c.status = 'approved')) < ${opts.k}
     order by p.created_at, p.id limit ${opts.limit}`);
-  return res.rows as Array<{ id: string; instruction: string; input: string | null; have: number }>;
+  // the history travels with each prompt: generation answers the whole conversation
+  return (res.rows as Array<{ id: string; instruction: string; input: string | null; system: string | null; conversation: unknown; have: number }>).map((r) => ({
+    ...r,
+    conversation: parseConversation(r.conversation),
+  }));
 }
 
 /** Inserts completions; returns their ids, in the order given. */

@@ -2,6 +2,7 @@
 import "server-only";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import { conversationColumn, parseConversation } from "./conversations";
 import { collectRuns, completions, modelSources, type CollectRun, type NewCollectRun, type NewModelSource } from "../schema";
 
 export async function insertSource(db: DbOrTx, row: NewModelSource) {
@@ -68,7 +69,7 @@ const uuidArray = (ids: string[]) => `{${ids.filter((id) => /^[0-9a-f-]{36}$/i.t
 export async function listPromptsNeedingSourceOutputs(db: DbOrTx, opts: { projectId: string; k: number; sourceIds: string[]; limit: number }) {
   const ids = uuidArray(opts.sourceIds);
   const res = await db.execute(sql`
-    select p.id, p.instruction, p.input, counted.have,
+    select p.id, p.instruction, p.input, p.system, ${conversationColumn("p")} as conversation, counted.have,
       coalesce((select array_agg(distinct c.model_source_id::text) from completions c
         where c.prompt_id = p.id and c.model_source_id = any(${ids}::uuid[])), '{}') as answered
     from prompts p
@@ -80,8 +81,9 @@ export async function listPromptsNeedingSourceOutputs(db: DbOrTx, opts: { projec
       and exists (select 1 from unnest(${ids}::uuid[]) s(id)
         where not exists (select 1 from completions c where c.prompt_id = p.id and c.model_source_id = s.id))
     order by p.created_at, p.id limit ${opts.limit}`);
-  return (res.rows as Array<{ id: string; instruction: string; input: string | null; have: number; answered: string[] | string }>).map((r) => ({
+  return (res.rows as Array<{ id: string; instruction: string; input: string | null; system: string | null; conversation: unknown; have: number; answered: string[] | string }>).map((r) => ({
     ...r,
+    conversation: parseConversation(r.conversation),
     have: Number(r.have),
     // node-postgres parses text[]; PGlite may hand back its literal
     answered: Array.isArray(r.answered) ? r.answered : r.answered.replace(/^\{|\}$/g, "").split(",").filter(Boolean),

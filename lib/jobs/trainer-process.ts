@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
 import { storableText } from "@/trainer/stream-text";
 import { TRAINER_MARK, yieldToRequests } from "./yield-to-requests";
+import { promptMessages, type PromptWithHistory } from "@/lib/conversations/messages";
 
 export type { TrainerEvent } from "@/trainer/protocol";
 
@@ -91,10 +92,19 @@ export { storableText };
  * Runs `generate` for a batch of prompts in one child process (the model loads once, the web
  * thread never computes) and returns each prompt's outputs by id.
  */
-export async function generateOutputs(checkpoint: string, prompts: Array<{ id: string; instruction: string; input: string | null }>, opts: { n: number; temperature: number; topP: number; maxTokens: number; onPrompt?: (promptId: string, outputs: number) => void }): Promise<Map<string, string[]>> {
+export async function generateOutputs(checkpoint: string, prompts: Array<PromptWithHistory & { id: string }>, opts: { n: number; temperature: number; topP: number; maxTokens: number; onPrompt?: (promptId: string, outputs: number) => void }): Promise<Map<string, string[]>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-gen-"));
   const file = path.join(dir, "prompts.jsonl");
-  fs.writeFileSync(file, prompts.map((p) => JSON.stringify({ id: p.id, prompt: p.input ? `${p.instruction}\n\n${p.input}` : p.instruction })).join("\n"));
+  // A single user turn as {id, prompt}; a conversation as {id, messages}: the trainer renders either with the model's chat template.
+  fs.writeFileSync(
+    file,
+    prompts
+      .map((p) => {
+        const messages = promptMessages(p);
+        return JSON.stringify(messages.length === 1 ? { id: p.id, prompt: messages[0].content } : { id: p.id, messages });
+      })
+      .join("\n"),
+  );
   const made = new Map<string, string[]>();
   let reason: string | null = null;
   try {

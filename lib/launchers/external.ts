@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { ModelVersion } from "@/db/schema";
 import { askChat, type ChatEndpoint } from "@/lib/sources/chat-client";
 import { generateOutputs, storableText } from "@/lib/jobs/trainer-process";
+import { promptMessages, type PromptWithHistory } from "@/lib/conversations/messages";
 
 /** config.external of a version (lib/launchers/register.ts); `model` absent: the first the endpoint lists. */
 const externalConfig = z.object({ endpoint: z.url(), model: z.string().min(1).optional() });
@@ -14,7 +15,7 @@ export function externalModelOf(version: Pick<ModelVersion, "config">): z.infer<
   return r.success ? r.data : null;
 }
 
-type Prompt = { id: string; instruction: string; input: string | null };
+type Prompt = PromptWithHistory & { id: string };
 type Sampling = { n: number; temperature: number; topP: number; maxTokens: number; onPrompt?: (promptId: string, outputs: number) => void };
 
 /** Requests in flight at once to an external version's endpoint. */
@@ -40,9 +41,9 @@ async function generateWithEndpoint(version: ModelVersion, ext: z.infer<typeof e
   const queue = [...prompts];
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
-      const text = p.input ? `${p.instruction}\n\n${p.input}` : p.instruction;
+      const messages = promptMessages(p);
       const outputs: string[] = [];
-      for (let i = 0; i < opts.n; i++) outputs.push(storableText((await askChat(endpoint, text)).text));
+      for (let i = 0; i < opts.n; i++) outputs.push(storableText((await askChat(endpoint, messages)).text));
       made.set(p.id, outputs);
       opts.onPrompt?.(p.id, outputs.length);
     }

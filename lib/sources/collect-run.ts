@@ -12,6 +12,7 @@ import { AppError } from "@/lib/errors";
 import { storableText } from "@/lib/jobs/trainer-process";
 import { defaultSourceSettings } from "@/lib/validation/sources";
 import { askChat, SourceCallError, type ChatEndpoint } from "./chat-client";
+import { promptMessages } from "@/lib/conversations/messages";
 import { collectRunView, type CollectRunView } from "./collect";
 import { endpointOf } from "./sources";
 
@@ -79,13 +80,14 @@ export async function runCollect(runId: string): Promise<CollectRunView | null> 
         // Rotate who goes first, so when fewer outputs are wanted than sources chosen, no source is always left out.
         const order = live.map((_, i) => live[(i + index) % live.length]);
         const chosen = order.filter((a) => a.report.status === "ok" && !prompt.answered.includes(a.source.id)).slice(0, project.settings.k - prompt.have);
-        const text = prompt.input ? `${prompt.instruction}\n\n${prompt.input}` : prompt.instruction;
+        // The whole conversation so far (system message, earlier turns), then this user turn.
+        const messages = promptMessages(prompt);
         const answers = await Promise.all(
           chosen.map((a) =>
             a.limit(async () => {
               if (a.report.status !== "ok") return null;
               try {
-                const { text: reply } = await askChat(a.endpoint!, text);
+                const { text: reply } = await askChat(a.endpoint!, messages);
                 a.streak = 0;
                 return { a, reply: storableText(reply) };
               } catch (e) {

@@ -298,6 +298,19 @@ const routes: Record<string, RouteTarget> = {
       ]),
       { name: "escaped NUL in JSON text", body: '{"instruction": "Q\\u0000", "output": "A"}\n', query: "format=alpaca", field: "instruction" },
       { name: "escaped lone surrogate in JSON text", body: '{"instruction": "Q\\ud800", "output": "A"}\n', query: "format=alpaca", field: "instruction" },
+      // Conversations (#15): an Open-Assistant tree is refused when its ids loop back or a reply names another parent.
+      {
+        name: "an oasst tree whose ids loop back (a cycle)",
+        body: line({ prompt: { message_id: "a", role: "prompter", text: "Hi", replies: [{ message_id: "b", parent_id: "a", role: "assistant", text: "Hello", replies: [{ message_id: "a", parent_id: "b", role: "prompter", text: "Hi" }] }] } }),
+        query: "format=oasst",
+        field: "prompt.replies.0.replies.0.message_id",
+      },
+      {
+        name: "an oasst reply to an unknown parent",
+        body: line({ prompt: { message_id: "a", role: "prompter", text: "Hi", replies: [{ message_id: "b", parent_id: "zzz", role: "assistant", text: "Hello" }] } }),
+        query: "format=oasst",
+        field: "prompt.replies.0.parent_id",
+      },
       { name: "a broken gzip stream", body: new Uint8Array([...gzipSync(line(importRows.good)).subarray(0, 12), 1, 2, 3, 4]) },
       { name: "binary garbage", body: new Uint8Array([0, 159, 146, 150, 0, 255, 0, 1]) },
       { name: "declared length over 1 GB", body: line(importRows.good), headers: { "content-length": String(2 * 1024 ** 3) }, status: [413] },

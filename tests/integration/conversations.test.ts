@@ -5,11 +5,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { count } from "drizzle-orm";
-import { expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { completions, prompts, rankings } from "@/db/schema";
 import type { Actor } from "@/lib/auth/roles";
 import { continueConversation, replyToTurn } from "@/lib/conversations/continue";
+import { stopBoss } from "@/lib/jobs/queue";
+import { startCollect } from "@/lib/sources/collect";
+import { runCollect } from "@/lib/sources/collect-run";
+import { addSource } from "@/lib/sources/sources";
+import { addSourceInput } from "@/lib/validation/sources";
 import { exportOasst } from "@/lib/conversations/oasst";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
 import { importFile } from "@/lib/imports/import-file";
@@ -21,6 +26,7 @@ import { createExportInput, reexportSnapshotInput } from "@/lib/validation/expor
 import { reviewDecisionInput } from "@/lib/validation/reviews";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
+import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { withInput } from "../helpers/input";
 import { seedProject } from "../helpers/seed";
 
@@ -79,6 +85,31 @@ async function collectTree() {
 }
 
 describeEachDatabase("conversations", () => {
+  afterEach(async () => {
+    await stopBoss();
+  });
+
+  it("asks a model source with the whole conversation: system message, earlier turns, then the user turn", async () => {
+    const server = await startFakeOpenAI((r) => ({ body: chatAnswer(r.model, `reply ${r.messages.length}`) }));
+    try {
+      const admin = await makeActor("admin");
+      await seedProject({ settings: { k: 3, overlap: 1, agreementThreshold: 0 } });
+      const file = path.join(tmp(), "chat.jsonl");
+      const msgs = [{ role: "system", content: "Be kind." }, u("Hi"), a("Hello!"), u("Tell me a joke")];
+      fs.writeFileSync(file, JSON.stringify({ prompt: msgs, chosen: [a("Knock knock.")], rejected: [a("No.")] }) + "\n");
+      expect(await importFile(admin, { projectSlug: "demo", path: file })).toMatchObject({ format: "trl", prompts: 1, earlierTurns: 1 });
+      await addSource(admin, addSourceInput.parse({ projectSlug: "demo", name: "alpha", baseUrl: server.baseUrl, model: "m" }));
+      const done = await runCollect((await startCollect(admin, { projectSlug: "demo", sources: ["alpha"] })).id);
+      expect(done).toMatchObject({ status: "succeeded", progress: { prompts: 2, outputs: 2 } });
+      // Each turn is answered with the path to it: the first turn alone (with the system message), the second after the first exchange.
+      expect(server.log.map((r) => r.messages).sort((x, y) => x.length - y.length)).toEqual([[msgs[0], msgs[1]], msgs]);
+      const joke = await getDb().select().from(completions);
+      expect(joke.filter((c) => c.text === "reply 4")).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("exports each approved path as one SFT row with its whole history, and ranked sibling replies as pairs after the history", async () => {
     await collectTree();
     const admin = await makeActor("admin");

@@ -1,7 +1,9 @@
-// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--reexport ID]`.
+// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--reexport ID]`,
+// or `tuneloop export --project SLUG --oasst FILE`: the project's conversations as Open-Assistant message_tree JSONL.
 import { z } from "zod";
 import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import { exportOasst } from "@/lib/conversations/oasst";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
 import { systemActor } from "@/lib/projects/system-actor";
 import { parseInput } from "@/lib/errors";
@@ -20,12 +22,18 @@ export async function exportCommand(argv: string[]): Promise<number> {
       "exclude-imported": { type: "boolean" },
       "min-margin": { type: "string" },
       reexport: { type: "string" },
+      oasst: { type: "string" },
       json: { type: "boolean" },
     },
-    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), reexport: z.string().optional(), json: z.boolean().optional() }).strict(),
+    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), reexport: z.string().optional(), oasst: z.string().optional(), json: z.boolean().optional() }).strict(),
   );
   await migrateDatabase(getConnection());
   const actor = systemActor;
+  if (values.oasst) {
+    const trees = await exportOasst(actor, { projectSlug: values.project, out: values.oasst });
+    console.log(values.json ? JSON.stringify(trees) : `${trees.trees} conversation trees in ${trees.path}`);
+    return 0;
+  }
   let summary;
   if (values.reexport) {
     if (!values.out) throw new UsageError("--reexport needs --out DIR");

@@ -41,6 +41,8 @@ export async function importCommand(argv: string[]): Promise<number> {
         `  completions         ${summary.completions}`,
         `  rankings            ${summary.rankings}`,
         `  duplicates skipped  ${summary.duplicatesSkipped}`,
+        // conversations: the earlier user turns (and the replies between them) the imported turns continue
+        ...(summary.earlierTurns || summary.earlierReplies ? [`  earlier turns       ${summary.earlierTurns} (${summary.earlierReplies} replies)`] : []),
       ].join("\n"),
     );
   }
