@@ -5,17 +5,18 @@ import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
 import { createProject, updateProject } from "./actions";
 import { LauncherFields, launcherFromForm } from "./launcher-fields";
-import type { LauncherSettings } from "@/db/schema";
+import type { LauncherSettings, Question } from "@/db/schema";
+import { QuestionsFields } from "./questions-fields";
 
 export type ProjectFormValues = {
   slug: string;
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null };
+  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
 };
 
-const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher">; label: string; step: string }> = [
+const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher" | "questions">; label: string; step: string }> = [
   { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
   { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
   { name: "minOverlap", label: "Routing: rankings an agreeing prompt stops at (2–20; blank: fixed overlap)", step: "1" },
@@ -41,6 +42,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
       );
       values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
       values.launcher = launcherFromForm(form);
+      values.questions = formText(form, "questions");
       return mode === "create" ? createProject({ slug: formText(form, "slug"), ...values }) : updateProject({ slug: initial.slug, ...values });
     },
     (project) => {
@@ -88,6 +90,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
           Promoting a version queues outputs from it to rank
         </label>
       </div>
+      <QuestionsFields initial={initial.settings.questions} fieldErrors={fieldErrors} />
       <LauncherFields initial={initial.settings.launcher} fieldErrors={fieldErrors} />
       <FormError message={error} />
       {saved && (

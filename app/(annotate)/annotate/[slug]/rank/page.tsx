@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { questionsOf } from "@/lib/questions/check";
 import { getRankingForRevision, type RankingRevision } from "@/lib/rankings/mine";
 import { Ranker } from "./ranker";
 
@@ -33,5 +34,5 @@ export default async function RankPage({ params, searchParams }: { params: Promi
       </p>
     );
   }
-  return <Ranker projectSlug={project.slug} revision={revision} />;
+  return <Ranker projectSlug={project.slug} revision={revision} questions={questionsOf(project.settings)} />;
 }

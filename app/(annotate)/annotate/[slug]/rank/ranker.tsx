@@ -11,10 +11,11 @@ import { RankList } from "./rank-list";
 import { ShortcutLegend } from "./shortcut-legend";
 import { SkipPanel } from "./skip-panel";
 import { StoredRankingNotice } from "./stored-ranking";
+import { QuestionsPanel } from "./questions-panel";
 import { useRankTask, type Finish } from "./use-rank-task";
-import { fromRevision, fromTask, type Work } from "./work";
+import { fromRevision, fromTask, type Questions, type Work } from "./work";
 
-export function Ranker({ projectSlug, revision }: { projectSlug: string; revision: RankingRevision | null }) {
+export function Ranker({ projectSlug, revision, questions }: { projectSlug: string; revision: RankingRevision | null; questions: Questions }) {
   const [state, setState] = useState<"loading" | "ready" | "empty" | "error" | "revised">(revision ? "ready" : "loading");
   const [work, setWork] = useState<Work | null>(revision ? fromRevision(revision) : null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -86,12 +87,12 @@ export function Ranker({ projectSlug, revision }: { projectSlug: string; revisio
           Back to my work
         </Link>
       )}
-      {state === "ready" && work && <TaskView key={work.id} work={work} onDone={done} />}
+      {state === "ready" && work && <TaskView key={work.id} work={work} onDone={done} questions={questions} />}
     </div>
   );
 }
 
-function TaskView({ work, onDone }: { work: Work; onDone: Finish }) {
+function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; questions: Questions }) {
   const task = useRankTask(work, onDone);
   const textOf = (id: string) => work.outputs.find((o) => o.id === id)?.text ?? "";
   const rw = useRewrites(work.id, textOf);
@@ -122,6 +123,8 @@ function TaskView({ work, onDone }: { work: Work; onDone: Finish }) {
         </div>
         <ShortcutLegend count={task.items.length} />
       </div>
+
+      <QuestionsPanel questions={questions} outputs={work.outputs} answers={task.answers} set={task.setAnswer} fieldErrors={task.fieldErrors} />
 
       <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
         <label className="flex items-center gap-2 text-sm">

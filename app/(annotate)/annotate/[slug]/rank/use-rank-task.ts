@@ -1,10 +1,12 @@
 // The ranker's state for one task: order and ties, flags, rationale, the lazy-ranking guard, the lease draft and submit.
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Answers } from "@/db/schema/questions";
 import type { FieldErrors } from "@/lib/errors";
 import { moveTo, ranksOf, restorePlacement, toGroups, toggleTie, type Placement } from "@/lib/rankings/order";
 import type { StoredRanking } from "@/lib/rankings/submit";
 import { reviseRanking, saveRankingDraft, submitRanking } from "../../actions";
+import { useAnswers } from "./questions-panel";
 import { newKey, type Output, type Work } from "./work";
 
 // The draft is saved this long after the last change (ms): a reload loses only changes made within this delay plus
@@ -20,6 +22,9 @@ export function useRankTask(work: Work, onDone: Finish) {
   const [flags, setFlags] = useState<Record<string, string[]>>(() => work.initial?.flags ?? {});
   const [noneAcceptable, setNoneAcceptable] = useState(work.initial?.noneAcceptable ?? false);
   const [rationale, setRationale] = useState(work.initial?.rationale ?? "");
+  // Answers to the project's other questions (rating, strength, labels, text, spans), kept in the same draft.
+  const questionAnswers = useAnswers(work.initial?.answers);
+  const answers = questionAnswers.answers;
   // Lazy-ranking guard: a submit needs a move, a tie, "None acceptable" or an explicit "this order is right".
   const [touched, setTouched] = useState(work.initial?.touched ?? false);
   const [confirmed, setConfirmed] = useState(false);
@@ -66,14 +71,14 @@ export function useRankTask(work: Work, onDone: Finish) {
   useEffect(() => {
     if (work.mode !== "task" || !changedRef.current || pendingRef.current) return;
     const t: ReturnType<typeof setTimeout> = setTimeout(() => {
-      const draft = { order: toGroups(placement), flags: nonEmpty(flags), noneAcceptable, rationale, touched: touched || confirmed, elapsedMs: elapsed() };
+      const draft = { order: toGroups(placement), flags: nonEmpty(flags), noneAcceptable, rationale, touched: touched || confirmed, elapsedMs: elapsed(), answers };
       void saveRankingDraft({ assignmentId: work.id, draft }).then((res) => {
         if (res.ok && !pendingRef.current) setDraftState((s) => (s === "pending" && stale.current === t ? "saved" : s));
       });
     }, DRAFT_DELAY_MS);
     stale.current = t;
     return () => clearTimeout(t);
-  }, [placement, flags, noneAcceptable, rationale, touched, confirmed, work, elapsed]);
+  }, [placement, flags, noneAcceptable, rationale, touched, confirmed, work, elapsed, answers]);
 
   const mode = work.mode;
   const change = useCallback(() => {
@@ -130,6 +135,7 @@ export function useRankTask(work: Work, onDone: Finish) {
       rationale: rationale.trim() || undefined,
       timeSpentMs: elapsed(),
       idempotencyKey: keyRef.current,
+      answers,
     };
     const res = work.mode === "task" ? await submitRanking({ assignmentId: work.id, ...payload }) : await reviseRanking({ rankingId: work.id, ...payload });
     if (res.ok && res.data.alreadySubmitted) {
@@ -173,6 +179,8 @@ export function useRankTask(work: Work, onDone: Finish) {
     setNoneAcceptable: (v: boolean) => (change(), setNoneAcceptable(v)),
     setRationale: (v: string) => (change(), setRationale(v)),
     setConfirmed: (v: boolean) => (change(), setConfirmed(v)),
+    answers,
+    setAnswer: (id: string, v: Answers[string] | undefined) => (change(), questionAnswers.set(id, v)),
     submit,
     elapsed,
   };

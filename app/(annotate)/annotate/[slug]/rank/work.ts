@@ -1,11 +1,14 @@
 // What the ranker works on: a leased task (with its saved draft) or one of the person's rankings being revised.
 import type { RankingTaskWithDraft } from "@/lib/rankings/drafts";
 import type { RankingRevision } from "@/lib/rankings/mine";
+import type { Answers, Question } from "@/db/schema/questions";
 
 export type Output = { id: string; text: string; label: string };
 
 /** Where the screen starts: a saved draft of the lease, or the ranking being revised. */
-export type Initial = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string; touched: boolean; elapsedMs: number };
+export type Initial = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string; touched: boolean; elapsedMs: number; answers?: Answers };
+/** The project's task form (ranking plus other questions), rendered beside the ranking. */
+export type Questions = Question[];
 
 export type Work = {
   mode: "task" | "revise";
