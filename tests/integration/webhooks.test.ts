@@ -1,11 +1,13 @@
 // Webhooks on a real database, against a real local HTTP receiver that checks signatures with the README's recipe:
-// events written in the change's transaction, delivered by the job runner (500 then 200: retried with backoff and
+// events written in the change's transaction (a ranking, a settled prompt, a review, a promotion, a failed run), delivered by the job runner (500 then 200: retried with backoff and
 // delivered), timeouts, disabled after N failures in a row (and the admin told), redelivery by hand, validation and roles.
 // Two tests, not more: each starts from a fresh database.
 import { afterEach, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { auditLog, webhookDeliveries, webhooks } from "@/db/schema";
+import { auditLog, modelVersions, trainingRuns, webhookDeliveries, webhooks } from "@/db/schema";
+import { markRunFailed } from "@/lib/jobs/run-failed";
+import { promoteModelVersion } from "@/lib/runs/runs";
 import type { Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { stopBoss } from "@/lib/jobs/queue";
@@ -56,9 +58,9 @@ describeEachDatabase("webhooks", () => {
     closeReceiver = receiver.close;
     const admin = await makeActor("admin");
     const annotator = await makeActor("annotator");
-    const project = await seedProject({ settings: { k: 2, overlap: 1, agreementThreshold: 0 } });
+    const project = await seedProject({ settings: { k: 2, overlap: 1, agreementThreshold: 0, generateOnPromote: false } });
     await seedPrompts(project.id, 2, 2);
-    const hook = await addWebhookVia(admin, { projectSlug: "demo", url: receiver.url, events: "ranking.submitted,prompt.settled,review.decided", description: "CI" });
+    const hook = await addWebhookVia(admin, { projectSlug: "demo", url: receiver.url, events: "ranking.submitted,prompt.settled,review.decided,version.promoted,run.failed", description: "CI" });
     secret = hook.secret;
     expect(secret).toMatch(/^whsec_/);
     // The secret is shown once: stored sealed, never listed.
@@ -124,7 +126,18 @@ describeEachDatabase("webhooks", () => {
     await decideReview(reviewer, { kind: "ranking", id: task.prompt.id, decision: "reject", reason: "Spam" });
     const review = await until(async () => receiver.received.find((r) => r.json.type === "review.decided"), 20_000);
     expect(review.json.data).toMatchObject({ kind: "ranking", targetId: task.prompt.id, decision: "reject", reason: "Spam", reviewerId: reviewer.id });
-  }, 60_000);
+
+    // So are a promotion and a failed run.
+    const [version] = await getDb().insert(modelVersions).values({ projectId: project.id, label: "v1", base: "tiny", config: {}, checkpointPath: "/nonexistent/v1" }).returning();
+    await promoteModelVersion(admin, { projectSlug: "demo", versionId: version.id });
+    const [run] = await getDb().insert(trainingRuns).values({ projectId: project.id, kind: "sft", hyperparameters: {}, base: "tiny", status: "running" }).returning();
+    await markRunFailed(run, { progress: {}, error: "trainer exited with 1" });
+    const promoted = await until(async () => receiver.received.find((r) => r.json.type === "version.promoted"), 20_000);
+    expect(promoted.json.data).toMatchObject({ versionId: version.id, label: "v1", previous: null });
+    const failed = await until(async () => receiver.received.find((r) => r.json.type === "run.failed"), 20_000);
+    expect(failed.json.data).toMatchObject({ runId: run.id, kind: "sft", error: "trainer exited with 1" });
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+  }, 120_000);
 
   it("validates URL and events naming the field and refuses other roles; a receiver that does not answer times out; N failures in a row disable the webhook, the admin is told, and redelivery works once it is enabled", async () => {
     let secret = "";
@@ -213,5 +226,5 @@ describeEachDatabase("webhooks", () => {
     await removeWebhook(admin, { projectSlug: "demo", id: hook.id });
     expect(await listWebhooks(admin, "demo")).toEqual([]);
     expect(await emit("run.failed", { runId: "r3" })).toBeNull();
-  }, 30_000);
+  }, 120_000);
 });
