@@ -1,6 +1,6 @@
 // `tuneloop serve --workers 2` on PostgreSQL: two `next start` processes behind one port (Node's cluster module). One
 // is SIGKILLed while annotators submit over HTTP: it is replaced, the other keeps serving, the session cookies signed
-// before stay valid (one shared secret), and every acknowledged submission is in the database exactly once.
+// before stay valid (one shared secret), and every acknowledged submission is in the database exactly once (90 of them).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -81,7 +81,7 @@ describe("two web processes behind one port", () => {
     setConnection(conn);
 
     const annotators = 6;
-    const perPerson = 25;
+    const perPerson = 15;
     const project = await seedProject({ slug: "workers", settings: { k: 2, overlap: OVERLAP } });
     await seedPrompts(project.id, 120, 2);
     const users = [];
