@@ -37,7 +37,12 @@ export type StyleFitOptions = {
   /** Which features to control for (default all four); ["length"] is a length-only control. */
   covariates?: readonly StyleCovariate[];
   scale?: RatingScale;
-  /** L2 penalty on every coefficient: keeps the Hessian definite (model terms are only defined up to a shift). Default 1e-4. */
+  /**
+   * L2 penalty on every coefficient (a N(0, 1/ridge) prior on each, in log-odds). Default 1: negligible against
+   * thousands of outcomes, but it keeps the fit sane where a model's indicator and a style feature nearly coincide
+   * (a model that always writes the longer answer), where the bare maximum likelihood trades one for the other
+   * without bound; it also makes the Hessian definite (model terms alone are only defined up to a shift).
+   */
   ridge?: number;
 };
 
@@ -58,7 +63,7 @@ export type StyleFit = {
  */
 export function fitStyleControlled(outcomes: Iterable<StyledOutcome>, opts: StyleFitOptions = {}): StyleFit {
   const covs = opts.covariates ?? styleCovariates;
-  const ridge = opts.ridge ?? 1e-4;
+  const ridge = opts.ridge ?? 1;
   const rows = [...outcomes].filter((o) => o.winner !== null);
   const models = [...new Set(rows.flatMap((o) => [o.a, o.b]))].sort(compareIds);
   const index = new Map(models.map((m, i) => [m, i]));
