@@ -13,7 +13,7 @@ import { parseFlags, UsageError } from "../args";
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
   "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
-  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json] | project update --slug S [same flags] | project list [--json]";
+  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json --pii redact|exclude --moderation-source SOURCE_ID|none --moderation-mode moderations|llama-guard] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
   name: { type: "string" },
@@ -35,6 +35,9 @@ const settingFlags = {
   categories: { type: "string" },
   "guidelines-file": { type: "string" },
   questions: { type: "string" },
+  pii: { type: "string" },
+  "moderation-source": { type: "string" },
+  "moderation-mode": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -58,6 +61,9 @@ const settingValues = z.object({
   categories: z.string().optional(),
   "guidelines-file": z.string().optional(),
   questions: z.string().optional(),
+  pii: z.string().optional(),
+  "moderation-source": z.string().optional(),
+  "moderation-mode": z.string().optional(),
   json: z.boolean().optional(),
 });
 
@@ -96,6 +102,9 @@ async function toInput(v: z.infer<typeof settingValues>) {
     queueOrder: v["queue-order"],
     generateOnPromote: v["generate-on-promote"],
     launcher: launcherFromFlags(v),
+    pii: v.pii,
+    moderationSourceId: v["moderation-source"] === "none" ? "" : v["moderation-source"],
+    moderationMode: v["moderation-mode"],
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }
