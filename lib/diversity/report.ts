@@ -42,11 +42,12 @@ export function histogram(values: number[]): Histogram {
 /** Counts per category with each one's share and its gap to the target (target − share; positive is under target). */
 export function categoryRows(counts: Map<string, number>, categories: string[], targets: Record<string, number> | undefined): CategoryRow[] {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const hasTargets = targets !== undefined && Object.keys(targets).length > 0;
   const names = [...categories, ...[...counts.keys()].filter((c) => !categories.includes(c))];
   return names.map((category) => {
     const count = counts.get(category) ?? 0;
     const share = total ? count / total : 0;
-    const target = targets && category in targets ? targets[category] : targets ? 0 : null;
+    const target = !hasTargets ? null : (targets[category] ?? 0);
     return { category, count, share, target, gap: target === null ? null : target - share };
   });
 }

@@ -107,7 +107,8 @@ const flagInput = (label: string) =>
 const categoryTargetsInput = z.preprocess(
   (v) => {
     if (typeof v !== "string") return v;
-    if (!v.trim()) return undefined;
+    // An emptied field clears the targets (the project form does not send it at all).
+    if (!v.trim()) return {};
     const out: Record<string, unknown> = {};
     for (const line of v.split(/\n/).map((l) => l.trim()).filter((l) => l.length > 0)) {
       const at = line.lastIndexOf("=");
@@ -144,7 +145,7 @@ export const templatePlaceholders = ["instruction", "input"] as const;
 const instructionTemplatesInput = z.preprocess(
   (v) => {
     if (typeof v !== "string") return v;
-    if (!v.trim()) return undefined;
+    if (!v.trim()) return {};
     try {
       return JSON.parse(v) as unknown;
     } catch {

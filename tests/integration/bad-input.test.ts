@@ -671,6 +671,12 @@ const actions: Record<string, ActionTarget> = {
       ...derivedCases({ slug: "demo", name: "Renamed", guidelines: "New rules." }, { required: ["slug"], texts: ["slug", "name", "guidelines"], idents: ["slug"] }),
       { name: "an unknown project", input: { slug: "no-such-project", name: "X" }, field: "slug" },
       { name: "leaseMinutes of zero", input: { slug: "demo", leaseMinutes: 0 }, field: "leaseMinutes" },
+      { name: "category targets that do not sum to 1", input: { slug: "demo", categoryTargets: "open QA = 0.5\ncoding = 0.3" }, field: "categoryTargets" },
+      { name: "a negative category target", input: { slug: "demo", categoryTargets: { "open QA": -0.5, coding: 1.5 } }, field: "categoryTargets" },
+      { name: "a target for a category the project lacks", input: { slug: "demo", categoryTargets: { "open QA": 0.5, poetry: 0.5 } }, field: "categoryTargets" },
+      { name: "a template with an unknown placeholder", input: { slug: "demo", instructionTemplates: { plain: "{instruction} {output}" } }, field: "instructionTemplates" },
+      { name: "templates that are not JSON", input: { slug: "demo", instructionTemplates: "{plain" }, field: "instructionTemplates" },
+      { name: "seed imports that are not ids", input: { slug: "demo", seedImports: "first, second" }, field: "seedImports" },
       { name: "questions that are not JSON", input: { slug: "demo", questions: "[{" }, field: "questions" },
       { name: "a question of an unknown type", input: { slug: "demo", questions: [{ id: "x", type: "essay", title: "X" }] }, field: "questions.0.type" },
       { name: "a rating scale with max below min", input: { slug: "demo", questions: [{ id: "q", type: "rating", title: "Rate", min: 5, max: 1, criteria: [{ name: "helpfulness" }] }] }, field: "questions.0.max" },
@@ -737,6 +743,20 @@ const actions: Record<string, ActionTarget> = {
       { name: "someone else's draft", input: { projectSlug: "demo", id: w.annDraft.id, instruction: "A long enough question?", category: "coding" }, field: "id" },
       { name: "a short instruction", input: { projectSlug: "demo", instruction: "Short", category: "coding" }, field: "instruction" },
     ],
+  },
+  "app/(annotate)/annotate/actions.ts#submitFromSeed": {
+    cases: (w) => [
+      ...derivedCases(
+        { projectSlug: "demo", instruction: "Compose a limerick about a lighthouse keeper.", input: "", category: "coding", demonstration: "", seedIds: [w.demoPromptIds[0]] },
+        { required: ["projectSlug", "instruction", "category"], texts: ["projectSlug", "instruction", "input", "category", "demonstration", "seedIds.0"], idents: ["projectSlug"] },
+      ),
+      // seedProject's prompts read "Question number 0?" …: ROUGE-L 1.0 with one of them.
+      { name: "an instruction too close to an existing one", input: { projectSlug: "demo", instruction: "Question number 1?", category: "coding" }, field: "instruction", kinds: ["conflict"] },
+      { name: "a seed id that is no id", input: { projectSlug: "demo", instruction: "Compose a limerick about a lighthouse keeper.", category: "coding", seedIds: ["seed_task_0"] }, field: "seedIds.0" },
+    ],
+  },
+  "app/(annotate)/annotate/actions.ts#checkNovelty": {
+    cases: () => derivedCases({ projectSlug: "demo", instruction: "Compose a limerick about a lighthouse keeper." }, { required: ["projectSlug", "instruction"], texts: ["projectSlug", "instruction"], idents: ["projectSlug"] }),
   },
   "app/(annotate)/annotate/actions.ts#findSimilarPrompts": {
     cases: () => derivedCases({ projectSlug: "demo", instruction: "Question number 1?", input: "" }, { required: ["projectSlug", "instruction"], texts: ["projectSlug", "instruction", "input"], idents: ["projectSlug"] }),
@@ -882,6 +902,9 @@ const actions: Record<string, ActionTarget> = {
       ),
       { name: "an unknown project", input: { projectSlug: "no-such-project", options: {} }, field: "projectSlug" },
       { name: "an output folder (CLI only)", input: { projectSlug: "demo", options: {}, out: "/tmp/x" }, field: "out" },
+      { name: "a category weight over 10", input: { projectSlug: "demo", options: { categoryWeights: { coding: 11 } } }, field: "options.categoryWeights.coding" },
+      { name: "a negative category cap", input: { projectSlug: "demo", options: { categoryCaps: { coding: -1 } } }, field: "options.categoryCaps.coding" },
+      { name: "a template the project lacks", input: { projectSlug: "demo", options: { templates: ["nope"] } }, field: "options.templates" },
     ],
   },
   "app/(review)/review/actions.ts#decideReview": {

@@ -1,15 +1,20 @@
 "use server";
 // Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks and their drafts, skips and rewrites.
 import { defineAction } from "@/lib/actions";
+import { checkNovelty as novelty, submitFromSeed as fromSeed } from "@/lib/prompts/from-seed";
 import { findSimilarPrompts as similar, savePromptDraft as saveDraft, submitPrompt as submit } from "@/lib/prompts/write";
 import { nextTaskWithDraft, saveRankingDraft as saveRankDraft } from "@/lib/rankings/drafts";
 import { reviseRanking as revise, rewriteCompletion as rewrite, skipTask as skip, submitRanking as submitOrder } from "@/lib/rankings/submit";
-import { savePromptDraftInput, similarPromptsInput, submitPromptInput } from "@/lib/validation/prompts";
+import { noveltyInput, savePromptDraftInput, similarPromptsInput, submitFromSeedInput, submitPromptInput } from "@/lib/validation/prompts";
 import { nextTaskInput, reviseRankingInput, saveRankingDraftInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 
 export const savePromptDraft = defineAction({ input: savePromptDraftInput, role: "annotator" }, (input, actor) => saveDraft(actor, input));
 
 export const submitPrompt = defineAction({ input: submitPromptInput, role: "annotator" }, (input, actor) => submit(actor, input));
+
+export const submitFromSeed = defineAction({ input: submitFromSeedInput, role: "annotator" }, (input, actor) => fromSeed(actor, input));
+
+export const checkNovelty = defineAction({ input: noveltyInput, role: "annotator" }, (input, actor) => novelty(actor, input));
 
 export const findSimilarPrompts = defineAction({ input: similarPromptsInput, role: "annotator" }, (input, actor) => similar(actor, input));
 

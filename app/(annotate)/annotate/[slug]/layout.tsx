@@ -23,6 +23,7 @@ export default async function AnnotateProjectLayout({ params, children }: { para
         label="Annotation"
         tabs={[
           { href: `${base}/write`, label: "Write", testId: "tab-write" },
+          { href: `${base}/seed`, label: "From a seed", testId: "tab-seed" },
           { href: `${base}/rank`, label: "Rank", testId: "tab-rank" },
           { href: `${base}/me`, label: "My work", testId: "tab-me" },
           { href: `${base}/playground`, label: "Playground", testId: "tab-playground" },

@@ -23,6 +23,7 @@ export default async function ReviewProjectLayout({ params, children }: { params
         tabs={[
           { href: base, label: "Queue", testId: "tab-queue", exact: true },
           { href: `${base}/annotators`, label: "Annotators", testId: "tab-annotators" },
+          { href: `${base}/diversity`, label: "Diversity", testId: "tab-diversity" },
         ]}
       />
       {children}

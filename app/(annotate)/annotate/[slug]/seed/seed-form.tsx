@@ -1,0 +1,50 @@
+// The write-from-seed form: instruction, optional input, category and a demonstration; the novelty error shows beside the instruction.
+"use client";
+import { useRouter } from "next/navigation";
+import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
+import { submitFromSeed } from "../../actions";
+
+export function SeedForm({ projectSlug, categories, seedIds }: { projectSlug: string; categories: string[]; seedIds: string[] }) {
+  const router = useRouter();
+  const { pending, error, fieldErrors, onSubmit } = useActionForm(
+    (form) =>
+      submitFromSeed({
+        projectSlug,
+        seedIds,
+        instruction: formText(form, "instruction"),
+        input: formText(form, "input"),
+        category: formText(form, "category"),
+        demonstration: formText(form, "demonstration"),
+      }),
+    (done) => router.push(`/annotate/${projectSlug}/seed?submitted=${done.id}`),
+  );
+  return (
+    <form className="space-y-4" data-testid="seed-form" onSubmit={onSubmit}>
+      <Field label="Instruction" name="instruction" error={fieldErrors.instruction}>
+        <textarea name="instruction" data-testid="field-instruction" rows={4} required aria-invalid={fieldErrors.instruction ? true : undefined} className={inputClass} />
+      </Field>
+      <Field label="Input or context (optional)" name="input" error={fieldErrors.input}>
+        <textarea name="input" data-testid="field-input" rows={3} className={inputClass} />
+      </Field>
+      <Field label="Category" name="category" error={fieldErrors.category}>
+        <select name="category" data-testid="field-category" defaultValue="" className={inputClass}>
+          <option value="" disabled>
+            Pick a category
+          </option>
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Demonstration: the response you would want (optional)" name="demonstration" error={fieldErrors.demonstration}>
+        <textarea name="demonstration" data-testid="field-demonstration" rows={6} className={inputClass} />
+      </Field>
+      <FormError message={error} />
+      <SubmitButton pending={pending} testId="seed-submit">
+        Submit for review
+      </SubmitButton>
+    </form>
+  );
+}
