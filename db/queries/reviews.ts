@@ -2,6 +2,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import type { Answers } from "../schema/questions";
 
 export type QueueFilters = { projectId: string; category?: string; authorId?: string; maxAgreement?: number; limit: number; overlap: number };
 
@@ -45,10 +46,10 @@ export async function listUnsettledPrompts(db: DbOrTx, f: QueueFilters) {
 
 export async function listPromptRankingsWithNames(db: DbOrTx, promptId: string) {
   const res = await db.execute(sql`
-    select r.id, r."order", r.flags, r.none_acceptable as "noneAcceptable", r.rationale, r.annotator_id as "annotatorId", u.name as "annotatorName", r.source
+    select r.id, r."order", r.flags, r.none_acceptable as "noneAcceptable", r.rationale, r.annotator_id as "annotatorId", u.name as "annotatorName", r.source, r.answers
     from rankings r left join users u on u.id = r.annotator_id
     where r.prompt_id = ${promptId} and r.is_current order by r.created_at, r.id`);
-  return res.rows as Array<{ id: string; order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string | null; annotatorId: string | null; annotatorName: string | null; source: string }>;
+  return res.rows as Array<{ id: string; order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string | null; annotatorId: string | null; annotatorName: string | null; source: string; answers: Answers }>;
 }
 
 /** Every current human ranking in a project with what quality figures need. */

@@ -1,11 +1,12 @@
 // What the review queue shows and sends, as pure functions: item shapes, the edit a reviewer starts from and what it changes.
+import type { QuestionConsensus } from "@/lib/consensus/questions";
 
 type Base = { id: string; instruction: string; input: string | null; category: string | null };
 export type QueueRanking = { id: string; annotatorName: string | null; order: string[][]; noneAcceptable: boolean; rationale: string | null; flags: Record<string, string[]> };
 export type QueueItem =
   | (Base & { kind: "prompt"; authorName: string | null; demonstration: string | null })
   | (Base & { kind: "demonstration"; authorName: string | null; text: string; parentText: string | null })
-  | (Base & { kind: "ranking"; agreement: number | null; rankingCount: number; consensus: string[] | null; completions: Array<{ id: string; text: string }>; rankings: QueueRanking[] })
+  | (Base & { kind: "ranking"; agreement: number | null; rankingCount: number; consensus: string[] | null; completions: Array<{ id: string; text: string }>; rankings: QueueRanking[]; questions?: QuestionConsensus[] })
   | (Base & { kind: "screening"; texts: ScreenedText[]; safety: string[] | null });
 /** A screened text with its PII hits (offsets in UTF-16 code units of `text`), as lib/screening/review.ts lists them. */
 export type ScreenedText = { label: string; text: string; hits: Array<{ kind: string; start: number; end: number; text: string }> };

@@ -10,6 +10,8 @@ import { recordAudit } from "@/lib/audit";
 import { announceSettled, emitWebhookEvent } from "@/lib/webhooks/emit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { promptQuestionConsensus } from "@/lib/consensus/questions";
+import { questionsOf } from "@/lib/questions/check";
 import { decideScreening, listScreeningQueue } from "@/lib/screening/review";
 import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "@/lib/rankings/consensus-state";
@@ -34,7 +36,10 @@ export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
   const rankings = await Promise.all(
     unsettled.map(async (p) => {
       const [rows, completions] = await Promise.all([qv.listPromptRankingsWithNames(db, p.id), qp.listCompletionsByPrompt(db, p.id)]);
-      return { ...p, rankings: rows.filter((r) => r.source === "human"), completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })) };
+      const human = rows.filter((r) => r.source === "human");
+      // Consensus and agreement of the project's other questions (ratings, labels, strength, texts, spans) over the same rankings.
+      const questions = promptQuestionConsensus(questionsOf(project.settings), human.map((r) => r.answers)).filter((c) => c.type !== "ranking");
+      return { ...p, rankings: human, questions, completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })) };
     }),
   );
   return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings, screenings };

@@ -2,6 +2,7 @@
 "use client";
 import { Diff } from "@/app/_components/diff";
 import { letter, orderLabel, splitAtHits, type QueueItem } from "@/lib/reviews/queue-items";
+import { QuestionsSummary } from "./questions-summary";
 import { TextView } from "./text-view";
 
 const caption = "mb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400";
@@ -90,6 +91,7 @@ function RankingBody({ item, raw }: { item: Extract<QueueItem, { kind: "ranking"
         </span>
         <span className="text-slate-500 dark:text-slate-400">{item.rankingCount} rankings</span>
       </div>
+      {item.questions && item.questions.length > 0 && <QuestionsSummary questions={item.questions} labels={labels} />}
       <ul className="space-y-1">
         {item.rankings.map((r) => (
           <li key={r.id} data-testid="annotator-order" className="flex flex-wrap gap-x-2">

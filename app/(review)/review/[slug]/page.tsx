@@ -61,6 +61,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
         consensus: r.consensus?.order ?? null,
         completions: r.completions.map((c) => ({ id: c.id, text: c.text })),
         rankings: r.rankings.map((x) => ({ id: x.id, annotatorName: x.annotatorName, order: x.order, noneAcceptable: x.noneAcceptable, rationale: x.rationale, flags: x.flags })),
+        questions: r.questions,
       })),
       ...queue.screenings.map((s): QueueItem => ({ kind: "screening", id: s.id, instruction: s.instruction, input: s.input, category: s.category, texts: s.texts, safety: s.safety })),
     ];
