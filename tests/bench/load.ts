@@ -1,9 +1,10 @@
 // Benchmark: how many annotators one machine holds. Open-loop simulated annotators, each signed in once, loop next task →
 // think (exponential, mean --think-s) → submit, with an occasional rank-page load (its HTML; the task it then fetches is
 // the next-task call). Think time starts when an answer arrives; no annotator waits on another's answers. Steps of
-// annotators (--steps, then doubling up to --cap) run --step-s seconds each until a step breaks (p99 ≥ 100 ms on an
-// operation, or any error). Series: the same simulation straight on lib/ over `pg` (the baseline), the built app on
-// PostgreSQL with 1 and 2 web processes (`tuneloop serve --workers N`), and the built app on the embedded PGlite.
+// annotators (--steps, then doubling up to --cap) run --step-s seconds each (longer until next task has --min-samples
+// calls) until a step breaks (p99 ≥ 100 ms on an operation, or any error). Series: the same simulation straight on lib/
+// over `pg` (the baseline), the built app on PostgreSQL with 1 and 2 web processes (`tuneloop serve --workers N`), and
+// the built app on the embedded PGlite.
 // Figure per series: the largest step that held. Ratio: held over HTTP (1 web process) ÷ held direct. Afterwards, as in
 // `bench -- api`: every acknowledged submission is in the database once and no prompt is over its overlap.
 // Needs a build (`npx next build`, or NEXT_DIST_DIR=… for another folder).
@@ -40,6 +41,8 @@ const flags = z
       .pipe(z.array(z.number().int().positive()).min(1)),
     cap: z.coerce.number().int().positive().default(8000),
     "page-rate": z.coerce.number().min(0).max(1).default(0.1),
+    /** a step runs past step-s until next task has this many calls (at most 10 × step-s), so its p99 is not just its slowest call */
+    "min-samples": z.coerce.number().int().min(1).default(100),
     series: z
       .string()
       .default("direct,http1,http2,pglite")
@@ -49,7 +52,7 @@ const flags = z
   })
   .strict();
 const parsed = flags.safeParse(
-  parseArgs({ args: process.argv.slice(2), options: { "think-s": { type: "string" }, "step-s": { type: "string" }, steps: { type: "string" }, cap: { type: "string" }, "page-rate": { type: "string" }, series: { type: "string" }, json: { type: "boolean" } } }).values,
+  parseArgs({ args: process.argv.slice(2), options: { "think-s": { type: "string" }, "step-s": { type: "string" }, steps: { type: "string" }, cap: { type: "string" }, "page-rate": { type: "string" }, "min-samples": { type: "string" }, series: { type: "string" }, json: { type: "boolean" } } }).values,
 );
 if (!parsed.success) {
   console.error(`bench load: ${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`);
@@ -184,6 +187,7 @@ async function runSeries<P>(label: string, people: Actor[], target: Target<P>): 
     const w = window;
     const t0 = performance.now();
     await sleep(opts["step-s"] * 1000);
+    while (w.times.nextTask.length < opts["min-samples"] && performance.now() - t0 < opts["step-s"] * 10_000) await sleep(500);
     window = null;
     const seconds = (performance.now() - t0) / 1000;
     const ops = { nextTask: summarize(w.times.nextTask), submit: summarize(w.times.submit), rankPage: summarize(w.times.rankPage) };
@@ -322,7 +326,7 @@ report({
   figures: {
     annotatorsHeld: { direct: held("direct"), http1: held("http1"), http2: held("http2"), pglite: held("pglite") },
     series: figures,
-    settings: { thinkS: opts["think-s"], stepS: opts["step-s"], steps: STEPS, pageRate: opts["page-rate"], p99Ms: P99_MS, promptsPerProject: PROMPTS, appPoolPerProcess: POOL },
+    settings: { thinkS: opts["think-s"], stepS: opts["step-s"], minSamples: opts["min-samples"], steps: STEPS, pageRate: opts["page-rate"], p99Ms: P99_MS, promptsPerProject: PROMPTS, appPoolPerProcess: POOL },
     minutes: (Date.now() - started) / 60_000,
   },
   baseline: { direct: held("direct") },
