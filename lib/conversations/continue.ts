@@ -6,6 +6,7 @@ import * as qp from "@/db/queries/prompts";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { screenStored } from "@/lib/screening/screen";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import type { ContinueConversationInput, ReplyToTurnInput } from "@/lib/validation/conversations";
 
@@ -42,9 +43,10 @@ export async function continueConversation(actor: Actor, input: ContinueConversa
       parentCompletionId: parent.id,
       submittedAt: new Date(),
     });
-    if (input.reply.trim()) {
-      await qp.insertCompletion(tx, { promptId: prompt.id, text: input.reply, source: "human", authorId: actor.id, isDemonstration: true, status: "submitted" });
-    }
+    const reply = input.reply.trim()
+      ? await qp.insertCompletion(tx, { promptId: prompt.id, text: input.reply, source: "human", authorId: actor.id, isDemonstration: true, status: "submitted" })
+      : null;
+    await screenStored(tx, { promptIds: [prompt.id], completionIds: reply ? [reply.id] : [] });
     await recordAudit(tx, { actorId: actor.id, action: "conversation.continue", targetType: "prompt", targetId: prompt.id, data: { parentCompletionId: parent.id } });
     return { id: prompt.id, status: "submitted" as const };
   });
@@ -62,6 +64,7 @@ export async function replyToTurn(actor: Actor, input: ReplyToTurnInput) {
     }
     if (prompt.status === "rejected") throw new AppError("conflict:prompt", "That turn was rejected.", { promptId: ["Rejected turn"] });
     const c = await qp.insertCompletion(tx, { promptId: prompt.id, text: input.text, source: "human", authorId: actor.id, isDemonstration: true, status: "submitted" });
+    await screenStored(tx, { completionIds: [c.id] });
     await recordAudit(tx, { actorId: actor.id, action: "conversation.reply", targetType: "completion", targetId: c.id, data: { promptId: prompt.id } });
     return { id: c.id, status: "submitted" as const };
   });
