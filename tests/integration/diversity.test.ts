@@ -13,11 +13,14 @@ import { getDb } from "@/db/client";
 import { completions, prompts } from "@/db/schema";
 import type { Actor, AnyActor } from "@/lib/auth/roles";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
+import { importFile } from "@/lib/imports/import-file";
+import { checkNovelty, getSeedTasks, submitFromSeed } from "@/lib/prompts/from-seed";
 import { updateProject } from "@/lib/projects/projects";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
 import { updateProjectInput } from "@/lib/validation/projects";
+import { noveltyInput, seedTasksInput, submitFromSeedInput } from "@/lib/validation/prompts";
 import { nextTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 
 const updateProjectVia = (actor: AnyActor, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, "demo", input));
@@ -109,5 +112,38 @@ describeEachDatabase("diversity", () => {
     for (const f of ["sft.train.jsonl", "manifest.json"]) expect(fs.readFileSync(path.join(again, f))).toEqual(fs.readFileSync(path.join(out, f)));
     const rows = await getDb().execute(sql`select count(*)::int as n from exports`);
     expect(Number((rows.rows as Array<{ n: number }>)[0].n)).toBe(1);
+  });
+
+  it("write from a seed: k seeds from the chosen import batch, a near copy refused with its closest match, a new task submitted", async () => {
+    const admin = await makeActor("admin");
+    const writer = await makeActor("annotator");
+    const project = await seedProject({ settings: { overlap: 1, k: 2 } });
+    await promptsOf(project.id, "coding", 3, 60);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-seed-"));
+    const seeds = ["Write a story about a dog.", "Generate a haiku using the following word:", "Find the four smallest perfect numbers.", "Give me a cooking recipe for the following food."];
+    fs.writeFileSync(path.join(dir, "seeds.jsonl"), seeds.map((instruction) => JSON.stringify({ instruction, input: "", output: "An answer." })).join("\n"));
+    await importFile(admin, { projectSlug: "demo", path: path.join(dir, "seeds.jsonl"), format: "alpaca" });
+    const [audit] = (await getDb().execute(sql`select id from audit_log where action = 'import.file' order by id desc limit 1`)).rows as Array<{ id: number | string }>;
+    await updateProjectVia(admin, { seedImports: String(audit.id) });
+
+    const shown = await withInput(seedTasksInput, { projectSlug: "demo", k: "3" }, (input) => getSeedTasks(writer, input));
+    expect(shown).toHaveLength(3);
+    expect(shown.every((s) => seeds.includes(s.instruction))).toBe(true);
+    await expect(withInput(seedTasksInput, { projectSlug: "demo", k: 50 }, (input) => getSeedTasks(writer, input))).rejects.toMatchObject({ status: 400, fieldErrors: { k: [expect.any(String)] } });
+
+    // rouge_score's rougeL of these two is 0.857 (tests/unit/diversity/rouge.test.ts): refused, the closest shown beside the field.
+    const near = withInput(submitFromSeedInput, { projectSlug: "demo", instruction: "Write a short story about a brave dog.", category: "coding", seedIds: [shown[0].id] }, (input) => submitFromSeed(writer, input));
+    await expect(near).rejects.toMatchObject({ status: 409, fieldErrors: { instruction: [expect.stringMatching(/ROUGE-L 0\.86 > 0\.7\): “Write a story about a dog\.”/)] } });
+    const novelty = await withInput(noveltyInput, { projectSlug: "demo", instruction: "Generate a poem using the following words." }, (input) => checkNovelty(writer, input));
+    expect(novelty).toMatchObject({ novel: false, closest: { instruction: "Generate a haiku using the following word:" } });
+    expect(novelty.rougeL).toBeCloseTo(0.7142857142857143, 12);
+
+    const done = await withInput(submitFromSeedInput, { projectSlug: "demo", instruction: "Translate this recipe into French, keeping the units.", input: "2 cups flour", category: "coding", seedIds: shown.map((s) => s.id) }, (input) => submitFromSeed(writer, input));
+    expect(done.status).toBe("submitted");
+    expect(done.rougeL).toBeLessThanOrEqual(0.7);
+    // Drafts and rejected prompts are no competition; submitted ones are: the same task again is refused.
+    await expect(withInput(submitFromSeedInput, { projectSlug: "demo", instruction: "Translate this recipe into French, keeping the units.", category: "coding" }, (input) => submitFromSeed(writer, input))).rejects.toMatchObject({ status: 409 });
+    const [count] = (await getDb().execute(sql`select count(*)::int as n from prompts where author_id = ${writer.id}`)).rows as Array<{ n: number }>;
+    expect(Number(count.n)).toBe(1);
   });
 });
