@@ -5,13 +5,15 @@ import type { Batch } from "./data";
 import { frozenHeadLogProbs } from "./head-loss";
 import { forward, hiddenStates, tokenLogProbs, type Params } from "./model";
 
-/** Log-probabilities of the targets [B, T]; under LoRA through the frozen head in chunks (trainer/head-loss.ts). */
-function targetLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute: boolean): tf.Tensor2D {
+/**
+ * Log-probabilities of the targets [B, T]; under LoRA through the frozen head in slices (trainer/head-loss.ts), and
+ * with `adaptersOff` the base model's (DPO's reference), through the same frozen projections and head.
+ */
+function targetLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute: boolean, adaptersOff = false): tf.Tensor2D {
   if (!cfg.lora) return tokenLogProbs(forward(p, cfg, b.x, { recompute }), b.y, cfg.vocabSize);
   const [B, T] = b.x.shape;
-  const { hidden, head } = hiddenStates(p, cfg, b.x);
-  const embedding = cfg.llama?.tiedHead ? (p["model.embed_tokens.weight"] as tf.Tensor2D) : undefined; // a tied head's wᵀ
-  return frozenHeadLogProbs(hidden, head, b.y.reshape([B * T]), undefined, embedding).reshape([B, T]);
+  const { hidden, head } = hiddenStates(p, cfg, b.x, { adaptersOff });
+  return frozenHeadLogProbs(hidden, head, b.y.reshape([B * T])).reshape([B, T]);
 }
 
 /** Mean negative log-likelihood over the tokens where the mask is 1 (`recompute`: checkpointed blocks, trainer/model.ts). */
@@ -20,9 +22,9 @@ export function sftLoss(p: Params, cfg: ModelConfig, b: Batch, recompute = false
   return lp.mul(b.m).sum().neg().div(b.m.sum().maximum(1)) as tf.Scalar;
 }
 
-/** Summed response log-probability per sequence: [2B] (chosen, rejected interleaved). */
-export function sequenceLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute = false): tf.Tensor1D {
-  return targetLogProbs(p, cfg, b, recompute).mul(b.m).sum(1) as tf.Tensor1D;
+/** Summed response log-probability per sequence: [2B] (chosen, rejected interleaved); `adaptersOff`: LoRA's base model. */
+export function sequenceLogProbs(p: Params, cfg: ModelConfig, b: Batch, recompute = false, adaptersOff = false): tf.Tensor1D {
+  return targetLogProbs(p, cfg, b, recompute, adaptersOff).mul(b.m).sum(1) as tf.Tensor1D;
 }
 
 /**

@@ -72,18 +72,19 @@ export function estimateStepBytes(cfg: ModelShape, sequences: number, seqLen: nu
 /** Parameters, their gradients and the optimizer's state. */
 function paramStateBytes(cfg: ModelShape): number {
   if (cfg.lora && cfg.llama) {
-    // LoRA: the frozen base (no gradients, no Adam state) once, plus the packed copy wasm's XNNPACK keeps of every
-    // weight it multiplies from the right (each projection: all but the embedding) and a tied head's kept transpose
-    // [C, V]; the adapters with every copy a trained weight has; the chunked head's buffers (trainer/head-loss.ts).
-    const P = paramCount(cfg);
-    const tiedTranspose = cfg.llama.tiedHead ? cfg.nEmbd * cfg.vocabSize : 0;
-    return 4 * (2 * P - cfg.vocabSize * cfg.nEmbd + tiedTranspose + PARAM_COPIES * loraParamCount(cfg)) + LORA_HEAD_CHUNK_BYTES;
+    // LoRA: the frozen base (no gradients, no Adam state) once; the frozen weights are multiplied from the right only
+    // through transient copies, so wasm's XNNPACK keeps no packed copy of them (trainer/ops.ts transientOperand), and
+    // the head is never transposed whole; the adapters with every copy a trained weight has; the sliced head's buffers
+    // and its slice with that slice's packed copy (trainer/head-loss.ts).
+    return 4 * (paramCount(cfg) + PARAM_COPIES * loraParamCount(cfg)) + LORA_HEAD_SLICE_BYTES + 2 * 4 * cfg.nEmbd * Math.min(cfg.vocabSize, LORA_HEAD_SLICE_COLS);
   }
   return PARAM_COPIES * 4 * paramCount(cfg);
 }
 
-/** The chunked head's [rows, V] buffers alive at once in backward (logits, softmax, one-hot, their difference, its transpose). */
-const LORA_HEAD_CHUNK_BYTES = 5 * 16 * MiB;
+/** The sliced head's [rows, cols] buffers alive at once in backward (logits, softmax, one-hot, their difference, dx). */
+const LORA_HEAD_SLICE_BYTES = 5 * 16 * MiB;
+/** The widest head slice counted: 16 MiB of logits at 256 rows a pass (trainer/head-loss.ts headSliceCols). */
+const LORA_HEAD_SLICE_COLS = 16384;
 
 /** Numbers in LoRA's adapters: rank × (in + out) per adapted projection and layer. */
 export function loraParamCount(cfg: ModelShape): number {

@@ -8,6 +8,7 @@
 // boundary), so every projection is one plain matMul.
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
+import type { FrozenHead } from "./head-loss";
 import { applyRope, batchMatMul, checkpoint, frozenLinear, gelu, layerNorm, linear, matMul, rmsNorm, ropeInvFreq, ropeTables, silu, swapLast } from "./ops";
 
 export { matMul } from "./ops";
@@ -152,21 +153,29 @@ const splitHeads = (x: tf.Tensor, B: number, T: number, n: number, hs: number) =
 
 /** idx [B, T] int32 → logits [B, T, V] and this call's keys/values appended to the past. Call inside tf.tidy. */
 export function decode(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions = {}): { logits: tf.Tensor3D; present: KVCache } {
-  const { hidden, head, present, B, Tout } = trunk(p, cfg, idx, o);
+  const { hidden, present, B, Tout } = trunk(p, cfg, idx, o);
+  // Tied head: logits = x @ embedᵀ, with the transpose made explicit; an untied lm_head is held as [C, V]. Where the
+  // embedding gets no gradient (a frozen LoRA base, a decoding step) the transpose is kept until the weights change.
+  const ll = cfg.llama;
+  const embed = p[ll ? "model.embed_tokens.weight" : "wte.weight"];
+  const head = ll && !ll.tiedHead ? p["lm_head.weight"] : cfg.lora || o.lastOnly ? transposedOf(embed) : embed.transpose();
   const logits = (cfg.lora ? frozenLinear : matMul)(hidden, head); // [B*T, V]
   return { logits: logits.reshape([B, Tout, cfg.vocabSize]) as tf.Tensor3D, present };
 }
 
 /**
- * The final hidden states [B·T, C] and the output head [C, V], for a loss that computes the logits itself (in chunks:
- * trainer/head-loss.ts). Call inside tf.tidy.
+ * The final hidden states [B·T, C] and the output head as it is held (a tied head's embedding [V, C], or lm_head
+ * [C, V]; no transpose is made), for a loss that computes the logits itself (in slices: trainer/head-loss.ts). Call
+ * inside tf.tidy.
  */
-export function hiddenStates(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions = {}): { hidden: tf.Tensor2D; head: tf.Tensor2D } {
-  const { hidden, head } = trunk(p, cfg, idx, o);
-  return { hidden, head: head as tf.Tensor2D };
+export function hiddenStates(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions = {}): { hidden: tf.Tensor2D; head: FrozenHead } {
+  const { hidden } = trunk(p, cfg, idx, o);
+  const ll = cfg.llama;
+  const head: FrozenHead = ll && !ll.tiedHead ? { cv: p["lm_head.weight"] as tf.Tensor2D } : { vc: p[ll ? "model.embed_tokens.weight" : "wte.weight"] as tf.Tensor2D };
+  return { hidden, head };
 }
 
-/** Everything but the head's product: the normed last hidden states [B·Tout, C], the head [C, V] and the keys/values. */
+/** Everything but the head's product: the normed last hidden states [B·Tout, C] and the keys/values. */
 function trunk(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions) {
   const [B, T] = idx.shape;
   const past = o.past?.k[0]?.shape[2] ?? 0;
@@ -247,10 +256,7 @@ function trunk(p: Params, cfg: ModelConfig, idx: tf.Tensor2D, o: DecodeOptions) 
   const Tout = o.lastOnly ? 1 : T;
   if (o.lastOnly) x = x.slice([0, T - 1, 0], [B, 1, C]);
   x = ll ? rmsNorm(x, p["model.norm.weight"], ll.rmsNormEps) : layerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
-  // Tied head: logits = x @ embedᵀ, with the transpose made explicit; an untied lm_head is held as [C, V]. Where the
-  // embedding gets no gradient (a frozen LoRA base, a decoding step) the transpose is kept until the weights change.
-  const head = ll && !ll.tiedHead ? p["lm_head.weight"] : cfg.lora || o.lastOnly ? transposedOf(embed) : embed.transpose();
-  return { hidden: x.reshape([B * Tout, C]) as tf.Tensor2D, head, present, B, Tout };
+  return { hidden: x.reshape([B * Tout, C]) as tf.Tensor2D, present, B, Tout };
 }
 
 /** idx [B, T] int32 → logits [B, T, V]. Call inside tf.tidy. */

@@ -152,19 +152,29 @@ export function applyRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tens
 }
 
 /**
+ * The right operand of a product with a long-lived frozen weight. wasm's matMul hands its right operand to XNNPACK,
+ * which packs a copy of it and keeps that copy for as long as the tensor lives: for a frozen weight, the life of the
+ * process (SmolLM2-135M's projections: 0.43 GB beside the weights themselves). On wasm this is a fresh copy, whose
+ * packed copy goes when it is disposed (the end of the caller's tidy); other backends take the weight as it is.
+ */
+export function transientOperand(w: tf.Tensor): tf.Tensor {
+  return tf.getBackend() === "wasm" ? w.clone() : w;
+}
+
+/**
  * x [.., in] @ w [in, out] (+ b) for a frozen w (LoRA's base weights): the gradient reaches x only (dx = dy·wᵀ), so
  * the backward pass skips the weight gradient that a trainable w would cost (another matMul of the forward's size).
+ * w must outlive the backward pass (a variable, or a kept tensor): it is not saved, because saving clones a tensor
+ * (a copy of every frozen weight per pass on wasm).
  */
 export function frozenLinear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const shape = x.shape;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [flat, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    // w may be an intermediate (a tied head's transpose): saved, so it outlives the forward pass.
-    save([w]);
-    const y = tf.matMul(flat, w);
-    // dx = dy·wᵀ computed as (w·dyᵀ)ᵀ: wasm's XNNPACK packs a copy of a product's right operand, and a fresh wᵀ
-    // every step would be packed anew (the size of the weights); dyᵀ is the size of the activations.
-    return { value: b ? y.add(b) : y, gradFunc: (dy: tf.Tensor, [sw]: tf.Tensor[]) => [tf.matMul(sw, dy.transpose()).transpose()] };
+    const [flat] = args as [tf.Tensor, tf.GradSaveFunc];
+    // y = x·w through a transient copy of w (wasm would otherwise keep a packed copy of every frozen weight).
+    const y = tf.matMul(flat, transientOperand(w));
+    // dx = dy·wᵀ computed as (w·dyᵀ)ᵀ: w as the left operand is not packed; dyᵀ is the size of the activations.
+    return { value: b ? y.add(b) : y, gradFunc: (dy: tf.Tensor) => [tf.matMul(w, dy.transpose()).transpose()] };
   }) as (x: tf.Tensor) => tf.Tensor;
   return f(x.reshape([-1, shape[shape.length - 1]])).reshape([...shape.slice(0, -1), w.shape[1]!]);
 }

@@ -25,8 +25,6 @@ export type PilotOptions = {
   beta: number;
   seed: number;
   evalOpts: { batch: number; beta: number };
-  /** the config DPO's reference is computed with (LoRA: the base, adapters off) */
-  refCfg: ModelConfig;
 };
 
 /** The examples of a stage's training split. */
@@ -48,8 +46,9 @@ export function runPilot(p: Params, trainable: Params, cfg: ModelConfig, data: S
   const held = evalSet.length ? evalSet : rest.length ? rest : chosen;
   const evalData: Snapshot = { ...data, ...(stage === "sft" ? { sftEval: held } : stage === "dpo" ? { prefEval: held } : { pretrainEval: held }) } as Snapshot;
   const pairBatch = Math.max(1, o.evalOpts.batch >> 1);
-  const refTrain = stage === "dpo" ? pairLogProbs(p, o.refCfg, sub.prefTrain, pairBatch, data.pad) : null;
-  const refEval = stage === "dpo" ? pairLogProbs(p, o.refCfg, evalData.prefEval, pairBatch, data.pad) : null;
+  // DPO's reference: the model itself (full fine-tuning) or the base with the adapters off (LoRA)
+  const refTrain = stage === "dpo" ? pairLogProbs(p, cfg, sub.prefTrain, pairBatch, data.pad, true) : null;
+  const refEval = stage === "dpo" ? pairLogProbs(p, cfg, evalData.prefEval, pairBatch, data.pad, true) : null;
   const heldOut = () => {
     const loss = evaluate(p, cfg, evalData, stage, refEval, o.evalOpts).loss;
     return Number.isFinite(loss) ? loss : null;

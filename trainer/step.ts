@@ -72,14 +72,15 @@ export function splitStep(p: Params, trainable: Params, cfg: ModelConfig, stage:
 }
 
 /**
- * Summed log-probabilities of every pair under the given weights: [2 × pairs] (chosen, rejected interleaved). With a
- * config without `lora` the adapters in `p` are ignored: the base model (DPO's reference under LoRA).
+ * Summed log-probabilities of every pair under the given weights: [2 × pairs] (chosen, rejected interleaved). With
+ * `adaptersOff` the adapters in `p` are ignored: the base model (DPO's reference under LoRA), computed through the
+ * frozen path (no packed copies of the weights on wasm, the head in slices) as the LoRA training itself is.
  */
-export function pairLogProbs(p: Params, cfg: ModelConfig, pairs: PrefExample[], batch: number, pad: number): Float32Array {
+export function pairLogProbs(p: Params, cfg: ModelConfig, pairs: PrefExample[], batch: number, pad: number, adaptersOff = false): Float32Array {
   const out = new Float32Array(pairs.length * 2);
   for (let i = 0; i < pairs.length; i += batch) {
     const b = prefBatch(pairs.slice(i, i + batch), pad);
-    const lp = tf.tidy(() => sequenceLogProbs(p, cfg, b));
+    const lp = tf.tidy(() => sequenceLogProbs(p, cfg, b, false, adaptersOff));
     out.set(lp.dataSync(), i * 2);
     tf.dispose(lp);
     disposeBatch(b);

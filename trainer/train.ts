@@ -124,9 +124,6 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   else {
     cfg = modelConfigSchema.parse({ ...presets[opts.init ?? "tiny"], ...(opts.blockSize ? { blockSize: opts.blockSize } : {}), ...opts.model });
   }
-  /** the model with adapters off: DPO's reference under LoRA (with full fine-tuning, the model itself) */
-  const { lora: _lora, ...refCfg } = cfg;
-  void _lora;
   const data = loadSnapshot(opts.snapshot, Math.min(opts.blockSize ?? cfg.blockSize, cfg.blockSize), tokenizer);
   const { stages, skipped } = chooseStages(opts.stage, data, opts.snapshot);
   const K = opts.gradAccum ?? 1;
@@ -160,7 +157,7 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
     const initial = Object.fromEntries(Object.entries(trainable).map(([k, t]) => [k, (t.dataSync() as Float32Array).slice()]));
     const verdict = runPilot(model, trainable, cfg, data, stages[0], {
       share: opts.pilot, stageSteps: perStage[0], batch: batchOf(stages[0]), gradAccum: K, cap: capOf(stages[0]), recompute: fits[0].recompute, lr: opts.lr,
-      weightDecay: opts.weightDecay, maxGradNorm: opts.maxGradNorm, beta: opts.beta, seed: opts.seed, evalOpts, refCfg: refCfg,
+      weightDecay: opts.weightDecay, maxGradNorm: opts.maxGradNorm, beta: opts.beta, seed: opts.seed, evalOpts,
     });
     emit(verdict);
     const f = (x: number | null) => (x === null ? "none" : x.toFixed(4));
@@ -212,8 +209,9 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
         refTrain = Float32Array.from(saved.train);
         refEval = Float32Array.from(saved.eval);
       } else {
-        refTrain = pairLogProbs(model, refCfg, data.prefTrain, Math.max(1, passSeqs >> 1), data.pad);
-        refEval = pairLogProbs(model, refCfg, data.prefEval, Math.max(1, passSeqs >> 1), data.pad);
+        // adapters off: the base under LoRA (with full fine-tuning there are none: the model itself)
+        refTrain = pairLogProbs(model, cfg, data.prefTrain, Math.max(1, passSeqs >> 1), data.pad, true);
+        refEval = pairLogProbs(model, cfg, data.prefEval, Math.max(1, passSeqs >> 1), data.pad, true);
         fs.writeFileSync(refFile, JSON.stringify({ train: Array.from(refTrain), eval: Array.from(refEval) }));
       }
     }

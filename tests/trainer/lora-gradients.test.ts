@@ -65,25 +65,27 @@ describe.each(["cpu", "wasm"])("on the %s backend", (backend) => {
   });
 });
 
-it("the chunked frozen head gives the log-probabilities and hidden-state gradients of the whole-logits path", async () => {
-  await chooseBackend("cpu", false);
-  const [N, C, V] = [11, 6, 37];
-  const h = tf.randomNormal([N, C], 0, 1, "float32", 1) as tf.Tensor2D;
-  const w = tf.randomNormal([C, V], 0, 1, "float32", 2) as tf.Tensor2D;
-  const y = tf.tensor1d(Array.from({ length: N }, (_, i) => (i * 7) % V), "int32");
-  const weights = tf.randomUniform([N], 0.5, 1.5, "float32", 3);
-  // Reference: tfjs's own autodiff through logSoftmax of the whole [N, V] logits.
-  const plain = tf.valueAndGrad((x: tf.Tensor) => tf.logSoftmax(tf.matMul(x, w), -1).mul(tf.oneHot(y, V)).sum(-1).mul(weights).sum() as tf.Scalar);
-  const chunked = tf.valueAndGrad((x: tf.Tensor) => frozenHeadLogProbs(x as tf.Tensor2D, w, y, 3).mul(weights).sum() as tf.Scalar);
-  // and with the head's transpose given (a tied head's embedding): logits as (wᵀ·hᵀ)ᵀ
-  const wT = w.transpose() as tf.Tensor2D;
-  const tied = tf.valueAndGrad((x: tf.Tensor) => frozenHeadLogProbs(x as tf.Tensor2D, w, y, 4, wT).mul(weights).sum() as tf.Scalar);
-  const a = plain(h);
-  for (const b of [chunked(h), tied(h)]) {
-    expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(1e-4);
-    expect(tf.tidy(() => a.grad.sub(b.grad).abs().max().dataSync()[0])).toBeLessThan(1e-5);
-    expect(tf.tidy(() => b.grad.abs().max().dataSync()[0])).toBeGreaterThan(1e-2);
-    tf.dispose([b.value, b.grad]);
-  }
-  tf.dispose([h, w, wT, y, weights, a.value, a.grad]);
+describe.each(["cpu", "wasm"])("the frozen head in vocabulary slices on %s", (backend) => {
+  it("gives the log-probabilities and hidden-state gradients of the whole-logits path, held [C, V] or [V, C]", async () => {
+    await chooseBackend(backend, false);
+    const [N, C, V] = [11, 6, 37];
+    const h = tf.randomNormal([N, C], 0, 1, "float32", 1) as tf.Tensor2D;
+    const w = tf.randomNormal([C, V], 0, 1, "float32", 2) as tf.Tensor2D;
+    // targets in every slice, the first and last vocabulary entries among them
+    const y = tf.tensor1d(Array.from({ length: N }, (_, i) => (i === 0 ? 0 : i === 1 ? V - 1 : (i * 7) % V)), "int32");
+    const weights = tf.randomUniform([N], 0.5, 1.5, "float32", 3);
+    // Reference: tfjs's own autodiff through logSoftmax of the whole [N, V] logits.
+    const plain = tf.valueAndGrad((x: tf.Tensor) => tf.logSoftmax(tf.matMul(x, w), -1).mul(tf.oneHot(y, V)).sum(-1).mul(weights).sum() as tf.Scalar);
+    const wT = w.transpose() as tf.Tensor2D; // a tied head's embedding: the head held [V, C]
+    const a = plain(h);
+    // slices of 5 (the last one short), of 37 (one slice) and the default
+    for (const [head, cols] of [[{ cv: w }, 5], [{ vc: wT }, 5], [{ vc: wT }, 37], [{ cv: w }, undefined], [{ vc: wT }, undefined]] as const) {
+      const b = tf.valueAndGrad((x: tf.Tensor) => frozenHeadLogProbs(x as tf.Tensor2D, head, y, cols).mul(weights).sum() as tf.Scalar)(h);
+      expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(1e-4);
+      expect(tf.tidy(() => a.grad.sub(b.grad).abs().max().dataSync()[0])).toBeLessThan(1e-5);
+      expect(tf.tidy(() => b.grad.abs().max().dataSync()[0])).toBeGreaterThan(1e-2);
+      tf.dispose([b.value, b.grad]);
+    }
+    tf.dispose([h, w, wT, y, weights, a.value, a.grad]);
+  });
 });
