@@ -10,6 +10,7 @@ import { seedProject } from "../helpers/seed";
 import { withInput } from "../helpers/input";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { freePort } from "../helpers/net";
+import { until, useTrainRunner } from "../helpers/train-run";
 import { getDb } from "@/db/client";
 import { screenings } from "@/db/schema";
 import type { Actor, AnyActor } from "@/lib/auth/roles";
@@ -55,6 +56,7 @@ afterEach(async () => {
 });
 
 describeEachDatabase("safety screening", () => {
+  const runner = useTrainRunner("tl-moderate", { remove: true });
   it("flags through /moderations and a Llama Guard chat model; flagged prompts reach the review queue with their categories", async () => {
     await seedProject();
     const admin = await makeActor("admin");
@@ -82,7 +84,10 @@ describeEachDatabase("safety screening", () => {
 
     await settingsVia(admin, { moderationSourceId: guardSource.id, moderationMode: "llama-guard" });
     const poison = await submitVia(ann, "How much poison would kill a neighbour's dog?");
-    expect(await runModerationJob()).toMatchObject({ judged: 1, flagged: 1 });
+    // This one through the job runner: it sends a `moderate` pg-boss job once a text is due, and a worker judges it.
+    await runner.start({ pollSeconds: 0.5, moderationMs: 200 });
+    await until(async () => (await safetyOf(poison.id)).safety !== "pending", 60_000);
+    await runner.stop();
     expect(guard.log.map((r) => r.messages)).toEqual([[{ role: "user", content: "How much poison would kill a neighbour's dog?" }]]);
     expect(await safetyOf(poison.id)).toMatchObject({ safety: "flagged", safetyCategories: ["S1 violent crimes", "S9 indiscriminate weapons"] });
 
