@@ -1,6 +1,6 @@
 // Data access for conversations: a prompt's history (the path of turns from its root) and the look-ups that build paths on import.
 import "server-only";
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { completions, prompts, type NewCompletion, type NewPrompt } from "../schema";
 
@@ -152,4 +152,33 @@ export async function readTree(db: DbOrTx, rootId: string): Promise<TreePrompt[]
     completions: json(r.completions),
     rankings: json(r.rankings),
   }));
+}
+
+/** Inserts prompts, skipping those whose (project, content hash) exists; returns the inserted ones' ids and hashes. */
+export async function insertPromptsOnce(db: DbOrTx, rows: NewPrompt[]) {
+  if (!rows.length) return [];
+  return db.insert(prompts).values(rows).onConflictDoNothing().returning({ id: prompts.id, contentHash: prompts.contentHash });
+}
+
+/** A project's prompts with these content hashes. */
+export async function findPromptsByHash(db: DbOrTx, projectId: string, hashes: string[]) {
+  if (!hashes.length) return [];
+  return db
+    .select({ id: prompts.id, contentHash: prompts.contentHash })
+    .from(prompts)
+    .where(and(eq(prompts.projectId, projectId), inArray(prompts.contentHash, hashes)));
+}
+
+/** The completions of these prompts (id, prompt, text), oldest first: what an import matches replies against. */
+export async function listCompletionTexts(db: DbOrTx, promptIds: string[]) {
+  if (!promptIds.length) return [];
+  return db
+    .select({ id: completions.id, promptId: completions.promptId, text: completions.text })
+    .from(completions)
+    .where(inArray(completions.promptId, promptIds))
+    .orderBy(asc(completions.createdAt), asc(completions.id));
+}
+
+export async function insertCompletionRows(db: DbOrTx, rows: NewCompletion[]) {
+  if (rows.length) await db.insert(completions).values(rows);
 }

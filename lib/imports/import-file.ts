@@ -15,7 +15,7 @@ import { AppError, isAppError, parseInput } from "@/lib/errors";
 import { contentHash, formatNames, parseImportFile, promptGroupedFormats, type FormatName, type ImportRecord } from "@/lib/formats/import";
 import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
-import { importConversationPath, type PathCache } from "@/lib/conversations/import-path";
+import { importConversationPaths, type PathCache } from "@/lib/conversations/import-path";
 import { importOasstTree } from "@/lib/conversations/oasst";
 import { screenTransaction } from "@/lib/screening/screen";
 import { writeGroupedBatch } from "./grouped-batch";
@@ -187,17 +187,11 @@ async function writeBatch(
     tally.rankings += c.rankings;
   }
   if (trees.length) batch = batch.filter(({ record }) => !record.tree);
-  const promptRows: NewPrompt[] = [];
-  for (const { record, hash } of batch) {
-    let parent: string | null = null;
-    if (record.conversation?.turns.length) {
-      const placed = await importConversationPath(tx, project.id, record.conversation, paths);
-      parent = placed.parentCompletionId;
-      counts.earlierTurns += placed.prompts;
-      counts.earlierReplies += placed.completions;
-    }
-    promptRows.push(promptRow(project, record, hash, parent));
-  }
+  // The earlier turns of conversations first, for the whole batch: each row's last turn then names its parent reply.
+  const placed = await importConversationPaths(tx, project.id, batch.map(({ record }) => record.conversation ?? { system: null, turns: [] }), paths);
+  counts.earlierTurns += placed.prompts;
+  counts.earlierReplies += placed.completions;
+  const promptRows: NewPrompt[] = batch.map(({ record, hash }, k) => promptRow(project, record, hash, placed.parents[k]));
   const inserted = await q.insertImportedPrompts(tx, promptRows);
   const idByHash = new Map(inserted.map((p) => [p.contentHash!, p.id]));
 

@@ -83,4 +83,20 @@ describe.each(models)("%s", (_, make) => {
     expect(replies.every((r) => typeof r === "string")).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("answers a conversation with its whole history through the chat template, not only its last user turn", () => {
+    const messages = [
+      { role: "system" as const, content: "Be brief." },
+      { role: "user" as const, content: "hi" },
+      { role: "assistant" as const, content: "hello" },
+      { role: "user" as const, content: "why?" },
+    ];
+    const [reply] = generateReplies(p, cfg, [messages], greedy, tok);
+    expect(reply).toBe(tok.decode(generateTokens(p, cfg, [tok.renderPrompt(messages)], greedy, tok.end, tok.pad)[0]));
+    // The history changes what the model sees: the rendered prompt is longer than the last turn's, and begins with the system message.
+    const lastOnly = tok.renderPrompt([messages[3]]);
+    const whole = tok.renderPrompt(messages);
+    expect(whole.length).toBeGreaterThan(lastOnly.length);
+    expect(whole.slice(-lastOnly.length)).toEqual(lastOnly);
+  });
 });
