@@ -1,10 +1,12 @@
-// Fresh outputs and release-gate outputs of a Llama-family version go through its chat template: a checkpoint
+// Fresh outputs and release-gate outputs of a Llama-family version go through its chat template (a conversation's
+// system message and earlier turns included): a checkpoint
 // imported from a Hugging Face folder (tokenizer.json, tokenizer_config.json with a ChatML template) is asked for
 // outputs through generateVersionOutputs, the one call both the generate job (fresh outputs for the ranking queue)
 // and the release gate's comparison (each version's answer to held-out prompts) make, which runs the trainer CLI in a
 // child process. Its greedy outputs equal greedy generation in this process from the ids of the ChatML text written
 // out here by hand (not rendered by the template code), and differ from what the plain template, the bare prompt and
-// ChatML without the assistant's opening would have given, so a prompt rendered any other way fails the test.
+// ChatML without the assistant's opening (or, for a conversation, the last user turn alone) would have given, so a
+// prompt rendered any other way fails the test.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,9 +24,11 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "tl-chat-out-"));
 const ckpt = path.join(work, "ckpt");
 const maxTokens = 10;
 const greedy: SampleOptions = { maxNewTokens: maxTokens, temperature: 0, topK: 0, topP: 1, seed: 1 };
+const conversation = { system: "Be brief.", turns: [{ user: "hi", assistant: "hello" }] };
 const prompts = [
   { id: "p1", instruction: "hello world", input: null },
   { id: "p2", instruction: "Say hi", input: "hello" },
+  { id: "p3", instruction: "hello world", input: null, conversation },
 ];
 const savedBackend = process.env.TUNELOOP_TF_BACKEND;
 
@@ -33,7 +37,7 @@ beforeAll(async () => {
   process.env.TUNELOOP_TF_BACKEND = "cpu";
   await chooseBackend("cpu", false);
   const hf = path.join(work, "hf");
-  writeRandomLlama(hf, { family: "llama", hidden: 32, heads: 4, kvHeads: 2, layers: 2, intermediate: 48, maxPositions: 96, tied: false, dtype: "F32", seed: 21 });
+  writeRandomLlama(hf, { family: "llama", hidden: 32, heads: 4, kvHeads: 2, layers: 2, intermediate: 48, maxPositions: 192, tied: false, dtype: "F32", seed: 21 });
   importHf(hf, ckpt);
 });
 
@@ -52,10 +56,12 @@ it("a Llama-family version's outputs for the ranking queue and the release gate 
   const user = (p: (typeof prompts)[number]) => (p.input ? `${p.instruction}\n\n${p.input}` : p.instruction);
   const want = new Map<string, string>();
   for (const p of prompts) {
-    const chatml = `<|im_start|>user\n${user(p)}<|im_end|>\n<|im_start|>assistant\n`;
-    const expected = reply(chatml);
+    const last = `<|im_start|>user\n${user(p)}<|im_end|>\n`;
+    const history = p.conversation ? `<|im_start|>system\n${p.conversation.system}<|im_end|>\n` + p.conversation.turns.map((t) => `<|im_start|>user\n${t.user}<|im_end|>\n<|im_start|>assistant\n${t.assistant}<|im_end|>\n`).join("") : "";
+    const expected = reply(`${history}${last}<|im_start|>assistant\n`);
     // The model tells these renderings apart, so the comparison below can only pass through the template.
-    for (const other of [`User: ${user(p)}\n\nAssistant:`, user(p), `<|im_start|>user\n${user(p)}<|im_end|>\n`]) expect(reply(other), JSON.stringify(other)).not.toBe(expected);
+    const others = [`User: ${user(p)}\n\nAssistant:`, user(p), `${history}${last}`, ...(history ? [`${last}<|im_start|>assistant\n`] : [])];
+    for (const other of others) expect(reply(other), JSON.stringify(other)).not.toBe(expected);
     want.set(p.id, expected);
   }
   const version = { config: {}, checkpointPath: ckpt } as unknown as ModelVersion;
