@@ -139,9 +139,23 @@ describeEachDatabase("exports", () => {
     expect(total).toBe(summary.rankings);
     const collapsed = snap.duplicates.exact + snap.duplicates.near;
     expect(collapsed).toBeGreaterThan(0);
-    expect(snap.merged).toEqual({ prompts: collapsed, rankings: collapsed, pairs: collapsed, sft: 0 });
+    // The earlier turns of dialogues are prompts too (one imported reply, no ranking): they take part in duplicate
+    // detection, a group of them alone writes nothing (so is not counted as merged), and one merged into a ranked
+    // prompt brings no ranking; every merged ranking still brings its one pair.
+    expect(snap.merged.sft).toBe(0);
+    expect(snap.merged.pairs).toBe(snap.merged.rankings);
+    expect(snap.merged.rankings).toBeGreaterThan(0);
+    expect(snap.merged.rankings).toBeLessThanOrEqual(snap.merged.prompts);
+    expect(snap.merged.prompts).toBeLessThanOrEqual(collapsed);
     const evalShare = snap.counts["preference.eval.jsonl"] / total;
     expect(evalShare).toBeGreaterThan(0.02);
     expect(evalShare).toBeLessThan(0.09);
+    // Multi-turn dialogues keep their history: the prompt is the alternating user/assistant messages, ending with the user.
+    const rows = ["train", "eval"].flatMap((s) => readJsonl(path.join(snap.dir, `preference.${s}.jsonl`)));
+    const multi = rows.filter((r) => r.prompt.length > 1);
+    console.log(`hh-rlhf preference rows: ${rows.length}, ${multi.length} with more than one prompt message`);
+    // 1,650 of the 2,312 dialogues have more than one Human turn before the replies (counted by splitting the raw transcripts at their labels).
+    expect(multi.length).toBe(1650);
+    for (const r of multi) expect(r.prompt.map((m: { role: string }) => m.role)).toEqual(r.prompt.map((_: unknown, i: number) => (i % 2 ? "assistant" : "user")));
   });
 });
