@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import type { CursorPrompt } from "@/db/queries/exports";
 import * as qs from "@/db/queries/screenings";
 import type { Project, ScreeningHit } from "@/db/schema";
-import { redactPii, type PiiHit } from "./pii";
+import { REDACTION, redactPii, type PiiHit } from "./pii";
 
 export type PiiPolicy = "redact" | "exclude";
 /** What the manifest records: the policy and what it changed. */
@@ -29,11 +29,19 @@ export async function openExportScreening(tx: DbOrTx, project: Project, cutoff: 
     summary.redactedTexts += 1;
     return redactPii(text, hits);
   };
+  /** An earlier turn's texts: its user text joins instruction and input, so its hits are replaced by their text, wherever it occurs. */
+  const byText = (text: string, hits: ScreeningHit[] | undefined) => {
+    if (!hits?.length) return text;
+    summary.redactedTexts += 1;
+    return hits.reduce((t, h) => t.split(h.text).join(REDACTION[h.kind as PiiHit["kind"]] ?? "[PII]"), text);
+  };
+  const historyHits = (p: CursorPrompt) => (p.conversation?.turns ?? []).some((t) => byTarget.has(`prompt:${t.promptId}`) || byTarget.has(`completion:${t.completionId}`));
   function apply(p: CursorPrompt): CursorPrompt | null {
     if (!byTarget.size) return p;
     const promptHits = byTarget.get(`prompt:${p.id}`);
     if (policy === "exclude") {
-      if (promptHits) {
+      // A later turn's rows carry the whole history: hits in any earlier turn leave it out too.
+      if (promptHits || historyHits(p)) {
         summary.excludedPrompts += 1;
         return null;
       }
@@ -43,6 +51,10 @@ export async function openExportScreening(tx: DbOrTx, project: Project, cutoff: 
     }
     return {
       ...p,
+      conversation:
+        p.conversation && historyHits(p)
+          ? { ...p.conversation, turns: p.conversation.turns.map((t) => ({ ...t, user: byText(t.user, byTarget.get(`prompt:${t.promptId}`)), assistant: byText(t.assistant, byTarget.get(`completion:${t.completionId}`)) })) }
+          : p.conversation,
       instruction: promptHits ? redact(p.instruction, hitsOf(promptHits, "instruction")) : p.instruction,
       input: promptHits && p.input !== null ? redact(p.input, hitsOf(promptHits, "input")) : p.input,
       completions: p.completions.map((c) => {

@@ -3,19 +3,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describeEachDatabase } from "../helpers/db";
 import { makeActor } from "../helpers/actors";
 import { seedProject } from "../helpers/seed";
 import { withInput } from "../helpers/input";
 import { getDb } from "@/db/client";
-import { screenings } from "@/db/schema";
+import { completions, screenings } from "@/db/schema";
 import type { Actor, AnyActor } from "@/lib/auth/roles";
+import { continueConversation } from "@/lib/conversations/continue";
 import { createExport } from "@/lib/exports/snapshot";
 import { importFile } from "@/lib/imports/import-file";
 import { updateProject } from "@/lib/projects/projects";
 import { submitPrompt } from "@/lib/prompts/write";
 import { decideReview, listReviewQueue } from "@/lib/reviews/review";
+import { continueConversationInput } from "@/lib/validation/conversations";
 import { createExportInput } from "@/lib/validation/exports";
 import { updateProjectInput } from "@/lib/validation/projects";
 import { submitPromptInput } from "@/lib/validation/prompts";
@@ -24,6 +26,7 @@ import { reviewDecisionInput, reviewQueueInput } from "@/lib/validation/reviews"
 const submitPromptVia = (actor: Actor, raw: unknown) => withInput(submitPromptInput, raw, (input) => submitPrompt(actor, input));
 const queueVia = (actor: Actor, raw: unknown) => withInput(reviewQueueInput, raw, (input) => listReviewQueue(actor, input));
 const decideVia = (actor: Actor, raw: unknown) => withInput(reviewDecisionInput, raw, (input) => decideReview(actor, input));
+const continueVia = (actor: Actor, raw: unknown) => withInput(continueConversationInput, raw, (input) => continueConversation(actor, input));
 const exportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 const settingsVia = (actor: AnyActor, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, "demo", input));
 
@@ -69,6 +72,10 @@ describeEachDatabase("PII screening", () => {
 
     // Both prompts approved through their own review: the demonstrations become SFT rows.
     for (const id of [dirty.id, clean.id]) await decideVia(reviewer, { kind: "prompt", id, decision: "approve" });
+    // A clean later turn continues the dirty conversation: its SFT row carries the dirty history.
+    const [demo] = await getDb().select().from(completions).where(and(eq(completions.promptId, dirty.id), eq(completions.isDemonstration, true)));
+    const later = await continueVia(ann, { projectSlug: "demo", parentCompletionId: demo.id, text: "Thanks! And what about tomorrow?", reply: "Tomorrow works too." });
+    await decideVia(reviewer, { kind: "prompt", id: later.id, decision: "approve" });
 
     // Default: redacted.
     const a = readSnapshot((await exportVia(admin, { projectSlug: "demo", out: path.join(tmp(), "a"), options: { evalFraction: 0 } })).dir);
@@ -77,7 +84,9 @@ describeEachDatabase("PII screening", () => {
     expect(a.text).toContain("Write a polite reply to [EMAIL] about the invoice.");
     expect(a.text).toContain("Call us on [PHONE] if anything");
     expect(a.text).toContain("Red, yellow and blue.");
-    expect(a.manifest.screening).toMatchObject({ pii: "redact", textsWithPii: 2, redactedTexts: 2, excludedPrompts: 0 });
+    expect(a.text).toContain("Tomorrow works too.");
+    // the two texts, and the same two again in the later turn's history
+    expect(a.manifest.screening).toMatchObject({ pii: "redact", textsWithPii: 2, redactedTexts: 4, excludedPrompts: 0 });
 
     // pii: exclude leaves the prompt out; a bad value is a 400 naming the field.
     await expect(settingsVia(admin, { pii: "drop" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { pii: [expect.stringContaining("redact or exclude")] } });
@@ -86,7 +95,8 @@ describeEachDatabase("PII screening", () => {
     expect(b.text).not.toContain("polite reply");
     expect(b.text).not.toContain(PHONE);
     expect(b.text).toContain("Red, yellow and blue.");
-    expect(b.manifest.screening).toMatchObject({ pii: "exclude", excludedPrompts: 1 });
+    expect(b.text).not.toContain("Tomorrow works too."); // its history holds the hits
+    expect(b.manifest.screening).toMatchObject({ pii: "exclude", excludedPrompts: 2 });
 
     // A reviewer clears the hits (not personal data here): the next export keeps the text as written.
     await expect(decideVia(reviewer, { kind: "screening", id: dirty.id, decision: "edit", edit: { text: "x" } })).rejects.toMatchObject({ kind: "bad_request" });
@@ -95,6 +105,7 @@ describeEachDatabase("PII screening", () => {
     expect((await queueVia(reviewer, { projectSlug: "demo", kind: "screening" })).screenings).toEqual([]);
     const c = readSnapshot((await exportVia(admin, { projectSlug: "demo", out: path.join(tmp(), "c"), options: { evalFraction: 0 } })).dir);
     expect(c.text).toContain(EMAIL);
+    expect(c.text).toContain("Tomorrow works too.");
     expect(c.manifest.screening).toMatchObject({ pii: "exclude", textsWithPii: 0, excludedPrompts: 0 });
   });
 
