@@ -182,3 +182,10 @@ export async function listCompletionTexts(db: DbOrTx, promptIds: string[]) {
 export async function insertCompletionRows(db: DbOrTx, rows: NewCompletion[]) {
   if (rows.length) await db.insert(completions).values(rows);
 }
+
+/** A prompt's own system message and, when it continues a conversation, the turns before it. */
+export async function getPromptHistory(db: DbOrTx, promptId: string): Promise<{ system: string | null; conversation: Conversation | null }> {
+  const res = await db.execute(sql`select p.system, ${conversationColumn("p")} as conversation from prompts p where p.id = ${promptId}`);
+  const row = (res.rows as Array<{ system: string | null; conversation: unknown }>)[0];
+  return { system: row?.system ?? null, conversation: row ? parseConversation(row.conversation) : null };
+}

@@ -13,6 +13,8 @@ import { getPromptById, listCompletionsByPrompt } from "@/db/queries/prompts";
 import { getCurrentRanking } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { historyBefore } from "@/lib/conversations/history";
+import type { ChatMessage } from "@/lib/conversations/messages";
 import type { NextTaskInput } from "@/lib/validation/rankings";
 import { listRankingsPerCategory } from "@/db/queries/diversity";
 import { underTargetCategories } from "@/lib/diversity/steering";
@@ -23,7 +25,8 @@ export type RankingTask = {
   assignmentId: string;
   projectSlug: string;
   guidelines: string;
-  prompt: { id: string; instruction: string; input: string | null; category: string | null };
+  /** `history`: the conversation before this user turn (system message, earlier turns), [] for a single-turn prompt. */
+  prompt: { id: string; instruction: string; input: string | null; category: string | null; history: ChatMessage[] };
   /** In this annotator's shuffled order; no generator or model names. */
   outputs: Array<{ id: string; text: string }>;
   expiresAt: string;
@@ -83,7 +86,7 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
           expiresAt: new Date(Date.now() + settings.leaseMinutes * 60_000),
           isGold: gold,
         });
-        return rankingTask(lease, project, candidate, shown);
+        return rankingTask(lease, project, candidate, shown, await historyBefore(tx, candidate.id));
       }
     }
     return null;
@@ -119,7 +122,7 @@ export async function getRankingTask(actor: Actor, assignmentId: string): Promis
   const a = await qa.getAssignmentById(db, assignmentId);
   if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.");
   const [prompt, project, completions] = await Promise.all([getPromptById(db, a.promptId), getProjectById(db, a.projectId), listCompletionsByPrompt(db, a.promptId)]);
-  return rankingTask(a, project, prompt, completions);
+  return rankingTask(a, project, prompt, completions, await historyBefore(db, a.promptId));
 }
 
 /** What an annotator is shown for a lease: its outputs in the lease's order. */
@@ -128,13 +131,14 @@ function rankingTask(
   project: { slug: string; guidelines: string },
   prompt: { id: string; instruction: string; input: string | null; category: string | null },
   completions: Array<{ id: string; text: string }>,
+  history: ChatMessage[],
 ): RankingTask {
   const byId = new Map(completions.map((c) => [c.id, c]));
   return {
     assignmentId: a.id,
     projectSlug: project.slug,
     guidelines: project.guidelines,
-    prompt: { id: prompt.id, instruction: prompt.instruction, input: prompt.input, category: prompt.category },
+    prompt: { id: prompt.id, instruction: prompt.instruction, input: prompt.input, category: prompt.category, history },
     outputs: a.displayOrder.filter((id) => byId.has(id)).map((id) => ({ id, text: byId.get(id)!.text })),
     // Never whether it is a gold task: annotators would take extra care on exactly those.
     expiresAt: a.expiresAt.toISOString(),

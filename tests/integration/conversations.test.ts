@@ -19,10 +19,13 @@ import { exportOasst } from "@/lib/conversations/oasst";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
 import { importFile } from "@/lib/imports/import-file";
 import { submitPrompt } from "@/lib/prompts/write";
+import { submitRanking } from "@/lib/rankings/submit";
+import { nextTask } from "@/lib/rankings/tasks";
 import { decideReview } from "@/lib/reviews/review";
 import { continueConversationInput, replyToTurnInput } from "@/lib/validation/conversations";
 import { submitPromptInput } from "@/lib/validation/prompts";
 import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
+import { nextTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 import { reviewDecisionInput } from "@/lib/validation/reviews";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
@@ -35,6 +38,8 @@ const replyVia = (a: Actor, raw: unknown) => withInput(replyToTurnInput, raw, (i
 const submitVia = (a: Actor, raw: unknown) => withInput(submitPromptInput, raw, (input) => submitPrompt(a, input));
 const exportVia = (a: Actor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(a, input));
 const reexportVia = (a: Actor, raw: unknown) => withInput(reexportSnapshotInput, raw, (input) => reexportSnapshot(a, input));
+const nextTaskVia = (a: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(a, input));
+const submitRankingVia = (a: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(a, input));
 const reviewVia = (a: Actor, raw: unknown) => withInput(reviewDecisionInput, raw, (input) => decideReview(a, input));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "tl-conv-"));
 const readJsonl = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -141,6 +146,20 @@ describeEachDatabase("conversations", () => {
     await exportVia(admin, { projectSlug: "demo", out: half, options: { evalFraction: 0.5 } });
     const split = [readJsonl(path.join(half, "sft.train.jsonl")).length, readJsonl(path.join(half, "sft.eval.jsonl")).length].sort();
     expect(split).toEqual([0, 4]);
+
+    // A ranking task shows the conversation before the turn whose replies are ranked.
+    const ranker = await makeActor("annotator");
+    const seen: Array<{ instruction: string; history: unknown }> = [];
+    for (let t = await nextTaskVia(ranker, { projectSlug: "demo" }); t; t = await nextTaskVia(ranker, { projectSlug: "demo" })) {
+      seen.push({ instruction: t.prompt.instruction, history: t.prompt.history });
+      await submitRankingVia(ranker, { assignmentId: t.assignmentId, order: t.outputs.map((o) => [o.id]), idempotencyKey: crypto.randomUUID(), flags: {} });
+    }
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { instruction: "Plan a day in Rome for me", history: [] },
+        { instruction: "What about the evening?", history: [rome, a("Colosseum, then Trastevere.")] },
+      ]),
+    );
   });
 
   it("round-trips the Open-Assistant tree format: export, import into another project, export again gives the same trees", async () => {

@@ -15,7 +15,8 @@ export type Work = {
   /** assignment id for a task, ranking id for a revision */
   id: string;
   guidelines: string;
-  prompt: { instruction: string; input: string | null; category: string | null };
+  /** `history`: the conversation before this user turn, shown above it (absent or [] for a single-turn prompt) */
+  prompt: { instruction: string; input: string | null; category: string | null; history?: Array<{ role: string; content: string }> };
   /** in the order shown when the task was leased (A, B, C…) */
   outputs: Output[];
   initial?: Initial;
