@@ -9,6 +9,18 @@ export const pairingPolicyInput = z.enum(["all", "best-vs-rest", "adjacent"], { 
 export const exportFormatInput = z.enum(["trl", "openai", "alpaca"], { message: "Format must be trl, openai or alpaca" });
 
 const categoryName = z.string().min(1).max(100, "A category is at most 100 characters");
+/** "coding=100, chat=2" (a form field or CLI flag) as { coding: 100, chat: 2 }; an object passes through; "" is none. */
+const categoryNumbers = (v: unknown) => {
+  if (typeof v !== "string") return v;
+  if (!v.trim()) return undefined;
+  return Object.fromEntries(
+    v
+      .split(/[,\n]/)
+      .filter((e) => e.trim())
+      .map((e) => [e.slice(0, e.lastIndexOf("=")).trim() || e.trim(), e.includes("=") ? Number(e.slice(e.lastIndexOf("=") + 1)) : Number.NaN]),
+  );
+};
+const nameList = (v: unknown) => (typeof v === "string" ? (v.trim() ? v.split(/[\s,]+/).filter((e) => e.length > 0) : undefined) : v);
 const templateName = z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, "A template name is 1–40 letters, digits, dots, dashes or underscores");
 
 export const exportOptionsInput = z
@@ -23,11 +35,11 @@ export const exportOptionsInput = z
     formats: z.array(exportFormatInput).min(1, "Pick at least one format").default(["trl"]),
     licence: z.string().max(200).default("unspecified"),
     /** at most this many prompts per category (first by id); "(none)" names prompts without one */
-    categoryCaps: z.record(categoryName, z.number({ error: "A category cap must be a number" }).int("A category cap is a whole number").min(0, "A category cap is at least 0")).optional(),
+    categoryCaps: z.preprocess(categoryNumbers, z.record(categoryName, z.number({ error: "A category cap must be a number" }).int("A category cap is a whole number").min(0, "A category cap is at least 0")).optional()),
     /** train-split copies per prompt of a category (0–10; fractions keep a stable share) */
-    categoryWeights: z.record(categoryName, z.number({ error: "A category weight must be a number" }).min(0, "A category weight is between 0 and 10").max(10, "A category weight is between 0 and 10")).optional(),
+    categoryWeights: z.preprocess(categoryNumbers, z.record(categoryName, z.number({ error: "A category weight must be a number" }).min(0, "A category weight is between 0 and 10").max(10, "A category weight is between 0 and 10")).optional()),
     /** the project's instruction templates to render each example under (by name) */
-    templates: z.array(templateName).max(20, "At most 20 templates").optional(),
+    templates: z.preprocess(nameList, z.array(templateName).max(20, "At most 20 templates").optional()),
     /** the templates' texts as of the snapshot (filled in from the project; a re-export renders the same bytes) */
     templateTexts: z.record(templateName, z.string().max(2000)).optional(),
     /** KTO rows from ratings: a completion whose mean rating is at least this is desirable, below it undesirable (absent: none) */

@@ -1,4 +1,4 @@
-// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--reexport ID]`,
+// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--category-caps C=N,…] [--category-weights C=W,…] [--templates T1,T2] [--reexport ID]`,
 // or `tuneloop export --project SLUG --oasst FILE`: the project's conversations as Open-Assistant message_tree JSONL.
 import { z } from "zod";
 import { getConnection } from "@/db/client";
@@ -21,11 +21,14 @@ export async function exportCommand(argv: string[]): Promise<number> {
       "eval-fraction": { type: "string" },
       "exclude-imported": { type: "boolean" },
       "min-margin": { type: "string" },
+      "category-caps": { type: "string" },
+      "category-weights": { type: "string" },
+      templates: { type: "string" },
       reexport: { type: "string" },
       oasst: { type: "string" },
       json: { type: "boolean" },
     },
-    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), reexport: z.string().optional(), oasst: z.string().optional(), json: z.boolean().optional() }).strict(),
+    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), "category-caps": z.string().optional(), "category-weights": z.string().optional(), templates: z.string().optional(), reexport: z.string().optional(), oasst: z.string().optional(), json: z.boolean().optional() }).strict(),
   );
   await migrateDatabase(getConnection());
   const actor = systemActor;
@@ -45,6 +48,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
     if (values["eval-fraction"]) options.evalFraction = values["eval-fraction"];
     if (values["exclude-imported"]) options.includeImported = false;
     if (values["min-margin"]) options.minMargin = values["min-margin"];
+    // "coding=100,chat=2" and "plain,task": lib/validation/exports.ts reads the strings and names a bad entry.
+    if (values["category-caps"]) options.categoryCaps = values["category-caps"];
+    if (values["category-weights"]) options.categoryWeights = values["category-weights"];
+    if (values.templates) options.templates = values.templates;
     summary = await createExport(actor, parseInput(createExportInput, { projectSlug: values.project, out: values.out, options }, "export"), { onProgress: (n) => !values.json && process.stderr.write(`\r${n} prompts curated`) });
   }
   if (values.json) console.log(JSON.stringify(summary));

@@ -1,4 +1,4 @@
-// The new-snapshot form: pairing policy, eval share, formats, imported rankings.
+// The new-snapshot form: pairing policy, eval share, formats, imported rankings, category caps and weights, instruction templates.
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
@@ -26,6 +26,9 @@ export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
             evalFraction: Number(f.get("evalFraction")),
             includeImported: f.get("includeImported") === "on",
             formats: ["trl", ...(f.get("openai") ? ["openai"] : []), ...(f.get("alpaca") ? ["alpaca"] : [])],
+            categoryCaps: f.get("categoryCaps") ?? "",
+            categoryWeights: f.get("categoryWeights") ?? "",
+            templates: f.get("templates") ?? "",
           },
         });
         setPending(false);
@@ -36,7 +39,7 @@ export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
           router.refresh();
         } else {
           setError(res.error);
-          setFieldErrors(Object.fromEntries(Object.entries(res.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^options\./, ""), v])));
+          setFieldErrors(Object.fromEntries(Object.entries(res.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^options\./, "").split(".")[0], v])));
         }
       })}
     >
@@ -53,6 +56,9 @@ export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
         <label className="flex items-center gap-2"><input type="checkbox" name="openai" /> OpenAI chat</label>
         <label className="flex items-center gap-2"><input type="checkbox" name="alpaca" /> Alpaca</label>
       </div>
+      <Field label="Category caps (at most N prompts: coding=100, chat=50)" name="categoryCaps" placeholder="none" error={fieldErrors.categoryCaps} />
+      <Field label="Category weights (train copies, 0–10: chat=2, math and reasoning=0.5)" name="categoryWeights" placeholder="none" error={fieldErrors.categoryWeights} />
+      <Field label="Instruction templates to render each example under (names, comma-separated)" name="templates" placeholder="none" error={fieldErrors.templates} />
       <div className="sm:col-span-2 space-y-2">
         <FormError message={error} />
         {done && <p data-testid="snapshot-created" className="text-sm text-green-700 dark:text-green-400">Snapshot {done} written.</p>}
