@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { ProjectSettings } from "@/db/schema";
 import { launcherInput } from "./launchers";
+import { questionsInput } from "./questions";
 import { MAX_QUEUE_BATCHES, queueEntryPattern } from "@/lib/rankings/queue-policy";
 
 /** The task categories of FLAN and Dolly, offered to every new project unless it names its own. */
@@ -196,6 +197,8 @@ const settingsShape = {
   categoryTargets: categoryTargetsInput,
   seedImports: seedImportsInput,
   instructionTemplates: instructionTemplatesInput,
+  /** the task form (lib/validation/questions.ts): a list, or its JSON text; errors name `questions.0.max`, … */
+  questions: questionsInput,
 };
 export const settingKeys = Object.keys(settingsShape) as (keyof ProjectSettings)[];
 
