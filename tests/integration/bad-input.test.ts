@@ -827,6 +827,28 @@ const actions: Record<string, ActionTarget> = {
       ];
     },
   },
+  "app/(annotate)/annotate/actions.ts#continueConversation": {
+    cases: (w) => {
+      const base = { projectSlug: "demo", parentCompletionId: w.demoPromptCompletionIds[0], text: "And what next?" };
+      return [
+        ...derivedCases(base, { required: ["projectSlug", "parentCompletionId", "text"], texts: ["projectSlug", "parentCompletionId", "text"], idents: ["projectSlug", "parentCompletionId"] }),
+        { name: "another project's reply", input: { ...base, parentCompletionId: w.otherCompletionIds[0] }, field: "parentCompletionId" },
+        { name: "an unknown parent reply", input: { ...base, parentCompletionId: "00000000-0000-4000-8000-000000000000" }, field: "parentCompletionId" },
+        { name: "a blank user turn", input: { ...base, text: "   " }, field: "text" },
+      ];
+    },
+  },
+  "app/(annotate)/annotate/actions.ts#replyToTurn": {
+    cases: (w) => {
+      const base = { projectSlug: "demo", promptId: w.demoPromptIds[0], text: "Here is my answer." };
+      return [
+        ...derivedCases(base, { required: ["projectSlug", "promptId", "text"], texts: ["projectSlug", "promptId", "text"], idents: ["projectSlug", "promptId"] }),
+        { name: "another project's turn", input: { ...base, promptId: w.otherPromptId }, field: "promptId" },
+        { name: "an unknown turn", input: { ...base, promptId: "00000000-0000-4000-8000-000000000000" }, field: "promptId" },
+        { name: "a blank reply", input: { ...base, text: "   " }, field: "text" },
+      ];
+    },
+  },
   "app/(annotate)/annotate/[slug]/playground/actions.ts#sendChat": {
     cases: (w) => {
       const base = { projectSlug: "demo", model: "source:alpha", messages: [{ role: "user", content: "Hi" }] };

@@ -1,6 +1,9 @@
 "use server";
-// Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks and their drafts, skips and rewrites.
+// Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks and their drafts, skips and rewrites,
+// and continuing conversations (the next user turn after a reply, or a reply to a turn).
 import { defineAction } from "@/lib/actions";
+import { continueConversation as continueTurn, replyToTurn as replyTurn } from "@/lib/conversations/continue";
+import { continueConversationInput, replyToTurnInput } from "@/lib/validation/conversations";
 import { checkNovelty as novelty, submitFromSeed as fromSeed } from "@/lib/prompts/from-seed";
 import { findSimilarPrompts as similar, savePromptDraft as saveDraft, submitPrompt as submit } from "@/lib/prompts/write";
 import { nextTaskWithDraft, saveRankingDraft as saveRankDraft } from "@/lib/rankings/drafts";
@@ -29,3 +32,7 @@ export const reviseRanking = defineAction({ input: reviseRankingInput, role: "an
 export const skipTask = defineAction({ input: skipTaskInput, role: "annotator" }, (input, actor) => skip(actor, input));
 
 export const rewriteCompletion = defineAction({ input: rewriteCompletionInput, role: "annotator" }, (input, actor) => rewrite(actor, input));
+
+export const continueConversation = defineAction({ input: continueConversationInput, role: "annotator" }, (input, actor) => continueTurn(actor, input));
+
+export const replyToTurn = defineAction({ input: replyToTurnInput, role: "annotator" }, (input, actor) => replyTurn(actor, input));
