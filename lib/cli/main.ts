@@ -11,6 +11,7 @@ const commands: Record<string, Command> = {
   project: { summary: "project create --slug S --name N [--k 4 --overlap 3 …] | update | list", run: async (a) => (await import("./commands/project")).projectCommand(a) },
   import: { summary: "import FILE --project SLUG [--format F]  (all-or-nothing; re-import adds nothing)", run: async (a) => (await import("./commands/import")).importCommand(a) },
   diversity: { summary: "diversity --project S [--json]  (categories vs targets, verbs and objects, lengths, near-duplicates)", run: async (a) => (await import("./commands/diversity")).diversityCommand(a) },
+  "seed-drafts": { summary: "seed-drafts --project S --source N [--n 10] [--k 6] [--json]  (a model source drafts new tasks from seed tasks; novel ones go to review)", run: async (a) => (await import("./commands/seed-drafts")).seedDraftsCommand(a) },
   stats: { summary: "stats --project S [--json]  (prompts, completions, rankings, open leases)", run: async (a) => (await import("./commands/stats")).statsCommand(a) },
   export: { summary: "export --project S [--out DIR] [--pairing P] [--format trl,openai,alpaca]  (a training snapshot)", run: async (a) => (await import("./commands/export")).exportCommand(a) },
   worker: { summary: "run the job runner against DATABASE_URL (train, export, schedule)", run: async (a) => (await import("./commands/worker")).workerCommand(a) },

@@ -44,3 +44,14 @@ export type NoveltyInput = z.infer<typeof noveltyInput>;
 /** A task written from seeds: a prompt submission plus the seed tasks it was written from. */
 export const submitFromSeedInput = submitPromptInput.extend({ seedIds: z.array(z.uuid("Each seed id is a prompt id")).max(20, "At most 20 seeds").default([]) }).strict();
 export type SubmitFromSeedInput = z.infer<typeof submitFromSeedInput>;
+
+/** A model source drafts `n` tasks, each from `k` random seed tasks (Self-Instruct asks with 8). */
+export const draftFromSeedsInput = z
+  .object({
+    projectSlug: z.string().min(1).max(64),
+    source: z.string().min(1, "Name a model source").max(64),
+    n: z.coerce.number().int("n is a whole number").min(1, "n is at least 1").max(50, "n is at most 50").default(10),
+    k: z.coerce.number().int("k is a whole number").min(1, "k is at least 1").max(20, "k is at most 20").default(6),
+  })
+  .strict();
+export type DraftFromSeedsInput = z.infer<typeof draftFromSeedsInput>;

@@ -15,12 +15,16 @@ import type { Actor, AnyActor } from "@/lib/auth/roles";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
 import { importFile } from "@/lib/imports/import-file";
 import { checkNovelty, getSeedTasks, submitFromSeed } from "@/lib/prompts/from-seed";
+import { draftTasksFromSeeds } from "@/lib/prompts/draft-from-seeds";
+import { addSource } from "@/lib/sources/sources";
+import { addSourceInput } from "@/lib/validation/sources";
+import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
 import { updateProject } from "@/lib/projects/projects";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
 import { updateProjectInput } from "@/lib/validation/projects";
-import { noveltyInput, seedTasksInput, submitFromSeedInput } from "@/lib/validation/prompts";
+import { draftFromSeedsInput, noveltyInput, seedTasksInput, submitFromSeedInput } from "@/lib/validation/prompts";
 import { nextTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 
 const updateProjectVia = (actor: AnyActor, raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(actor, "demo", input));
@@ -145,5 +149,29 @@ describeEachDatabase("diversity", () => {
     await expect(withInput(submitFromSeedInput, { projectSlug: "demo", instruction: "Translate this recipe into French, keeping the units.", category: "coding" }, (input) => submitFromSeed(writer, input))).rejects.toMatchObject({ status: 409 });
     const [count] = (await getDb().execute(sql`select count(*)::int as n from prompts where author_id = ${writer.id}`)).rows as Array<{ n: number }>;
     expect(Number(count.n)).toBe(1);
+  });
+
+  it("a model source drafts tasks from seeds: novel ones wait for review, copies and empty replies are counted", async () => {
+    let call = 0;
+    const replies = ["Compose a sonnet about autumn leaves falling in a quiet park.\nTask 8: Something else", "Task 7: Compose a sonnet about autumn leaves falling in a quiet park.", "ok", "Task 7: Compose a sonnet about the autumn leaves falling in a park."];
+    const server = await startFakeOpenAI((r) => ({ body: chatAnswer(r.model, replies[call++ % replies.length]) }));
+    try {
+      const admin = await makeActor("admin");
+      const project = await seedProject({ settings: { overlap: 1, k: 2 } });
+      await promptsOf(project.id, "coding", 3, 60);
+      await addSource(admin, addSourceInput.parse({ projectSlug: "demo", name: "drafter", baseUrl: server.baseUrl, model: "m" }));
+      const out = await withInput(draftFromSeedsInput, { projectSlug: "demo", source: "drafter", n: "4", k: "2" }, (input) => draftTasksFromSeeds(admin, input));
+      expect(out).toMatchObject({ asked: 4, tooSimilar: 2, empty: 1, failed: 0 });
+      expect(out.kept.map((k) => k.instruction)).toEqual(["Compose a sonnet about autumn leaves falling in a quiet park."]);
+      // Self-Instruct's prompt: the seeds numbered, then the next number to fill.
+      expect(server.log[0].prompt).toMatch(/^Come up with a series of tasks:\n\nTask 1: coding task number \d[^\n]*\nTask 2: coding task number \d[^\n]*\nTask 3:$/);
+      const [row] = (await getDb().execute(sql`select status, source, author_id from prompts where id = ${out.kept[0].id}`)).rows as Array<{ status: string; source: string; author_id: string | null }>;
+      expect(row).toEqual({ status: "submitted", source: "model", author_id: null });
+      await expect(withInput(draftFromSeedsInput, { projectSlug: "demo", source: "nope" }, (input) => draftTasksFromSeeds(admin, input))).rejects.toMatchObject({ status: 404, fieldErrors: { source: ["Unknown source"] } });
+      const reviewer = await makeActor("reviewer");
+      await expect(withInput(draftFromSeedsInput, { projectSlug: "demo", source: "drafter" }, (input) => draftTasksFromSeeds(reviewer, input))).rejects.toMatchObject({ status: 403 });
+    } finally {
+      await server.close();
+    }
   });
 });
