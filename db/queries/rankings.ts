@@ -2,7 +2,7 @@
 import "server-only";
 import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { excludedAnnotators, rankings, reviews, type NewRanking, type NewReview } from "../schema";
+import { excludedAnnotators, rankings, reviews, type Answers, type NewRanking, type NewReview } from "../schema";
 
 export async function insertRanking(db: DbOrTx, row: NewRanking) {
   const [created] = await db.insert(rankings).values(row).returning();
@@ -39,13 +39,13 @@ export async function markRankingSuperseded(db: DbOrTx, id: string) {
 /** Current human rankings of a prompt that count toward consensus (not excluded, annotator not excluded). */
 export async function listConsensusRankings(db: DbOrTx, promptId: string) {
   const res = await db.execute(sql`
-    select r.id, r.annotator_id as "annotatorId", r."order", r.none_acceptable as "noneAcceptable"
+    select r.id, r.annotator_id as "annotatorId", r."order", r.none_acceptable as "noneAcceptable", r.answers
     from rankings r
     join prompts p on p.id = r.prompt_id
     where r.prompt_id = ${promptId} and r.source = 'human' and r.is_current and not r.excluded
       and not exists (select 1 from excluded_annotators x where x.project_id = p.project_id and x.user_id = r.annotator_id)
     order by r.created_at, r.id`);
-  return res.rows as Array<{ id: string; annotatorId: string; order: string[][]; noneAcceptable: boolean }>;
+  return res.rows as Array<{ id: string; annotatorId: string; order: string[][]; noneAcceptable: boolean; answers: Answers }>;
 }
 
 export async function listRankingsByAnnotator(db: DbOrTx, opts: { annotatorId: string; since?: Date }) {

@@ -3,7 +3,8 @@
 // A prompt first collects minOverlap rankings. If its annotators then agree (Kendall's W at or above the
 // project's agreement threshold) it stops there and settles; if they disagree (or W is undefined: every
 // ranking ties everything) it stays open, one more ranking at a time, until maxOverlap, where it closes
-// unsettled and goes to the review queue. A project without minOverlap/maxOverlap has one fixed overlap:
+// unsettled and goes to the review queue. With rating, label or strength questions on the form, "agreement" is
+// min(W, the form's agreement on those answers): lib/consensus/question-agreement.ts states the rule. A project without minOverlap/maxOverlap has one fixed overlap:
 // min = max = overlap, which is the old rule exactly (open below the overlap, closed at it, settled if W passes).
 // The reward model's margin between the top outputs, the second signal, is not here: no reward
 // model exists yet to score them.

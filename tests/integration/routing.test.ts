@@ -7,6 +7,7 @@ import { makeActor } from "../helpers/actors";
 import { withInput } from "../helpers/input";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { getDb } from "@/db/client";
+import type { Answers, Question } from "@/db/schema";
 import type { Actor, AnyActor } from "@/lib/auth/roles";
 import { updateProject } from "@/lib/projects/projects";
 import { getQueueMakeup } from "@/lib/rankings/queue-makeup";
@@ -32,7 +33,7 @@ const promptStates = async (ids: string[]) =>
  * way (by generator m0 > m1 > m2); on `split` the annotators alternate between that order and its reverse, so
  * Kendall's W stays far below the threshold however many rankings come in.
  */
-async function workTheQueue(people: Actor[], split: string) {
+async function workTheQueue(people: Actor[], split: string, opts: { rate?: (prompt: string, turn: number, byGen: string[]) => Answers } = {}) {
   let turn = 0;
   for (let round = 0; round < 10; round++) {
     let handed = 0;
@@ -42,8 +43,11 @@ async function workTheQueue(people: Actor[], split: string) {
       handed++;
       const gens = (await getDb().execute(sql`select id, generator from completions where prompt_id = ${task.prompt.id}`)).rows as Array<{ id: string; generator: string }>;
       const byGen = task.outputs.map((o) => o.id).sort((a, b) => gens.find((g) => g.id === a)!.generator.localeCompare(gens.find((g) => g.id === b)!.generator));
-      const order = task.prompt.id === split && turn++ % 2 === 1 ? [...byGen].reverse() : byGen;
-      await withInput(submitRankingInput, { assignmentId: task.assignmentId, order: order.map((id) => [id]), idempotencyKey: randomUUID() }, (input) => submitRanking(person, input));
+      const t = task.prompt.id === split ? turn++ : 0;
+      // with `rate` the split prompt's annotators agree on the order and split on the ratings instead
+      const order = task.prompt.id === split && !opts.rate && t % 2 === 1 ? [...byGen].reverse() : byGen;
+      const answers = opts.rate ? opts.rate(task.prompt.id, t, byGen) : undefined;
+      await withInput(submitRankingInput, { assignmentId: task.assignmentId, order: order.map((id) => [id]), idempotencyKey: randomUUID(), answers }, (input) => submitRanking(person, input));
     }
     if (handed === 0) return;
   }
@@ -68,6 +72,30 @@ describeEachDatabase("routing", () => {
     // Nothing is left to hand out, and the queue's make-up counts no open task (the agreeing prompt, 2 of the fixed 3, is closed).
     expect(await nextTaskVia(people[6], { projectSlug: "demo" })).toBeNull();
     expect((await getQueueMakeup(admin, "demo")).total).toBe(0);
+  });
+
+  it("routes on rating agreement too: annotators who agree on the order but not on the ratings take the prompt to maxOverlap", async () => {
+    const form: Question[] = [
+      { id: "ranking", type: "ranking", title: "Rank", required: true },
+      { id: "quality", type: "rating", title: "Rate", required: true, min: 1, max: 5, criteria: [{ name: "helpfulness" }] },
+    ];
+    const project = await seedProject({ settings: { k: 3, overlap: 3, agreementThreshold: 0.5, minOverlap: 2, maxOverlap: 5, questions: form } });
+    const [agreeing, split] = await seedPrompts(project.id, 2, 3);
+    const people = await Promise.all(Array.from({ length: 7 }, (_, i) => makeActor("annotator", `annotator ${i}`)));
+    // Everyone ranks m0 > m1 > m2 (W = 1 on both prompts). On `agreeing` everyone rates them 5, 3, 1; on `split` the
+    // annotators alternate between rating every output 5 and every output 1.
+    await workTheQueue(people, split, {
+      rate: (prompt, turn, byGen) => ({ quality: Object.fromEntries(byGen.map((id, j) => [id, { helpfulness: prompt === split ? (turn % 2 ? 1 : 5) : 5 - 2 * j }])) }),
+    });
+    const [a, s] = await promptStates([agreeing, split]);
+    expect(a).toMatchObject({ rankingCount: 2, settled: true, agreement: 1 });
+    // Split: ratings 5, 1, 5, 1, 5 on each output: 6 of the 10 annotator pairs differ by 4 (the scale's width), so each
+    // unit's mean distance is 0.6 of the width and the rating agreement 0.4 = min(W 1, 0.4); after 2, 3 and 4 rankings
+    // it was 0, 1/3 and 1/3. Below 0.5 throughout, so the prompt takes rankings up to the maximum and closes unsettled.
+    expect(s.rankingCount).toBe(5);
+    expect(s.settled).toBe(false);
+    expect(s.agreement!).toBeCloseTo(0.4, 12);
+    expect(await nextTaskVia(people[6], { projectSlug: "demo" })).toBeNull();
   });
 
   it("keeps the fixed overlap when no range is set, and checks the range's fields", async () => {
