@@ -185,7 +185,18 @@ export async function insertCompletionRows(db: DbOrTx, rows: NewCompletion[]) {
 
 /** A prompt's own system message and, when it continues a conversation, the turns before it. */
 export async function getPromptHistory(db: DbOrTx, promptId: string): Promise<{ system: string | null; conversation: Conversation | null }> {
-  const res = await db.execute(sql`select p.system, ${conversationColumn("p")} as conversation from prompts p where p.id = ${promptId}`);
+  // a release-gate comparison copy (compare_of) stands outside the tree: its history is the held-out prompt's
+  const res = await db.execute(sql`select p.system, ${conversationColumn("p")} as conversation
+    from prompts q join prompts p on p.id = coalesce(q.compare_of, q.id) where q.id = ${promptId}`);
   const row = (res.rows as Array<{ system: string | null; conversation: unknown }>)[0];
   return { system: row?.system ?? null, conversation: row ? parseConversation(row.conversation) : null };
+}
+
+/** getPromptHistory for many prompts at once (one query): prompt id → its system message and conversation. */
+export async function listPromptHistories(db: DbOrTx, promptIds: string[]): Promise<Map<string, { system: string | null; conversation: Conversation | null }>> {
+  const ids = [...new Set(promptIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (!ids.length) return new Map();
+  const res = await db.execute(sql`select q.id, p.system, ${conversationColumn("p")} as conversation
+    from prompts q join prompts p on p.id = coalesce(q.compare_of, q.id) where q.id = any(${`{${ids.join(",")}}`}::uuid[])`);
+  return new Map((res.rows as Array<{ id: string; system: string | null; conversation: unknown }>).map((r) => [r.id, { system: r.system, conversation: parseConversation(r.conversation) }]));
 }

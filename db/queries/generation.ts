@@ -34,12 +34,14 @@ export async function insertCompletions(db: DbOrTx, rows: NewCompletion[]): Prom
  */
 export async function listHeldOutPrompts(db: DbOrTx, opts: { projectId: string; ids: string[]; after: Date; limit: number }) {
   const res = await db.execute(sql`
-    select p.id, p.instruction, p.input, p.category, p.source
+    select p.id, p.instruction, p.input, p.category, p.source, p.system, ${conversationColumn("p")} as conversation
     from prompts p
     where p.project_id = ${opts.projectId} and p.status = 'approved' and not p.is_gold and p.compare_version_id is null
       and (p.id = any(${`{${opts.ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).join(",")}}`}::uuid[]) or p.created_at > ${opts.after})
     order by (p.created_at > ${opts.after}), p.id limit ${opts.limit}`);
-  return res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null; source: "human" | "import" | "model" }>;
+  // a later turn is generated with its history, as generate does
+  type Row = { id: string; instruction: string; input: string | null; category: string | null; source: "human" | "import" | "model"; system: string | null; conversation: unknown };
+  return (res.rows as Row[]).map((r) => ({ ...r, conversation: parseConversation(r.conversation) }));
 }
 
 /** How many comparison tasks a version has (0: the compare job has not run), and the version it was compared with. */

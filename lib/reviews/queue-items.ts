@@ -1,7 +1,8 @@
 // What the review queue shows and sends, as pure functions: item shapes, the edit a reviewer starts from and what it changes.
 import type { QuestionConsensus } from "@/lib/consensus/questions";
 
-type Base = { id: string; instruction: string; input: string | null; category: string | null };
+/** `history`: the conversation before a later turn's user message (system message, earlier turns), as the rank page shows it. */
+type Base = { id: string; instruction: string; input: string | null; category: string | null; history?: Array<{ role: string; content: string }> };
 export type QueueRanking = { id: string; annotatorName: string | null; order: string[][]; noneAcceptable: boolean; rationale: string | null; flags: Record<string, string[]> };
 export type QueueItem =
   | (Base & { kind: "prompt"; authorName: string | null; demonstration: string | null })

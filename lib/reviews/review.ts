@@ -1,5 +1,6 @@
 // The review queue and reviewers' decisions: approve, reject with a reason, or edit (kept as a diff).
 import "server-only";
+import { historiesBefore } from "@/lib/conversations/history";
 import { getDb } from "@/db/client";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import * as qp from "@/db/queries/prompts";
@@ -42,7 +43,9 @@ export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
       return { ...p, rankings: human, questions, completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })) };
     }),
   );
-  return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings, screenings };
+  // A later turn of a conversation is reviewed with the turns before it (prompt id → messages; single-turn prompts absent).
+  const histories = Object.fromEntries(await historiesBefore(db, [...prompts.map((p) => p.id), ...demonstrations.map((d) => d.promptId), ...unsettled.map((p) => p.id)]));
+  return { project: { slug: project.slug, name: project.name, categories: project.categories }, prompts, demonstrations, rankings, screenings, histories };
 }
 
 export async function decideReview(actor: Actor, input: ReviewDecisionInput) {

@@ -7,7 +7,11 @@ import path from "node:path";
 import { count } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { completions, prompts, rankings } from "@/db/schema";
+import { listHeldOutPrompts } from "@/db/queries/generation";
+import { insertComparePrompt } from "@/db/queries/prompts";
+import { completions, projects, prompts, rankings } from "@/db/schema";
+import { historyBefore } from "@/lib/conversations/history";
+import { promptMessages } from "@/lib/conversations/messages";
 import type { Actor } from "@/lib/auth/roles";
 import { continueConversation, replyToTurn } from "@/lib/conversations/continue";
 import { stopBoss } from "@/lib/jobs/queue";
@@ -21,12 +25,12 @@ import { importFile } from "@/lib/imports/import-file";
 import { submitPrompt } from "@/lib/prompts/write";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
-import { decideReview } from "@/lib/reviews/review";
+import { decideReview, listReviewQueue } from "@/lib/reviews/review";
 import { continueConversationInput, replyToTurnInput } from "@/lib/validation/conversations";
 import { submitPromptInput } from "@/lib/validation/prompts";
 import { createExportInput, reexportSnapshotInput } from "@/lib/validation/exports";
 import { nextTaskInput, submitRankingInput } from "@/lib/validation/rankings";
-import { reviewDecisionInput } from "@/lib/validation/reviews";
+import { reviewDecisionInput, reviewQueueInput } from "@/lib/validation/reviews";
 import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { chatAnswer, startFakeOpenAI } from "../helpers/fake-openai";
@@ -40,6 +44,7 @@ const exportVia = (a: Actor, raw: unknown) => withInput(createExportInput, raw, 
 const reexportVia = (a: Actor, raw: unknown) => withInput(reexportSnapshotInput, raw, (input) => reexportSnapshot(a, input));
 const nextTaskVia = (a: Actor, raw: unknown) => withInput(nextTaskInput, raw, (input) => nextTask(a, input));
 const submitRankingVia = (a: Actor, raw: unknown) => withInput(submitRankingInput, raw, (input) => submitRanking(a, input));
+const queueVia = (a: Actor, raw: unknown) => withInput(reviewQueueInput, raw, (input) => listReviewQueue(a, input));
 const reviewVia = (a: Actor, raw: unknown) => withInput(reviewDecisionInput, raw, (input) => decideReview(a, input));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "tl-conv-"));
 const readJsonl = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -208,5 +213,25 @@ describeEachDatabase("conversations", () => {
     expect(orphan).toMatchObject({ status: 400, line: 1, field: "prompt.replies.0.parent_id" });
     const after = await Promise.all([getDb().select({ n: count() }).from(prompts), getDb().select({ n: count() }).from(completions)]);
     expect(after).toEqual(before);
+  });
+
+  it("reviews a later turn below the conversation before it, and a release-gate comparison generates and shows a later turn with its history", async () => {
+    const { reviewer } = await collectTree();
+    const ann = await makeActor("annotator");
+    const rome = u("Plan a day in Rome for me");
+    const rain = await continueVia(ann, { projectSlug: "demo", parentCompletionId: await idOfReply("Walk and picnic."), text: "And if it rains?" });
+    const queue = await queueVia(reviewer, { projectSlug: "demo" });
+    expect(queue.prompts.map((p) => p.id)).toContain(rain.id);
+    expect(queue.histories[rain.id]).toEqual([rome, a("Colosseum, then Trastevere."), u("Cheaper options?"), a("Walk and picnic.")]);
+
+    const [project] = await getDb().select().from(projects);
+    const held = await listHeldOutPrompts(getDb(), { projectId: project.id, ids: [], after: new Date(0), limit: 50 });
+    const evening = held.find((p) => p.instruction === "What about the evening?")!;
+    expect(promptMessages(evening)).toEqual([rome, a("Colosseum, then Trastevere."), u("What about the evening?")]);
+    expect(promptMessages(held.find((p) => p.instruction === "Plan a day in Rome for me")!)).toEqual([rome]);
+    // the comparison copy stands outside the tree, yet its task shows the held-out turn's history
+    const version = crypto.randomUUID();
+    const copy = await insertComparePrompt(getDb(), { projectId: project.id, instruction: evening.instruction, input: null, source: "human", status: "approved", compareOf: evening.id, compareVersionId: version });
+    expect(await historyBefore(getDb(), copy.id)).toEqual([rome, a("Colosseum, then Trastevere.")]);
   });
 });

@@ -39,7 +39,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
     for (const p of queue.prompts) if (p.authorId) authors.set(p.authorId, p.authorName ?? "?");
     for (const d of queue.demonstrations) if (d.authorId) authors.set(d.authorId, d.authorName ?? "?");
     items = [
-      ...queue.prompts.map((p): QueueItem => ({ kind: "prompt", id: p.id, instruction: p.instruction, input: p.input, category: p.category, authorName: p.authorName, demonstration: p.demonstration })),
+      ...queue.prompts.map((p): QueueItem => ({ kind: "prompt", id: p.id, instruction: p.instruction, input: p.input, category: p.category, authorName: p.authorName, demonstration: p.demonstration, history: queue.histories[p.id] })),
       ...queue.demonstrations.map((d): QueueItem => ({
         kind: "demonstration",
         id: d.id,
@@ -49,6 +49,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
         authorName: d.authorName,
         text: d.text,
         parentText: d.parentText,
+        history: queue.histories[d.promptId],
       })),
       ...queue.rankings.map((r): QueueItem => ({
         kind: "ranking",
@@ -62,6 +63,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
         completions: r.completions.map((c) => ({ id: c.id, text: c.text })),
         rankings: r.rankings.map((x) => ({ id: x.id, annotatorName: x.annotatorName, order: x.order, noneAcceptable: x.noneAcceptable, rationale: x.rationale, flags: x.flags })),
         questions: r.questions,
+        history: queue.histories[r.id],
       })),
       ...queue.screenings.map((s): QueueItem => ({ kind: "screening", id: s.id, instruction: s.instruction, input: s.input, category: s.category, texts: s.texts, safety: s.safety })),
     ];

@@ -1,5 +1,6 @@
 // One queue card: kind, category and author, the instruction and input, a raw-text toggle, the bidi warning and the body.
 "use client";
+import { ConversationHistory } from "@/app/_components/conversation-history";
 import { itemTexts, kindLabel, type QueueItem } from "@/lib/reviews/queue-items";
 import { DecisionPanel } from "./decision-panel";
 import { ItemBody } from "./item-body";
@@ -41,6 +42,11 @@ export function QueueItemCard({ item, index, q }: { item: QueueItem; index: numb
           {raw ? "Rendered view" : "Raw text"} <kbd className="opacity-70">v</kbd>
         </button>
       </div>
+      {item.history && item.history.length > 0 && (
+        <div className="mb-3">
+          <ConversationHistory history={item.history} />
+        </div>
+      )}
       <TextView raw={raw} testId="item-instruction" className="font-medium" text={item.instruction} />
       {item.input && <TextView raw={raw} testId="item-input" className="mt-2 rounded bg-slate-50 p-2 text-sm dark:bg-slate-800/60" text={item.input} />}
       <BidiWarning texts={itemTexts(item)} />

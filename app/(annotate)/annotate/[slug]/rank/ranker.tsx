@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import Link from "next/link";
 import { FormError, inputClass } from "@/app/_components/form";
+import { ConversationHistory } from "@/app/_components/conversation-history";
 import { Markdown } from "@/app/_components/markdown";
 import type { RankingRevision } from "@/lib/rankings/mine";
 import { nextTask } from "../../actions";
@@ -176,26 +177,10 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
   );
 }
 
-/** The conversation before the user turn being answered: system message and earlier turns, oldest first. */
-function HistoryPanel({ history }: { history: Array<{ role: string; content: string }> }) {
-  const label = (role: string) => (role === "user" ? "User" : role === "assistant" ? "Assistant" : "System");
-  return (
-    <section data-testid="task-history" aria-label="Conversation so far" className="space-y-2 rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm dark:border-slate-800 dark:bg-slate-900/60">
-      <div className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">Conversation so far</div>
-      {history.map((m, i) => (
-        <div key={i} data-role={m.role} className={m.role === "user" ? "pr-8" : "pl-8"}>
-          <div className="text-xs font-medium text-slate-500 dark:text-slate-400">{label(m.role)}</div>
-          <Markdown>{m.content}</Markdown>
-        </div>
-      ))}
-    </section>
-  );
-}
-
 function PromptPanel({ work }: { work: Work }) {
   return (
     <>
-      {work.prompt.history && work.prompt.history.length > 0 && <HistoryPanel history={work.prompt.history} />}
+      {work.prompt.history && work.prompt.history.length > 0 && <ConversationHistory history={work.prompt.history} />}
       <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <div className="mb-2 flex items-center gap-2 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
           <span>{work.mode === "task" ? "Instruction" : "Revising your ranking of"}</span>
