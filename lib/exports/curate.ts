@@ -1,6 +1,7 @@
 // Curation: one prompt's data (with the duplicates merged into it) → SFT examples, (chosen, rejected) pairs with margins, and unpaired "none acceptable" rows.
 import { hash } from "node:crypto";
 import type { CursorPrompt } from "@/db/queries/exports";
+import type { Answers } from "@/db/schema/questions";
 import { kendallW } from "@/lib/consensus/agreement";
 import { consensusRanking, kendallTauB } from "@/lib/consensus/consensus";
 import type { ExportOptions } from "@/lib/validation/exports";
@@ -207,6 +208,9 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
   const sftSeen = new Set<string>();
   const pairSeen = new Set<string>();
   const ranked: Ranked[] = [];
+  const questions = opts.questions ?? defaultQuestions;
+  // Answers of the rankings counted: human ones once the prompt settled, imported ones (UltraFeedback's ratings) as the ranking is.
+  const answered: Answers[] = [];
   for (const m of live) {
     const merged = m !== kept;
     const usable = usableOf(m);
@@ -234,6 +238,7 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
     const eligible = m.settled || !rankings.some((r) => r.source === "human") ? rankings : [];
     for (const r of eligible) {
       ranked.push({ order: mapOrder(r.order, idOf), weight: r.annotatorId ? (reliability.get(r.annotatorId) ?? 1) : 1, noneAcceptable: r.noneAcceptable, merged });
+      if (r.answers && Object.keys(r.answers).length) answered.push(mapAnswerIds(questions, r.answers, idOf));
       if (merged) out.merged.rankings += 1;
     }
   }
@@ -247,20 +252,19 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
   const agreement = kendallW(ranked.map((r) => r.order));
   const { rows, consensus, merged } = pairsFor({ id: kept.id, user, history }, ranked, keep, opts, text, generator, unsafe, agreement);
   // Answers to the project's other questions (as of the snapshot): rating pairs, strength margins, KTO rows, metadata.
-  const questions = opts.questions ?? defaultQuestions;
-  const answered = questions.some((q) => q.type !== "ranking")
+  const fromAnswers = questions.some((q) => q.type !== "ranking")
     ? questionRows({
         prompt: { id: kept.id, user, history },
         questions,
-        answers: live.flatMap((m) => m.rankings.filter((r) => !r.excluded && r.source === "human" && r.answers && m.settled).map((r) => mapAnswerIds(questions, r.answers!, idOf))),
+        answers: answered,
         rankingPairs: rows,
         keep, unsafe, text, generator,
         minMargin: opts.minMargin,
         ktoThreshold: opts.ktoThreshold,
       })
     : { pairs: rows, unpaired: [] };
-  out.pairs.push(...answered.pairs);
-  out.unpaired.push(...answered.unpaired);
+  out.pairs.push(...fromAnswers.pairs);
+  out.unpaired.push(...fromAnswers.unpaired);
   out.merged.pairs += merged;
   if (opts.includeBestModelCompletion && pathApproved && live.some((m) => m.settled) && consensus.length) {
     const best = consensus[0];

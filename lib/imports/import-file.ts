@@ -19,6 +19,7 @@ import { importConversationPaths, type PathCache } from "@/lib/conversations/imp
 import { importOasstTree } from "@/lib/conversations/oasst";
 import { screenTransaction } from "@/lib/screening/screen";
 import { writeGroupedBatch } from "./grouped-batch";
+import { ratingQuestionFor } from "./rating-question";
 
 export const importFileInput = z
   .object({
@@ -210,7 +211,10 @@ async function writeBatch(
       );
     });
     if (record.ranking) {
-      rankingRows.push({ promptId, annotatorId: null, source: "import", order: record.ranking.map((group) => group.map((i) => ids[i])) });
+      // Per-criterion ratings (UltraFeedback) are the imported ranking's answer to the project's rating question.
+      const rated = record.ratings ? record.ratings.byCompletion.flatMap((r, i) => (Object.keys(r).length ? [[ids[i], r] as const] : [])) : [];
+      const answers = rated.length ? { [(await ratingQuestionFor(tx, project, record)).id]: Object.fromEntries(rated) } : undefined;
+      rankingRows.push({ promptId, annotatorId: null, source: "import", order: record.ranking.map((group) => group.map((i) => ids[i])), ...(answers ? { answers } : {}) });
     }
   }
   await q.insertImportedCompletions(tx, completionRows);

@@ -9,13 +9,15 @@ import { makeActor } from "../helpers/actors";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { withInput } from "../helpers/input";
 import { getDb } from "@/db/client";
-import { rankings, type Answers, type Question } from "@/db/schema";
+import { projects, rankings, type Answers, type Question } from "@/db/schema";
 import { createExport, reexportSnapshot } from "@/lib/exports/snapshot";
 import { nextTask } from "@/lib/rankings/tasks";
 import { submitRanking } from "@/lib/rankings/submit";
 import { promptQuestionConsensus } from "@/lib/consensus/questions";
 import { submitRankingInput } from "@/lib/validation/rankings";
 import { createExportInput } from "@/lib/validation/exports";
+import { importFile } from "@/lib/imports/import-file";
+import { getProjectBySlug } from "@/db/queries/projects";
 
 const form: Question[] = [
   { id: "ranking", type: "ranking", title: "Rank", required: true },
@@ -103,5 +105,51 @@ describeEachDatabase("composed questions", () => {
     const again = path.join(path.dirname(out), "again");
     await reexportSnapshot(admin, { projectSlug: "demo", id: snap.id, out: again });
     for (const f of fs.readdirSync(out)) expect(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), f).toBe(true);
+  });
+
+  it("imports UltraFeedback's aspect ratings as answers and exports pairs by rating gap, as ultrafeedback_binarized", async () => {
+    const admin = await makeActor("admin");
+    await seedProject();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-uf-"));
+    const completion = (model: string, response: string, r: Array<string | number>) => ({
+      model,
+      response,
+      annotations: Object.fromEntries(["helpfulness", "honesty", "instruction_following", "truthfulness"].map((a, i) => [a, { Rating: r[i], Rationale: "." }])),
+    });
+    const rows = [
+      // means ("N/A" left out): 9 → (2+3+1)/3 = 2, 7 → 19/4 = 4.75, 11 → 4, 1 → unrated
+      { instruction: "Name a prime.", completions: [completion("m-a", "9", ["2", "N/A", "3", "1"]), completion("m-b", "7", ["5", "5", "5", "4"]), completion("m-c", "11", [4, 4, 4, 4]), completion("m-d", "1", ["N/A", "N/A", "N/A", "N/A"])] },
+      // equal means: no pair
+      { instruction: "Say hi.", completions: [completion("m-a", "hi", [3, 3, 3, 3]), completion("m-b", "hello", [4, 2, 3, 3])] },
+    ];
+    const file = path.join(dir, "uf.jsonl");
+    fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n"));
+    expect(await importFile(admin, { projectSlug: "demo", path: file })).toMatchObject({ format: "ultrafeedback", prompts: 2, rankings: 2 });
+
+    // The form had no rating question: the import added one with the four aspects on 1–5, after today's ranking.
+    const form = (await getProjectBySlug(getDb(), "demo")).settings.questions!;
+    expect(form.map((q) => q.id)).toEqual(["ranking", "aspects"]);
+    expect(form[1]).toMatchObject({ type: "rating", min: 1, max: 5, criteria: ["helpfulness", "honesty", "instruction_following", "truthfulness"].map((name) => ({ name })) });
+    const stored = await getDb().select().from(rankings);
+    const answers = stored.map((r) => Object.values(r.answers.aspects as Record<string, Record<string, number>>)).flat();
+    expect(answers).toContainEqual({ helpfulness: 2, instruction_following: 3, truthfulness: 1 });
+    expect(answers).toHaveLength(5);
+
+    const out = path.join(dir, "snap");
+    await withInput(createExportInput, { projectSlug: "demo", out, options: { evalFraction: 0 } }, (input) => createExport(admin, input));
+    const pairs = readJsonl(path.join(out, "preference.train.jsonl")).map((r) => ({ prompt: (r.prompt as Array<{ content: string }>).at(-1)!.content, chosen: (r.chosen as Array<{ content: string }>)[0].content, rejected: (r.rejected as Array<{ content: string }>)[0].content, margin: r.margin, meta: r.meta }));
+    expect(pairs.map(({ meta: _, ...p }) => p)).toEqual([
+      { prompt: "Name a prime.", chosen: "7", rejected: "11", margin: 0.75 },
+      { prompt: "Name a prime.", chosen: "7", rejected: "9", margin: 2.75 },
+    ]);
+    expect(pairs[1].meta).toMatchObject({ source: "rating", ratings: { chosen: 4.75, rejected: 2 }, chosenGenerator: "m-b", rejectedGenerator: "m-a" });
+
+    // A form whose rating question lacks an aspect fails the import at that row, naming it, and writes nothing.
+    const before = stored.length;
+    const settings = (await getProjectBySlug(getDb(), "demo")).settings;
+    await getDb().update(projects).set({ settings: { ...settings, questions: [form[0], { ...form[1], criteria: [{ name: "helpfulness" }] } as Question] } });
+    fs.writeFileSync(file, JSON.stringify({ instruction: "Name an even prime.", completions: [completion("m-a", "2", [5, 5, 5, 5]), completion("m-b", "4", [1, 1, 1, 1])] }));
+    await expect(importFile(admin, { projectSlug: "demo", path: file })).rejects.toMatchObject({ fieldErrors: { "completions[0].annotations.honesty": [expect.stringContaining("line 1")] } });
+    expect(await getDb().select().from(rankings)).toHaveLength(before);
   });
 });

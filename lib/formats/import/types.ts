@@ -50,6 +50,11 @@ export type ImportRecord = {
   conversation?: ImportConversation;
   /** An Open-Assistant row: a whole message tree (instruction is its first message; completions and ranking are empty). */
   tree?: OasstNode;
+  /**
+   * Ratings per completion (same order as `completions`): criterion → whole number in min..max, missing ratings left
+   * out. Stored as the imported ranking's answer to the project's rating question (lib/imports/rating-question.ts).
+   */
+  ratings?: { min: number; max: number; byCompletion: Array<Record<string, number>> };
   /** Format-specific extras (always `format`; e.g. dataset, seed-task id, raw preference). */
   meta: Record<string, unknown>;
 };

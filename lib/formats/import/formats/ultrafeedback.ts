@@ -45,7 +45,8 @@ export function meanAspectRating(c: Row["completions"][number]): number | null {
 
 /**
  * One prompt with its completions (attributed to their models); the ranking orders them by mean aspect rating, equal
- * means tied, completions without any rating left out (null when fewer than two are rated). The per-aspect ratings,
+ * means tied, completions without any rating left out (null when fewer than two are rated); with it go the per-aspect
+ * ratings (`ratings`), stored as that ranking's answer to the project's rating question. The per-aspect ratings,
  * rationales, critiques and overall scores stay in meta.ultrafeedback, one entry per completion.
  */
 export const ultraFeedbackFormat = defineRowFormat("ultrafeedback", importUltraFeedbackRowInput, (row) => {
@@ -58,6 +59,12 @@ export const ultraFeedbackFormat = defineRowFormat("ultrafeedback", importUltraF
     category: null,
     completions: row.completions.map((c) => ({ text: c.response, source: "import" as const, generator: c.model })),
     ranking: means.filter((m) => m !== null).length >= 2 ? ranking : null,
+    // each aspect's rating ("N/A" left out), the answer of the imported ranking to the project's rating question
+    ratings: {
+      min: 1,
+      max: 5,
+      byCompletion: row.completions.map((c) => Object.fromEntries(Object.entries(c.annotations).flatMap(([k, a]) => (a.Rating === null ? [] : [[k, a.Rating]])))),
+    },
     meta: {
       dataset: row.source,
       ultrafeedback: row.completions.map((c, i) => ({
