@@ -69,6 +69,11 @@ export async function updateProject(actor: AnyActor | null, slug: string, input:
   return getDb().transaction(async (tx) => {
     const before = await projectBySlugOr404(tx, slug);
     const settings = settingsFrom(input, before.settings);
+    // Reset to ranking only: the form is dropped (questionsOf then gives today's ranking question).
+    if (input.questionsReset && input.questions !== undefined) {
+      throw new AppError("bad_request:project", "Either give questions or reset the form to ranking only, not both.", { questionsReset: ["Either give questions or reset the form to ranking only, not both"] });
+    }
+    if (input.questionsReset) delete settings.questions;
     checkCategoryTargets(input.categories ?? before.categories, settings);
     checkOverlapRange(settings);
     await checkModerationSource(tx, before.id, settings);

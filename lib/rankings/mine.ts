@@ -6,6 +6,8 @@ import { getPromptById, listCompletionsByIds } from "@/db/queries/prompts";
 import { getRankingById, listRankingsByAnnotator } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import type { Answers } from "@/db/schema/questions";
+import { canonicalAnswers, questionsOf } from "@/lib/questions/check";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,6 +71,8 @@ export type RankingRevision = {
   flags: Record<string, string[]>;
   noneAcceptable: boolean;
   rationale: string | null;
+  /** the ranking's answers to the form's other questions, for questions the form still has (pre-filled on the revise screen) */
+  answers: Answers;
 };
 
 /** The annotator's own current ranking with the outputs it ranked, for the revise screen. */
@@ -93,5 +97,6 @@ export async function getRankingForRevision(actor: Actor, rankingId: string): Pr
     flags: r.flags,
     noneAcceptable: r.noneAcceptable,
     rationale: r.rationale,
+    answers: canonicalAnswers(questionsOf(project.settings), r.answers),
   };
 }

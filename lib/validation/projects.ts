@@ -213,13 +213,18 @@ export const createProjectInput = z
   .strict();
 export type CreateProjectInput = z.infer<typeof createProjectInput>;
 
-/** Every field optional; the slug is the project's address and does not change. */
+/**
+ * Every field optional; the slug is the project's address and does not change. An absent `questions` leaves the form
+ * as it is; `questionsReset` (the form's "ranking only" box, the CLI's --questions none) removes it, so the project
+ * goes back to today's one ranking question.
+ */
 export const updateProjectInput = z
   .object({
     name: nameInput.optional(),
     guidelines: guidelinesInput.optional(),
     categories: categoriesInput.optional(),
     ...settingsShape,
+    questionsReset: flagInput("Reset to ranking only"),
   })
   .strict();
 export type UpdateProjectInput = z.infer<typeof updateProjectInput>;

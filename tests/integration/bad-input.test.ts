@@ -682,6 +682,8 @@ const actions: Record<string, ActionTarget> = {
       { name: "a rating scale with max below min", input: { slug: "demo", questions: [{ id: "q", type: "rating", title: "Rate", min: 5, max: 1, criteria: [{ name: "helpfulness" }] }] }, field: "questions.0.max" },
       { name: "two questions with one id", input: { slug: "demo", questions: [{ id: "q", type: "text", title: "A" }, { id: "q", type: "text", title: "B" }] }, field: "questions" },
       { name: "a label question with no options", input: { slug: "demo", questions: [{ id: "q", type: "label", title: "A", options: [] }] }, field: "questions.0.options" },
+      { name: "a reset to ranking only that is not a flag", input: { slug: "demo", questionsReset: "maybe" }, field: "questionsReset" },
+      { name: "questions and a reset to ranking only together", input: { slug: "demo", questionsReset: "true", questions: [{ id: "q", type: "text", title: "A" }] }, field: "questionsReset" },
       { name: "an unknown PII policy", input: { slug: "demo", pii: "drop" }, field: "pii" },
       { name: "a moderation source that is no id", input: { slug: "demo", moderationSourceId: "openai" }, field: "moderationSourceId" },
     ],

@@ -17,6 +17,9 @@ import { promptQuestionConsensus } from "@/lib/consensus/questions";
 import { submitRankingInput } from "@/lib/validation/rankings";
 import { createExportInput } from "@/lib/validation/exports";
 import { importFile } from "@/lib/imports/import-file";
+import { updateProject } from "@/lib/projects/projects";
+import { getRankingForRevision } from "@/lib/rankings/mine";
+import { updateProjectInput } from "@/lib/validation/projects";
 import { getProjectBySlug } from "@/db/queries/projects";
 
 const form: Question[] = [
@@ -67,6 +70,10 @@ describeEachDatabase("composed questions", () => {
     expect(stored).toHaveLength(3);
     const first = stored.find((r) => r.annotatorId === people[0].id)!;
     expect(first.answers.errors).toEqual([{ completionId: x2, start: 0, end: 6, label: "factual error" }]);
+    // Revising pre-fills the earlier answers, in the form's order.
+    const revision = await getRankingForRevision(people[0], first.id);
+    expect(Object.keys(revision.answers)).toEqual(["quality", "strength", "critique", "errors"]);
+    expect(revision.answers).toEqual(first.answers);
 
     const consensus = promptQuestionConsensus(form, stored.map((r) => r.answers));
     const rating = consensus.find((c) => c.id === "quality");
@@ -105,6 +112,19 @@ describeEachDatabase("composed questions", () => {
     const again = path.join(path.dirname(out), "again");
     await reexportSnapshot(admin, { projectSlug: "demo", id: snap.id, out: again });
     for (const f of fs.readdirSync(out)) expect(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), f).toBe(true);
+  });
+
+  it("resets a form to ranking only with the explicit control; a blank questions field leaves it as it is", async () => {
+    const admin = await makeActor("admin");
+    await seedProject({ settings: { k: 3, overlap: 3, agreementThreshold: 0, questions: form } });
+    const update = (raw: unknown) => withInput(updateProjectInput, raw, (input) => updateProject(admin, "demo", input));
+    const formOf = async () => (await getProjectBySlug(getDb(), "demo")).settings.questions;
+    await update({ questions: "", name: "Renamed" });
+    expect(await formOf()).toEqual(form);
+    await expect(update({ questions: JSON.stringify(form), questionsReset: "true" })).rejects.toMatchObject({ kind: "bad_request", fieldErrors: { questionsReset: [expect.stringContaining("not both")] } });
+    expect(await formOf()).toEqual(form);
+    await update({ questions: "", questionsReset: "on" });
+    expect(await formOf()).toBeUndefined();
   });
 
   it("imports UltraFeedback's aspect ratings as answers and exports pairs by rating gap, as ultrafeedback_binarized", async () => {

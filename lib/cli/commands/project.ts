@@ -13,7 +13,7 @@ import { parseFlags, UsageError } from "../args";
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
   "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
-  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json --pii redact|exclude --moderation-source SOURCE_ID|none --moderation-mode moderations|llama-guard --category-targets 'open QA=30%,coding=70%' --seed-imports 12,15 --templates '{\"task\":\"Task: {instruction}\"}'] | project update --slug S [same flags] | project list [--json]";
+  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json|none --pii redact|exclude --moderation-source SOURCE_ID|none --moderation-mode moderations|llama-guard --category-targets 'open QA=30%,coding=70%' --seed-imports 12,15 --templates '{\"task\":\"Task: {instruction}\"}'] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
   name: { type: "string" },
@@ -84,7 +84,8 @@ async function toInput(v: z.infer<typeof settingValues>) {
     }
   }
   let questions: string | undefined;
-  if (v.questions) {
+  // --questions none: back to ranking only (project update; a new project starts that way)
+  if (v.questions && v.questions !== "none") {
     try {
       questions = await readFile(v.questions, "utf8");
     } catch (e) {
@@ -93,6 +94,7 @@ async function toInput(v: z.infer<typeof settingValues>) {
   }
   const input = {
     questions,
+    questionsReset: v.questions === "none" ? "true" : undefined,
     name: v.name,
     guidelines,
     categories: v.categories,

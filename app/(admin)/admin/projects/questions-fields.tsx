@@ -22,6 +22,8 @@ const preview = [
 export function QuestionsFields({ initial, fieldErrors }: { initial: Question[] | undefined; fieldErrors: FieldErrors }) {
   const [text, setText] = useState(() => (initial?.length ? JSON.stringify(initial, null, 2) : ""));
   const [answers, setAnswers] = useState<Answers>({});
+  // Editing a project that has a form: an explicit box drops it (a blank box leaves the form as it is).
+  const [reset, setReset] = useState(false);
   const parsed = useMemo(() => questionsInput.safeParse(text), [text]);
   const list: Question[] = parsed.success ? (parsed.data ?? []) : [];
   const add = (type: keyof typeof templates) => {
@@ -41,9 +43,20 @@ export function QuestionsFields({ initial, fieldErrors }: { initial: Question[] 
           </button>
         ))}
       </div>
-      <Field label="Task form: questions as JSON (blank: ranking only; README “Question types”)" name="questions" error={errorsHere.length ? errorsHere.map(([k, v]) => `${k}: ${v.join(" ")}`) : undefined}>
-        <textarea name="questions" data-testid="field-questions" rows={10} value={text} onChange={(e) => setText(e.target.value)} className={`${inputClass} font-mono text-xs`} />
+      <Field
+        label={`Task form: questions as JSON (README “Question types”; ${initial?.length ? "blank leaves the form as it is" : "blank: ranking only"})`}
+        name="questions"
+        error={errorsHere.length ? errorsHere.map(([k, v]) => `${k}: ${v.join(" ")}`) : undefined}
+      >
+        <textarea name="questions" data-testid="field-questions" rows={10} value={text} disabled={reset} onChange={(e) => setText(e.target.value)} className={`${inputClass} font-mono text-xs disabled:opacity-50`} />
       </Field>
+      {initial?.length ? (
+        <label className="flex items-center gap-2 text-xs">
+          <input type="checkbox" name="questionsReset" value="true" data-testid="field-questions-reset" checked={reset} onChange={(e) => setReset(e.target.checked)} />
+          Reset the task form to ranking only (drops these questions; answers already given stay on their rankings)
+        </label>
+      ) : null}
+      {fieldErrors.questionsReset && <p className="text-xs text-red-700 dark:text-red-300">{fieldErrors.questionsReset.join(" ")}</p>}
       {!parsed.success && text.trim() !== "" && (
         <p data-testid="questions-invalid" className="text-xs text-amber-700 dark:text-amber-300">
           {parsed.error.issues.map((i) => `${["questions", ...i.path].join(".")}: ${i.message}`).join("; ")}

@@ -35,7 +35,7 @@ export function fromRevision(r: RankingRevision): Work {
     guidelines: r.guidelines,
     prompt: r.prompt,
     outputs: letters(r.outputs),
-    initial: { order: r.order, flags: r.flags, noneAcceptable: r.noneAcceptable, rationale: r.rationale ?? "", touched: false, elapsedMs: 0 },
+    initial: { order: r.order, flags: r.flags, noneAcceptable: r.noneAcceptable, rationale: r.rationale ?? "", touched: false, elapsedMs: 0, answers: r.answers },
   };
 }
 
