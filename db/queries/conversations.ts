@@ -200,3 +200,22 @@ export async function listPromptHistories(db: DbOrTx, promptIds: string[]): Prom
     from prompts q join prompts p on p.id = coalesce(q.compare_of, q.id) where q.id = any(${`{${ids.join(",")}}`}::uuid[])`);
   return new Map((res.rows as Array<{ id: string; system: string | null; conversation: unknown }>).map((r) => [r.id, { system: r.system, conversation: parseConversation(r.conversation) }]));
 }
+
+/** A turn that can be continued, with the replies under it (neither rejected nor drafts) and its conversation before it. */
+export type OpenTurn = { id: string; instruction: string; input: string | null; status: string; system: string | null; conversation: Conversation | null; replies: Array<{ id: string; text: string; status: string }> };
+
+/** A project's turns that can be continued or answered (submitted or approved; no gold tasks or release-gate copies), newest first. */
+export async function listOpenTurns(db: DbOrTx, projectId: string, limit: number): Promise<OpenTurn[]> {
+  const res = await db.execute(sql`
+    select p.id, p.instruction, p.input, p.status, p.system, ${conversationColumn("p")} as conversation,
+      coalesce((select json_agg(json_build_object('id', c.id, 'text', c.text, 'status', c.status) order by c.created_at, c.id)
+        from completions c where c.prompt_id = p.id and c.status in ('submitted', 'approved')), '[]') as replies
+    from prompts p
+    where p.project_id = ${projectId} and p.status in ('submitted', 'approved') and not p.is_gold and p.compare_version_id is null
+    order by p.created_at desc, p.id limit ${limit}`);
+  return (res.rows as Array<Omit<OpenTurn, "conversation" | "replies"> & { conversation: unknown; replies: unknown }>).map((r) => ({
+    ...r,
+    conversation: parseConversation(r.conversation),
+    replies: (typeof r.replies === "string" ? JSON.parse(r.replies) : r.replies) as OpenTurn["replies"],
+  }));
+}

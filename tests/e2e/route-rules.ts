@@ -19,6 +19,7 @@ export const pageRules: Record<string, Access> = {
   "app/(annotate)/annotate/[slug]/write/page.tsx": "annotator",
   "app/(annotate)/annotate/[slug]/seed/page.tsx": "annotator",
   "app/(annotate)/annotate/[slug]/rank/page.tsx": "annotator",
+  "app/(annotate)/annotate/[slug]/conversations/page.tsx": "annotator",
   "app/(annotate)/annotate/[slug]/me/page.tsx": "annotator",
   "app/(annotate)/annotate/[slug]/playground/page.tsx": "annotator",
   "app/(review)/review/page.tsx": "reviewer",

@@ -11,6 +11,7 @@ import { listHeldOutPrompts } from "@/db/queries/generation";
 import { insertComparePrompt } from "@/db/queries/prompts";
 import { completions, projects, prompts, rankings } from "@/db/schema";
 import { historyBefore } from "@/lib/conversations/history";
+import { listConversationTurns } from "@/lib/conversations/turns";
 import { promptMessages } from "@/lib/conversations/messages";
 import type { Actor } from "@/lib/auth/roles";
 import { continueConversation, replyToTurn } from "@/lib/conversations/continue";
@@ -223,6 +224,12 @@ describeEachDatabase("conversations", () => {
     const queue = await queueVia(reviewer, { projectSlug: "demo" });
     expect(queue.prompts.map((p) => p.id)).toContain(rain.id);
     expect(queue.histories[rain.id]).toEqual([rome, a("Colosseum, then Trastevere."), u("Cheaper options?"), a("Walk and picnic.")]);
+    // the Conversations page: newest turn first, below its history; the rejected "Really?" is not offered
+    const turns = await listConversationTurns(ann, "demo");
+    expect(turns[0]).toMatchObject({ id: rain.id, text: "And if it rains?", status: "submitted", replies: [] });
+    expect(turns[0].history).toEqual(queue.histories[rain.id]);
+    expect(turns.find((t) => t.text === "What about the evening?")?.replies.map((r) => r.text)).toEqual(["Dinner in Monti.", "Opera at Caracalla."]);
+    expect(turns.map((t) => t.text)).not.toContain("Really?");
 
     const [project] = await getDb().select().from(projects);
     const held = await listHeldOutPrompts(getDb(), { projectId: project.id, ids: [], after: new Date(0), limit: 50 });

@@ -25,6 +25,7 @@ export default async function AnnotateProjectLayout({ params, children }: { para
           { href: `${base}/write`, label: "Write", testId: "tab-write" },
           { href: `${base}/seed`, label: "From a seed", testId: "tab-seed" },
           { href: `${base}/rank`, label: "Rank", testId: "tab-rank" },
+          { href: `${base}/conversations`, label: "Conversations", testId: "tab-conversations" },
           { href: `${base}/me`, label: "My work", testId: "tab-me" },
           { href: `${base}/playground`, label: "Playground", testId: "tab-playground" },
         ]}
