@@ -154,7 +154,8 @@ export async function projectCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === "create") {
     const { values } = parseFlags(rest, { slug: { type: "string" }, ...settingFlags }, settingValues.extend({ slug: z.string({ message: "is required" }), name: z.string({ message: "is required" }) }).strict());
-    const input = await toInput(values);
+    // --questions none on a new project: it starts with ranking only anyway
+    const { questionsReset: _, ...input } = await toInput(values);
     const parsed = parseInput(createProjectInput, { slug: values.slug, ...input }, "project");
     await migrateDatabase(getConnection());
     print(await createProject(systemActor, parsed), values.json, "Created");
