@@ -6,10 +6,29 @@ import { rng } from "./data";
 import { decode, type KVCache, type Params } from "./model";
 import { byteTokenizer, type Message, type Tokenizer } from "./tokenizer";
 
-export type SampleOptions = { maxNewTokens: number; temperature: number; topK: number; topP: number; seed: number; /** default true */ cache?: boolean };
+export type SampleOptions = {
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  /** default true */
+  cache?: boolean;
+  /** token id → added to its logit before sampling, as OpenAI's logit_bias (-100 bans the token, 100 all but forces it) */
+  logitBias?: Record<number, number>;
+};
+
+/** The logits with `bias` added (a copy; the input is left as it is). */
+function withBias(logits: Float32Array, bias: Record<number, number> | undefined): Float32Array {
+  if (!bias) return logits;
+  const out = Float32Array.from(logits);
+  for (const [id, b] of Object.entries(bias)) if (Number(id) < out.length) out[Number(id)] += b;
+  return out;
+}
 
 /** Picks the next token from logits [V] (greedy when temperature is 0). */
-export function sampleToken(logits: Float32Array, o: SampleOptions, r: () => number): number {
+export function sampleToken(raw: Float32Array, o: SampleOptions, r: () => number): number {
+  const logits = withBias(raw, o.logitBias);
   if (o.temperature <= 0) {
     let best = 0;
     for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;

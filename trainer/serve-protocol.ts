@@ -22,6 +22,8 @@ export const serveRequestSchema = z.discriminatedUnion("type", [
     seed: z.number().int().min(0),
     /** a choice ends where one of these first appears; the text from it on is never sent */
     stop: z.array(z.string().min(1)).max(4),
+    /** token id (decimal) → bias added to its logit, as OpenAI's logit_bias; ids past the vocabulary are a bad_request */
+    logitBias: z.record(z.string().regex(/^\d+$/), z.number().min(-100).max(100)).optional(),
   }),
   // Stops the request at its next token; it ends with `done` (cancelled: true).
   z.object({ type: z.literal("cancel"), id: z.string() }),

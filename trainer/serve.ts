@@ -58,11 +58,13 @@ async function generate(req: GenerateRequest, models: ReturnType<typeof modelCac
   const prompt = tok.renderPrompt(req.messages);
   // The reply needs at least one position of context.
   if (prompt.length >= cfg.blockSize) return say({ type: "error", id: req.id, code: "context_length_exceeded", message: `The messages are ${prompt.length} tokens; this model's context is ${cfg.blockSize} tokens. Shorten the messages.` });
+  const outside = Object.keys(req.logitBias ?? {}).find((id) => Number(id) >= cfg.vocabSize);
+  if (outside !== undefined) return say({ type: "error", id: req.id, code: "bad_request", message: `logit_bias: token id ${outside} is outside this model's vocabulary (${cfg.vocabSize} tokens).` });
   say({ type: "start", id: req.id, promptTokens: prompt.length });
   const ends = new Set(tok.stops ?? [tok.end]);
   const choices = Array.from({ length: req.n }, () => new StreamedText((ids) => tok.decode(ids), req.stop, storableText));
   const finished = choices.map(() => false);
-  const sampling = { maxNewTokens: req.maxTokens, temperature: req.temperature, topK: 0, topP: req.topP, seed: req.seed };
+  const sampling = { maxNewTokens: req.maxTokens, temperature: req.temperature, topK: 0, topP: req.topP, seed: req.seed, logitBias: req.logitBias };
   const pending = choices.map(() => 0); // tokens not yet sent with text
   const send = (b: number, text: string) => {
     if (!text) return;

@@ -188,7 +188,9 @@ export class GenerationPool {
       job.reject(
         e.code === "context_length_exceeded"
           ? new AppError("bad_request:context_length", e.message, { messages: [e.message] })
-          : new AppError("unavailable:generate", `Generation failed: ${e.message}`),
+          : e.code === "bad_request" && e.message.startsWith("logit_bias:")
+            ? new AppError("bad_request:generate", e.message, { logit_bias: [e.message] })
+            : new AppError("unavailable:generate", `Generation failed: ${e.message}`),
       );
     }
     this.dispatch();

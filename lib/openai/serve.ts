@@ -68,11 +68,11 @@ export function usageOf(r: GenerationResult): ChatUsage {
 export function generateFromVersion(
   version: { id: string; checkpointPath: string },
   messages: GenerationInput["messages"],
-  o: { n?: number; temperature: number; topP: number; maxTokens: number; seed?: number; stop?: string[] },
+  o: { n?: number; temperature: number; topP: number; maxTokens: number; seed?: number; stop?: string[]; logitBias?: Record<string, number> },
   onDelta?: (index: number, text: string) => void,
 ): Generation {
   return generationPool().submit(
-    { checkpoint: version.checkpointPath, modelKey: version.id, messages, n: o.n ?? 1, temperature: o.temperature, topP: o.topP, maxTokens: o.maxTokens, seed: o.seed ?? Math.floor(Math.random() * 2 ** 31), stop: o.stop ?? [] },
+    { checkpoint: version.checkpointPath, modelKey: version.id, messages, n: o.n ?? 1, temperature: o.temperature, topP: o.topP, maxTokens: o.maxTokens, seed: o.seed ?? Math.floor(Math.random() * 2 ** 31), stop: o.stop ?? [], logitBias: o.logitBias },
     onDelta,
   );
 }
@@ -89,7 +89,7 @@ export async function startChat(actor: Actor | null, input: ChatCompletionInput,
   const generation = generateFromVersion(
     version,
     chatMessages(input.messages),
-    { n: input.n ?? 1, temperature: input.temperature ?? sampling.temperature, topP: input.top_p ?? sampling.topP, maxTokens: input.max_completion_tokens ?? input.max_tokens ?? sampling.maxTokens, seed: input.seed ?? undefined, stop },
+    { n: input.n ?? 1, temperature: input.temperature ?? sampling.temperature, topP: input.top_p ?? sampling.topP, maxTokens: input.max_completion_tokens ?? input.max_tokens ?? sampling.maxTokens, seed: input.seed ?? undefined, stop, logitBias: input.logit_bias ?? undefined },
     onDelta,
   );
   return { model: input.model, versionId: version.id, generation };

@@ -21,6 +21,11 @@ export const chatCompletionInput = z
     n: z.number().int().min(1, "n is at least 1").max(8, "n is at most 8").nullish(),
     stop: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(4, "at most 4 stop sequences")]).nullish(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).nullish(),
+    // OpenAI's shape: token id (as a string key) → -100..100 added to that token's logit.
+    logit_bias: z
+      .record(z.string().regex(/^\d{1,9}$/, "logit_bias keys are token ids"), z.number().min(-100, "a logit bias is at least -100").max(100, "a logit bias is at most 100"))
+      .refine((b) => Object.keys(b).length <= 300, "at most 300 logit_bias entries")
+      .nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullish(),
     user: z.string().max(256).optional(),

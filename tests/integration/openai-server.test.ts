@@ -26,6 +26,7 @@ import { makeActor } from "../helpers/actors";
 import { describeEachDatabase } from "../helpers/db";
 import { seedProject, seedPrompts } from "../helpers/seed";
 import { writeSnapshot } from "../helpers/trainer-snapshot";
+import { byteTokenizer } from "@/trainer/tokenizer/byte";
 
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: () => Promise.resolve(null) }));
 
@@ -136,6 +137,13 @@ describeEachDatabase("OpenAI-compatible endpoint", () => {
       expect([tooMany?.status, tooMany?.param]).toEqual([400, "n"]);
       const huge = await failure(client.chat.completions.create({ ...ask, messages: [{ role: "user", content: "x".repeat(1_100_000) }] }));
       expect(huge?.status).toBe(413);
+      // logit_bias as OpenAI's: +100 on one byte makes greedy pick it every time; an id past the vocabulary is a 400 naming the field.
+      const forced = await client.chat.completions.create({ ...ask, n: 1, temperature: 0, max_tokens: 5, logit_bias: { [String("z".charCodeAt(0))]: 100 } });
+      expect(forced.choices[0].message.content).toBe("zzzzz");
+      const badBias = await failure(client.chat.completions.create({ ...ask, logit_bias: { "999999": -100 } }));
+      expect([badBias?.status, badBias?.param]).toEqual([400, "logit_bias"]);
+      const badBiasValue = await failure(client.chat.completions.create({ ...ask, logit_bias: { "1": -101 } }));
+      expect([badBiasValue?.status, badBiasValue?.param]).toEqual([400, "logit_bias.1"]);
       // Longer than the model's context (256 byte tokens): refused as OpenAI does, naming the field.
       const long = await failure(client.chat.completions.create({ ...ask, messages: [{ role: "user", content: "x".repeat(300) }] }));
       expect([long?.status, long?.code, long?.param]).toEqual([400, "context_length_exceeded", "messages"]);
@@ -172,8 +180,10 @@ describeEachDatabase("OpenAI-compatible endpoint", () => {
       const client = new OpenAI({ apiKey: token, baseURL: routes.baseUrl, maxRetries: 0 });
       const pool = generationPool();
       const short = { messages: [{ role: "user" as const, content: "Hi" }], max_tokens: 4 };
-      // 2048 tokens of a 256-token model: many seconds of work, ended early by each case below.
-      const long = { model: "demo/v1", messages: [{ role: "user" as const, content: "Tell me everything." }], max_tokens: 2048 };
+      // 2048 tokens of a 256-token model: many seconds of work, ended early by each case below. The end token is banned
+      // (logit_bias -100), so no reply can finish on its own before the case ends it.
+      const neverEnd = { [String(byteTokenizer.end)]: -100 };
+      const long = { model: "demo/v1", messages: [{ role: "user" as const, content: "Tell me everything." }], max_tokens: 2048, logit_bias: neverEnd };
 
       await client.chat.completions.create({ model: "demo/v1", ...short });
       const first = pool.stats().workers[0];
