@@ -148,7 +148,7 @@ export function getConnection(): Connection {
   if (!holder.__tuneloopConnection) {
     const e = env();
     holder.__tuneloopConnection = e.DATABASE_URL
-      ? connectPostgres(e.DATABASE_URL)
+      ? connectPostgres(e.DATABASE_URL, { max: e.TUNELOOP_DB_POOL_MAX })
       : connectPglite(path.join(e.dataDir, "db"));
   }
   return holder.__tuneloopConnection;

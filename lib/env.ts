@@ -10,6 +10,8 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   TUNELOOP_DATA_DIR: z.string().min(1).default("./.tuneloop"),
+  /** connections one process keeps to PostgreSQL at most: processes × this must stay under the server's max_connections */
+  TUNELOOP_DB_POOL_MAX: z.coerce.number({ message: "TUNELOOP_DB_POOL_MAX must be a number" }).int().min(2, "TUNELOOP_DB_POOL_MAX is at least 2").max(500, "TUNELOOP_DB_POOL_MAX is at most 500").default(10),
   TUNELOOP_ROOT: z.string().optional(),
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -43,7 +43,9 @@ describe("processes starting together", () => {
   it(`${PROCESSES} workers started at once on an empty PostgreSQL database all come up and take jobs`, async (ctx) => {
     if (!testDatabaseUrl) skipBecause(ctx, "TEST_DATABASE_URL is not set (processes share a server; one process owns an embedded database)");
     await admin(`create database ${name}`);
-    const env = { DATABASE_URL: urlOf(name), TUNELOOP_DATA_DIR: dataDir };
+    // Each process may open TUNELOOP_DB_POOL_MAX connections (default 10; a worker's pollers use them all at start-up):
+    // ten at the default fill a default server's 100 max_connections, which other test files share. Four each leaves room.
+    const env = { DATABASE_URL: urlOf(name), TUNELOOP_DATA_DIR: dataDir, TUNELOOP_DB_POOL_MAX: "4" };
     for (let i = 0; i < PROCESSES; i++) started.push(startCli(["worker"], env));
     await Promise.all(started.map((p) => p.waitFor(/taking jobs on PostgreSQL/, 150_000)));
 
