@@ -12,8 +12,8 @@
 // undefined when nobody varies (every rating 5: D_e = 0, so perfect agreement reads as "unknown") and swings far below
 // 0 on a single disagreement; these pairwise distances are defined from two answers on and move by small steps. α stays
 // the review page's and the project's figure (lib/consensus/questions.ts), where units are many.
-import type { Answers, PairwiseAnswer, Question, RatingAnswer } from "@/db/schema/questions";
-import { orientedPair } from "./questions";
+import type { Answers, Question } from "@/db/schema/questions";
+import { pairUnits, ratingUnits } from "./questions";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -34,30 +34,10 @@ function spreadAgreement(units: Iterable<number[]>, width: number): number | nul
 /** One question's agreement over one prompt's answers (one Answers per annotator); null when it does not route or is undefined. */
 export function questionAgreement(q: Question, answers: Answers[]): number | null {
   switch (q.type) {
-    case "rating": {
-      const units = new Map<string, number[]>();
-      for (const ans of answers) {
-        const r = ans[q.id] as RatingAnswer | undefined;
-        if (!r) continue;
-        for (const [cid, byCriterion] of Object.entries(r)) {
-          for (const c of q.criteria) {
-            const v = byCriterion[c.name];
-            if (v !== undefined) units.set(`${cid}\u0000${c.name}`, [...(units.get(`${cid}\u0000${c.name}`) ?? []), v]);
-          }
-        }
-      }
-      return spreadAgreement(units.values(), q.max - q.min);
-    }
-    case "pairwise": {
-      const units = new Map<string, number[]>();
-      for (const ans of answers) {
-        const p = ans[q.id] as PairwiseAnswer | undefined;
-        if (!p) continue;
-        const o = orientedPair(p);
-        units.set(`${o.a}\u0000${o.b}`, [...(units.get(`${o.a}\u0000${o.b}`) ?? []), o.strength]);
-      }
-      return spreadAgreement(units.values(), 4);
-    }
+    case "rating":
+      return spreadAgreement(ratingUnits(q, answers).values(), q.max - q.min);
+    case "pairwise":
+      return spreadAgreement(pairUnits(q, answers).values(), 4);
     case "label": {
       const given = answers.map((a) => a[q.id] as string[] | undefined).filter((l): l is string[] => l !== undefined);
       if (given.length < 2) return null;

@@ -35,7 +35,8 @@ export function orientedPair(p: PairwiseAnswer): { a: string; b: string; strengt
   return p.a < p.b ? { a: p.a, b: p.b, strength: p.strength } : { a: p.b, b: p.a, strength: -p.strength };
 }
 
-function ratingUnits(q: Question & { type: "rating" }, answers: Answers[]): Map<string, number[]> {
+/** (output, criterion) → the ratings it got, one per annotator who rated it. */
+export function ratingUnits(q: Question & { type: "rating" }, answers: Answers[]): Map<string, number[]> {
   const units = new Map<string, number[]>();
   for (const ans of answers) {
     const r = ans[q.id] as RatingAnswer | undefined;
@@ -59,7 +60,8 @@ function labelUnits(q: Question & { type: "label" }, answers: Answers[]): Array<
   return q.options.map((o) => given.map((l) => (l.includes(o) ? 1 : 0)));
 }
 
-function pairUnits(q: Question, answers: Answers[]): Map<string, number[]> {
+/** The pair compared (sides ordered by id) → each annotator's strength, oriented to that order. */
+export function pairUnits(q: Question, answers: Answers[]): Map<string, number[]> {
   const units = new Map<string, number[]>();
   for (const ans of answers) {
     const p = ans[q.id] as PairwiseAnswer | undefined;
