@@ -8,8 +8,11 @@ import { z } from "zod";
 export const BACKENDS = ["node-gpu", "node", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** The stages the trainer runs, in the order a run runs them. */
-export const STAGES = ["pretrain", "sft", "dpo"] as const;
+/**
+ * The stages the trainer runs, in the order a run runs them. `rm` trains a reward model (the policy backbone with a
+ * scalar head, Bradley–Terry loss on the preference pairs): its version scores outputs and is never a policy.
+ */
+export const STAGES = ["pretrain", "sft", "dpo", "rm"] as const;
 export type Stage = (typeof STAGES)[number];
 /** What a run asks for: one stage, or `sft+dpo` (SFT on the demonstrations, then DPO on the pairs: whichever the snapshot holds). */
 export const RUN_KINDS = [...STAGES, "sft+dpo"] as const;

@@ -65,6 +65,7 @@ const MISSING: Record<Stage, string> = {
   pretrain: "no text to pretrain on (pretrain.train.jsonl and sft.train.jsonl are empty or missing)",
   sft: "no SFT examples (sft.train.jsonl is empty or missing: approve demonstrations or import instruction/response data, or train the dpo stage alone)",
   dpo: "no preference pairs (preference.train.jsonl is empty or missing: rank model outputs or import preference data, or train the sft stage alone)",
+  rm: "no preference pairs for a reward model (preference.train.jsonl is empty or missing: rank model outputs or import preference data)",
 };
 
 /** The stages a run kind asks for that the snapshot has data for; `sft+dpo` runs whichever of the two it can. */

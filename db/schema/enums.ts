@@ -13,4 +13,6 @@ export const assignmentStatusEnum = pgEnum("assignment_status", ["open", "submit
 export const runStatusEnum = pgEnum("run_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
 export const runKindEnum = pgEnum("run_kind", RUN_KINDS);
 export const modelStatusEnum = pgEnum("model_status", ["ready", "archived"]);
+/** policy: generates outputs and may be promoted; reward: a reward model (run stage `rm`) that only scores outputs */
+export const modelKindEnum = pgEnum("model_kind", ["policy", "reward"]);
 export const exportStatusEnum = pgEnum("export_status", ["ready", "failed"]);

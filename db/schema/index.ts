@@ -12,3 +12,4 @@ export * from "./generations";
 export * from "./base-models";
 export * from "./webhooks";
 export * from "./screenings";
+export * from "./reward-scores";

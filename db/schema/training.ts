@@ -1,7 +1,7 @@
 // Export snapshots, model versions, training runs and their metrics.
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { exportStatusEnum, modelStatusEnum, runKindEnum, runStatusEnum } from "./enums";
+import { exportStatusEnum, modelKindEnum, modelStatusEnum, runKindEnum, runStatusEnum } from "./enums";
 import { projects } from "./projects";
 import { users } from "./users";
 import type { Hyperparameters, RunProgress } from "@/trainer/protocol";
@@ -40,6 +40,8 @@ export const modelVersions = pgTable(
     runId: uuid("run_id"),
     metrics: jsonb("metrics").$type<Record<string, number>>().notNull().default({}),
     status: modelStatusEnum("status").notNull().default("ready"),
+    /** a reward model (a run of stage `rm`) is never active, never generates; it scores outputs (reward_scores) */
+    kind: modelKindEnum("kind").notNull().default("policy"),
     isActive: boolean("is_active").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
