@@ -82,7 +82,7 @@ export function wantedRankingsSql(w: OverlapWant) {
 }
 
 /**
- * One candidate prompt for the user among those `filter` admits, row-locked with SKIP LOCKED so concurrent
+ * One candidate prompt for the user among those `filter` admits (and in a language the user works in), row-locked with SKIP LOCKED so concurrent
  * callers fan out. Within a filter: prompts closest to their overlap first (they settle soonest), then oldest. A prompt has
  * room while its rankings plus live leases are below what it wants (routing: min, then max unless they agree).
  * The open-lease count here can be stale by the time the lock is granted; callers recheck it.
@@ -111,6 +111,9 @@ export async function lockCandidatePrompt(
       and p.status = 'approved'
       and p.is_gold = ${opts.gold}
       and (p.author_id is null or p.author_id <> ${opts.userId})
+      -- the person's languages (users.languages, read once as an InitPlan; empty = all): undetermined prompts go to everyone
+      and (p.language is null or p.language = any(coalesce((select u.languages from users u where u.id = ${opts.userId}), '{}'))
+           or cardinality(coalesce((select u.languages from users u where u.id = ${opts.userId}), '{}')) = 0)
       ${f.where}
       ${capacity}
       -- a hashed set of this user's prompts, built once: checked before the per-row counts below (as a join it

@@ -13,6 +13,8 @@ export const prompts = pgTable(
     instruction: text("instruction").notNull(),
     input: text("input"),
     category: text("category"),
+    /** The prompt's language: an ISO 639-1 code where one exists (else ISO 639-3), declared on import or detected (lib/prompts/language.ts); null = undetermined */
+    language: text("language"),
     authorId: uuid("author_id").references(() => users.id),
     source: promptSourceEnum("source").notNull(),
     status: promptStatusEnum("status").notNull().default("draft"),

@@ -11,6 +11,8 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
     role: roleEnum("role").notNull().default("annotator"),
+    /** Languages this person ranks in (codes as prompts.language); empty = all. next-task hands out only these (and undetermined prompts). */
+    languages: text("languages").array().notNull().default(sql`'{}'::text[]`),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
