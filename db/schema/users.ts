@@ -13,6 +13,8 @@ export const users = pgTable(
     role: roleEnum("role").notNull().default("annotator"),
     /** Languages this person ranks in (codes as prompts.language); empty = all. next-task hands out only these (and undetermined prompts). */
     languages: text("languages").array().notNull().default(sql`'{}'::text[]`),
+    /** The UI language this person picked (en | es | ar; lib/i18n/locales.ts); null = the browser's Accept-Language, else en. */
+    locale: text("locale"),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
