@@ -89,7 +89,7 @@ export function wantedRankingsSql(w: OverlapWant) {
  */
 export async function lockCandidatePrompt(
   tx: DbOrTx,
-  opts: { projectId: string; userId: string; want: OverlapWant; gold: boolean; exclude: string[]; filter?: CandidateFilter; preferCategories?: string[] },
+  opts: { projectId: string; userId: string; want: OverlapWant; gold: boolean; exclude: string[]; filter?: CandidateFilter; preferCategories?: string[]; holdScreened?: boolean },
 ): Promise<{ id: string; instruction: string; input: string | null; category: string | null } | null> {
   const exclude = opts.exclude.length ? sql`and p.id not in (${sql.join(opts.exclude.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
   const capacity = opts.gold
@@ -119,6 +119,9 @@ export async function lockCandidatePrompt(
       -- a hashed set of this user's prompts, built once: checked before the per-row counts below (as a join it
       -- came after them, so a person with a long history paid both counts on every prompt they had done)
       and p.id not in (select a.prompt_id from assignments a where a.user_id = ${opts.userId} and a.status <> 'expired')
+      -- screening hold (lib/screening/hold.ts): a prompt whose texts (its own or an output's) have PII hits or a safety flag
+      -- awaiting a reviewer waits until it is cleared; a hashed set too, read through screenings_project_review_idx
+      ${opts.holdScreened ? sql`and p.id not in (select s.prompt_id from screenings s where s.project_id = ${opts.projectId} and s.review = 'open')` : sql``}
       and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected'
                  and (not c.is_demonstration or c.status = 'approved')) >= 2
       ${exclude}
