@@ -10,6 +10,7 @@ import { chooseBackend } from "./backend";
 import { loadCheckpoint, readJson } from "./checkpoint";
 import { LLAMA_ARCHITECTURES } from "./config";
 import { loadSnapshot } from "./data";
+import { evaluateByCategory, evalGroupsSchema, type EvalGroups } from "./eval-categories";
 import { generateReplies } from "./generate";
 import { isLlamaFamily } from "./hf-llama";
 import { importHf } from "./import-hf";
@@ -208,15 +209,37 @@ async function generateCommand(argv: string[]) {
 }
 
 async function evaluateCommand(argv: string[]) {
-  const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required" }), snapshot: z.string({ message: "--snapshot DIR is required" }), json: z.boolean().default(true) }).strict(), ["json"]);
+  const f = parse(
+    argv,
+    // --eval-groups FILE: {"<prompt id>": "<category>" | null}; adds the held-out loss of each category's SFT eval rows
+    z.object({ model: z.string({ message: "--model CKPT is required" }), snapshot: z.string({ message: "--snapshot DIR is required" }), "eval-groups": z.string().optional(), json: z.boolean().default(true) }).strict(),
+    ["json"],
+  );
   if (!fs.existsSync(path.join(f.snapshot, "manifest.json"))) throw new Usage(`--snapshot ${f.snapshot}: not a snapshot (manifest.json missing)`);
+  const groups = f["eval-groups"] === undefined ? null : evalGroupsFlag(f["eval-groups"]);
   await chooseBackend();
   const { cfg, params, tokenizer } = checkpointFlag("model", f.model);
   const data = loadSnapshot(f.snapshot, cfg.blockSize, tokenizer);
   // Forward passes only, but tfjs keeps a pass's intermediates until it ends: passes sized as a training step's.
   const plan = planMemory(cfg, { batch: 8, seqLen: cfg.blockSize, sequencesPerExample: 1, backend: tf.getBackend() });
-  process.stdout.write(JSON.stringify({ sft: evaluate(params, cfg, data, "sft", null, { batch: plan.ok ? plan.microBatch : 1, beta: 0.1 }) }) + "\n");
+  const batch = plan.ok ? plan.microBatch : 1;
+  const sft = evaluate(params, cfg, data, "sft", null, { batch, beta: 0.1 });
+  const categories = groups ? evaluateByCategory(params, cfg, data.sftEval, groups, batch, data.pad) : undefined;
+  process.stdout.write(JSON.stringify({ sft, ...(categories ? { categories } : {}) }) + "\n");
   return 0;
+}
+
+/** The prompt → category map of --eval-groups; a missing or malformed file is a usage error naming the flag. */
+function evalGroupsFlag(file: string): EvalGroups {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Usage(`--eval-groups ${file}: ${(e as Error).message}`);
+  }
+  const r = evalGroupsSchema.safeParse(raw);
+  if (!r.success) throw new Usage(`--eval-groups ${file}: must be a JSON object of prompt id → category (a string or null)`);
+  return r.data;
 }
 
 function importCommand(argv: string[]) {

@@ -8,7 +8,8 @@ import { TrainerError } from "./protocol";
 import { createRng } from "./rng";
 import { byteTokenizer, type Message, type Tokenizer } from "./tokenizer";
 
-export type SftExample = { ids: number[]; mask: number[] };
+/** `promptId`: the row's meta.promptId (export snapshots carry it), so held-out figures can be grouped by the prompt's category. */
+export type SftExample = { ids: number[]; mask: number[]; promptId?: string };
 export type PrefExample = { prompt: number[]; chosen: number[]; rejected: number[] };
 export type Snapshot = ReturnType<typeof loadSnapshot>;
 
@@ -69,7 +70,8 @@ export function loadSnapshot(dir: string, seqLen: number, tok: Tokenizer = byteT
   const sft = (split: string): SftExample[] =>
     sftRows(split).map((r, k) => {
       const { ids, mask } = tok.renderChat(messagesOf(path.join(dir, `sft.${split}.jsonl`), r, "messages", k));
-      return { ids: ids.slice(0, budget), mask: mask.slice(0, budget) };
+      const promptId = (r.meta as { promptId?: unknown } | undefined)?.promptId;
+      return { ids: ids.slice(0, budget), mask: mask.slice(0, budget), ...(typeof promptId === "string" ? { promptId } : {}) };
     });
   // Pretraining text: pretrain.<split>.jsonl rows {text}, else the SFT rows' text or message contents; each document
   // ends with the end token and is cut into windows of seqLen + 1 tokens that overlap by one (every token a target).
