@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { modelConfigSchema, type ModelConfig } from "./config";
 import { fromHfTensor, hfConfigOf, isLinearWeight, isLlamaFamily, llamaConfigFromHf, NOT_LLAMA_WEIGHTS, toHfTensor } from "./hf-llama";
 import { checkShapes, paramShapes, toVariables, type Params } from "./model";
+import { SCORE } from "./reward";
 import { decodeSafetensors, encodeSafetensors, readModelWeights, type HostTensor } from "./safetensors";
 import { byteTokenizer, loadTokenizer, type Tokenizer } from "./tokenizer";
 
@@ -38,7 +39,8 @@ export function saveCheckpoint(dir: string, cfg: ModelConfig, params: Record<str
     const config = cfg.llama ? hfConfigOf(cfg, cfg.llama.hfExtra ?? {}, meta) : { ...cfg, ...meta };
     fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify(config, null, 2));
     for (const [f, text] of Object.entries(tokenizer.files())) fs.writeFileSync(path.join(tmp, f), text);
-    const weights = cfg.llama ? Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toHfTensor(k, v)])) : tensorsOf(params);
+    // A reward model's score.weight is stored as HF's nn.Linear holds it ([1, C]) in both families.
+    const weights = cfg.llama ? Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toHfTensor(k, v)])) : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k === SCORE ? toHfTensor(k, v) : { shape: v.shape, data: v.dataSync() as Float32Array }]));
     fs.writeFileSync(path.join(tmp, "model.safetensors"), encodeSafetensors(weights));
     if (state) fs.writeFileSync(path.join(tmp, "training_state.json"), JSON.stringify(state));
     if (optimizer) fs.writeFileSync(path.join(tmp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
@@ -65,17 +67,26 @@ export function eosIdsOf(hf: Record<string, unknown>): number[] {
   return (Array.isArray(e) ? e : [e]).filter((x): x is number => typeof x === "number");
 }
 
+/** A reward model's head from stored weights, held [C, 1]; none when there is none; a wrong shape is refused. */
+export function scoreFrom(cfg: ModelConfig, raw: Record<string, HostTensor>, where: string): Record<string, tf.Tensor> {
+  const t = raw[SCORE];
+  if (!t) return {};
+  if (t.shape.join() !== `1,${cfg.nEmbd}`) throw new Error(`${where}: tensor ${SCORE} has shape [${t.shape.join()}], a reward head needs [1,${cfg.nEmbd}]`);
+  return { [SCORE]: fromHfTensor(SCORE, t.data, t.shape) };
+}
+
 /**
  * A Llama-family folder's weights as model tensors, checked against the config: HF names, Linear weights transposed
- * to [in, out]; rotary caches dropped; a tied head's stored lm_head ignored; any other tensor refused by name.
+ * to [in, out]; rotary caches dropped; a tied head's stored lm_head ignored; a reward model's score.weight kept; any
+ * other tensor refused by name.
  */
 export function llamaParamsFrom(cfg: ModelConfig, raw: Record<string, HostTensor>, where: string): Record<string, tf.Tensor> {
   const want = paramShapes(cfg);
-  const kept = Object.entries(raw).filter(([k]) => !NOT_LLAMA_WEIGHTS.test(k) && !(k === "lm_head.weight" && cfg.llama!.tiedHead));
+  const kept = Object.entries(raw).filter(([k]) => !NOT_LLAMA_WEIGHTS.test(k) && k !== SCORE && !(k === "lm_head.weight" && cfg.llama!.tiedHead));
   for (const [k] of kept) if (!want[k]) throw new Error(`${where}: tensor ${k} is not part of this config's model (check attention_bias, mlp_bias, tie_word_embeddings, num_hidden_layers)`);
   // Shapes compared as the model holds them.
   checkShapes(cfg, Object.fromEntries(kept.map(([k, v]) => [k, isLinearWeight(k) ? [...v.shape].reverse() : v.shape])), where);
-  return Object.fromEntries(kept.map(([k, v]) => [k, fromHfTensor(k, v.data, v.shape)]));
+  return { ...Object.fromEntries(kept.map(([k, v]) => [k, fromHfTensor(k, v.data, v.shape)])), ...scoreFrom(cfg, raw, where) };
 }
 
 export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params; tokenizer: Tokenizer; state: TrainingState | null; optimizer: Record<string, tf.Tensor> | null } {
@@ -98,7 +109,7 @@ export function loadCheckpoint(dir: string): { cfg: ModelConfig; params: Params;
     tokenizer = loadTokenizer(cfg.tokenizer, dir);
     const weights = decodeSafetensors(fs.readFileSync(path.join(dir, "model.safetensors")));
     checkShapes(cfg, Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.shape])), path.join(dir, "model.safetensors"));
-    params = toVariables(Object.fromEntries(Object.keys(paramShapes(cfg)).map((k) => [k, tf.tensor(weights[k].data, weights[k].shape)])));
+    params = toVariables({ ...Object.fromEntries(Object.keys(paramShapes(cfg)).map((k) => [k, tf.tensor(weights[k].data, weights[k].shape)])), ...scoreFrom(cfg, weights, path.join(dir, "model.safetensors")) });
   }
   return { cfg, params, tokenizer, ...readTrainingState(dir) };
 }

@@ -115,8 +115,11 @@ export function hfConfigOf(cfg: ModelConfig, base: Json, meta: Json): Json {
   return { ...rest, ...own, max_position_embeddings: base.max_position_embeddings ?? cfg.blockSize, tuneloop: { blockSize: cfg.blockSize, ...meta } };
 }
 
-/** HF stores Linear weights [out, in]; the model holds them [in, out]. Embeddings and norms are the same in both. */
-export const isLinearWeight = (name: string) => /_proj\.weight$|^lm_head\.weight$/.test(name);
+/**
+ * HF stores Linear weights [out, in]; the model holds them [in, out]. Embeddings and norms are the same in both. A
+ * reward model's head `score.weight` is a Linear too ([1, C] in HF's sequence-classification models).
+ */
+export const isLinearWeight = (name: string) => /_proj\.weight$|^lm_head\.weight$|^score\.weight$/.test(name);
 
 /** Model tensor from HF data: Linear weights transposed. */
 export function fromHfTensor(name: string, data: Float32Array, shape: number[]): tf.Tensor {

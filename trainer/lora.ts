@@ -79,13 +79,17 @@ export function loadAdapter(dir: string, cfg: ModelConfig): { lora: LoraOptions;
   return { lora, params: toVariables(out) };
 }
 
-/** The merged model's weights: W + A·B·alpha/r for each adapted projection (base tensors are not changed). */
+/**
+ * The merged model's weights: W + A·B·alpha/r for each adapted projection (base tensors are not changed), and any
+ * other trained tensor beside the adapters (a reward model's score.weight, PEFT's modules_to_save) as it is.
+ */
 export function mergeLora(cfg: ModelConfig, lora: LoraOptions, base: Params, adapters: Params): Record<string, tf.Tensor> {
   const merged: Record<string, tf.Tensor> = {};
   for (const [k, v] of Object.entries(base)) {
     const A = adapters[k.replace(/\.weight$/, ".lora_A")];
     merged[k] = A ? tf.tidy(() => v.add(tf.matMul(A, adapters[k.replace(/\.weight$/, ".lora_B")]).mul(lora.alpha / lora.rank))) : v.clone();
   }
+  for (const [k, v] of Object.entries(adapters)) if (!/\.lora_[AB]$/.test(k)) merged[k] = v.clone();
   return merged;
 }
 

@@ -29,7 +29,7 @@ export type PilotOptions = {
 
 /** The examples of a stage's training split. */
 function setOf(data: Snapshot, stage: Stage) {
-  return stage === "sft" ? data.sftTrain : stage === "dpo" ? data.prefTrain : data.pretrainTrain;
+  return stage === "sft" ? data.sftTrain : stage === "dpo" || stage === "rm" ? data.prefTrain : data.pretrainTrain;
 }
 
 /** Trains `trainable` in place on a share of `stage`'s examples; returns the `pilot` event (held-out loss before/after). */
@@ -38,13 +38,13 @@ export function runPilot(p: Params, trainable: Params, cfg: ModelConfig, data: S
   const k = Math.max(1, Math.round(o.share * all.length));
   // Its own stream (stage index 97): the share does not depend on the full run's data order.
   const chosen = pickExamples(all.length, 0, k, o.seed, 97).map((i) => all[i]);
-  const sub: Snapshot = { ...data, ...(stage === "sft" ? { sftTrain: chosen } : stage === "dpo" ? { prefTrain: chosen } : { pretrainTrain: chosen }) } as Snapshot;
+  const sub: Snapshot = { ...data, ...(stage === "sft" ? { sftTrain: chosen } : stage === "dpo" || stage === "rm" ? { prefTrain: chosen } : { pretrainTrain: chosen }) } as Snapshot;
   // Held out: the snapshot's eval split, or else up to 16 training examples outside the share.
   const inShare = new Set(chosen);
   const rest = all.filter((e) => !inShare.has(e)).slice(0, 16);
-  const evalSet = stage === "sft" ? data.sftEval : stage === "dpo" ? data.prefEval : data.pretrainEval;
+  const evalSet = stage === "sft" ? data.sftEval : stage === "dpo" || stage === "rm" ? data.prefEval : data.pretrainEval;
   const held = evalSet.length ? evalSet : rest.length ? rest : chosen;
-  const evalData: Snapshot = { ...data, ...(stage === "sft" ? { sftEval: held } : stage === "dpo" ? { prefEval: held } : { pretrainEval: held }) } as Snapshot;
+  const evalData: Snapshot = { ...data, ...(stage === "sft" ? { sftEval: held } : stage === "dpo" || stage === "rm" ? { prefEval: held } : { pretrainEval: held }) } as Snapshot;
   const pairBatch = Math.max(1, o.evalOpts.batch >> 1);
   // DPO's reference: the model itself (full fine-tuning) or the base with the adapters off (LoRA)
   const refTrain = stage === "dpo" ? pairLogProbs(p, cfg, sub.prefTrain, pairBatch, data.pad, true) : null;

@@ -1,5 +1,6 @@
 // One training step's loss and gradients (SFT/pretraining cross-entropy, DPO after Rafailov et al. 2023 with TRL's
-// metric names), split into passes that fit memory, and the held-out evaluation; the loop in train.ts and the pilot run
+// metric names), the reward model's Bradley–Terry loss (trainer/reward.ts), split into passes that fit memory, and the
+// held-out evaluation; the loop in train.ts and the pilot run
 // (pilot.ts) share them. `trainable` is what gets gradients: every weight (full fine-tuning) or the LoRA adapters.
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./config";
@@ -7,6 +8,7 @@ import { disposeBatch, prefBatch, sftBatch, type PrefExample, type SftExample, t
 import { dpoLoss, sequenceLogProbs, sftLoss } from "./losses";
 import type { Params } from "./model";
 import type { Stage } from "./protocol";
+import { disposeRewardBatch, evaluateRewards, pairSequences, rewardBatch, rewardLoss, rewards } from "./reward";
 
 export type StepResult = { loss: tf.Scalar; grads: tf.NamedTensorMap; metrics: Record<string, number>; tokens: number };
 
@@ -14,6 +16,18 @@ export type StepResult = { loss: tf.Scalar; grads: tf.NamedTensorMap; metrics: R
 function microStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, recompute = false): StepResult {
   const vars = Object.values(trainable);
   const byName = (g: tf.NamedTensorMap) => Object.fromEntries(Object.entries(trainable).map(([k, v]) => [k, g[v.name]]));
+  if (stage === "rm") {
+    const b = rewardBatch(pairSequences(picks.map((i) => data.prefTrain[i])), data.pad, cfg.blockSize);
+    let stats: number[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const out = rewardLoss(rewards(p, cfg, b, recompute));
+      stats = [out.chosen, out.rejected, out.margins.greater(0).cast("float32"), out.margins].map((t) => t.mean().dataSync()[0]);
+      return out.loss;
+    }, vars);
+    disposeRewardBatch(b);
+    const metrics = { "rewards/chosen": stats[0], "rewards/rejected": stats[1], accuracy: stats[2], margin: stats[3] };
+    return { loss: value, grads: byName(grads), metrics, tokens: b.x.size };
+  }
   if (stage !== "dpo") {
     const b = sftBatch(picks.map((i) => (stage === "sft" ? data.sftTrain : data.pretrainTrain)[i]), data.pad);
     const { value, grads } = tf.variableGrads(() => sftLoss(p, cfg, b, recompute), vars);
@@ -39,7 +53,7 @@ const targetTokens = (e: SftExample) => e.mask.reduce((a, b, i) => (i ? a + b : 
 
 /**
  * Loss and gradients of `picks` in passes of at most `cap` examples, each pass weighted by its share of the target
- * tokens (SFT and pretraining: sftLoss is a token mean) or of the pairs (DPO: a pair mean), so the sum is the
+ * tokens (SFT and pretraining: sftLoss is a token mean) or of the pairs (DPO, reward model: a pair mean), so the sum is the
  * gradient one pass over all of them would give, in the memory of one pass of `cap`.
  */
 export function splitStep(p: Params, trainable: Params, cfg: ModelConfig, stage: Stage, data: Snapshot, picks: number[], ref: Float32Array | null, beta: number, cap: number, recompute = false): StepResult {
@@ -47,7 +61,7 @@ export function splitStep(p: Params, trainable: Params, cfg: ModelConfig, stage:
   const chunks: number[][] = [];
   for (let i = 0; i < picks.length; i += cap) chunks.push(picks.slice(i, i + cap));
   const set = stage === "sft" ? data.sftTrain : data.pretrainTrain;
-  const shares = stage === "dpo" ? chunks.map((c) => c.length) : chunks.map((c) => c.reduce((a, i) => a + targetTokens(set[i]), 0));
+  const shares = stage === "dpo" || stage === "rm" ? chunks.map((c) => c.length) : chunks.map((c) => c.reduce((a, i) => a + targetTokens(set[i]), 0));
   const all = shares.reduce((a, b) => a + b, 0);
   let loss = 0;
   let tokens = 0;
@@ -118,9 +132,11 @@ function lmLoss(p: Params, cfg: ModelConfig, set: SftExample[], batch: number, p
 
 /**
  * Held-out figures: LM loss and perplexity (pretrain, SFT); DPO loss, preference accuracy and mean margin against the
- * stage's reference. `batch` counts sequences per forward pass (a pair is two).
+ * stage's reference; the reward model's Bradley–Terry loss, pairwise accuracy and mean margin on the eval split.
+ * `batch` counts sequences per forward pass (a pair is two).
  */
 export function evaluate(p: Params, cfg: ModelConfig, data: Snapshot, stage: Stage, ref: Float32Array | null, opts: { batch: number; beta: number }): Record<string, number> {
+  if (stage === "rm") return evaluateRewards(p, cfg, data.prefEval, opts.batch, data.pad);
   if (stage === "sft") return lmLoss(p, cfg, data.sftEval.length ? data.sftEval : data.sftTrain.slice(0, 16), opts.batch, data.pad);
   if (stage === "pretrain") return lmLoss(p, cfg, data.pretrainEval.length ? data.pretrainEval : data.pretrainTrain.slice(0, 16), opts.batch, data.pad);
   const set = data.prefEval;

@@ -1,5 +1,5 @@
 // The training loop, top to bottom: load a snapshot, pretrain (causal LM), SFT (loss on assistant tokens) and/or DPO
-// (Rafailov et al. 2023; metrics named as TRL logs them) with AdamW, warm-up + cosine schedule, global-norm clipping,
+// (Rafailov et al. 2023; metrics named as TRL logs them), or a reward model (trainer/reward.ts) with AdamW, warm-up + cosine schedule, global-norm clipping,
 // gradient accumulation, periodic eval with early stopping, and atomic checkpoints; progress as events (trainer/protocol.ts).
 // Memory is planned before the first step (trainer/memory.ts): each batch is cut into passes that fit the backend.
 // Full fine-tuning, or LoRA (Hu et al. 2021; trainer/lora.ts) on a frozen Llama-family base: only the adapters get
@@ -10,14 +10,16 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { LLAMA_ARCHITECTURES, modelConfigSchema, presets, type LoraOptions, type ModelConfig } from "./config";
-import { loadCheckpoint, readTrainingState, saveCheckpoint, type TrainingState } from "./checkpoint";
+import { loadCheckpoint, readTrainingState, saveCheckpoint, scoreFrom, type TrainingState } from "./checkpoint";
 import { loadSnapshot, pickExamples, type Snapshot } from "./data";
 import { initLora, loadAdapter, saveLoraCheckpoint } from "./lora";
 import { planMemory, type Plan } from "./memory";
-import { initParams, type Params } from "./model";
+import { initParams, toVariables, type Params } from "./model";
 import { adamwStep, learningRate, type Moments } from "./optim";
 import { runPilot } from "./pilot";
 import { TrainerError, type MemoryPlan, type RunKind, type Stage, type StageSpan, type TrainerEvent } from "./protocol";
+import { initScore, SCORE } from "./reward";
+import { readModelWeights } from "./safetensors";
 import { evaluateAll, evaluate, pairLogProbs, prefixed, replaceEach, splitStep } from "./step";
 import { byteTokenizer, type Tokenizer } from "./tokenizer";
 
@@ -58,7 +60,7 @@ export type TrainOptions = {
 export type TrainEvent = TrainerEvent;
 
 function examplesOf(data: Snapshot, stage: Stage): unknown[] {
-  return stage === "sft" ? data.sftTrain : stage === "dpo" ? data.prefTrain : data.pretrainTrain;
+  return stage === "sft" ? data.sftTrain : stage === "dpo" || stage === "rm" ? data.prefTrain : data.pretrainTrain;
 }
 
 const MISSING: Record<Stage, string> = {
@@ -131,19 +133,36 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   const batchOf = (st: Stage) => Math.min(opts.batch, examplesOf(data, st).length);
   // Memory is planned before anything runs: each stage's batch is cut into passes that fit; nothing fitting is an error.
   const seqLen = longestSequence(data);
-  const plans = stages.map((st) => planMemory(cfg, { batch: batchOf(st), gradAccum: K, seqLen, sequencesPerExample: st === "dpo" ? 2 : 1, backend: tf.getBackend() }));
+  const plans = stages.map((st) => planMemory(cfg, { batch: batchOf(st), gradAccum: K, seqLen, sequencesPerExample: st === "dpo" || st === "rm" ? 2 : 1, backend: tf.getBackend() }));
   const refused = plans.find((pl): pl is Extract<Plan, { ok: false }> => !pl.ok);
   if (refused) throw new TrainerError("memory", `${stages[plans.indexOf(refused)]} stage: ${refused.message}`);
   const fits = plans as Array<Extract<Plan, { ok: true }>>;
   /** examples per pass of each stage, and sequences per pass of forward-only work (reference, evaluation) */
-  const capOf = (st: Stage) => fits[stages.indexOf(st)].microBatch / (st === "dpo" ? 2 : 1);
+  const capOf = (st: Stage) => fits[stages.indexOf(st)].microBatch / (st === "dpo" || st === "rm" ? 2 : 1);
   const passSeqs = Math.min(...fits.map((pl) => pl.microBatch));
   const tightest = fits.find((pl) => pl.microBatch === passSeqs)!;
   const plan: MemoryPlan = { backend: tightest.backend, microBatch: tightest.microBatch, gradAccum: tightest.gradAccum, recompute: tightest.recompute, peakBytes: tightest.peakBytes, budgetBytes: tightest.budgetBytes };
   const evalOpts = { batch: passSeqs, beta: opts.beta };
   params ??= initParams(cfg, opts.seed);
-  /** what the optimizer updates: the adapters (LoRA) or every weight */
-  const trainable: Params = adapters ?? params;
+  if (stages.includes("rm")) {
+    // The reward head: the checkpoint's (a resumed run, --from a reward model), else fresh. Under LoRA it trains beside
+    // the adapters (PEFT's modules_to_save for a sequence-classification task), and is saved in the merged weights.
+    let score: tf.Variable | null = params[SCORE] ?? null;
+    if (adapters) {
+      delete params[SCORE];
+      if (resuming) {
+        score?.dispose();
+        score = toVariables(scoreFrom(cfg, readModelWeights(opts.out), path.join(opts.out, "model.safetensors")))[SCORE] ?? null;
+      }
+      adapters[SCORE] = score ?? initScore(cfg, opts.seed);
+    } else params[SCORE] = score ?? initScore(cfg, opts.seed);
+  }
+  /**
+   * what the optimizer updates: the adapters (LoRA) or every weight the stage's loss reaches (a reward model has no use
+   * for an untied lm_head; a language-model stage none for a reward head)
+   */
+  const unused = stages.includes("rm") ? "lm_head.weight" : SCORE;
+  const trainable: Params = adapters ?? Object.fromEntries(Object.entries(params).filter(([k]) => k !== unused));
   const model: Params = adapters ? { ...params, ...adapters } : params;
   const perStage = opts.epochs
     ? stages.map((st) => Math.max(1, Math.ceil((opts.epochs! * examplesOf(data, st).length) / (batchOf(st) * K))))
@@ -273,7 +292,9 @@ export async function train(opts: TrainOptions, emit: (e: TrainEvent) => void, s
   emit({ type: "phase", phase: "saving", step: globalStep });
   save(globalStep, stages[stages.length - 1], 0);
   emit({ type: "phase", phase: "evaluating", step: globalStep });
-  const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(evaluateAll(model, cfg, data, evalOpts, refEval)) };
+  // A reward model's held-out figures are its own (Bradley–Terry loss, pairwise accuracy, margin); it is no language model.
+  const heldOut = stages.includes("rm") ? evaluate(model, cfg, data, "rm", null, evalOpts) : evaluateAll(model, cfg, data, evalOpts, refEval);
+  const final = { ...Object.fromEntries(Object.entries(last).map(([k, x]) => [`train/${k}`, x])), ...prefixed(heldOut) };
   emit({ type: "done", checkpoint: opts.out, step: globalStep, metrics: final, peakBytes: memoryHighWater() });
   Object.values(model).forEach((p) => p.dispose());
   [...Object.values(m), ...Object.values(v)].forEach((t) => t.dispose());

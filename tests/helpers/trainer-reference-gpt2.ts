@@ -37,6 +37,20 @@ const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x
 /** Logits [T][V] for one sequence of token ids at positions 0..T−1. */
 export function referenceLogits(w: RefWeights, cfg: RefConfig, tokens: number[]): Float64Array[] {
   const C = cfg.nEmbd;
+  const wte = weight(w, "wte.weight");
+  // Tied head: logits[v] = f · wte[v].
+  return referenceHidden(w, cfg, tokens).map((f) =>
+    Float64Array.from({ length: cfg.vocabSize }, (_, v) => {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += f[c] * wte[v * C + c];
+      return s;
+    }),
+  );
+}
+
+/** Final hidden states [T][C] (after ln_f) for one sequence of token ids at positions 0..T−1. */
+export function referenceHidden(w: RefWeights, cfg: RefConfig, tokens: number[]): Float64Array[] {
+  const C = cfg.nEmbd;
   const hs = C / cfg.nHead;
   const wte = weight(w, "wte.weight");
   const wpe = weight(w, "wpe.weight");
@@ -67,15 +81,20 @@ export function referenceLogits(w: RefWeights, cfg: RefConfig, tokens: number[])
       return r.map((v, c) => v + mlp[c]);
     });
   }
-  return x.map((row) => {
-    const f = layerNorm(row, weight(w, "ln_f.weight"), weight(w, "ln_f.bias"));
-    // Tied head: logits[v] = f · wte[v].
-    return Float64Array.from({ length: cfg.vocabSize }, (_, v) => {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += f[c] * wte[v * C + c];
-      return s;
-    });
-  });
+  return x.map((row) => layerNorm(row, weight(w, "ln_f.weight"), weight(w, "ln_f.bias")));
+}
+
+/**
+ * A reward model's Bradley–Terry loss: r(s) = h_last(s) · score (score [C] = score.weight [C, 1]), averaged over pairs
+ * of −log σ(r(chosen) − r(rejected)); each sequence unpadded.
+ */
+export function referenceRewardLoss(w: RefWeights, cfg: RefConfig, pairs: Array<[number[], number[]]>): number {
+  const score = weight(w, "score.weight");
+  const r = (s: number[]) => {
+    const h = referenceHidden(w, cfg, s).at(-1)!;
+    return h.reduce((a, v, c) => a + v * score[c], 0);
+  };
+  return pairs.reduce((a, [c, rj]) => a + Math.log1p(Math.exp(-(r(c) - r(rj)))), 0) / pairs.length;
 }
 
 /** Mean next-token cross-entropy over the positions where mask is 1 (inputs x, targets y: [B][T]). */
