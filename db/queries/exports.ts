@@ -10,6 +10,8 @@ export type CursorPrompt = {
   instruction: string;
   input: string | null;
   category: string | null;
+  /** prompts.language: a code, null when undetermined (absent where a caller builds one by hand) */
+  language?: string | null;
   status: "draft" | "submitted" | "approved" | "rejected";
   settled: boolean;
   /** a first turn's system message */
@@ -21,12 +23,12 @@ export type CursorPrompt = {
 };
 
 /** The prompts an export reads: the project's as of `cutoff`, without gold tasks and release-gate copies (evaluation, never training data). */
-const exportablePrompts = (projectId: string, cutoff: Date) =>
-  sql`p.project_id = ${projectId} and p.created_at <= ${cutoff} and not p.is_gold and p.compare_version_id is null`;
+const exportablePrompts = (projectId: string, cutoff: Date, language?: string) =>
+  sql`p.project_id = ${projectId} and p.created_at <= ${cutoff} and not p.is_gold and p.compare_version_id is null${language ? sql` and p.language = ${language}` : sql``}`;
 
 /** Each prompt with its completions and current rankings as of `cutoff`, as JSON columns. */
 const curationSelect = (cutoff: Date) => sql`
-    select p.id, p.instruction, p.input, p.category, p.status, p.settled, p.system, ${conversationColumn("p")} as conversation,
+    select p.id, p.instruction, p.input, p.category, p.language, p.status, p.settled, p.system, ${conversationColumn("p")} as conversation,
       coalesce((select json_agg(json_build_object(
           'id', c.id, 'text', c.text, 'source', c.source, 'generator', c.generator, 'modelVersionId', c.model_version_id,
           'isDemonstration', c.is_demonstration, 'status', c.status, 'parentId', c.parent_id,
@@ -67,9 +69,9 @@ async function curationContext(tx: DbOrTx, projectId: string) {
  * duplicates merged into a kept one) the same way, also in id order, between the cursor's
  * fetches. Must run inside a transaction (cursors live in one).
  */
-export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; cutoff: Date }) {
+export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; cutoff: Date; language?: string }) {
   const toPrompt = await curationContext(tx, opts.projectId);
-  const where = exportablePrompts(opts.projectId, opts.cutoff);
+  const where = exportablePrompts(opts.projectId, opts.cutoff, opts.language);
   return {
     async *stream(batch = 500): AsyncGenerator<CursorPrompt> {
       const name = `export_${Math.random().toString(36).slice(2, 10)}`;
@@ -88,12 +90,12 @@ export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; 
 /** The text of each prompt an export may keep (not rejected, not a draft), in id order through a cursor: what duplicate detection reads. */
 export async function* streamPromptTexts(
   tx: DbOrTx,
-  opts: { projectId: string; cutoff: Date; batch?: number },
+  opts: { projectId: string; cutoff: Date; batch?: number; language?: string },
 ): AsyncGenerator<{ id: string; instruction: string; input: string | null; system: string | null; conversation: Conversation | null }> {
   const name = `dedup_${Math.random().toString(36).slice(2, 10)}`;
   await tx.execute(sql`declare ${sql.raw(name)} no scroll cursor for
     select p.id, p.instruction, p.input, p.system, ${conversationColumn("p")} as conversation from prompts p
-    where ${exportablePrompts(opts.projectId, opts.cutoff)} and p.status not in ('rejected', 'draft')
+    where ${exportablePrompts(opts.projectId, opts.cutoff, opts.language)} and p.status not in ('rejected', 'draft')
     order by p.id`);
   type Row = { id: string; instruction: string; input: string | null; system: string | null; conversation: unknown };
   yield* fetchAll(tx, name, opts.batch ?? 2000, (row: Row) => withHistoryText({ ...row, conversation: parseConversation(row.conversation) }));

@@ -9,7 +9,7 @@ const commands: Record<string, Command> = {
   migrate: { summary: "apply database migrations", run: async (a) => (await import("./commands/db")).migrateCommand(a) },
   user: { summary: "user add --email E --role R [--name N]  (password on stdin)", run: async (a) => (await import("./commands/user")).userCommand(a) },
   project: { summary: "project create --slug S --name N [--k 4 --overlap 3 …] | update | list", run: async (a) => (await import("./commands/project")).projectCommand(a) },
-  import: { summary: "import FILE --project SLUG [--format F]  (all-or-nothing; re-import adds nothing)", run: async (a) => (await import("./commands/import")).importCommand(a) },
+  import: { summary: "import FILE --project SLUG [--format F] [--language L]  (all-or-nothing; re-import adds nothing)", run: async (a) => (await import("./commands/import")).importCommand(a) },
   diversity: { summary: "diversity --project S [--json]  (categories vs targets, verbs and objects, lengths, near-duplicates)", run: async (a) => (await import("./commands/diversity")).diversityCommand(a) },
   "seed-drafts": { summary: "seed-drafts --project S --source N [--n 10] [--k 6] [--json]  (a model source drafts new tasks from seed tasks; novel ones go to review)", run: async (a) => (await import("./commands/seed-drafts")).seedDraftsCommand(a) },
   stats: { summary: "stats --project S [--json]  (prompts, completions, rankings, open leases)", run: async (a) => (await import("./commands/stats")).statsCommand(a) },
@@ -34,6 +34,7 @@ const commands: Record<string, Command> = {
     summary: "webhook add --project S --url URL [--events E1,E2|*] | list | remove | enable | deliveries --id ID | redeliver --delivery ID  (signed POSTs on events)",
     run: async (a) => (await import("./commands/webhook")).webhookCommand(a),
   },
+  evaluation: { summary: "evaluation --project S [--json]  (per version and category: held-out loss, win rates vs previous and active with intervals, output lengths)", run: async (a) => (await import("./commands/evaluation")).evaluationCommand(a) },
   leaderboard: { summary: "leaderboard --project S [--baseline NAME] [--json]  (win rates and Bradley–Terry ratings)", run: async (a) => (await import("./commands/leaderboard")).leaderboardCommand(a) },
 };
 

@@ -136,6 +136,8 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
   const balance = categoryBalancer(options);
   const templates = templateList(options);
   let prompts = 0;
+  // Prompts written per language ("und": undetermined), in the manifest by code.
+  const languages = new Map<string, number>();
   let screening: ScreeningSummary | null = null;
   try {
     await getDb().transaction(async (tx) => {
@@ -143,12 +145,12 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
       await qe.useRepeatableRead(tx);
       const reliability = await annotatorReliability(tx, project.id, cutoff);
       const texts = async function* () {
-        for await (const p of qe.streamPromptTexts(tx, { projectId: project.id, cutoff })) yield { id: p.id, text: promptText(p) };
+        for await (const p of qe.streamPromptTexts(tx, { projectId: project.id, cutoff, language: options.language })) yield { id: p.id, text: promptText(p) };
       };
       const plan = await planDuplicateMerges(texts(), { threshold: options.nearDuplicateThreshold });
       duplicates.exact = plan.exact;
       duplicates.near = plan.near;
-      const reader = await qe.openCurationReader(tx, { projectId: project.id, cutoff });
+      const reader = await qe.openCurationReader(tx, { projectId: project.id, cutoff, language: options.language });
       const pii = await openExportScreening(tx, project, cutoff);
       screening = pii.summary;
       for await (const p of reader.stream()) {
@@ -163,6 +165,8 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
         if (copies === 0) continue;
         const rows = { sft: expandRows(curated.sft, p, templates, copies), pairs: expandRows(curated.pairs, p, templates, copies), unpaired: expandRows(curated.unpaired, p, templates, copies) };
         prompts += 1;
+        const lang = p.language ?? "und";
+        languages.set(lang, (languages.get(lang) ?? 0) + 1);
         merged.prompts += members.length - 1;
         merged.rankings += curated.merged.rankings;
         merged.pairs += curated.merged.pairs;
@@ -205,7 +209,7 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
     ...(options.categoryCaps || options.categoryWeights ? { categoryBalance: balance.summary() } : {}),
     ...(templates.length ? { templates: Object.fromEntries(templates) } : {}),
   };
-  const manifest = { id, project: project.slug, cutoffAt, filters: canonicalOptions(options), counts, duplicatesCollapsed: duplicates, merged, prompts, ...shaping, screening, sha256 };
+  const manifest = { id, project: project.slug, cutoffAt, filters: canonicalOptions(options), counts, duplicatesCollapsed: duplicates, merged, prompts, languages: Object.fromEntries([...languages].sort(([a], [b]) => (a < b ? -1 : 1))), ...shaping, screening, sha256 };
   fs.writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   return { counts, duplicates, merged, prompts, manifest };
 }

@@ -20,6 +20,8 @@ import { importOasstTree } from "@/lib/conversations/oasst";
 import { screenTransaction } from "@/lib/screening/screen";
 import { writeGroupedBatch } from "./grouped-batch";
 import { ratingQuestionFor } from "./rating-question";
+import { languageCodeInput } from "@/lib/languages/codes";
+import { detectLanguage } from "@/lib/languages/detect";
 
 export const importFileInput = z
   .object({
@@ -28,6 +30,8 @@ export const importFileInput = z
     format: z.enum(formatNames, { error: `format must be one of ${formatNames.join(", ")}` }).optional(),
     /** the name shown in the audit log when `path` is a temp file (uploads) */
     filename: z.string().max(500).optional(),
+    /** the file's prompts' language (ISO 639-1), declared; when absent each prompt's is detected (lib/languages/detect.ts) */
+    language: languageCodeInput.optional(),
   })
   .strict();
 export type ImportFileInput = z.infer<typeof importFileInput>;
@@ -99,8 +103,8 @@ export async function importFile(
       if (!batch.length) return;
       const grouped = format !== null && promptGroupedFormats.has(format);
       const written = grouped
-        ? await writeGroupedBatch(tx, project.id, batch, (record, key) => promptRow(project, record, key), created, joined)
-        : await writeBatch(tx, project, batch, paths, counts);
+        ? await writeGroupedBatch(tx, project.id, batch, (record, key) => promptRow(project, record, key, null, input.language), created, joined)
+        : await writeBatch(tx, project, batch, paths, counts, input.language);
       counts.prompts += written.prompts;
       counts.completions += written.completions;
       counts.rankings += written.rankings;
@@ -151,7 +155,8 @@ export async function importFile(
   });
 }
 
-function promptRow(project: Project, record: ImportRecord, contentHash: string, parentCompletionId: string | null = null): NewPrompt {
+/** `language`: the file's declared language; else the prompt's own text (instruction and input) is detected, null when unsure. */
+function promptRow(project: Project, record: ImportRecord, contentHash: string, parentCompletionId: string | null = null, language?: string): NewPrompt {
   return {
     projectId: project.id,
     parentCompletionId,
@@ -160,6 +165,7 @@ function promptRow(project: Project, record: ImportRecord, contentHash: string, 
     instruction: record.instruction,
     input: record.input,
     category: projectCategory(project, record.category),
+    language: language ?? detectLanguage(record.input ? `${record.instruction}\n${record.input}` : record.instruction),
     authorId: null,
     source: "import",
     status: "approved",
@@ -175,6 +181,7 @@ async function writeBatch(
   batch: { record: ImportRecord; hash: string }[],
   paths: PathCache,
   counts: { earlierTurns: number; earlierReplies: number },
+  language: string | undefined,
 ) {
   // Open-Assistant rows are whole trees: written message by message, found again by their paths.
   const trees = batch.filter(({ record }) => record.tree);
@@ -192,7 +199,7 @@ async function writeBatch(
   const placed = await importConversationPaths(tx, project.id, batch.map(({ record }) => record.conversation ?? { system: null, turns: [] }), paths);
   counts.earlierTurns += placed.prompts;
   counts.earlierReplies += placed.completions;
-  const promptRows: NewPrompt[] = batch.map(({ record, hash }, k) => promptRow(project, record, hash, placed.parents[k]));
+  const promptRows: NewPrompt[] = batch.map(({ record, hash }, k) => promptRow(project, record, hash, placed.parents[k], language));
   const inserted = await q.insertImportedPrompts(tx, promptRows);
   const idByHash = new Map(inserted.map((p) => [p.contentHash!, p.id]));
 

@@ -15,6 +15,7 @@ import { formatNames } from "@/lib/formats/import";
 import { projectBySlugOr404, type AnyActor } from "@/lib/projects/projects";
 import { slugInput } from "@/lib/validation/projects";
 import { importFile, type ImportSummary } from "./import-file";
+import { languageCodeInput } from "@/lib/languages/codes";
 
 /** Uploads above this are refused with 413 (documented in the README). */
 export const MAX_IMPORT_UPLOAD_BYTES = 1024 ** 3;
@@ -24,6 +25,7 @@ export const importUploadInput = z
     projectSlug: slugInput,
     format: z.enum(formatNames, { error: `format must be one of ${formatNames.join(", ")}` }).optional(),
     filename: z.string().trim().max(500).optional(),
+    language: languageCodeInput.optional(),
   })
   .strict();
 export type ImportUploadInput = z.infer<typeof importUploadInput>;
@@ -55,7 +57,7 @@ export async function importUpload(
     });
     await pipeline(Readable.fromWeb(upload.body as WebReadableStream<Uint8Array>), limit, createWriteStream(file));
     if (bytes === 0) throw new AppError("bad_request:import", "The uploaded file is empty.", { file: ["The file is empty"] });
-    return await importFile(actor, { projectSlug: input.projectSlug, path: file, format: input.format, filename: input.filename || "upload" });
+    return await importFile(actor, { projectSlug: input.projectSlug, path: file, format: input.format, filename: input.filename || "upload", language: input.language });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

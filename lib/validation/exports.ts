@@ -1,5 +1,6 @@
 // zod inputs for export snapshots.
 import { z } from "zod";
+import { languageCodeInput } from "@/lib/languages/codes";
 import { MAX_QUESTIONS, questionInput } from "./questions";
 
 /** Forms and CLI flags send "true"/"false" strings; z.coerce.boolean would read "false" as true. */
@@ -44,6 +45,8 @@ export const exportOptionsInput = z
     templateTexts: z.record(templateName, z.string().max(2000)).optional(),
     /** KTO rows from ratings: a completion whose mean rating is at least this is desirable, below it undesirable (absent: none) */
     ktoThreshold: z.coerce.number({ error: "ktoThreshold must be a number" }).min(-10, "ktoThreshold is between -10 and 10").max(10, "ktoThreshold is between -10 and 10").optional(),
+    /** only prompts in this language (ISO 639-1, prompts.language); absent: every language, undetermined included */
+    language: languageCodeInput.optional(),
     /** the project's questions as of the snapshot (filled in from the project when it has composed a form; a re-export reads the same answers the same way) */
     questions: z.array(questionInput).max(MAX_QUESTIONS).optional(),
   })

@@ -1,6 +1,6 @@
 "use server";
 // Annotator actions: drafts and submission of prompts, near-duplicate checks, ranking tasks and their drafts, skips and rewrites,
-// and continuing conversations (the next user turn after a reply, or a reply to a turn).
+// continuing conversations (the next user turn after a reply, or a reply to a turn), and the languages one ranks in.
 import { defineAction } from "@/lib/actions";
 import { continueConversation as continueTurn, replyToTurn as replyTurn } from "@/lib/conversations/continue";
 import { continueConversationInput, replyToTurnInput } from "@/lib/validation/conversations";
@@ -9,6 +9,8 @@ import { findSimilarPrompts as similar, savePromptDraft as saveDraft, submitProm
 import { nextTaskWithDraft, saveRankingDraft as saveRankDraft } from "@/lib/rankings/drafts";
 import { reviseRanking as revise, rewriteCompletion as rewrite, skipTask as skip, submitRanking as submitOrder } from "@/lib/rankings/submit";
 import { noveltyInput, savePromptDraftInput, similarPromptsInput, submitFromSeedInput, submitPromptInput } from "@/lib/validation/prompts";
+import { setMyLanguages as setLanguages } from "@/lib/languages/settings";
+import { setMyLanguagesInput } from "@/lib/validation/languages";
 import { nextTaskInput, reviseRankingInput, saveRankingDraftInput, rewriteCompletionInput, skipTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 
 export const savePromptDraft = defineAction({ input: savePromptDraftInput, role: "annotator" }, (input, actor) => saveDraft(actor, input));
@@ -36,3 +38,5 @@ export const rewriteCompletion = defineAction({ input: rewriteCompletionInput, r
 export const continueConversation = defineAction({ input: continueConversationInput, role: "annotator" }, (input, actor) => continueTurn(actor, input));
 
 export const replyToTurn = defineAction({ input: replyToTurnInput, role: "annotator" }, (input, actor) => replyTurn(actor, input));
+
+export const setMyLanguages = defineAction({ input: setMyLanguagesInput, role: "annotator" }, (input, actor) => setLanguages(actor, input));

@@ -1,4 +1,4 @@
-// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--category-caps C=N,…] [--category-weights C=W,…] [--templates T1,T2] [--reexport ID]`,
+// `tuneloop export --project SLUG [--out DIR] [--pairing all|best-vs-rest|adjacent] [--format trl,openai,alpaca] [--eval-fraction F] [--category-caps C=N,…] [--category-weights C=W,…] [--templates T1,T2] [--language L] [--reexport ID]`,
 // or `tuneloop export --project SLUG --oasst FILE`: the project's conversations as Open-Assistant message_tree JSONL.
 import { z } from "zod";
 import { getConnection } from "@/db/client";
@@ -23,12 +23,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
       "min-margin": { type: "string" },
       "category-caps": { type: "string" },
       "category-weights": { type: "string" },
+      language: { type: "string" },
       templates: { type: "string" },
       reexport: { type: "string" },
       oasst: { type: "string" },
       json: { type: "boolean" },
     },
-    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), "category-caps": z.string().optional(), "category-weights": z.string().optional(), templates: z.string().optional(), reexport: z.string().optional(), oasst: z.string().optional(), json: z.boolean().optional() }).strict(),
+    z.object({ project: z.string({ message: "is required" }), out: z.string().optional(), pairing: z.string().optional(), format: z.string().optional(), "eval-fraction": z.string().optional(), "exclude-imported": z.boolean().optional(), "min-margin": z.string().optional(), "category-caps": z.string().optional(), "category-weights": z.string().optional(), templates: z.string().optional(), language: z.string().optional(), reexport: z.string().optional(), oasst: z.string().optional(), json: z.boolean().optional() }).strict(),
   );
   await migrateDatabase(getConnection());
   const actor = systemActor;
@@ -51,6 +52,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     // "coding=100,chat=2" and "plain,task": lib/validation/exports.ts reads the strings and names a bad entry.
     if (values["category-caps"]) options.categoryCaps = values["category-caps"];
     if (values["category-weights"]) options.categoryWeights = values["category-weights"];
+    if (values.language) options.language = values.language;
     if (values.templates) options.templates = values.templates;
     summary = await createExport(actor, parseInput(createExportInput, { projectSlug: values.project, out: values.out, options }, "export"), { onProgress: (n) => !values.json && process.stderr.write(`\r${n} prompts curated`) });
   }

@@ -1,4 +1,4 @@
-// `tuneloop import FILE --project SLUG [--format F] [--json]`: one all-or-nothing import with a progress bar.
+// `tuneloop import FILE --project SLUG [--format F] [--language L] [--json]`: one all-or-nothing import with a progress bar.
 import { SingleBar, Presets } from "cli-progress";
 import { z } from "zod";
 import { getConnection } from "@/db/client";
@@ -7,15 +7,17 @@ import { formatNames } from "@/lib/formats/import";
 import { importFile, type ImportProgress, type ImportSummary } from "@/lib/imports/import-file";
 import { systemActor } from "@/lib/projects/projects";
 import { parseFlags, UsageError } from "../args";
+import { languageCodeInput } from "@/lib/languages/codes";
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { project: { type: "string" }, format: { type: "string" }, json: { type: "boolean" } },
+    { project: { type: "string" }, format: { type: "string" }, language: { type: "string" }, json: { type: "boolean" } },
     z
       .object({
         project: z.string({ message: "is required" }),
         format: z.enum(formatNames, { message: `must be one of ${formatNames.join(", ")}` }).optional(),
+        language: languageCodeInput.optional(),
         json: z.boolean().optional(),
       })
       .strict(),
@@ -26,7 +28,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const progress = progressReporter(Boolean(process.stderr.isTTY) && !values.json);
   let summary: ImportSummary;
   try {
-    summary = await importFile(systemActor, { projectSlug: values.project, path: file, format: values.format }, { onProgress: (p) => progress.update(p) });
+    summary = await importFile(systemActor, { projectSlug: values.project, path: file, format: values.format, language: values.language }, { onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }

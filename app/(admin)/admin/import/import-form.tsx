@@ -30,6 +30,8 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
         const params = new URLSearchParams({ filename: file.name });
         const format = formText(form, "format");
         if (format) params.set("format", format);
+        const language = formText(form, "language");
+        if (language) params.set("language", language);
         try {
           const res = await fetch(`/api/v1/projects/${encodeURIComponent(formText(form, "project"))}/imports?${params}`, {
             method: "POST",
@@ -63,6 +65,7 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
           ))}
         </select>
       </Field>
+      <Field label="Language (ISO 639-1, e.g. es; blank: detect per prompt)" name="language" placeholder="detect" />
       <Field label="File (.jsonl, .json, .gz)" name="file" type="file" accept=".jsonl,.json,.gz" />
       <div className="sm:col-span-3 space-y-3">
         <SubmitButton pending={pending} testId="import-submit">

@@ -7,6 +7,8 @@ import { listMyPrompts } from "@/lib/prompts/write";
 import { getAnnotatorQuality } from "@/lib/quality/annotators";
 import { listMyRecentRankings } from "@/lib/rankings/mine";
 import { StatusBadge } from "../status-badge";
+import { getMyLanguages } from "@/lib/languages/settings";
+import { LanguagesForm } from "./languages-form";
 
 const fixed2 = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x.toFixed(2));
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "—" : ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
@@ -15,7 +17,12 @@ const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("
 export default async function MyWorkPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("annotator");
   const project = await projectOrNotFound(actor, (await params).slug);
-  const [quality, prompts, recent] = await Promise.all([getAnnotatorQuality(actor, project.slug), listMyPrompts(actor, project.slug), listMyRecentRankings(actor, project.slug)]);
+  const [quality, prompts, recent, languages] = await Promise.all([
+    getAnnotatorQuality(actor, project.slug),
+    listMyPrompts(actor, project.slug),
+    listMyRecentRankings(actor, project.slug),
+    getMyLanguages(actor),
+  ]);
   const figures: Array<[string, string, string]> = [
     ["today", "Rankings today", String(quality?.today ?? 0)],
     ["volume", "Rankings in total", String(quality?.volume ?? 0)],
@@ -42,6 +49,9 @@ export default async function MyWorkPage({ params }: { params: Promise<{ slug: s
         </p>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Languages">
+          <LanguagesForm initial={languages.languages} />
+        </Card>
         <Card title="Recent rankings">
           {recent.length === 0 ? (
             <p className="text-sm text-slate-500 dark:text-slate-400">No rankings yet.</p>

@@ -1,4 +1,4 @@
-// Diversity: categories against targets, the instructions' verbs and objects (Self-Instruct's figure), lengths, near-duplicates, context.
+// Diversity: categories against targets, languages, the instructions' verbs and objects (Self-Instruct's figure), lengths, near-duplicates, context.
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
@@ -40,6 +40,30 @@ export default async function DiversityPage({ params }: { params: Promise<{ slug
                 <td className="text-right tabular-nums">{pct(c.share)}</td>
                 <td className="text-right tabular-nums">{pct(c.target)}</td>
                 <td className={`text-right tabular-nums ${c.gap !== null && c.gap > 0.01 ? "text-amber-700 dark:text-amber-400" : ""}`}>{c.gap === null ? "—" : `${c.gap > 0 ? "+" : ""}${(c.gap * 100).toFixed(1)}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <Card title="Languages">
+        <table className="w-full text-left text-sm" data-testid="language-table">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-1">Language</th>
+              <th className="text-right">Tasks</th>
+              <th className="text-right">Share</th>
+              <th className="text-right">Rankings</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.languages.map((l) => (
+              <tr key={l.code} data-testid={`language-row-${l.code}`} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="py-1">
+                  {l.name} <span className="text-slate-500">({l.code})</span>
+                </td>
+                <td className="text-right tabular-nums">{l.prompts}</td>
+                <td className="text-right tabular-nums">{pct(l.share)}</td>
+                <td className="text-right tabular-nums">{l.rankings}</td>
               </tr>
             ))}
           </tbody>

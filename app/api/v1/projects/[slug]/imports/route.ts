@@ -1,4 +1,4 @@
-// POST /api/v1/projects/:slug/imports?format=F&filename=N: the raw file as the body (gzip allowed), imported all-or-nothing.
+// POST /api/v1/projects/:slug/imports?format=F&filename=N&language=L: the raw file as the body (gzip allowed), imported all-or-nothing.
 import { defineRoute } from "@/lib/api";
 import { parseInput } from "@/lib/errors";
 import { importUpload, importUploadInput } from "@/lib/imports/upload";
@@ -9,7 +9,7 @@ export const POST = defineRoute<undefined, { slug: string }>({ role: "admin" }, 
   const declared = req.headers.get("content-length");
   const input = parseInput(
     importUploadInput,
-    { projectSlug: params.slug, format: url.searchParams.get("format") || undefined, filename: url.searchParams.get("filename") || undefined },
+    { projectSlug: params.slug, format: url.searchParams.get("format") || undefined, filename: url.searchParams.get("filename") || undefined, language: url.searchParams.get("language") || undefined },
     "import",
   );
   return importUpload(actor, input, { body: req.body, contentLength: declared ? Number(declared) : null });
