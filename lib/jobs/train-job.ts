@@ -13,10 +13,12 @@ import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { hyperparametersSchema, readRunProgress, type RunProgress } from "@/trainer/protocol";
 import { runLauncher } from "@/lib/launchers/run-launcher";
+import { categoryEvalMetrics } from "@/lib/evaluation/category-eval";
 import { exportSnapshotForRun } from "./export-for-run";
 import { queueGeneration } from "./generation-progress";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { markRunFailed } from "./run-failed";
+import { queueScoring } from "./score-job";
 import { createRunWriter } from "./run-writer";
 import { startTrainerProcess, type TrainerEvent } from "./trainer-process";
 import { z } from "zod";
@@ -155,7 +157,13 @@ export async function runTrainJob(runId: string): Promise<void> {
       await markRunFailed(run, { progress, error, logTail: exit.logTail });
       return;
     }
-    await registerModelVersion(run, project.id, snapshot.exportId, baseCheckpoint, outDir, done, progress, exit.logTail);
+    const finished: Extract<TrainerEvent, { type: "done" }> = done;
+    // Held-out loss per category (the Evaluation page); a failure here leaves the version without them, not unregistered.
+    const byCategory = run.kind === "rm" ? {} : await categoryEvalMetrics({ projectId: project.id, snapshotDir: snapshot.dir, checkpoint: finished.checkpoint || outDir, workDir }).catch((e: Error) => {
+      console.warn(`[tuneloop] run ${runId}: no per-category evaluation: ${e.message}`);
+      return {};
+    });
+    await registerModelVersion(run, project.id, snapshot.exportId, baseCheckpoint, outDir, { ...finished, metrics: { ...finished.metrics, ...byCategory } }, progress, exit.logTail);
   } catch (e) {
     await markRunFailed(run, { progress, error: (e as Error).message });
   } finally {
@@ -195,6 +203,8 @@ async function registerModelVersion(
         parentId: run.baseModelVersionId,
         base: baseCheckpoint ? run.base : run.base === "small" ? "small" : "tiny",
         config: { ...config, ...extraConfig, stage: run.kind, hyperparameters: run.hyperparameters },
+        // a reward model scores outputs (lib/suggestions); it never generates and is never promoted as the policy
+        kind: run.kind === "rm" ? "reward" : "policy",
         checkpointPath: finalDir,
         exportId,
         runId: run.id,
@@ -205,7 +215,9 @@ async function registerModelVersion(
     await emitWebhookEvent(tx, { projectId, event: "run.succeeded", data: { runId: run.id, kind: run.kind, versionId: version.id, label: version.label, metrics: version.metrics } });
     return version;
   });
-  await queueReleaseGate(projectId, registered.id);
+  // The newest reward model is the project's active one: it scores the open prompts' outputs. A policy meets the gate.
+  if (registered.kind === "reward") await queueScoring(projectId).catch((e: Error) => console.warn("[tuneloop] could not queue scoring:", e.message));
+  else await queueReleaseGate(projectId, registered.id);
 }
 
 /**

@@ -33,6 +33,7 @@ export const pageRules: Record<string, Access> = {
   "app/(training)/training/runs/[id]/page.tsx": "reviewer",
   "app/(training)/models/page.tsx": "reviewer",
   "app/(training)/models/[slug]/page.tsx": "reviewer",
+  "app/(training)/evaluation/[slug]/page.tsx": "reviewer",
 };
 
 /** API routes by file; per method, the least role. */
@@ -46,6 +47,7 @@ export const apiRules: Record<string, Partial<Record<"GET" | "POST" | "DELETE", 
   "app/api/v1/projects/[slug]/exports/[id]/files/[name]/route.ts": { GET: "reviewer" },
   "app/api/v1/projects/[slug]/exports/[id]/archive/route.ts": { GET: "reviewer" },
   "app/api/v1/projects/[slug]/leaderboard/route.ts": { GET: "reviewer" },
+  "app/api/v1/projects/[slug]/evaluation/route.ts": { GET: "reviewer" },
   "app/api/v1/projects/[slug]/tasks/next/route.ts": { POST: "annotator" },
   "app/api/v1/tasks/[id]/ranking/route.ts": { POST: "annotator" },
   "app/api/v1/projects/[slug]/sources/route.ts": { GET: "admin", POST: "admin" },

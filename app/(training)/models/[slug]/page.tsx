@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { hasRole } from "@/lib/auth/roles";
+import { isCategoryMetric } from "@/lib/evaluation/category-metrics";
 import { requirePageRole } from "@/lib/auth/session";
 import { projectLeaderboard } from "@/lib/leaderboard/project-leaderboard";
 import { LeaderboardCard } from "./leaderboard";
@@ -53,6 +54,9 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
         <h1 className="text-2xl font-semibold">Models · {project.name}</h1>
         <div className="space-x-4 text-sm">
           {isAdmin && versions.some((v) => v.isActive) && <GenerateButton projectSlug={project.slug} />}
+          <Link href={`/evaluation/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400" data-testid="evaluation-link">
+            Evaluation
+          </Link>
           <Link href={`/training/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
             Training runs
           </Link>
@@ -71,7 +75,8 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
           <ol className="space-y-3" data-testid="version-tree" aria-label="Model lineage, each version below its parent">
             {tree.map(({ v, depth }) => {
               const badge = gateBadge(v);
-              const metrics = Object.entries(v.metrics);
+              // per-category figures are the Evaluation page's
+              const metrics = Object.entries(v.metrics).filter(([k]) => !isCategoryMetric(k));
               return (
                 <li
                   key={v.id}
