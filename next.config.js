@@ -1,4 +1,8 @@
-// Next.js configuration: native and WASM packages stay outside the server bundle.
+// Next.js configuration: native and WASM packages stay outside the server bundle; next-intl reads i18n/request.ts.
+import createNextIntlPlugin from "next-intl/plugin";
+
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // NEXT_DIST_DIR lets several checkouts' builds (e.g. parallel test runs) sit side by side; `.next` by default.
@@ -30,4 +34,4 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

@@ -1,5 +1,6 @@
 // Form building blocks: a labelled field with its error beside it, a submit button, a form-level error.
 "use client";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from "react";
 import type { FieldErrors } from "@/lib/errors";
 
@@ -10,6 +11,7 @@ type Outcome<T> = { ok: true; data: T } | { ok: false; error: string; fieldError
  * what the action returned, or the form-level error and the errors by field that it sent back.
  */
 export function useActionForm<T>(send: (form: FormData) => Promise<Outcome<T>>, onOk: (data: T) => void) {
+  const t = useTranslations("form");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -23,7 +25,7 @@ export function useActionForm<T>(send: (form: FormData) => Promise<Outcome<T>>, 
     e.preventDefault();
     setPending(true);
     // An action that cannot be reached (network, server down) rejects: the form says so instead of staying pending.
-    void send(new FormData(e.currentTarget)).then(settle, () => settle({ ok: false, error: "Could not reach the server. Try again." }));
+    void send(new FormData(e.currentTarget)).then(settle, () => settle({ ok: false, error: t("unreachable") }));
   };
   return { pending, error, fieldErrors, onSubmit };
 }
@@ -74,9 +76,11 @@ export function FormError({ message }: { message?: string | null }) {
 }
 
 export function SubmitButton({ pending, children, testId }: { pending?: boolean; children: ReactNode; testId?: string }) {
+  const t = useTranslations("form");
   return (
     <button type="submit" disabled={pending} data-testid={testId ?? "submit"} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
-      {pending ? "Working…" : children}
+      {pending ? t("working") : children}
+
     </button>
   );
 }

@@ -142,3 +142,14 @@ export async function upsertThrottle(db: DbOrTx, row: { key: string; failures: n
 export async function deleteThrottle(db: DbOrTx, key: string) {
   await db.delete(signInThrottle).where(eq(signInThrottle.key, key));
 }
+
+/** The UI language the person picked (null: none picked, or no such user). */
+export async function getUserLocale(db: DbOrTx, id: string): Promise<string | null> {
+  const [row] = await db.select({ locale: users.locale }).from(users).where(eq(users.id, id));
+  return row?.locale ?? null;
+}
+
+export async function updateUserLocale(db: DbOrTx, id: string, locale: string | null) {
+  const [row] = await db.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, id)).returning({ id: users.id, locale: users.locale });
+  return row ?? null;
+}

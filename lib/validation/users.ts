@@ -1,5 +1,6 @@
 // zod inputs for accounts: first-run setup, sign-in, invites, roles, CLI user add.
 import { z } from "zod";
+import { locales } from "@/lib/i18n/locales";
 
 export const roleInput = z.enum(["annotator", "reviewer", "admin"], { message: "Role must be annotator, reviewer or admin" });
 const email = z.string().trim().toLowerCase().pipe(z.email({ message: "Enter a valid email address" }).max(254));
@@ -35,3 +36,7 @@ export type AddUserInput = z.infer<typeof addUserInput>;
 
 export const createApiTokenInput = z.object({ name: z.string().trim().min(1, "Name is required").max(100) }).strict();
 export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;
+
+/** A person's UI language (lib/i18n/locales.ts); null goes back to the browser's. */
+export const setLocaleInput = z.object({ locale: z.enum(locales, { message: "Language must be en, es or ar" }).nullable() }).strict();
+export type SetLocaleInput = z.infer<typeof setLocaleInput>;

@@ -1,11 +1,13 @@
 // Email + password sign-in through next-auth; shows its refusal (wrong password, locked) by the form.
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Field, FormError, SubmitButton, formText, asyncHandler } from "@/app/_components/form";
 import { signIn } from "@/lib/auth/client";
 
 /** `next`: where to go once signed in, already checked to be a path on this site. */
 export function LoginForm({ next }: { next: string }) {
+  const t = useTranslations("login");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
@@ -20,8 +22,8 @@ export function LoginForm({ next }: { next: string }) {
         const email = formText(form, "email").trim();
         const password = formText(form, "password");
         const errs: Record<string, string[]> = {};
-        if (!/^\S+@\S+\.\S+$/.test(email)) errs.email = ["Enter a valid email address"];
-        if (!password) errs.password = ["Password is required"];
+        if (!/^\S+@\S+\.\S+$/.test(email)) errs.email = [t("emailInvalid")];
+        if (!password) errs.password = [t("passwordRequired")];
         setFieldErrors(errs);
         if (Object.keys(errs).length) return;
         setPending(true);
@@ -32,13 +34,14 @@ export function LoginForm({ next }: { next: string }) {
           return;
         }
         setPending(false);
-        setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong email or password.");
+        setError(res?.error && res.error !== "CredentialsSignin" ? res.error : t("wrong"));
       })}
     >
       <FormError message={error} />
-      <Field label="Email" name="email" type="email" autoComplete="email" error={fieldErrors.email} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" error={fieldErrors.password} />
-      <SubmitButton pending={pending}>Sign in</SubmitButton>
+      <Field label={t("email")} name="email" type="email" autoComplete="email" error={fieldErrors.email} />
+      <Field label={t("password")} name="password" type="password" autoComplete="current-password" error={fieldErrors.password} />
+      <SubmitButton pending={pending}>{t("submit")}</SubmitButton>
+
     </form>
   );
 }

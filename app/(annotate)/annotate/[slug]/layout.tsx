@@ -1,5 +1,6 @@
 // One project's annotation area: its name and the Write · Rank · My work · Playground tabs.
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { Tabs } from "@/app/_components/tabs";
 import { requirePageRole } from "@/lib/auth/session";
@@ -9,6 +10,7 @@ export default async function AnnotateProjectLayout({ params, children }: { para
   const { slug } = await params;
   const project = await projectOrNotFound(actor, slug);
   const base = `/annotate/${project.slug}`;
+  const t = await getTranslations("annotate");
   return (
     <div className="space-y-6">
       <div className="flex items-baseline justify-between">
@@ -16,18 +18,19 @@ export default async function AnnotateProjectLayout({ params, children }: { para
           {project.name}
         </h1>
         <Link href="/annotate" className="text-sm text-indigo-600 underline dark:text-indigo-400">
-          All projects
+          {t("allProjects")}
         </Link>
       </div>
       <Tabs
-        label="Annotation"
+        label={t("tabsLabel")}
         tabs={[
-          { href: `${base}/write`, label: "Write", testId: "tab-write" },
-          { href: `${base}/seed`, label: "From a seed", testId: "tab-seed" },
-          { href: `${base}/rank`, label: "Rank", testId: "tab-rank" },
-          { href: `${base}/conversations`, label: "Conversations", testId: "tab-conversations" },
-          { href: `${base}/me`, label: "My work", testId: "tab-me" },
-          { href: `${base}/playground`, label: "Playground", testId: "tab-playground" },
+          { href: `${base}/write`, label: t("tabs.write"), testId: "tab-write" },
+          { href: `${base}/seed`, label: t("tabs.seed"), testId: "tab-seed" },
+          { href: `${base}/rank`, label: t("tabs.rank"), testId: "tab-rank" },
+          { href: `${base}/conversations`, label: t("tabs.conversations"), testId: "tab-conversations" },
+          { href: `${base}/me`, label: t("tabs.me"), testId: "tab-me" },
+          { href: `${base}/playground`, label: t("tabs.playground"), testId: "tab-playground" },
+
         ]}
       />
       {children}

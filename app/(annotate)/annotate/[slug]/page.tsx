@@ -1,5 +1,6 @@
 // A project's annotation home: what each tab is for.
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
 
@@ -7,11 +8,13 @@ export default async function AnnotateProjectPage({ params }: { params: Promise<
   const actor = await requirePageRole("annotator");
   const project = await projectOrNotFound(actor, (await params).slug);
   const base = `/annotate/${project.slug}`;
+  const t = await getTranslations("annotate");
   const cards = [
-    { href: `${base}/write`, title: "Write", text: "Write an instruction, optionally with context and a demonstration response. It goes to review." },
-    { href: `${base}/rank`, title: "Rank", text: `Order ${project.settings.k} model outputs from best to worst, flag problems, or rewrite one.` },
-    { href: `${base}/me`, title: "My work", text: "Your rankings, agreement with the consensus, gold accuracy and your prompts." },
+    { href: `${base}/write`, title: t("tabs.write"), text: t("home.write") },
+    { href: `${base}/rank`, title: t("tabs.rank"), text: t("home.rank", { k: project.settings.k }) },
+    { href: `${base}/me`, title: t("tabs.me"), text: t("home.me") },
   ];
+
   return (
     <ul className="grid gap-4 sm:grid-cols-3" data-testid="annotate-project-page">
       {cards.map((c) => (

@@ -1,4 +1,6 @@
 // A prompt's status as a coloured badge.
+import { useTranslations } from "next-intl";
+
 const statusStyle: Record<string, string> = {
   draft: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
   submitted: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
@@ -7,9 +9,11 @@ const statusStyle: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
+  const t = useTranslations("status");
   return (
-    <span data-testid="status-badge" className={`rounded px-2 py-0.5 text-xs font-medium ${statusStyle[status] ?? ""}`}>
-      {status}
+    <span data-testid="status-badge" data-status={status} className={`rounded px-2 py-0.5 text-xs font-medium ${statusStyle[status] ?? ""}`}>
+      {status in statusStyle ? t(status as "draft") : status}
+
     </span>
   );
 }

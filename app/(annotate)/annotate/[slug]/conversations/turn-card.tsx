@@ -1,6 +1,7 @@
 // One turn: the conversation before it, the user turn, its replies each with "Continue after this reply", and "Write a reply".
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConversationHistory } from "@/app/_components/conversation-history";
 import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
@@ -12,23 +13,28 @@ const link = "rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate
 
 export function TurnCard({ projectSlug, turn }: { projectSlug: string; turn: TurnView }) {
   const [open, setOpen] = useState<string | null>(null);
+  const t = useTranslations("conversations");
   return (
     <li data-testid="turn" data-id={turn.id} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       {turn.history.length > 0 && <ConversationHistory history={turn.history} />}
       <div>
-        <div className="text-xs font-medium text-slate-500 dark:text-slate-400">User {turn.status === "submitted" && <span>(awaiting review)</span>}</div>
+        <div className="text-xs font-medium text-slate-500 dark:text-slate-400">
+          {t("user")} {turn.status === "submitted" && <span>{t("awaitingReview")}</span>}
+        </div>
         <Markdown testId="turn-text">{turn.text}</Markdown>
       </div>
-      <ul className="space-y-2 pl-8">
+      <ul className="space-y-2 ps-8">
         {turn.replies.map((r) => (
           <li key={r.id} data-testid="turn-reply" data-id={r.id} className="space-y-2 rounded border border-slate-100 p-2 dark:border-slate-800">
-            <div className="text-xs font-medium text-slate-500 dark:text-slate-400">Assistant {r.status === "submitted" && <span>(awaiting review)</span>}</div>
+            <div className="text-xs font-medium text-slate-500 dark:text-slate-400">
+              {t("assistant")} {r.status === "submitted" && <span>{t("awaitingReview")}</span>}
+            </div>
             <Markdown>{r.text}</Markdown>
             {open === r.id ? (
               <ContinueForm projectSlug={projectSlug} parentCompletionId={r.id} onDone={() => setOpen(null)} />
             ) : (
               <button type="button" data-testid="continue-open" className={link} onClick={() => setOpen(r.id)}>
-                Continue after this reply
+                {t("continue")}
               </button>
             )}
           </li>
@@ -38,7 +44,7 @@ export function TurnCard({ projectSlug, turn }: { projectSlug: string; turn: Tur
         <ReplyForm projectSlug={projectSlug} promptId={turn.id} onDone={() => setOpen(null)} />
       ) : (
         <button type="button" data-testid="reply-open" className={link} onClick={() => setOpen("reply")}>
-          Write a reply to this turn
+          {t("reply")}
         </button>
       )}
     </li>
@@ -47,6 +53,7 @@ export function TurnCard({ projectSlug, turn }: { projectSlug: string; turn: Tur
 
 function ContinueForm({ projectSlug, parentCompletionId, onDone }: { projectSlug: string; parentCompletionId: string; onDone: () => void }) {
   const router = useRouter();
+  const t = useTranslations("conversations");
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => continueConversation({ projectSlug, parentCompletionId, text: formText(form, "text"), reply: formText(form, "reply") }),
     () => {
@@ -56,15 +63,15 @@ function ContinueForm({ projectSlug, parentCompletionId, onDone }: { projectSlug
   );
   return (
     <form className="space-y-2" data-testid="continue-form" onSubmit={onSubmit}>
-      <Field label="Next user turn" name="text" error={fieldErrors.text}>
+      <Field label={t("nextTurn")} name="text" error={fieldErrors.text}>
         <textarea name="text" data-testid="field-text" rows={3} autoFocus aria-invalid={fieldErrors.text ? true : undefined} className={inputClass} />
       </Field>
-      <Field label="Your reply as the assistant (optional)" name="reply" error={fieldErrors.reply}>
+      <Field label={t("yourReply")} name="reply" error={fieldErrors.reply}>
         <textarea name="reply" data-testid="field-reply" rows={3} className={inputClass} />
       </Field>
       <FormError message={error ?? fieldErrors.parentCompletionId?.join(" ")} />
       <SubmitButton pending={pending} testId="continue-submit">
-        Submit for review
+        {t("submit")}
       </SubmitButton>
     </form>
   );
@@ -72,6 +79,7 @@ function ContinueForm({ projectSlug, parentCompletionId, onDone }: { projectSlug
 
 function ReplyForm({ projectSlug, promptId, onDone }: { projectSlug: string; promptId: string; onDone: () => void }) {
   const router = useRouter();
+  const t = useTranslations("conversations");
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => replyToTurn({ projectSlug, promptId, text: formText(form, "text") }),
     () => {
@@ -81,12 +89,13 @@ function ReplyForm({ projectSlug, promptId, onDone }: { projectSlug: string; pro
   );
   return (
     <form className="space-y-2" data-testid="reply-form" onSubmit={onSubmit}>
-      <Field label="Reply as the assistant" name="text" error={fieldErrors.text}>
+      <Field label={t("replyLabel")} name="text" error={fieldErrors.text}>
         <textarea name="text" data-testid="field-text" rows={4} autoFocus aria-invalid={fieldErrors.text ? true : undefined} className={inputClass} />
       </Field>
       <FormError message={error ?? fieldErrors.promptId?.join(" ")} />
       <SubmitButton pending={pending} testId="reply-submit">
-        Submit for review
+        {t("submit")}
+
       </SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 // My work: my ranking figures (today, total, agreement, gold accuracy, median time), my prompts by status, recent rankings to revise.
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
@@ -10,9 +11,6 @@ import { StatusBadge } from "../status-badge";
 import { getMyLanguages } from "@/lib/languages/settings";
 import { LanguagesForm } from "./languages-form";
 
-const fixed2 = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x.toFixed(2));
-const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "—" : ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
-const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 export default async function MyWorkPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("annotator");
@@ -23,12 +21,25 @@ export default async function MyWorkPage({ params }: { params: Promise<{ slug: s
     listMyRecentRankings(actor, project.slug),
     getMyLanguages(actor),
   ]);
+  const t = await getTranslations("me");
+  const format = await getFormatter();
+  const fixed2 = (x: number | null | undefined) => (x === null || x === undefined ? "—" : format.number(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  // Under 10 s with one decimal, under a minute in whole seconds, else minutes with one decimal.
+  const seconds = (ms: number | null | undefined) =>
+    ms === null || ms === undefined
+      ? "—"
+      : ms < 10_000
+        ? t("seconds", { n: Math.round(ms / 100) / 10 })
+        : ms < 60_000
+          ? t("seconds", { n: Math.round(ms / 1000) })
+          : t("minutes", { n: Math.round(ms / 6_000) / 10 });
+  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
   const figures: Array<[string, string, string]> = [
-    ["today", "Rankings today", String(quality?.today ?? 0)],
-    ["volume", "Rankings in total", String(quality?.volume ?? 0)],
-    ["agreement", "Agreement with consensus (τ-b)", fixed2(quality?.agreement)],
-    ["gold", "Gold accuracy (τ-b)", quality?.goldTasks ? `${fixed2(quality.goldAccuracy)} over ${quality.goldTasks}` : "—"],
-    ["median-time", "Median time per task", seconds(quality?.medianTimeMs)],
+    ["today", t("today"), format.number(quality?.today ?? 0)],
+    ["volume", t("volume"), format.number(quality?.volume ?? 0)],
+    ["agreement", t("agreement"), fixed2(quality?.agreement)],
+    ["gold", t("gold"), quality?.goldTasks ? t("goldOver", { accuracy: fixed2(quality.goldAccuracy), tasks: quality.goldTasks }) : "—"],
+    ["median-time", t("medianTime"), seconds(quality?.medianTimeMs)],
   ];
   const statuses = ["draft", "submitted", "approved", "rejected"] as const;
   return (
@@ -45,16 +56,16 @@ export default async function MyWorkPage({ params }: { params: Promise<{ slug: s
       </dl>
       {quality?.excluded && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300">
-          A reviewer has left your rankings out of this project&apos;s consensus for now.
+          {t("excluded")}
         </p>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Languages">
+        <Card title={t("languages")}>
           <LanguagesForm initial={languages.languages} />
         </Card>
-        <Card title="Recent rankings">
+        <Card title={t("recent")}>
           {recent.length === 0 ? (
-            <p className="text-sm text-slate-500 dark:text-slate-400">No rankings yet.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">{t("noRankings")}</p>
           ) : (
             <ul className="space-y-2 text-sm" data-testid="my-rankings">
               {recent.map((r) => (
@@ -63,37 +74,38 @@ export default async function MyWorkPage({ params }: { params: Promise<{ slug: s
                     <span className="line-clamp-2">{r.instruction}</span>
                     <span className="text-xs text-slate-500 dark:text-slate-400">
                       {when(r.createdAt)}
-                      {r.revised && " · revised"}
+                      {r.revised && ` · ${t("revised")}`}
                     </span>
                   </span>
                   {r.revisable ? (
-                    <Link href={`/annotate/${project.slug}/rank?revise=${r.rankingId}`} data-testid="revise-link" className="shrink-0 text-indigo-600 underline dark:text-indigo-400" title={`Until ${when(r.revisableUntil)}`}>
-                      Revise
+                    <Link href={`/annotate/${project.slug}/rank?revise=${r.rankingId}`} data-testid="revise-link" className="shrink-0 text-indigo-600 underline dark:text-indigo-400" title={t("until", { when: when(r.revisableUntil) })}>
+                      {t("revise")}
                     </Link>
                   ) : (
-                    <span className="shrink-0 text-xs text-slate-400">closed</span>
+                    <span className="shrink-0 text-xs text-slate-400">{t("closed")}</span>
                   )}
                 </li>
               ))}
             </ul>
           )}
-          <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">Rankings can be revised for {project.settings.reviseHours} hours after you first submit them.</p>
+          <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">{t("reviseWindow", { hours: project.settings.reviseHours })}</p>
         </Card>
-        <Card title="My prompts">
+        <Card title={t("myPrompts")}>
           <ul className="mb-3 flex flex-wrap gap-3 text-sm" data-testid="my-prompt-counts">
             {statuses.map((s) => (
               <li key={s} data-testid={`count-${s}`} className="flex items-center gap-1">
-                <StatusBadge status={s} /> <span className="tabular-nums">{prompts.filter((p) => p.status === s).length}</span>
+                <StatusBadge status={s} /> <span className="tabular-nums">{format.number(prompts.filter((p) => p.status === s).length)}</span>
               </li>
             ))}
           </ul>
           <ul className="space-y-2 text-sm">
             {prompts.slice(0, 20).map((p) => (
               <li key={p.id} className="flex items-start justify-between gap-2">
-                <span className="line-clamp-1 min-w-0">{p.instruction || <em className="text-slate-400">(empty draft)</em>}</span>
+                <span className="line-clamp-1 min-w-0">{p.instruction || <em className="text-slate-400">{t("emptyDraft")}</em>}</span>
                 {p.status === "draft" ? (
                   <Link href={`/annotate/${project.slug}/write?draft=${p.id}`} className="shrink-0 text-indigo-600 underline dark:text-indigo-400">
-                    Reopen
+                    {t("reopen")}
+
                   </Link>
                 ) : (
                   <StatusBadge status={p.status} />

@@ -1,5 +1,6 @@
 // One output in the ranking list: drag handle, rank, move buttons, the tie connector to the output above, its text.
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
@@ -35,6 +36,8 @@ export function OutputCard({
 }) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: output.id });
   const [expanded, setExpanded] = useState(false);
+  const t = useTranslations("rank.output");
+  const format = useFormatter();
   const long = output.text.length > CLAMP_CHARS || output.text.split("\n").length > CLAMP_LINES;
   const small = "rounded border border-slate-300 px-1.5 text-xs disabled:opacity-30 dark:border-slate-700";
   return (
@@ -50,7 +53,7 @@ export function OutputCard({
       data-output-id={output.id}
       data-rank={rank}
       data-tied={tied ? "true" : undefined}
-      aria-label={`Output ${output.label}, rank ${rank}${tied ? ", tied with the one above" : ""}`}
+      aria-label={tied ? t("ariaTied", { label: output.label, rank }) : t("aria", { label: output.label, rank })}
       className="group relative rounded-lg outline-none"
     >
       {index > 0 && (
@@ -61,11 +64,11 @@ export function OutputCard({
             tabIndex={-1}
             data-testid="tie-toggle"
             aria-pressed={tied}
-            aria-label={tied ? `Untie output ${output.label} from the one above` : `Tie output ${output.label} with the one above`}
+            aria-label={tied ? t("untieAria", { label: output.label }) : t("tieAria", { label: output.label })}
             onClick={onToggleTie}
             className={`rounded-full px-2 text-xs ${tied ? "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-200" : "text-slate-400 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800"}`}
           >
-            {tied ? "= tied · untie" : "＝ tie with above"}
+            {tied ? t("tied") : t("tie")}
           </button>
         </div>
       )}
@@ -82,25 +85,25 @@ export function OutputCard({
               {...attributes}
               {...listeners}
               tabIndex={-1}
-              aria-label={`Drag output ${output.label}`}
+              aria-label={t("drag", { label: output.label })}
               data-testid="drag-handle"
               className="cursor-grab touch-none select-none rounded px-1 text-lg leading-none text-slate-400 hover:bg-slate-100 active:cursor-grabbing dark:hover:bg-slate-800"
             >
               ⠿
             </button>
             <span data-testid="rank-position" className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-sm font-semibold text-white">
-              {rank}
+              {format.number(rank)}
             </span>
-            <button type="button" tabIndex={-1} aria-label="Move up" disabled={index === 0} onClick={() => onMove(index - 1)} className={small}>
+            <button type="button" tabIndex={-1} aria-label={t("moveUp")} disabled={index === 0} onClick={() => onMove(index - 1)} className={small}>
               ↑
             </button>
-            <button type="button" tabIndex={-1} aria-label="Move down" disabled={index === count - 1} onClick={() => onMove(index + 1)} className={small}>
+            <button type="button" tabIndex={-1} aria-label={t("moveDown")} disabled={index === count - 1} onClick={() => onMove(index + 1)} className={small}>
               ↓
             </button>
           </div>
           <div className="min-w-0 flex-1">
             <div className="mb-1 text-xs text-slate-500 dark:text-slate-400">
-              <span data-testid="output-label">Output {output.label}</span>
+              <span data-testid="output-label">{t("label", { label: output.label })}</span>
             </div>
             <div className={long && !expanded ? "relative max-h-64 overflow-hidden" : ""}>
               <Markdown testId="output-text" className="text-sm">
@@ -110,7 +113,8 @@ export function OutputCard({
             </div>
             {long && (
               <button type="button" data-testid="show-more" aria-expanded={expanded} onClick={() => setExpanded((x) => !x)} className="mt-1 text-xs text-indigo-600 underline dark:text-indigo-400">
-                {expanded ? "Show less" : "Show more"}
+                {expanded ? t("showLess") : t("showMore")}
+
               </button>
             )}
             {children}

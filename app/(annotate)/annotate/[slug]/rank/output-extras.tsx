@@ -1,18 +1,20 @@
 // Under each output: its flags, and "Edit this reply" (a rewrite that goes to review as a demonstration).
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { inputClass } from "@/app/_components/form";
-import { completionFlagLabels, completionFlags } from "@/db/schema/completion-flags";
+import { completionFlags } from "@/db/schema/completion-flags";
 import { rewriteCompletion } from "../../actions";
 
 export function FlagBoxes({ label, checked, onToggle }: { label: string; checked: (flag: string) => boolean; onToggle: (flag: string, on: boolean) => void }) {
+  const t = useTranslations("rank.flags");
   return (
     <fieldset className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs">
-      <legend className="sr-only">Flags for output {label}</legend>
+      <legend className="sr-only">{t("legend", { label })}</legend>
       {completionFlags.map((flag) => (
         <label key={flag} className="flex items-center gap-1">
           <input type="checkbox" data-testid={`flag-${flag}`} checked={checked(flag)} onChange={(e) => onToggle(flag, e.target.checked)} />
-          {completionFlagLabels[flag]}
+          {t(flag)}
         </label>
       ))}
     </fieldset>
@@ -50,24 +52,25 @@ export function useRewrites(assignmentId: string, textOf: (id: string) => string
 export type Rewrites = ReturnType<typeof useRewrites>;
 
 export function RewriteControl({ id, rw }: { id: string; rw: Rewrites }) {
+  const t = useTranslations("rank.rewrite");
   if (rw.sent.has(id)) {
     return (
       <p data-testid="rewrite-done" className="mt-2 text-xs text-green-700 dark:text-green-400">
-        Your rewrite was sent to review.
+        {t("sent")}
       </p>
     );
   }
   if (rw.rewriting !== id) {
     return (
       <button type="button" data-testid="edit-reply" onClick={() => rw.open(id)} className="mt-2 text-xs text-indigo-600 underline dark:text-indigo-400">
-        Edit this reply
+        {t("open")}
       </button>
     );
   }
   return (
     <div className="mt-3 space-y-2">
       <label className="block text-xs font-medium" htmlFor={`rewrite-${id}`}>
-        Your better reply
+        {t("label")}
       </label>
       <textarea id={`rewrite-${id}`} data-testid="rewrite-text" rows={8} value={rw.text} onChange={(e) => rw.setText(e.target.value)} className={inputClass} />
       {rw.error && (
@@ -77,10 +80,11 @@ export function RewriteControl({ id, rw }: { id: string; rw: Rewrites }) {
       )}
       <div className="flex gap-2">
         <button type="button" data-testid="rewrite-save" onClick={() => void rw.save(id)} className="rounded bg-indigo-600 px-3 py-1 text-xs font-medium text-white hover:bg-indigo-500">
-          Send rewrite to review
+          {t("save")}
         </button>
         <button type="button" onClick={rw.cancel} className="rounded border border-slate-300 px-3 py-1 text-xs dark:border-slate-700">
-          Cancel
+          {t("cancel")}
+
         </button>
       </div>
     </div>

@@ -1,6 +1,7 @@
 // Rank: the next task for this annotator (fetched by the client), or `?revise=<rankingId>` to change a submitted ranking.
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
@@ -25,11 +26,13 @@ export default async function RankPage({ params, searchParams }: { params: Promi
     }
   }
   if (problem) {
+    const t = await getTranslations("rank");
     return (
       <p role="alert" data-testid="revise-problem" className="text-slate-700 dark:text-slate-300">
         {problem}{" "}
         <Link href={`/annotate/${project.slug}/me`} className="text-indigo-600 underline dark:text-indigo-400">
-          Back to my work
+          {t("backToMyWork")}
+
         </Link>
       </p>
     );

@@ -1,5 +1,6 @@
 // The project's other questions on the rank page, keyboard-first: rating keys min–max, strength keys 1–5, label toggles, a text box, spans by selecting text.
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { inputClass } from "@/app/_components/form";
 import { Markdown } from "@/app/_components/markdown";
@@ -24,12 +25,13 @@ export function useAnswers(initial: Answers | undefined) {
 const strengths: Array<{ value: Strength; label: string }> = [
   { value: 2, label: "A ≫ B" },
   { value: 1, label: "A > B" },
-  { value: 0, label: "Tie" },
+  { value: 0, label: "tie" },
   { value: -1, label: "B > A" },
   { value: -2, label: "B ≫ A" },
 ];
 
 export function QuestionsPanel({ questions, outputs, answers, set, fieldErrors }: { questions: Question[]; outputs: Output[]; answers: Answers; set: (id: string, v: Answers[string] | undefined) => void; fieldErrors: FieldErrors }) {
+  const t = useTranslations("rank.questions");
   const shown = questions.filter((q) => q.type !== "ranking");
   if (!shown.length) return null;
   return (
@@ -38,7 +40,7 @@ export function QuestionsPanel({ questions, outputs, answers, set, fieldErrors }
         <fieldset key={q.id} data-testid={`question-${q.id}`} className="space-y-2">
           <legend className="text-sm font-medium">
             {q.title}
-            {!q.required && <span className="ml-1 text-xs font-normal text-slate-500">(optional)</span>}
+            {!q.required && <span className="ms-1 text-xs font-normal text-slate-500">{t("optional")}</span>}
           </legend>
           {q.guidelines && <Markdown className="text-xs text-slate-600 dark:text-slate-400">{q.guidelines}</Markdown>}
           <QuestionInput q={q} outputs={outputs} value={answers[q.id]} set={(v) => set(q.id, v)} />
@@ -54,6 +56,7 @@ export function QuestionsPanel({ questions, outputs, answers, set, fieldErrors }
 }
 
 function QuestionInput({ q, outputs, value, set }: { q: Question; outputs: Output[]; value: Answers[string] | undefined; set: (v: Answers[string] | undefined) => void }) {
+  const t = useTranslations("rank.questions");
   switch (q.type) {
     case "ranking":
       return null;
@@ -66,10 +69,10 @@ function QuestionInput({ q, outputs, value, set }: { q: Question; outputs: Outpu
             <div key={c.name} className="space-y-1">
               <div className="text-xs text-slate-600 dark:text-slate-400">
                 <span className="font-medium">{c.name}</span>
-                {c.description ? `: ${c.description}` : ""} ({q.min}–{q.max}; focus a row and type a number)
+                {c.description ? `: ${c.description}` : ""} {t("scaleHint", { min: q.min, max: q.max })}
               </div>
               {outputs.map((o) => (
-                <Scale key={o.id} testId={`rate-${q.id}-${c.name}-${o.label}`} label={`Output ${o.label}`} min={q.min} max={q.max} value={r[o.id]?.[c.name]} onPick={(n) => rate(o.id, c.name, n)} />
+                <Scale key={o.id} testId={`rate-${q.id}-${c.name}-${o.label}`} label={t("output", { label: o.label })} min={q.min} max={q.max} value={r[o.id]?.[c.name]} onPick={(n) => rate(o.id, c.name, n)} />
               ))}
             </div>
           ))}
@@ -85,7 +88,7 @@ function QuestionInput({ q, outputs, value, set }: { q: Question; outputs: Outpu
         <div
           role="radiogroup"
           tabIndex={0}
-          aria-label={`Output ${a.label} against output ${b.label}`}
+          aria-label={t("against", { a: a.label, b: b.label })}
           data-testid={`strength-${q.id}`}
           onKeyDown={(e) => {
             const i = "12345".indexOf(e.key);
@@ -98,8 +101,8 @@ function QuestionInput({ q, outputs, value, set }: { q: Question; outputs: Outpu
         >
           {strengths.map((s, i) => (
             <button key={s.value} type="button" role="radio" aria-checked={p?.strength === s.value} data-testid={`strength-${q.id}-${s.value}`} onClick={() => pick(s.value)} className={chip(p?.strength === s.value)}>
-              <kbd className="mr-1 text-xs opacity-60">{i + 1}</kbd>
-              {s.label.replace("A", a.label).replace("B", b.label)}
+              <kbd className="me-1 text-xs opacity-60">{i + 1}</kbd>
+              {s.label === "tie" ? t("tie") : s.label.replace("A", a.label).replace("B", b.label)}
             </button>
           ))}
         </div>
@@ -127,6 +130,7 @@ function QuestionInput({ q, outputs, value, set }: { q: Question; outputs: Outpu
 }
 
 function Scale({ testId, label, min, max, value, onPick }: { testId: string; label: string; min: number; max: number; value: number | undefined; onPick: (n: number) => void }) {
+  const format = useFormatter();
   const values = Array.from({ length: max - min + 1 }, (_, i) => min + i);
   return (
     <div
@@ -146,7 +150,7 @@ function Scale({ testId, label, min, max, value, onPick }: { testId: string; lab
       <span className="w-20 text-xs">{label}</span>
       {values.map((n) => (
         <button key={n} type="button" role="radio" tabIndex={-1} aria-checked={value === n} onClick={() => onPick(n)} className={chip(value === n)}>
-          {n}
+          {format.number(n)}
         </button>
       ))}
     </div>
@@ -156,12 +160,13 @@ function Scale({ testId, label, min, max, value, onPick }: { testId: string; lab
 /** Select text inside an output, then a label (button or its number key) marks it; offsets are UTF-16 code units of the output's text. */
 function Spans({ q, outputs, spans, set }: { q: Question & { type: "span" }; outputs: Output[]; spans: SpanAnswer[]; set: (s: SpanAnswer[]) => void }) {
   const refs = useRef(new Map<string, HTMLElement>());
+  const t = useTranslations("rank.questions");
   const [problem, setProblem] = useState<string | null>(null);
   const mark = (label: string) => {
     const sel = window.getSelection();
     const range = sel && sel.rangeCount ? sel.getRangeAt(0) : null;
     const output = outputs.find((o) => range && refs.current.get(o.id)?.contains(range.startContainer) && refs.current.get(o.id)?.contains(range.endContainer));
-    if (!range || !output || range.collapsed) return setProblem("Select text inside one output first.");
+    if (!range || !output || range.collapsed) return setProblem(t("selectFirst"));
     const el = refs.current.get(output.id)!;
     const before = document.createRange();
     before.setStart(el, 0);
@@ -191,7 +196,7 @@ function Spans({ q, outputs, spans, set }: { q: Question & { type: "span" }; out
       >
         {q.labels.map((l, i) => (
           <button key={l} type="button" data-testid={`span-mark-${q.id}-${i + 1}`} onMouseDown={(e) => e.preventDefault()} onClick={() => mark(l)} className={chip(false)}>
-            <kbd className="mr-1 text-xs opacity-60">{i + 1}</kbd>
+            <kbd className="me-1 text-xs opacity-60">{i + 1}</kbd>
             {l}
           </button>
         ))}
@@ -206,7 +211,8 @@ function Spans({ q, outputs, spans, set }: { q: Question & { type: "span" }; out
                 {o?.label}: “{o?.text.slice(s.start, s.end)}” — {s.label}
               </span>
               <button type="button" onClick={() => set(spans.filter((_, j) => j !== i))} className="text-red-600 underline">
-                remove
+                {t("remove")}
+
               </button>
             </li>
           );

@@ -2,15 +2,14 @@
 "use client";
 import { DndContext, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
+import { useTranslations } from "next-intl";
 import { OutputCard } from "./output-card";
 import type { RankTask } from "./use-rank-task";
 
-// Dragging is for pointers; the keyboard reorders with the shortcuts instead of dnd-kit's space-bar pickup.
-const screenReaderInstructions = {
-  draggable: "Focus an output, then press a number key to give it that rank, Alt plus an arrow key to move it, or t to tie it with the one above.",
-};
-
 export function RankList({ task, renderExtras }: { task: RankTask; renderExtras: (outputId: string) => React.ReactNode }) {
+  const t = useTranslations("rank");
+  // Dragging is for pointers; the keyboard reorders with the shortcuts instead of dnd-kit's space-bar pickup.
+  const screenReaderInstructions = { draggable: t("dragInstructions") };
   const { items, groups, rankOf, tied, itemRefs, move, tie, noneAcceptable } = task;
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
   const indexOf = new Map(items.map((o, i) => [o.id, i]));
@@ -49,10 +48,10 @@ export function RankList({ task, renderExtras }: { task: RankTask; renderExtras:
       <SortableContext items={items.map((i) => i.id)} strategy={verticalListSortingStrategy}>
         {noneAcceptable && (
           <p data-testid="none-acceptable-note" className="text-sm text-slate-600 dark:text-slate-400">
-            You marked every output unacceptable; the order below is kept only as least bad first.
+            {t("noneAcceptableNote")}
           </p>
         )}
-        <ol className={`space-y-1 transition-opacity ${noneAcceptable ? "opacity-40 grayscale" : ""}`} data-testid="rank-list" data-none-acceptable={noneAcceptable ? "true" : undefined} aria-label="Outputs, best first">
+        <ol className={`space-y-1 transition-opacity ${noneAcceptable ? "opacity-40 grayscale" : ""}`} data-testid="rank-list" data-none-acceptable={noneAcceptable ? "true" : undefined} aria-label={t("listLabel")}>
           {groups.map((group) => {
             const rank = rankOf.get(group[0])!;
             const isTie = group.length > 1;
@@ -66,7 +65,8 @@ export function RankList({ task, renderExtras }: { task: RankTask; renderExtras:
               >
                 {isTie && (
                   <p data-testid="tie-group-label" className="px-1 text-xs font-medium text-amber-800 dark:text-amber-300">
-                    Tied at rank {rank}: {group.map((id) => byId.get(id)!.label).join(" = ")}
+                    {t("tiedAt", { rank, labels: group.map((id) => byId.get(id)!.label).join(" = ") })}
+
                   </p>
                 )}
                 <ul>

@@ -2,6 +2,7 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { FormError, inputClass } from "@/app/_components/form";
 import { ConversationHistory } from "@/app/_components/conversation-history";
 import { Markdown } from "@/app/_components/markdown";
@@ -21,6 +22,7 @@ export function Ranker({ projectSlug, revision, questions }: { projectSlug: stri
   const [work, setWork] = useState<Work | null>(revision ? fromRevision(revision) : null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ message: string; tone: "ok" | "warn" } | null>(null);
+  const t = useTranslations("rank");
 
   const load = useCallback(async () => {
     setState("loading");
@@ -63,29 +65,29 @@ export function Ranker({ projectSlug, revision, questions }: { projectSlug: stri
       )}
       {state === "loading" && (
         <p data-testid="task-loading" className="text-slate-500 dark:text-slate-400">
-          Finding your next task…
+          {t("loading")}
         </p>
       )}
       {state === "error" && (
         <div className="space-y-2">
           <FormError message={loadError} />
           <button type="button" onClick={() => void load()} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
-            Try again
+            {t("tryAgain")}
           </button>
         </div>
       )}
       {state === "empty" && (
         <div data-testid="no-task" className="rounded-lg border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
-          <p className="font-medium">No more tasks right now.</p>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Everything open in this project is ranked or leased to someone else. Check back later, or write a prompt.</p>
+          <p className="font-medium">{t("empty")}</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t("emptyHint")}</p>
           <button type="button" data-testid="check-again" onClick={() => void load()} className="mt-3 rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
-            Check again
+            {t("checkAgain")}
           </button>
         </div>
       )}
       {state === "revised" && (
         <Link href={`/annotate/${projectSlug}/me`} data-testid="back-to-me" className="text-indigo-600 underline dark:text-indigo-400">
-          Back to my work
+          {t("backToMyWork")}
         </Link>
       )}
       {state === "ready" && work && <TaskView key={work.id} work={work} onDone={done} questions={questions} />}
@@ -97,13 +99,14 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
   const task = useRankTask(work, onDone);
   const textOf = (id: string) => work.outputs.find((o) => o.id === id)?.text ?? "";
   const rw = useRewrites(work.id, textOf);
+  const t = useTranslations("rank");
 
   return (
     <div className="space-y-5" data-testid="rank-task" data-mode={work.mode}>
       <PromptPanel work={work} />
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_15rem]">
         <div className="space-y-3">
-          <p className="text-sm text-slate-600 dark:text-slate-400">Best at the top. Drag by the handle, or focus an output and use the keys on the right. Tie two outputs with the control between them.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("howTo")}</p>
           <RankList
             task={task}
             renderExtras={(id) => (
@@ -130,15 +133,15 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
       <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" data-testid="none-acceptable" checked={task.noneAcceptable} onChange={(e) => task.setNoneAcceptable(e.target.checked)} />
-          None of these outputs is acceptable
+          {t("noneAcceptable")}
         </label>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" data-testid="confirm-order" checked={task.confirmed} onChange={(e) => task.setConfirmed(e.target.checked)} />
-          This order is right as shown (no move or tie needed)
+          {t("confirmOrder")}
         </label>
         <label className="block space-y-1">
-          <span className="text-sm font-medium">Rationale (optional)</span>
-          <textarea data-testid="field-rationale" rows={2} value={task.rationale} onChange={(e) => task.setRationale(e.target.value)} className={inputClass} placeholder="Why the top output beats the rest, in a sentence." />
+          <span className="text-sm font-medium">{t("rationale")}</span>
+          <textarea data-testid="field-rationale" rows={2} value={task.rationale} onChange={(e) => task.setRationale(e.target.value)} className={inputClass} placeholder={t("rationalePlaceholder")} />
           {task.fieldErrors.rationale && (
             <span role="alert" data-testid="error-rationale" className="block text-sm text-red-600 dark:text-red-400">
               {task.fieldErrors.rationale.join(" ")}
@@ -147,7 +150,7 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
         </label>
         {task.untouchedWarning && (
           <p role="alert" data-testid="error-untouched" className="text-sm text-red-600 dark:text-red-400">
-            Not submitted: put the outputs in your order first. Move or tie at least one, or tick “This order is right as shown” if the order above is already yours.
+            {t("untouched")}
           </p>
         )}
         <FormError message={task.error} />
@@ -162,12 +165,12 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
               onClick={() => void task.submit()}
               className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
             >
-              {task.pending ? "Saving…" : work.mode === "task" ? "Submit ranking" : "Save revision"}
+              {task.pending ? t("saving") : work.mode === "task" ? t("submit") : t("saveRevision")}
             </button>
-            {work.mode === "task" && <SkipPanel assignmentId={work.id} wouldDiscard={task.rationale.trim() !== "" || rw.dirty} disabled={task.pending} onSkipped={() => onDone("Task skipped.")} />}
+            {work.mode === "task" && <SkipPanel assignmentId={work.id} wouldDiscard={task.rationale.trim() !== "" || rw.dirty} disabled={task.pending} onSkipped={() => onDone(t("skipped"))} />}
             {work.mode === "task" && task.draftState !== "none" && (
               <span data-testid="rank-draft" data-state={task.draftState} className="text-xs text-slate-500 dark:text-slate-400">
-                {task.draftState === "saved" ? "Draft kept: a reload picks up here." : "Keeping your draft…"}
+                {task.draftState === "saved" ? t("draftKept") : t("draftSaving")}
               </span>
             )}
           </div>
@@ -178,12 +181,13 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
 }
 
 function PromptPanel({ work }: { work: Work }) {
+  const t = useTranslations("rank");
   return (
     <>
       {work.prompt.history && work.prompt.history.length > 0 && <ConversationHistory history={work.prompt.history} />}
       <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <div className="mb-2 flex items-center gap-2 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
-          <span>{work.mode === "task" ? "Instruction" : "Revising your ranking of"}</span>
+          <span>{work.mode === "task" ? t("instruction") : t("revising")}</span>
           {work.prompt.category && <span className="rounded bg-slate-100 px-2 py-0.5 normal-case dark:bg-slate-800">{work.prompt.category}</span>}
         </div>
         <Markdown testId="task-instruction" className="text-base">
@@ -191,14 +195,15 @@ function PromptPanel({ work }: { work: Work }) {
         </Markdown>
         {work.prompt.input && (
           <div className="mt-3 rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-800/60">
-            <div className="mb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">Input</div>
+            <div className="mb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{t("input")}</div>
             <Markdown testId="task-input">{work.prompt.input}</Markdown>
           </div>
         )}
       </section>
       <details data-testid="guidelines" className="rounded-lg border border-slate-200 bg-white px-5 py-3 dark:border-slate-800 dark:bg-slate-900">
-        <summary className="cursor-pointer text-sm font-medium">Guidelines</summary>
-        <div className="mt-2 text-sm">{work.guidelines.trim() ? <Markdown>{work.guidelines}</Markdown> : <p className="text-slate-500">This project has no written guidelines.</p>}</div>
+        <summary className="cursor-pointer text-sm font-medium">{t("guidelines")}</summary>
+        <div className="mt-2 text-sm">{work.guidelines.trim() ? <Markdown>{work.guidelines}</Markdown> : <p className="text-slate-500">{t("noGuidelines")}</p>}</div>
+
       </details>
     </>
   );

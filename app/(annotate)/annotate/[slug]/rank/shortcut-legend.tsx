@@ -1,30 +1,33 @@
 // The ranker's keyboard shortcuts, beside the list.
+import { useTranslations } from "next-intl";
+
 export function ShortcutLegend({ count }: { count: number }) {
+  const t = useTranslations("rank.keys");
   return (
     <aside data-testid="shortcut-legend" className="h-fit rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
-      <h2 className="mb-2 font-medium">Keyboard</h2>
+      <h2 className="mb-2 font-medium">{t("title")}</h2>
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
         <dt>
           <kbd>↑</kbd> <kbd>↓</kbd>
         </dt>
-        <dd>focus previous / next output</dd>
+        <dd>{t("focus")}</dd>
         <dt>
           <kbd>1</kbd>–<kbd>{count}</kbd>
         </dt>
-        <dd>move the focused output to that rank</dd>
+        <dd>{t("toRank")}</dd>
         <dt>
           <kbd>Alt</kbd>/<kbd>Shift</kbd> + <kbd>↑</kbd>
           <kbd>↓</kbd>
         </dt>
-        <dd>move it up / down</dd>
+        <dd>{t("move")}</dd>
         <dt>
           <kbd>t</kbd>
         </dt>
-        <dd>tie with the one above (again to untie)</dd>
+        <dd>{t("tie")}</dd>
         <dt>
           <kbd>Enter</kbd>
         </dt>
-        <dd>submit</dd>
+        <dd>{t("submit")}</dd>
       </dl>
     </aside>
   );

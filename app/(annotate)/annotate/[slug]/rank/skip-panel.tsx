@@ -1,10 +1,12 @@
 // "Skip…": a reason, and a warning before it discards a typed rationale or rewrite.
 "use client";
+import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { inputClass } from "@/app/_components/form";
 import { skipTask } from "../../actions";
 
 export function SkipPanel({ assignmentId, wouldDiscard, disabled, onSkipped }: { assignmentId: string; wouldDiscard: boolean; disabled: boolean; onSkipped: () => void }) {
+  const t = useTranslations("rank.skip");
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [warned, setWarned] = useState(false);
@@ -37,7 +39,7 @@ export function SkipPanel({ assignmentId, wouldDiscard, disabled, onSkipped }: {
         }}
         className="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700"
       >
-        Skip…
+        {t("open")}
       </button>
     );
   }
@@ -50,12 +52,12 @@ export function SkipPanel({ assignmentId, wouldDiscard, disabled, onSkipped }: {
       }}
     >
       <label className="block space-y-1">
-        <span className="text-sm font-medium">Why skip?</span>
+        <span className="text-sm font-medium">{t("why")}</span>
         <input ref={input} list="skip-reasons" data-testid="skip-reason" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={error ? true : undefined} className={inputClass} />
         <datalist id="skip-reasons">
-          <option value="I can't judge this topic" />
-          <option value="The instruction is unclear" />
-          <option value="The outputs are unreadable" />
+          <option value={t("reasons.topic")} />
+          <option value={t("reasons.unclear")} />
+          <option value={t("reasons.unreadable")} />
         </datalist>
         {error && (
           <span role="alert" data-testid="error-reason" className="block text-sm text-red-600 dark:text-red-400">
@@ -65,15 +67,16 @@ export function SkipPanel({ assignmentId, wouldDiscard, disabled, onSkipped }: {
       </label>
       {warned && (
         <p role="alert" data-testid="skip-warning" className="text-sm text-amber-700 dark:text-amber-400">
-          Skipping discards the rationale or rewrite you typed. Skip anyway?
+          {t("warning")}
         </p>
       )}
       <div className="flex gap-2">
         <button type="submit" data-testid="skip-confirm" disabled={pending} className="rounded bg-slate-700 px-3 py-1 text-sm text-white disabled:opacity-50 dark:bg-slate-600">
-          {warned ? "Discard and skip" : "Skip this task"}
+          {warned ? t("discard") : t("confirm")}
         </button>
         <button type="button" onClick={() => (setOpen(false), setWarned(false))} className="rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
-          Cancel
+          {t("cancel")}
+
         </button>
       </div>
     </form>

@@ -1,5 +1,6 @@
 // The ranker's state for one task: order and ties, flags, rationale, the lazy-ranking guard, the lease draft and submit.
 "use client";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Answers } from "@/db/schema/questions";
 import type { FieldErrors } from "@/lib/errors";
@@ -17,6 +18,7 @@ const DAY_MS = 24 * 3600_000;
 export type Finish = (message: string, tone?: "ok" | "warn") => void;
 
 export function useRankTask(work: Work, onDone: Finish) {
+  const t = useTranslations("rank.announce");
   const byId = useMemo(() => new Map(work.outputs.map((o) => [o.id, o])), [work]);
   const [placement, setPlacement] = useState<Placement>(() => restorePlacement(work.outputs.map((o) => o.id), work.initial?.order));
   const [flags, setFlags] = useState<Record<string, string[]>>(() => work.initial?.flags ?? {});
@@ -97,9 +99,9 @@ export function useRankTask(work: Work, onDone: Finish) {
       setPlacement(next);
       const moved = placement.items[from];
       refocus.current = moved;
-      setAnnounce(`Output ${byId.get(moved)?.label} ${next === placement ? "stays at" : "moved to"} position ${to + 1}.`);
+      setAnnounce(t(next === placement ? "stays" : "moved", { label: byId.get(moved)?.label ?? "", position: to + 1 }));
     },
-    [placement, byId, change],
+    [placement, byId, change, t],
   );
 
   const tie = useCallback(
@@ -110,9 +112,9 @@ export function useRankTask(work: Work, onDone: Finish) {
       setTouched(true);
       setPlacement(toggleTie(placement, index));
       refocus.current = id;
-      setAnnounce(placement.tied.has(id) ? `Output ${byId.get(id)?.label} no longer tied.` : `Output ${byId.get(id)?.label} tied with the one above.`);
+      setAnnounce(t(placement.tied.has(id) ? "untied" : "tied", { label: byId.get(id)?.label ?? "" }));
     },
-    [placement, byId, change],
+    [placement, byId, change, t],
   );
 
   const toggleFlag = (id: string, flag: string, on: boolean) => {
@@ -144,9 +146,10 @@ export function useRankTask(work: Work, onDone: Finish) {
       return;
     }
     if (res.ok) {
-      if (work.mode === "revise") onDone("Your revised ranking is saved.");
-      else if (res.data.revisedFrom) onDone("This task had already been submitted from another tab or device; your ranking replaced it as a revision. Here is the next task.");
-      else onDone("Ranking saved. Here is the next task.");
+      if (work.mode === "revise") onDone(t("revisedSaved"));
+      else if (res.data.revisedFrom) onDone(t("replaced"));
+      else onDone(t("saved"));
+
       return;
     }
     pendingRef.current = false;

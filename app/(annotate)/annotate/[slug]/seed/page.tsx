@@ -1,5 +1,6 @@
 // Write from a seed: k random seed tasks of the project shown as examples, and a form for a new task that must be novel.
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
@@ -13,27 +14,27 @@ export default async function SeedPage({ params, searchParams }: { params: Promi
   const { k, submitted } = await searchParams;
   const parsed = seedTasksInput.safeParse({ projectSlug: project.slug, k: k ?? undefined });
   const seeds = await getSeedTasks(actor, parsed.success ? parsed.data : { projectSlug: project.slug, k: 6 });
+  const t = await getTranslations("seed");
   return (
     <div className="grid gap-6 lg:grid-cols-2" data-testid="seed-page">
       {submitted && (
         <p role="status" data-testid="seed-submitted" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 lg:col-span-2 dark:bg-green-950 dark:text-green-300">
-          Submitted for review. Here are new seeds for the next one.
+          {t("submitted")}
         </p>
       )}
-      <Card title="Seed tasks">
+      <Card title={t("seeds")}>
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-          Read these, then write a different task of your own: a new verb, a new object, a new kind of input. A task too close to one the project has (ROUGE-L above 0.7, as
-          Self-Instruct checks) is refused with the closest match shown.{" "}
+          {t("intro", { threshold: 0.7 })}{" "}
           <Link href={`/annotate/${project.slug}/seed`} data-testid="seed-shuffle" className="text-indigo-600 underline dark:text-indigo-400">
-            Other seeds
+            {t("shuffle")}
           </Link>
         </p>
         {seeds.length === 0 ? (
           <p className="text-sm text-slate-500" data-testid="no-seeds">
-            This project has no seed tasks yet (an admin names seed imports in the project settings, or approves some prompts).
+            {t("none")}
           </p>
         ) : (
-          <ol className="list-decimal space-y-3 pl-5 text-sm" data-testid="seed-tasks">
+          <ol className="list-decimal space-y-3 ps-5 text-sm" data-testid="seed-tasks">
             {seeds.map((s) => (
               <li key={s.id} data-testid="seed-task">
                 <p>{s.instruction}</p>
@@ -44,7 +45,8 @@ export default async function SeedPage({ params, searchParams }: { params: Promi
           </ol>
         )}
       </Card>
-      <Card title="Your new task">
+      <Card title={t("newTask")}>
+
         <SeedForm key={submitted ?? "new"} projectSlug={project.slug} categories={project.categories} seedIds={seeds.map((s) => s.id)} />
       </Card>
     </div>

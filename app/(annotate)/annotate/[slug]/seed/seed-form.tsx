@@ -1,11 +1,13 @@
 // The write-from-seed form: instruction, optional input, category and a demonstration; the novelty error shows beside the instruction.
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
 import { submitFromSeed } from "../../actions";
 
 export function SeedForm({ projectSlug, categories, seedIds }: { projectSlug: string; categories: string[]; seedIds: string[] }) {
   const router = useRouter();
+  const t = useTranslations("seed");
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) =>
       submitFromSeed({
@@ -20,16 +22,16 @@ export function SeedForm({ projectSlug, categories, seedIds }: { projectSlug: st
   );
   return (
     <form className="space-y-4" data-testid="seed-form" onSubmit={onSubmit}>
-      <Field label="Instruction" name="instruction" error={fieldErrors.instruction}>
+      <Field label={t("instruction")} name="instruction" error={fieldErrors.instruction}>
         <textarea name="instruction" data-testid="field-instruction" rows={4} required aria-invalid={fieldErrors.instruction ? true : undefined} className={inputClass} />
       </Field>
-      <Field label="Input or context (optional)" name="input" error={fieldErrors.input}>
+      <Field label={t("input")} name="input" error={fieldErrors.input}>
         <textarea name="input" data-testid="field-input" rows={3} className={inputClass} />
       </Field>
-      <Field label="Category" name="category" error={fieldErrors.category}>
+      <Field label={t("category")} name="category" error={fieldErrors.category}>
         <select name="category" data-testid="field-category" defaultValue="" className={inputClass}>
           <option value="" disabled>
-            Pick a category
+            {t("pickCategory")}
           </option>
           {categories.map((c) => (
             <option key={c} value={c}>
@@ -38,12 +40,13 @@ export function SeedForm({ projectSlug, categories, seedIds }: { projectSlug: st
           ))}
         </select>
       </Field>
-      <Field label="Demonstration: the response you would want (optional)" name="demonstration" error={fieldErrors.demonstration}>
+      <Field label={t("demonstration")} name="demonstration" error={fieldErrors.demonstration}>
         <textarea name="demonstration" data-testid="field-demonstration" rows={6} className={inputClass} />
       </Field>
       <FormError message={error} />
       <SubmitButton pending={pending} testId="seed-submit">
-        Submit for review
+        {t("submit")}
+
       </SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 // Write: the guidelines, my last draft reopened (or a new instruction) and the list of my prompts with their status.
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { Markdown } from "@/app/_components/markdown";
 import { projectOrNotFound } from "@/app/_components/project-picker";
@@ -16,25 +17,26 @@ export default async function WritePage({ params, searchParams }: { params: Prom
   // A plain visit (a reload included) reopens the draft last saved; `?new` and a just-submitted prompt start blank.
   const draft = draftId ? mine.find((p) => p.id === draftId && p.status === "draft") : submitted || fresh ? undefined : ((await getLastDraft(actor, project.slug)) ?? undefined);
   const justSubmitted = submitted ? mine.find((p) => p.id === submitted && p.status !== "draft") : undefined;
+  const t = await getTranslations("write");
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]" data-testid="write-page">
       {justSubmitted && (
         <p role="status" data-testid="prompt-submitted" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 lg:col-span-2 dark:bg-green-950 dark:text-green-300">
-          Submitted for review: “{justSubmitted.instruction.slice(0, 100)}”. Write the next one below.
+          {t("submitted", { instruction: justSubmitted.instruction.slice(0, 100) })}
         </p>
       )}
       <details data-testid="guidelines" className="rounded-lg border border-slate-200 bg-white px-5 py-3 lg:col-span-2 dark:border-slate-800 dark:bg-slate-900">
-        <summary className="cursor-pointer text-sm font-medium">Guidelines</summary>
-        <div className="mt-2 text-sm">{project.guidelines.trim() ? <Markdown>{project.guidelines}</Markdown> : <p className="text-slate-500">This project has no written guidelines.</p>}</div>
+        <summary className="cursor-pointer text-sm font-medium">{t("guidelines")}</summary>
+        <div className="mt-2 text-sm">{project.guidelines.trim() ? <Markdown>{project.guidelines}</Markdown> : <p className="text-slate-500">{t("noGuidelines")}</p>}</div>
       </details>
-      <Card title={draft ? "Continue your draft" : "Write a prompt"}>
+      <Card title={draft ? t("continueDraft") : t("title")}>
         {draft && (
           <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="draft-reopened">
-            Your last draft is back where you left it.{" "}
+            {t("draftBack")}{" "}
             <Link href={`/annotate/${project.slug}/write?new=1`} data-testid="new-prompt" className="text-indigo-600 underline dark:text-indigo-400">
-              Start a new prompt
+              {t("newPrompt")}
             </Link>{" "}
-            (this one stays in My prompts).
+            {t("draftStays")}
           </p>
         )}
         <WriteForm
@@ -45,19 +47,20 @@ export default async function WritePage({ params, searchParams }: { params: Prom
           draft={draft ? { id: draft.id, instruction: draft.instruction, input: draft.input ?? "", category: draft.category ?? "", demonstration: draft.demonstration } : undefined}
         />
       </Card>
-      <Card title="My prompts">
+      <Card title={t("myPrompts")}>
         {mine.length === 0 ? (
-          <p className="text-sm text-slate-500 dark:text-slate-400">Nothing yet.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">{t("nothingYet")}</p>
         ) : (
           <ul className="space-y-2 text-sm" data-testid="my-prompts">
             {mine.map((p) => (
               <li key={p.id} data-testid="my-prompt" data-status={p.status} className="flex items-start justify-between gap-2 border-b border-slate-100 pb-2 last:border-0 dark:border-slate-800">
-                <span className="line-clamp-2 min-w-0">{p.instruction || <em className="text-slate-400">(empty draft)</em>}</span>
+                <span className="line-clamp-2 min-w-0">{p.instruction || <em className="text-slate-400">{t("emptyDraft")}</em>}</span>
                 <span className="flex shrink-0 items-center gap-2">
                   <StatusBadge status={p.status} />
                   {p.status === "draft" && (
                     <Link href={`/annotate/${project.slug}/write?draft=${p.id}`} data-testid="reopen-draft" className="text-indigo-600 underline dark:text-indigo-400">
-                      Reopen
+                      {t("reopen")}
+
                     </Link>
                   )}
                 </span>

@@ -1,10 +1,11 @@
 // The prompt writer: autosaving draft, near-duplicate hints, length counters, submission to review.
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, inputClass, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
-import { promptLimits, tooLongMessage } from "@/lib/validation/prompts";
+import { promptLimits } from "@/lib/validation/prompts";
 import { findSimilarPrompts, savePromptDraft, submitPrompt } from "../../actions";
 
 type Draft = { id?: string; instruction: string; input: string; category: string; demonstration: string };
@@ -18,6 +19,8 @@ const empty: Draft = { instruction: "", input: "", category: "", demonstration: 
 
 export function WriteForm({ projectSlug, categories, draft }: { projectSlug: string; categories: string[]; draft?: Draft }) {
   const router = useRouter();
+  const t = useTranslations("write");
+  const format = useFormatter();
   const [values, setValues] = useState<Draft>(draft ?? empty);
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -47,11 +50,11 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
           // The first save creates the draft: show it in "My prompts".
           if (!idRef.current) router.refresh();
           idRef.current = res.data.id;
-          setSavedAt(new Date(res.data.savedAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }));
+          setSavedAt(format.dateTime(new Date(res.data.savedAt), { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }));
           setSaveError(null);
         } else setSaveError(res.error);
       }),
-    [enqueue, projectSlug, router],
+    [enqueue, projectSlug, router, format],
   );
 
   // Autosave: debounced after typing; only once something was typed.
@@ -111,15 +114,14 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
   }
 
   // Too long is said beside the field as it happens, in words, not when a save or submit is refused.
-  const labels = { instruction: "Instruction", input: "Input", demonstration: "Demonstration" } as const;
   const errorOf = (name: keyof typeof promptLimits): string[] | undefined =>
-    values[name].length > promptLimits[name] ? [tooLongMessage(labels[name], promptLimits[name])] : fieldErrors[name];
+    values[name].length > promptLimits[name] ? [t("tooLong", { field: t(`fields.${name}`), max: promptLimits[name] })] : fieldErrors[name];
   const counter = (name: keyof typeof promptLimits) => {
     const n = values[name].length;
     const max = promptLimits[name];
     return (
-      <span data-testid={`count-${name}`} className={`block text-right text-xs tabular-nums ${n > max ? "font-medium text-red-600 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}>
-        {n.toLocaleString("en-US")} / {max.toLocaleString("en-US")}
+      <span data-testid={`count-${name}`} className={`block text-end text-xs tabular-nums ${n > max ? "font-medium text-red-600 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}>
+        {format.number(n)} / {format.number(max)}
       </span>
     );
   };
@@ -143,26 +145,26 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
 
   return (
     <form onSubmit={asyncHandler(onSubmit)} className="space-y-4" data-testid="write-form">
-      <Field label="Instruction" name="instruction" error={errorOf("instruction")}>
-        {textarea("instruction", 3, "What should the model do? e.g. Explain why the sky is blue to a ten-year-old.")}
+      <Field label={t("fields.instruction")} name="instruction" error={errorOf("instruction")}>
+        {textarea("instruction", 3, t("placeholders.instruction"))}
       </Field>
       {similar.length > 0 && (
         <div role="status" data-testid="similar-prompts" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
-          <p className="font-medium">Similar prompts already exist — is yours different enough?</p>
+          <p className="font-medium">{t("similar")}</p>
           <ul className="mt-1 space-y-1">
             {similar.map((s) => (
               <li key={s.id} data-testid="similar-prompt" className="flex justify-between gap-3">
                 <span className="line-clamp-1">{s.instruction}</span>
-                <span className="shrink-0 tabular-nums text-amber-800 dark:text-amber-300">{Math.round(s.similarity * 100)}% similar</span>
+                <span className="shrink-0 tabular-nums text-amber-800 dark:text-amber-300">{t("similarity", { value: s.similarity })}</span>
               </li>
             ))}
           </ul>
         </div>
       )}
-      <Field label="Input / context (optional)" name="input" error={errorOf("input")}>
-        {textarea("input", 3, "Text the instruction refers to, if any.")}
+      <Field label={t("labels.input")} name="input" error={errorOf("input")}>
+        {textarea("input", 3, t("placeholders.input"))}
       </Field>
-      <Field label="Category" name="category" error={fieldErrors.category}>
+      <Field label={t("labels.category")} name="category" error={fieldErrors.category}>
         <select
           name="category"
           value={values.category}
@@ -172,7 +174,7 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
           aria-describedby={fieldErrors.category ? "category-error" : undefined}
           className={inputClass}
         >
-          <option value="">Pick a category…</option>
+          <option value="">{t("pickCategory")}</option>
           {categories.map((c) => (
             <option key={c} value={c}>
               {c}
@@ -180,21 +182,22 @@ export function WriteForm({ projectSlug, categories, draft }: { projectSlug: str
           ))}
         </select>
       </Field>
-      <Field label="Demonstration response (optional)" name="demonstration" error={errorOf("demonstration")}>
-        {textarea("demonstration", 8, "The response you would want a good assistant to give. Markdown is fine.")}
+      <Field label={t("labels.demonstration")} name="demonstration" error={errorOf("demonstration")}>
+        {textarea("demonstration", 8, t("placeholders.demonstration"))}
       </Field>
       <FormError message={error} />
       <div className="flex flex-wrap items-center gap-4">
         <SubmitButton pending={pending} testId="submit-prompt">
-          Submit for review
+          {t("submit")}
         </SubmitButton>
         <span className="text-sm text-slate-500 dark:text-slate-400" aria-live="polite">
           {saveError ? (
-            <span className="text-red-600 dark:text-red-400">Draft not saved: {saveError}</span>
+            <span className="text-red-600 dark:text-red-400">{t("notSaved", { error: saveError })}</span>
           ) : savedAt ? (
-            <span data-testid="saved-at">Saved {savedAt}</span>
+            <span data-testid="saved-at">{t("savedAt", { time: savedAt })}</span>
           ) : (
-            "Drafts save as you type."
+            t("autosave")
+
           )}
         </span>
       </div>
