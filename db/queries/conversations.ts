@@ -204,14 +204,20 @@ export async function listPromptHistories(db: DbOrTx, promptIds: string[]): Prom
 /** A turn that can be continued, with the replies under it (neither rejected nor drafts) and its conversation before it. */
 export type OpenTurn = { id: string; instruction: string; input: string | null; status: string; system: string | null; conversation: Conversation | null; replies: Array<{ id: string; text: string; status: string }> };
 
-/** A project's turns that can be continued or answered (submitted or approved; no gold tasks or release-gate copies), newest first. */
-export async function listOpenTurns(db: DbOrTx, projectId: string, limit: number): Promise<OpenTurn[]> {
+/**
+ * A project's turns that can be continued or answered (submitted or approved; no gold tasks or release-gate copies), newest first.
+ * `hold` (lib/screening/hold.ts) leaves out turns and replies whose own text has an open screening.
+ */
+export async function listOpenTurns(db: DbOrTx, projectId: string, limit: number, opts: { hold?: boolean } = {}): Promise<OpenTurn[]> {
+  const held = (type: "prompt" | "completion", col: string) =>
+    opts.hold ? sql`and ${sql.raw(col)} not in (select s.target_id from screenings s where s.project_id = ${projectId} and s.review = 'open' and s.target_type = ${type})` : sql``;
   const res = await db.execute(sql`
     select p.id, p.instruction, p.input, p.status, p.system, ${conversationColumn("p")} as conversation,
       coalesce((select json_agg(json_build_object('id', c.id, 'text', c.text, 'status', c.status) order by c.created_at, c.id)
-        from completions c where c.prompt_id = p.id and c.status in ('submitted', 'approved')), '[]') as replies
+        from completions c where c.prompt_id = p.id and c.status in ('submitted', 'approved') ${held("completion", "c.id")}), '[]') as replies
     from prompts p
     where p.project_id = ${projectId} and p.status in ('submitted', 'approved') and not p.is_gold and p.compare_version_id is null
+      ${held("prompt", "p.id")}
     order by p.created_at desc, p.id limit ${limit}`);
   return (res.rows as Array<Omit<OpenTurn, "conversation" | "replies"> & { conversation: unknown; replies: unknown }>).map((r) => ({
     ...r,

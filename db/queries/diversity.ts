@@ -28,7 +28,7 @@ export async function listRankingsPerCategory(db: DbOrTx, projectId: string): Pr
 }
 
 /** `k` random seed tasks: prompts of the given import batches (audit ids of `import.file`), or the approved prompts when none is given. */
-export async function listSeedSample(db: DbOrTx, opts: { projectId: string; auditIds: number[]; k: number }) {
+export async function listSeedSample(db: DbOrTx, opts: { projectId: string; auditIds: number[]; k: number; hold?: boolean }) {
   const batch = opts.auditIds.length
     ? sql`and p.source = 'import' and p.created_at in (select l.created_at from audit_log l
           where l.action = 'import.file' and l.target_id = ${opts.projectId}::text and l.id in (${sql.join(opts.auditIds.map((id) => sql`${id}`), sql`, `)}))`
@@ -36,6 +36,7 @@ export async function listSeedSample(db: DbOrTx, opts: { projectId: string; audi
   const res = await db.execute(sql`
     select p.id, p.instruction, p.input, p.category from prompts p
     where ${liveTasks(opts.projectId)} ${batch}
+      ${opts.hold ? sql`and p.id not in (select s.target_id from screenings s where s.project_id = ${opts.projectId} and s.review = 'open' and s.target_type = 'prompt')` : sql``}
     order by random() limit ${opts.k}`);
   return res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null }>;
 }

@@ -38,7 +38,7 @@ export async function listPromptsByAuthor(db: DbOrTx, opts: { projectId: string;
  * `%` finds candidates through the GIN index at pg_trgm's threshold (0.3 unless the server sets another); `minSimilarity`
  * then narrows them. Drafts are private: only the viewer's own come back. Rejected prompts and release-gate copies never do.
  */
-export async function listSimilarPrompts(db: DbOrTx, opts: { projectId: string; viewerId: string; text: string; minSimilarity: number; limit: number }) {
+export async function listSimilarPrompts(db: DbOrTx, opts: { projectId: string; viewerId: string; text: string; minSimilarity: number; limit: number; hold?: boolean }) {
   const res = await db.execute(sql`
     select id, instruction, similarity(instruction, ${opts.text}) as similarity
     from prompts
@@ -48,6 +48,7 @@ export async function listSimilarPrompts(db: DbOrTx, opts: { projectId: string; 
       and status <> 'rejected'
       and (status <> 'draft' or author_id = ${opts.viewerId})
       and compare_of is null
+      ${opts.hold ? sql`and id not in (select s.target_id from screenings s where s.project_id = ${opts.projectId} and s.review = 'open' and s.target_type = 'prompt')` : sql``}
     order by similarity desc, id
     limit ${opts.limit}`);
   return (res.rows as Array<{ id: string; instruction: string; similarity: number | string }>).map((r) => ({ ...r, similarity: Number(r.similarity) }));

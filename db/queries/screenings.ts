@@ -75,6 +75,23 @@ export async function listOpenScreeningPrompts(db: DbOrTx, opts: { projectId: st
   return res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null }>;
 }
 
+/** Which of these prompts and completions have an open screening (awaiting a reviewer): their ids. Reads screenings_target_idx. */
+export async function listOpenScreenedTargets(db: DbOrTx, opts: { promptIds: string[]; completionIds: string[] }): Promise<Set<string>> {
+  if (!opts.promptIds.length && !opts.completionIds.length) return new Set();
+  const arr = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
+  const res = await db.execute(sql`
+    select s.target_id as id from screenings s
+    where s.review = 'open' and ((s.target_type = 'prompt' and s.target_id = any(${arr(opts.promptIds)}))
+                               or (s.target_type = 'completion' and s.target_id = any(${arr(opts.completionIds)})))`);
+  return new Set((res.rows as Array<{ id: string }>).map((r) => r.id));
+}
+
+/** Whether any text of this prompt (its own or an output's) has an open screening. */
+export async function hasOpenScreening(db: DbOrTx, promptId: string): Promise<boolean> {
+  const res = await db.execute(sql`select 1 from screenings where prompt_id = ${promptId} and review = 'open' limit 1`);
+  return res.rows.length > 0;
+}
+
 /** Sets the review state of a prompt's open screenings; returns how many there were. */
 export async function closeOpenScreenings(db: DbOrTx, promptId: string, review: Exclude<ScreeningReview, "open" | "none">) {
   const rows = await db

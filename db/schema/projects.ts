@@ -42,6 +42,8 @@ export type ProjectSettings = {
   instructionTemplates?: Record<string, string>;
   /** at export, text with PII hits no reviewer cleared is redacted ("[EMAIL]"…) or its prompt left out (lib/screening; absent: redact) */
   pii?: "redact" | "exclude";
+  /** a text with an open screening (PII hits or a safety flag no reviewer decided) is held from annotators' tasks and lists ("hold") or shown as before ("show") (lib/screening/hold.ts; absent: hold) */
+  screeningHold?: "hold" | "show";
   /** the model source (model_sources.id) that screens stored texts for safety (absent or null: no safety screening) */
   moderationSourceId?: string | null;
   /** how that source is asked: OpenAI's /moderations (absent: this) or a Llama Guard–style chat model ("safe" / "unsafe\nS1,S2") */

@@ -6,6 +6,7 @@ import { assertRole, type Actor } from "@/lib/auth/roles";
 import { closestByRougeL, NOVELTY_MAX_ROUGE_L, rougeTokens } from "@/lib/diversity/rouge";
 import { AppError } from "@/lib/errors";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
+import { holdsScreened } from "@/lib/screening/hold";
 import type { NoveltyInput, SeedTasksInput, SubmitFromSeedInput } from "@/lib/validation/prompts";
 import { submitPrompt } from "./write";
 
@@ -17,7 +18,7 @@ export async function getSeedTasks(actor: Actor, input: SeedTasksInput) {
   assertRole(actor, "annotator");
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
-  return listSeedSample(db, { projectId: project.id, auditIds: project.settings.seedImports ?? [], k: input.k });
+  return listSeedSample(db, { projectId: project.id, auditIds: project.settings.seedImports ?? [], k: input.k, hold: holdsScreened(project.settings) });
 }
 
 export type Novelty = { novel: boolean; rougeL: number; closest: { id: string; instruction: string } | null; limit: number };

@@ -7,6 +7,7 @@ import type { Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { holdsScreened } from "@/lib/screening/hold";
 import { screenStored } from "@/lib/screening/screen";
 import type { SavePromptDraftInput, SimilarPromptsInput, SubmitPromptInput } from "@/lib/validation/prompts";
 
@@ -107,6 +108,6 @@ export async function findSimilarPrompts(actor: Actor, input: SimilarPromptsInpu
   if (text.split(/\s+/).length < 3) return [];
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
-  const rows = await qp.listSimilarPrompts(db, { projectId: project.id, viewerId: actor.id, text, minSimilarity: SIMILAR_MIN, limit: SIMILAR_SHOWN });
+  const rows = await qp.listSimilarPrompts(db, { projectId: project.id, viewerId: actor.id, text, minSimilarity: SIMILAR_MIN, limit: SIMILAR_SHOWN, hold: holdsScreened(project.settings) });
   return rows.map((r) => ({ id: r.id, instruction: r.instruction, similarity: Math.round(r.similarity * 100) / 100 }));
 }

@@ -14,7 +14,10 @@ import { getCurrentRanking } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { historyBefore } from "@/lib/conversations/history";
-import type { ChatMessage } from "@/lib/conversations/messages";
+import { promptMessages, type ChatMessage } from "@/lib/conversations/messages";
+import { getPromptHistory } from "@/db/queries/conversations";
+import { hasOpenScreening, listOpenScreenedTargets } from "@/db/queries/screenings";
+import { holdsScreened } from "@/lib/screening/hold";
 import type { NextTaskInput } from "@/lib/validation/rankings";
 import { listRankingsPerCategory } from "@/db/queries/diversity";
 import { underTargetCategories } from "@/lib/diversity/steering";
@@ -60,8 +63,13 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
 
   // A new lease is answered from what the transaction read (four fewer queries per task); a resumed one is read back.
   const leased = await db.transaction(async (tx): Promise<RankingTask | string | null> => {
+    const hold = holdsScreened(settings);
     const open = await qa.getOpenAssignmentForUser(tx, { projectId: project.id, userId: actor.id });
-    if (open) return open.id;
+    if (open) {
+      if (!hold || !(await hasOpenScreening(tx, open.promptId))) return open.id;
+      // flagged after it was leased (the moderation verdict comes after storing): the lease goes, the prompt waits for its reviewer
+      await qa.updateAssignment(tx, open.id, { status: "expired" });
+    }
     const wantGold = settings.goldRate > 0 && Math.random() < settings.goldRate;
     const filters = await candidateFilters(tx, project.id, queueSteps(settings.queueOrder));
     const preferCategories = settings.categoryTargets ? underTargetCategories(await listRankingsPerCategory(tx, project.id), settings.categoryTargets) : undefined;
@@ -69,8 +77,13 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
     for (const { gold, filter } of passes) {
       const tried: string[] = [];
       for (let attempt = 0; attempt < MAX_CANDIDATES; attempt++) {
-        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, want, gold, exclude: tried, filter, preferCategories });
+        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, want, gold, exclude: tried, filter, preferCategories, holdScreened: hold });
         if (!candidate) break;
+        const h = await getPromptHistory(tx, candidate.id);
+        if (hold && h.conversation && (await heldInHistory(tx, h.conversation))) {
+          tried.push(candidate.id);
+          continue;
+        }
         const slots = gold ? null : await qa.countTakenSlots(tx, candidate.id, want);
         if (slots && slots.taken >= slots.wanted) {
           tried.push(candidate.id);
@@ -86,12 +99,18 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
           expiresAt: new Date(Date.now() + settings.leaseMinutes * 60_000),
           isGold: gold,
         });
-        return rankingTask(lease, project, candidate, shown, await historyBefore(tx, candidate.id));
+        return rankingTask(lease, project, candidate, shown, promptMessages({ instruction: "", input: null, ...h }).slice(0, -1));
       }
     }
     return null;
   });
   return typeof leased === "string" ? getRankingTask(actor, leased) : leased;
+}
+
+/** Whether an earlier turn of a conversation (a user turn or the reply it continues) awaits a screening reviewer: the task would show it. */
+async function heldInHistory(tx: DbOrTx, conversation: { turns: Array<{ promptId: string; completionId: string }> }) {
+  const held = await listOpenScreenedTargets(tx, { promptIds: conversation.turns.map((t) => t.promptId), completionIds: conversation.turns.map((t) => t.completionId) });
+  return held.size > 0;
 }
 
 /** The policy's steps as candidate filters; steps that name no existing version (or no active one) are dropped. */

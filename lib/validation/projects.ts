@@ -191,6 +191,8 @@ const settingsShape = {
   launcher: launcherInput,
   /** PII at export (lib/screening/export.ts): redact hits (the default) or leave the prompt or output out */
   pii: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["redact", "exclude"], { error: "PII at export must be redact or exclude" }).optional()),
+  /** whether texts with an open screening wait for a reviewer before annotators see them (lib/screening/hold.ts; absent: hold) */
+  screeningHold: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["hold", "show"], { error: "Screening hold must be hold or show" }).optional()),
   /** the model source that screens stored texts for safety; "" or null: none */
   moderationSourceId: z.preprocess((v) => (v === "" ? null : v), z.uuid({ error: "Moderation source must be a model source id" }).nullable().optional()),
   moderationMode: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["moderations", "llama-guard"], { error: "Moderation mode must be moderations or llama-guard" }).optional()),

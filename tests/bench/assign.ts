@@ -17,6 +17,7 @@ const nextTaskVia = (actor: Actor, raw: unknown) => withInput(nextTaskInput, raw
 
 const calls = Number(process.env.BENCH_CALLS ?? 300);
 const annotators = 8;
+const openScreenings = Number(process.env.BENCH_OPEN_SCREENINGS ?? 0);
 
 async function seed(conn: Connection, prompts: number) {
   const t0 = Date.now();
@@ -28,8 +29,13 @@ async function seed(conn: Connection, prompts: number) {
     select ${project.id}, 'Question ' || g, 'import', 'approved', now() - (g || ' seconds')::interval from generate_series(1, ${prompts}) g`);
   await conn.db.execute(sql`insert into completions (prompt_id, text, source, generator)
     select p.id, 'Answer ' || k, 'model', 'm' || k from prompts p cross join generate_series(1, 2) k`);
+  // BENCH_OPEN_SCREENINGS=N: N prompts await a screening reviewer, so next task's screening hold has a set to skip
+  if (openScreenings > 0)
+    await conn.db.execute(sql`insert into screenings (project_id, prompt_id, target_type, target_id, pii, review)
+      select ${project.id}, p.id, 'prompt', p.id, '[{"field":"instruction","kind":"email","start":0,"end":1,"text":"x"}]', 'open'
+      from prompts p where p.project_id = ${project.id} order by md5(p.id::text) limit ${openScreenings}`);
   await conn.db.execute(sql`analyze`);
-  return { seedSeconds: (Date.now() - t0) / 1000 };
+  return { seedSeconds: (Date.now() - t0) / 1000, openScreenings };
 }
 
 async function measure(): Promise<{ nextTaskMs: ReturnType<typeof summarize> }> {

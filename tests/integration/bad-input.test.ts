@@ -685,6 +685,7 @@ const actions: Record<string, ActionTarget> = {
       { name: "a reset to ranking only that is not a flag", input: { slug: "demo", questionsReset: "maybe" }, field: "questionsReset" },
       { name: "questions and a reset to ranking only together", input: { slug: "demo", questionsReset: "true", questions: [{ id: "q", type: "text", title: "A" }] }, field: "questionsReset" },
       { name: "an unknown PII policy", input: { slug: "demo", pii: "drop" }, field: "pii" },
+      { name: "an unknown screening hold", input: { slug: "demo", screeningHold: "maybe" }, field: "screeningHold" },
       { name: "a moderation source that is no id", input: { slug: "demo", moderationSourceId: "openai" }, field: "moderationSourceId" },
     ],
   },

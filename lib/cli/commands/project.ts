@@ -13,7 +13,7 @@ import { parseFlags, UsageError } from "../args";
 const USAGE =
   "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
   "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
-  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json|none --pii redact|exclude --moderation-source SOURCE_ID|none --moderation-mode moderations|llama-guard --category-targets 'open QA=30%,coding=70%' --seed-imports 12,15 --templates '{\"task\":\"Task: {instruction}\"}'] | project update --slug S [same flags] | project list [--json]";
+  "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json|none --pii redact|exclude --screening-hold hold|show --moderation-source SOURCE_ID|none --moderation-mode moderations|llama-guard --category-targets 'open QA=30%,coding=70%' --seed-imports 12,15 --templates '{\"task\":\"Task: {instruction}\"}'] | project update --slug S [same flags] | project list [--json]";
 
 const settingFlags = {
   name: { type: "string" },
@@ -36,6 +36,7 @@ const settingFlags = {
   "guidelines-file": { type: "string" },
   questions: { type: "string" },
   pii: { type: "string" },
+  "screening-hold": { type: "string" },
   "moderation-source": { type: "string" },
   "moderation-mode": { type: "string" },
   "category-targets": { type: "string" },
@@ -65,6 +66,7 @@ const settingValues = z.object({
   "guidelines-file": z.string().optional(),
   questions: z.string().optional(),
   pii: z.string().optional(),
+  "screening-hold": z.string().optional(),
   "moderation-source": z.string().optional(),
   "moderation-mode": z.string().optional(),
   "category-targets": z.string().optional(),
@@ -111,6 +113,7 @@ async function toInput(v: z.infer<typeof settingValues>) {
     generateOnPromote: v["generate-on-promote"],
     launcher: launcherFromFlags(v),
     pii: v.pii,
+    screeningHold: v["screening-hold"],
     moderationSourceId: v["moderation-source"] === "none" ? "" : v["moderation-source"],
     moderationMode: v["moderation-mode"],
     // 'open QA=30%,coding=70%': category names never hold commas (the categories flag splits on them too).

@@ -76,7 +76,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
         <CollectPanel projectSlug={project.slug} sourceNames={sources.map((s) => s.name)} runs={collectRuns} />
       </Card>
       <Card title="Screening">
-        <ScreeningPanel projectSlug={project.slug} pii={project.settings.pii ?? "redact"} status={screening} sources={sources.map((s) => ({ id: s.id, name: s.name }))} />
+        <ScreeningPanel projectSlug={project.slug} pii={project.settings.pii ?? "redact"} hold={project.settings.screeningHold ?? "hold"} status={screening} sources={sources.map((s) => ({ id: s.id, name: s.name }))} />
       </Card>
       <Card title="Webhooks">
         <WebhooksPanel projectSlug={project.slug} webhooks={webhooks} />

@@ -1,4 +1,4 @@
-// "Screening": PII at export (redact or exclude), the moderation source and how it is asked, and how safety screening is going.
+// "Screening": PII at export (redact or exclude), holding screened texts from annotators, the moderation source and how it is asked, and how safety screening is going.
 "use client";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
@@ -14,19 +14,37 @@ export type ModerationStatusView = {
   lastError: { error: string; attempts: number; at: string } | null;
 };
 
-export function ScreeningPanel({ projectSlug, pii, status, sources }: { projectSlug: string; pii: "redact" | "exclude"; status: ModerationStatusView; sources: Array<{ id: string; name: string }> }) {
+export function ScreeningPanel({
+  projectSlug,
+  pii,
+  hold,
+  status,
+  sources,
+}: {
+  projectSlug: string;
+  pii: "redact" | "exclude";
+  hold: "hold" | "show";
+  status: ModerationStatusView;
+  sources: Array<{ id: string; name: string }>;
+}) {
   const router = useRouter();
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
-    (form) => updateProject({ slug: projectSlug, pii: formText(form, "pii"), moderationSourceId: formText(form, "moderationSourceId"), moderationMode: formText(form, "moderationMode") }),
+    (form) => updateProject({ slug: projectSlug, pii: formText(form, "pii"), screeningHold: formText(form, "screeningHold"), moderationSourceId: formText(form, "moderationSourceId"), moderationMode: formText(form, "moderationMode") }),
     () => router.refresh(),
   );
   return (
     <div className="space-y-4" data-testid="screening-panel">
-      <form className="grid gap-3 sm:grid-cols-3" data-testid="screening-form" onSubmit={onSubmit}>
+      <form className="grid gap-3 sm:grid-cols-2" data-testid="screening-form" onSubmit={onSubmit}>
         <Field label="PII at export" name="pii" error={fieldErrors.pii}>
           <select name="pii" defaultValue={pii} data-testid="field-pii" className={inputClass}>
             <option value="redact">Redact ([EMAIL], [PHONE] …)</option>
             <option value="exclude">Leave the example out</option>
+          </select>
+        </Field>
+        <Field label="Before review" name="screeningHold" error={fieldErrors.screeningHold}>
+          <select name="screeningHold" defaultValue={hold} data-testid="field-screeningHold" className={inputClass}>
+            <option value="hold">Hold from annotators until a reviewer clears it</option>
+            <option value="show">Show to annotators as before</option>
           </select>
         </Field>
         <Field label="Moderation source" name="moderationSourceId" error={fieldErrors.moderationSourceId}>
@@ -45,7 +63,7 @@ export function ScreeningPanel({ projectSlug, pii, status, sources }: { projectS
             <option value="llama-guard">Llama Guard–style chat model</option>
           </select>
         </Field>
-        <div className="sm:col-span-3">
+        <div className="sm:col-span-2">
           <FormError message={error} />
           <SubmitButton pending={pending} testId="screening-save">
             Save screening settings
