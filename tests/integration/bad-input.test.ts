@@ -49,6 +49,7 @@ import * as annotateActions from "@/app/(annotate)/annotate/actions";
 import * as playgroundActions from "@/app/(annotate)/annotate/[slug]/playground/actions";
 import * as inviteActions from "@/app/(auth)/invite/[token]/actions";
 import * as setupActions from "@/app/(auth)/setup/actions";
+import * as languageActions from "@/app/_components/language/actions";
 import * as dataActions from "@/app/(review)/data/actions";
 import * as reviewActions from "@/app/(review)/review/actions";
 import * as modelActions from "@/app/(training)/models/actions";
@@ -611,6 +612,7 @@ const actionModules: Record<string, Record<string, unknown>> = {
   "app/(annotate)/annotate/[slug]/playground/actions.ts": playgroundActions,
   "app/(auth)/invite/[token]/actions.ts": inviteActions,
   "app/(auth)/setup/actions.ts": setupActions,
+  "app/_components/language/actions.ts": languageActions,
   "app/(review)/data/actions.ts": dataActions,
   "app/(review)/review/actions.ts": reviewActions,
   "app/(training)/models/actions.ts": modelActions,
@@ -621,6 +623,14 @@ const rankingBase = (w: World) => ({ assignmentId: w.task.assignmentId, order: w
 
 /** Every exported action, by `file#name`; the first test fails when an action has no entry here. */
 const actions: Record<string, ActionTarget> = {
+  "app/_components/language/actions.ts#setLocale": {
+    cases: () => [
+      ...derivedCases({ locale: "es" }, { required: ["locale"], texts: ["locale"] }),
+      { name: "a language the UI does not have", input: { locale: "fr" }, field: "locale" },
+      { name: "a language name instead of a code", input: { locale: "Spanish" }, field: "locale" },
+      { name: "a region tag", input: { locale: "es-MX" }, field: "locale" },
+    ],
+  },
   "app/(admin)/admin/actions.ts#inviteUser": {
     cases: (w) => [
       ...derivedCases({ email: "new@example.test", role: "annotator" }, { required: ["email", "role"], texts: ["email", "role"], idents: ["email"] }),
