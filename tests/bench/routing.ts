@@ -13,8 +13,10 @@
 // Cost and accuracy. Each prompt has a stream of rankings; after n of them the app's consensus
 // (lib/consensus consensusOrder: Bradley–Terry, Borda for one ranking) and agreement (Kendall's W) are what the
 // app would store. Accuracy = share of output pairs the consensus orders as the ground truth does. Fixed overlap n
-// spends n rankings per prompt; routing (min, max, threshold) spends min, then one more while W < threshold, up
-// to max. A fixed overlap between two whole numbers is realizable (a random share of prompts gets one more), so
+// spends n rankings per prompt; routing (min, max, threshold) spends min, then one more while its stop signal is below
+// the threshold, up to max. Two signals are compared: Kendall's W (the rule lib/rankings/routing.ts applies today) and
+// the mean pairwise confidence (lib/consensus/pairwise-confidence.ts: for each pair of outputs, the posterior chance
+// that the majority order is right, under a Beta prior calibrated to the same 65.7% agreement). A fixed overlap between two whole numbers is realizable (a random share of prompts gets one more), so
 // its cost for a given accuracy is interpolated on the curve. Routing's (min, max, threshold) is chosen on one
 // set of annotator draws (tuning) and reported on four fresh ones (evaluation), so the figure is not fitted to noise.
 // ROUTING_DELTA=1|4 reruns it with less or more per-instruction spread in the ground truth (a sensitivity check).
@@ -22,6 +24,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { consensusOrder } from "@/lib/consensus/consensus";
+import { pairwiseConfidence } from "@/lib/consensus/pairwise-confidence";
 import { computeLeaderboard, type PairwiseOutcome } from "@/lib/leaderboard/leaderboard";
 import { createRng } from "@/trainer/rng";
 import { report, wantJson } from "./common";
@@ -40,6 +43,8 @@ const MAX_N = 9;
 const FIXED_TARGETS = [3, 5, 7] as const;
 /** Evaluation draws: independent annotator streams, pooled, so the accuracy curve's noise (~0.6 points for one) shrinks. */
 const EVAL_SEEDS = [2, 3, 4, 5];
+/** Tuning draws, disjoint from the evaluation's, pooled. With one (seed 1, as before) the cheapest policy that just reached the target there often fell short on fresh draws: W then chose 3..5 at 0.85 (3.5%), four draws choose 3..7 at 0.55 (1.6%). */
+const TUNING_SEEDS = (process.env.ROUTING_TUNING_SEEDS ?? "1,6,7,8").split(",").map(Number);
 const BASELINE = "text_davinci_003";
 
 type Judgment = { instruction: string; generator_1: string; generator_2: string; preference: number | null };
@@ -109,15 +114,17 @@ function drawRanking(u: number[], rng: () => number): number[] {
   return keyed.sort((a, b) => b.key - a.key).map((k) => k.i);
 }
 
-/** Per prompt and n = 1..MAX_N: the consensus's pairwise accuracy and Kendall's W after the first n rankings. */
+/** Per prompt and n = 1..MAX_N: the consensus's pairwise accuracy, Kendall's W and the pairwise confidence after the first n rankings. */
 function simulate(seed: number) {
   const rng = createRng(seed);
   const acc: number[][] = [];
   const w: Array<Array<number | null>> = [];
+  const conf: Array<Array<number | null>> = [];
   for (const u of tasks) {
     const rankings: string[][][] = [];
     const a: number[] = [];
     const ws: Array<number | null> = [];
+    const cs: Array<number | null> = [];
     for (let n = 1; n <= MAX_N; n++) {
       rankings.push(drawRanking(u, rng).map((i) => [String(i)]));
       const c = consensusOrder(rankings.map((order) => ({ order })));
@@ -133,24 +140,27 @@ function simulate(seed: number) {
       }
       a.push(right / pairs);
       ws.push(c.agreement.kendallW);
+      cs.push(pairwiseConfidence(rankings.map((order) => order)));
     }
     acc.push(a);
     w.push(ws);
+    conf.push(cs);
   }
-  return { acc, w };
+  return { acc, w, conf };
 }
 
 type Sim = ReturnType<typeof simulate>;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const fixedCurve = (sim: Sim) => Array.from({ length: MAX_N }, (_, k) => mean(sim.acc.map((a) => a[k])));
 
-type Policy = { min: number; max: number; threshold: number };
+type Signal = "w" | "conf";
+type Policy = { signal: Signal; min: number; max: number; threshold: number };
 function routed(sim: Sim, p: Policy) {
   let cost = 0;
   const accs: number[] = [];
   sim.acc.forEach((a, i) => {
     let n = p.min;
-    while (n < p.max && !((sim.w[i][n - 1] ?? -1) >= p.threshold)) n++;
+    while (n < p.max && !((sim[p.signal][i][n - 1] ?? -1) >= p.threshold)) n++;
     cost += n;
     accs.push(a[n - 1]);
   });
@@ -166,14 +176,22 @@ function fixedCostFor(curve: number[], accuracy: number): number | null {
   return null;
 }
 
-const tuning = simulate(1);
-const evaluation = EVAL_SEEDS.map(simulate).reduce((x, y) => ({ acc: [...x.acc, ...y.acc], w: [...x.w, ...y.w] }));
+const pool = (sims: Sim[]) => sims.reduce((x, y) => ({ acc: [...x.acc, ...y.acc], w: [...x.w, ...y.w], conf: [...x.conf, ...y.conf] }));
+const tuning = pool(TUNING_SEEDS.map(simulate));
+const evaluation = pool(EVAL_SEEDS.map(simulate));
 const tuneCurve = fixedCurve(tuning);
 const evalCurve = fixedCurve(evaluation);
-const grid: Policy[] = [];
-for (const min of [2, 3]) for (let max = min + 1; max <= MAX_N; max++) for (let t = 0.3; t <= 0.951; t += 0.05) grid.push({ min, max, threshold: Math.round(t * 100) / 100 });
+/** The tuning grid per signal: W's as before (min 2-3, thresholds 0.30-0.95 by 0.05); confidence's min 1-3 (one ranking gives a confidence, unlike W), thresholds 0.60-0.97 by 0.01. */
+function gridFor(signal: Signal): Policy[] {
+  const grid: Policy[] = [];
+  const mins = signal === "w" ? [2, 3] : [1, 2, 3];
+  const [from, to, step] = signal === "w" ? [30, 95, 5] : [60, 97, 1];
+  for (const min of mins) for (let max = min + 1; max <= MAX_N; max++) for (let t = from; t <= to; t += step) grid.push({ signal, min, max, threshold: t / 100 });
+  return grid;
+}
 
-const results = FIXED_TARGETS.map((n) => {
+const resultsFor = (signal: Signal) => FIXED_TARGETS.map((n) => {
+  const grid = gridFor(signal);
   // Tuning: the cheapest routing whose accuracy reaches fixed overlap n's on the tuning draws.
   const target = tuneCurve[n - 1];
   const ok = grid.map((p) => ({ p, r: routed(tuning, p) })).filter((x) => x.r.accuracy >= target);
@@ -193,16 +211,22 @@ const results = FIXED_TARGETS.map((n) => {
     saving: fixedCost === null ? null : Math.round((1 - r.perPrompt / fixedCost) * 1000) / 1000,
   };
 });
+const byW = resultsFor("w");
+const results = resultsFor("conf");
 
 if (!wantJson) {
   console.log(`${tasks.length} tasks of ${K} outputs; τ = ${tau.toFixed(3)} gives ${(100 * agreementAt(tau)).toFixed(1)}% pairwise agreement between two annotators`);
   console.log(`fixed overlap accuracy (evaluation draws): ${evalCurve.map((a, k) => `${k + 1}: ${(100 * a).toFixed(1)}%`).join(", ")}`);
+  console.log("routing on Kendall's W (the rule before):");
+  for (const r of byW) console.log(JSON.stringify(r));
+  console.log("routing on pairwise confidence:");
   for (const r of results) console.log(JSON.stringify(r));
 }
 const at5 = results.find((r) => r.fixedOverlap === 5)!;
+const at5W = byW.find((r) => r.fixedOverlap === 5)!;
 report({
   bench: "routing",
-  figures: { tasks: tasks.length, k: K, delta: DELTA, tau, annotatorAgreement: agreementAt(tau), fixedAccuracy: evalCurve, results },
+  figures: { tasks: tasks.length, k: K, delta: DELTA, tau, annotatorAgreement: agreementAt(tau), fixedAccuracy: evalCurve, results, byKendallW: byW, savingByKendallWAt5: at5W.saving ?? null },
   baseline: { fixedOverlap: 5, rankingsPerPrompt: at5.fixedRankingsForSameAccuracy ?? null },
   ratio: at5.saving ?? null,
   targets: { saving: ">= 0.25 fewer rankings than a fixed overlap of 5 for the same consensus accuracy" },
