@@ -1,32 +1,42 @@
-// PII detectors: e-mail, phone (libphonenumber-js), payment card (IIN + Luhn), IBAN (ISO 13616 mod-97), IPv4/IPv6, US SSN, UK NINO.
+// PII detectors: e-mail, phone (libphonenumber-js), payment card (IIN + Luhn), IBAN (ISO 13616 mod-97), IPv4/IPv6, US SSN, UK NINO,
+// and national identifiers with check digits (./national-ids.ts: ES DNI/NIE, FR NIR, IT codice fiscale, NL BSN, IN Aadhaar, CA SIN, DE Steuer-ID).
 import { isIPv4, isIPv6 } from "node:net";
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
+import { hasContext, luhnValid, NATIONAL_IDS } from "./national-ids";
 
-export const PII_KINDS = ["email", "phone", "card", "iban", "ip", "ssn", "nino"] as const;
+export { luhnValid };
+
+export const PII_KINDS = ["email", "phone", "card", "iban", "ip", "ssn", "nino", "dni", "nir", "codice_fiscale", "bsn", "aadhaar", "sin", "steuer_id"] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 /** One hit: offsets are UTF-16 code units (JavaScript string indices), `end` exclusive, `text` = s.slice(start, end). */
 export type PiiHit = { kind: PiiKind; start: number; end: number; text: string };
 
 /** What a redacted export writes in place of each kind. */
-export const REDACTION: Record<PiiKind, string> = { email: "[EMAIL]", phone: "[PHONE]", card: "[CARD]", iban: "[IBAN]", ip: "[IP]", ssn: "[SSN]", nino: "[NINO]" };
+export const REDACTION: Record<PiiKind, string> = {
+  email: "[EMAIL]",
+  phone: "[PHONE]",
+  card: "[CARD]",
+  iban: "[IBAN]",
+  ip: "[IP]",
+  ssn: "[SSN]",
+  nino: "[NINO]",
+  dni: "[DNI]",
+  nir: "[NIR]",
+  codice_fiscale: "[CODICE_FISCALE]",
+  bsn: "[BSN]",
+  aadhaar: "[AADHAAR]",
+  sin: "[SIN]",
+  steuer_id: "[STEUER_ID]",
+};
 
 /** National numbers without a "+" are read as these regions'; "+44 …" and "+1 …" are found whatever the region. */
 export const DEFAULT_PHONE_REGIONS: CountryCode[] = ["US", "GB"];
 
-/** When two hits overlap the earlier kind in this list wins (a card number is also a run of digits a phone parser may take). */
-const PRIORITY: PiiKind[] = ["email", "iban", "card", "ssn", "nino", "ip", "phone"];
-
-/** Luhn (ISO/IEC 7812-1 annex B) over a string of digits. */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+/**
+ * When two hits overlap the earlier kind in this list wins (a card number is also a run of digits a phone parser may take).
+ * Aadhaar comes before cards: it counts only after its name, and a 12-digit Maestro number can pass both checks.
+ */
+const PRIORITY: PiiKind[] = ["email", "iban", "aadhaar", "card", "ssn", "nino", "codice_fiscale", "dni", "nir", "steuer_id", "sin", "bsn", "ip", "phone"];
 
 /** Issuer prefixes (IIN ranges) and lengths of the card networks people paste: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro. */
 function cardNetwork(d: string): boolean {
@@ -137,6 +147,7 @@ export function detectPii(text: string, opts: DetectOptions = {}): PiiHit[] {
   scan(text, IPV6, "ip", (m) => isIPv6(m[0]) && (m[0].match(/[0-9A-Fa-f]+/g)?.length ?? 0) >= 3 && /\d/.test(m[0]), found);
   scan(text, SSN, "ssn", (m) => ssnValid(m[1], m[3], m[4]), found);
   scan(text, NINO, "nino", (m) => ninoValid(m[0]), found);
+  for (const id of NATIONAL_IDS) scan(text, id.re, id.kind, (m) => (!id.context || hasContext(text, m.index, id.context)) && id.valid(m[0]), found);
   for (const region of opts.phoneRegions ?? DEFAULT_PHONE_REGIONS) {
     for (const p of findPhoneNumbersInText(text, region)) {
       const t = text.slice(p.startsAt, p.endsAt);
