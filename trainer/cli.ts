@@ -1,4 +1,5 @@
-// The trainer's CLI: train, generate, evaluate, import-model. A progress line on a terminal, JSON lines with --json;
+// The trainer's CLI: train, generate, evaluate, score (a reward model's scores), import-model. A progress line on a
+// terminal, JSON lines with --json;
 // bad flags, a missing/malformed snapshot, checkpoint or model folder, a snapshot without data for the stage, or a step
 // that cannot fit in memory → one line naming it (and an `error` event with --json), exit 2, nothing written.
 import fs from "node:fs";
@@ -18,6 +19,7 @@ import { mergeLoraCheckpoint } from "./lora";
 import { planMemory } from "./memory";
 import { HYPERPARAMETER_DEFAULTS as D, LIMITS, LORA_DEFAULTS, LORA_TARGETS, loraSchema, RUN_KINDS, TrainerError, type LoraOptions, type TrainerEvent } from "./protocol";
 import { evaluate, train } from "./train";
+import { SCORE, scoreSequences } from "./reward";
 
 class Usage extends TrainerError {
   constructor(message: string) {
@@ -208,6 +210,32 @@ async function generateCommand(argv: string[]) {
   return 0;
 }
 
+/** One row of `score --input`: the prompt as messages (ending with the user turn) and the reply to score. */
+const scoreRow = z.object({ id: z.string(), messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })).min(1), response: z.string() });
+
+/** `score --model RM --input FILE`: a reward model's score of each {id, messages, response} row, one `score` event a row. */
+async function scoreCommand(argv: string[]) {
+  const f = parse(argv, z.object({ model: z.string({ message: "--model CKPT is required (a reward model: a run of stage rm)" }), input: z.string({ message: "--input FILE is required" }), batch: num("batch").int().min(1).max(256).default(8), json: z.boolean().default(false) }).strict(), ["json"]);
+  if (!fs.existsSync(f.input)) throw new Usage(`--input ${f.input}: no such file`);
+  const rows = fs.readFileSync(f.input, "utf8").split("\n").filter((l) => l.trim()).map((l, i) => {
+    let r: unknown = null;
+    try {
+      r = JSON.parse(l);
+    } catch {}
+    const row = scoreRow.safeParse(r);
+    if (!row.success) throw new Usage(`--input line ${i + 1}: needs string "id", "messages" (a list of {role, content}) and string "response"`);
+    return row.data;
+  });
+  await chooseBackend();
+  const { cfg, params, tokenizer } = checkpointFlag("model", f.model);
+  if (!params[SCORE]) throw new Usage(`--model ${f.model}: not a reward model (no ${SCORE}; train a run of stage rm)`);
+  // The prompt as the model's template renders it, then the reply as DPO's and the reward model's training saw it.
+  const seqs = rows.map((r) => [...tokenizer.renderPrompt(r.messages), ...tokenizer.renderResponse([{ role: "assistant", content: r.response }])]);
+  const scores = scoreSequences(params, cfg, seqs, f.batch, tokenizer.pad);
+  rows.forEach((r, i) => process.stdout.write(f.json ? JSON.stringify({ type: "score", id: r.id, score: scores[i] } satisfies TrainerEvent) + "\n" : `${r.id}\t${scores[i].toFixed(4)}\n`));
+  return 0;
+}
+
 async function evaluateCommand(argv: string[]) {
   const f = parse(
     argv,
@@ -277,9 +305,10 @@ export async function runTrainerCli(argv: string[]): Promise<number> {
     if (command === "train") return await trainCommand(rest);
     if (command === "generate") return await generateCommand(rest);
     if (command === "evaluate") return await evaluateCommand(rest);
+    if (command === "score") return await scoreCommand(rest);
     if (command === "import-model") return importCommand(rest);
     if (command === "merge-lora") return mergeLoraCommand(rest);
-    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, import-model, merge-lora)`);
+    throw new Usage(`unknown trainer command "${command ?? ""}" (train, generate, evaluate, score, import-model, merge-lora)`);
   } catch (e) {
     // The reason goes out as an event first, so the job runner stores it as the run's error (not only in the log).
     const code = e instanceof TrainerError ? e.code : "internal";

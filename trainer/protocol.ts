@@ -17,8 +17,8 @@ export type Stage = (typeof STAGES)[number];
 /** What a run asks for: one stage, or `sft+dpo` (SFT on the demonstrations, then DPO on the pairs: whichever the snapshot holds). */
 export const RUN_KINDS = [...STAGES, "sft+dpo"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
-/** What people and the retrain schedule may start (pretraining is for the CLI on raw text). */
-export const RETRAIN_KINDS = ["sft+dpo", "sft", "dpo"] as const satisfies readonly RunKind[];
+/** What people and the retrain schedule may start (pretraining is for the CLI on raw text); `rm` makes a reward model. */
+export const RETRAIN_KINDS = ["sft+dpo", "sft", "dpo", "rm"] as const satisfies readonly RunKind[];
 
 export const stageSchema = z.enum(STAGES);
 export const runKindSchema = z.enum(RUN_KINDS, { message: `Stage must be one of ${RUN_KINDS.join(", ")}` });
@@ -148,6 +148,8 @@ export const trainerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("error"), code: z.enum(TRAINER_ERROR_CODES), message: z.string() }),
   z.object({ type: z.literal("generation"), id: z.string(), outputs: z.array(z.string()) }),
   z.object({ type: z.literal("generations"), outputs: z.array(z.string()) }),
+  // `score`: a reward model's r(prompt, response) for one input row
+  z.object({ type: z.literal("score"), id: z.string(), score: z.number() }),
 ]);
 export type TrainerEvent = z.infer<typeof trainerEventSchema>;
 export type TrainerEventOf<T extends TrainerEvent["type"]> = Extract<TrainerEvent, { type: T }>;

@@ -30,6 +30,10 @@ export type ProjectSettings = {
   queueOrder?: string[];
   /** promoting a version queues generation of outputs for it to rank (absent: on) */
   generateOnPromote?: boolean;
+  /** routing: a prompt whose top two outputs the active reward model scores closer than this counts as low agreement (absent: the reward model does not route) */
+  rewardMarginThreshold?: number;
+  /** annotators see the reward model's suggested order after they submit a ranking (absent: never; reviewers always do) */
+  showSuggestionsAfterSubmit?: boolean;
   /** train through this command instead of the built-in trainer (lib/launchers; absent or null: the built-in trainer) */
   launcher?: LauncherSettings | null;
   /** the task form (db/schema/questions.ts; absent: one ranking question) */

@@ -64,10 +64,15 @@ export function formAgreement(questions: Question[], answers: Answers[]): number
 
 /**
  * The prompt's agreement for routing: min(Kendall's W, the form's agreement). W undefined (every ranking ties
- * everything) stays undefined, as before questions: the prompt is not settled by its answers alone.
+ * everything) stays undefined, as before questions: the prompt is not settled by its answers alone. When the project's
+ * active reward model scored the prompt's outputs and cannot separate its top two (|margin| below the project's
+ * rewardMarginThreshold), that counts as low agreement: the figure is 0, so the prompt collects rankings up to
+ * maxOverlap as it would on disagreement.
  */
-export function routingAgreement(kendallW: number | null, questions: Question[], answers: Answers[]): number | null {
+export function routingAgreement(kendallW: number | null, questions: Question[], answers: Answers[], reward?: { margin: number | null; threshold: number | undefined }): number | null {
   if (kendallW === null) return null;
   const form = formAgreement(questions, answers);
-  return form === null ? kendallW : Math.min(kendallW, form);
+  const agreement = form === null ? kendallW : Math.min(kendallW, form);
+  const inseparable = reward?.threshold !== undefined && reward.margin !== null && Math.abs(reward.margin) < reward.threshold;
+  return inseparable ? Math.min(agreement, 0) : agreement;
 }

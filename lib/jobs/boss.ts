@@ -4,7 +4,7 @@ import { PgBoss, fromPglite, type ConstructorOptions, type Db } from "pg-boss";
 import type { Connection } from "@/db/client";
 import { withMigrationLock } from "@/db/migrate";
 
-export const queues = ["export", "train", "generate", "evaluate", "collect", "import-model", "webhook", "moderate"] as const;
+export const queues = ["export", "train", "generate", "evaluate", "collect", "import-model", "webhook", "moderate", "score"] as const;
 export type QueueName = (typeof queues)[number];
 export type Boss = PgBoss;
 

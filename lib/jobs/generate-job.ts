@@ -13,6 +13,7 @@ import { samplingOf } from "@/lib/validation/projects";
 import { runCompareGeneration } from "./compare-job";
 import { trackGeneration } from "./generation-progress";
 import { generateVersionOutputs } from "@/lib/launchers/external";
+import { queueScoring } from "./score-job";
 
 export const generateJobInput = z
   .object({
@@ -61,6 +62,8 @@ export async function runGenerateJob(data: unknown) {
       await recordAudit(tx, { actorId: null, action: "model.generate", targetType: "model_version", targetId: version.id, data: { prompts: made.size, outputs: rows.length } });
     });
     await tracker.finish(rows.length);
+    // New outputs of open prompts: the reward model, if the project has one, scores them.
+    await queueScoring(project.id).catch((e: Error) => console.warn("[tuneloop] could not queue scoring:", e.message));
     return { prompts: made.size, outputs: rows.length };
   } catch (e) {
     await tracker.fail((e as Error).message);

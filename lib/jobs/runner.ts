@@ -1,4 +1,4 @@
-// The job runner: takes pg-boss jobs (train, export, generate, evaluate, moderate…), re-sends lost runs, and ticks the retrain schedule.
+// The job runner: takes pg-boss jobs (train, export, generate, evaluate, moderate, score…), re-sends lost runs, and ticks the retrain schedule.
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import { getConnection, getDb, type Connection } from "@/db/client";
@@ -14,7 +14,7 @@ import { MODERATION_POLICY, runModerationJob } from "@/lib/screening/moderate";
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
 /** `evaluate` has no handler yet: that queue has no worker. */
-type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect" | "import-model", (data: Record<string, unknown>) => Promise<unknown>>>;
+type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect" | "import-model" | "score", (data: Record<string, unknown>) => Promise<unknown>>>;
 
 /** Run ids this process is executing: its own reconciler must not treat them as orphans. */
 const active = new Set<string>();
@@ -74,7 +74,7 @@ export async function startJobRunner(
     }
   });
   const handlers: Handlers = { ...(await defaultHandlers()), ...opts.handlers };
-  for (const name of ["export", "generate", "evaluate", "collect", "import-model"] as const) {
+  for (const name of ["export", "generate", "evaluate", "collect", "import-model", "score"] as const) {
     const handler = handlers[name];
     if (!handler) continue;
     await boss.work<Record<string, unknown>>(name, poll, async ([job]) => {
@@ -136,5 +136,6 @@ async function defaultHandlers(): Promise<Handlers> {
   handlers.generate = (data) => gen.runGenerateJob(data);
   handlers.collect = async (data) => (await import("./collect-job")).runCollectJob(data);
   handlers["import-model"] = async (data) => (await import("./import-job")).runImportJob(data);
+  handlers.score = async (data) => (await import("./score-job")).runScoreJob(data);
   return handlers;
 }

@@ -8,7 +8,7 @@ import { env } from "@/lib/env";
 import { parseTrainerLine, type TrainerEvent } from "@/trainer/protocol";
 import { storableText } from "@/trainer/stream-text";
 import { TRAINER_MARK, yieldToRequests } from "./yield-to-requests";
-import { promptMessages, type PromptWithHistory } from "@/lib/conversations/messages";
+import { promptMessages, type ChatMessage, type PromptWithHistory } from "@/lib/conversations/messages";
 
 export type { TrainerEvent } from "@/trainer/protocol";
 
@@ -123,4 +123,27 @@ export async function generateOutputs(checkpoint: string, prompts: Array<PromptW
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return made;
+}
+
+/**
+ * Runs `score` in one child process: the reward model's score of each (prompt messages, response) row, by id. The model
+ * loads once; the web thread never computes.
+ */
+export async function scoreResponses(checkpoint: string, rows: Array<{ id: string; messages: ChatMessage[]; response: string }>): Promise<Map<string, number>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-score-"));
+  const file = path.join(dir, "rows.jsonl");
+  fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n"));
+  const scores = new Map<string, number>();
+  let reason: string | null = null;
+  try {
+    const child = startTrainerProcess(["score", "--model", checkpoint, "--input", file], (e) => {
+      if (e.type === "score") scores.set(e.id, e.score);
+      else if (e.type === "error") reason = e.message;
+    });
+    const exit = await child.done;
+    if (exit.code !== 0) throw new Error(`scoring failed (exit ${exit.code ?? exit.signal}): ${reason ?? exit.logTail.slice(-500)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return scores;
 }

@@ -7,12 +7,14 @@ import type { ProjectSettings } from "@/db/schema";
 import { consensusOrder } from "@/lib/consensus/consensus";
 import { routingAgreement } from "@/lib/consensus/question-agreement";
 import { questionsOf } from "@/lib/questions/check";
+import { rewardMarginOf } from "@/lib/suggestions/suggestions";
 import { isSettled, overlapRange } from "./routing";
 
 /**
  * Settled = the overlap (routing: minOverlap) is reached and agreement passes the project's threshold. Agreement is
  * Kendall's W over the rankings, lowered to the form's agreement on its rating, label and strength answers when that is
- * lower (lib/consensus/question-agreement.ts states the rule). A single wanted ranking (overlap 1) settles on that ranking alone.
+ * lower, and to 0 when the project's reward model cannot separate the top two outputs (lib/consensus/question-agreement.ts
+ * states the rule). A single wanted ranking (overlap 1) settles on that ranking alone.
  * "None acceptable" rankings still count toward the overlap; their order is used as given.
  */
 export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, settings: ProjectSettings) {
@@ -23,7 +25,8 @@ export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, set
     return updatePrompt(tx, promptId, { rankingCount: 0, consensus: null, agreement: null, settled: false });
   }
   const result = consensusOrder(rows.map((r) => ({ order: r.order })));
-  const agreement = routingAgreement(result.agreement.kendallW, questionsOf(settings), rows.map((r) => r.answers ?? {}));
+  const reward = settings.rewardMarginThreshold === undefined ? undefined : { margin: await rewardMarginOf(tx, prompt.projectId, promptId), threshold: settings.rewardMarginThreshold };
+  const agreement = routingAgreement(result.agreement.kendallW, questionsOf(settings), rows.map((r) => r.answers ?? {}), reward);
   const settled = isSettled({ rankingCount: rows.length, agreement }, overlapRange(settings), settings.agreementThreshold);
   return updatePrompt(tx, promptId, {
     rankingCount: rows.length,

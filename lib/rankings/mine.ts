@@ -8,6 +8,7 @@ import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import type { Answers } from "@/db/schema/questions";
 import { canonicalAnswers, questionsOf } from "@/lib/questions/check";
+import { suggestionAfterSubmit, type AnnotatorSuggestion } from "@/lib/suggestions/suggestions";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,6 +74,8 @@ export type RankingRevision = {
   rationale: string | null;
   /** the ranking's answers to the form's other questions, for questions the form still has (pre-filled on the revise screen) */
   answers: Answers;
+  /** the reward model's suggested order and margin: only after submitting, and only where settings.showSuggestionsAfterSubmit */
+  suggestion: AnnotatorSuggestion | null;
 };
 
 /** The annotator's own current ranking with the outputs it ranked, for the revise screen. */
@@ -98,5 +101,6 @@ export async function getRankingForRevision(actor: Actor, rankingId: string): Pr
     noneAcceptable: r.noneAcceptable,
     rationale: r.rationale,
     answers: canonicalAnswers(questionsOf(project.settings), r.answers),
+    suggestion: await suggestionAfterSubmit(db, project, prompt.id),
   };
 }

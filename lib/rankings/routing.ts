@@ -6,8 +6,9 @@
 // unsettled and goes to the review queue. With rating, label or strength questions on the form, "agreement" is
 // min(W, the form's agreement on those answers): lib/consensus/question-agreement.ts states the rule. A project without minOverlap/maxOverlap has one fixed overlap:
 // min = max = overlap, which is the old rule exactly (open below the overlap, closed at it, settled if W passes).
-// The reward model's margin between the top outputs, the issue's second signal, is not here: no reward
-// model exists yet to score them.
+// The reward model's margin between the top outputs, the issue's second signal, enters through the same figure: a
+// prompt whose top two outputs the active reward model cannot separate (|margin| < rewardMarginThreshold) has agreement
+// 0 (lib/consensus/question-agreement.ts routingAgreement).
 // Benchmark: `npm run bench -- routing` (tests/bench/routing.ts) simulates it on AlpacaEval's judgments.
 
 import type { ProjectSettings } from "@/db/schema";

@@ -19,6 +19,7 @@ import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "./consensus-state";
 import { overlapRange } from "./routing";
 import { sameOrder } from "./order";
+import { suggestionAfterSubmit, type AnnotatorSuggestion } from "@/lib/suggestions/suggestions";
 
 /** What is stored for a task, shown to a person whose second submission could not replace it. */
 export type StoredRanking = { order: string[][]; flags: Record<string, string[]>; noneAcceptable: boolean; rationale: string | null; answers: Answers; submittedAt: string };
@@ -30,6 +31,8 @@ export type SubmittedRanking = {
   duplicate: boolean;
   /** this submission replaced the person's earlier ranking of the task (sent from another tab, within the revise window) */
   revisedFrom?: string;
+  /** the reward model's suggested order, now that the ranking is in: only where settings.showSuggestionsAfterSubmit */
+  suggestion?: AnnotatorSuggestion | null;
   /** nothing was written: the task was already submitted from elsewhere and is past its revise window; what is stored */
   alreadySubmitted?: StoredRanking;
 };
@@ -124,7 +127,7 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
     // Gold tasks measure annotators; they never feed the prompt's consensus count.
     const after = prompt.isGold ? null : await recomputePromptConsensus(tx, a.promptId, project.settings);
     await announceRanking(tx, { projectId: a.projectId, rankingId: ranking.id, promptId: a.promptId, annotatorId: actor.id, wasSettled: prompt.settled, after });
-    return { rankingId: ranking.id, promptId: a.promptId, duplicate: false };
+    return { rankingId: ranking.id, promptId: a.promptId, duplicate: false, suggestion: prompt.isGold ? null : await suggestionAfterSubmit(tx, project, a.promptId) };
   });
 }
 

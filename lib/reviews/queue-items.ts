@@ -3,11 +3,13 @@ import type { QuestionConsensus } from "@/lib/consensus/questions";
 
 /** `history`: the conversation before a later turn's user message (system message, earlier turns), as the rank page shows it. */
 type Base = { id: string; instruction: string; input: string | null; category: string | null; history?: Array<{ role: string; content: string }> };
+/** The active reward model's order of the outputs (highest score first) and its top-two margin (lib/suggestions). */
+export type QueueSuggestion = { label: string; order: string[]; margin: number | null };
 export type QueueRanking = { id: string; annotatorName: string | null; order: string[][]; noneAcceptable: boolean; rationale: string | null; flags: Record<string, string[]> };
 export type QueueItem =
   | (Base & { kind: "prompt"; authorName: string | null; demonstration: string | null })
   | (Base & { kind: "demonstration"; authorName: string | null; text: string; parentText: string | null })
-  | (Base & { kind: "ranking"; agreement: number | null; rankingCount: number; consensus: string[] | null; completions: Array<{ id: string; text: string }>; rankings: QueueRanking[]; questions?: QuestionConsensus[] })
+  | (Base & { kind: "ranking"; agreement: number | null; rankingCount: number; consensus: string[] | null; completions: Array<{ id: string; text: string }>; rankings: QueueRanking[]; questions?: QuestionConsensus[]; suggestion?: QueueSuggestion | null })
   | (Base & { kind: "screening"; texts: ScreenedText[]; safety: string[] | null });
 /** A screened text with its PII hits (offsets in UTF-16 code units of `text`), as lib/screening/review.ts lists them. */
 export type ScreenedText = { label: string; text: string; hits: Array<{ kind: string; start: number; end: number; text: string }> };

@@ -18,6 +18,7 @@ import { screenStored } from "@/lib/screening/screen";
 import { recomputePromptConsensus } from "@/lib/rankings/consensus-state";
 import { overlapRange } from "@/lib/rankings/routing";
 import { isRankable } from "@/lib/rankings/tasks";
+import { suggestionsFor } from "@/lib/suggestions/suggestions";
 import type { SetGoldInput } from "@/lib/validation/rankings";
 import type { ExcludeAnnotatorInput, ReviewDecisionInput, ReviewQueueInput } from "@/lib/validation/reviews";
 
@@ -34,13 +35,15 @@ export async function listReviewQueue(actor: Actor, input: ReviewQueueInput) {
     want("ranking") ? qv.listUnsettledPrompts(db, f) : [],
     want("screening") && input.maxAgreement === undefined && !input.authorId ? listScreeningQueue(db, f) : [],
   ]);
+  // The active reward model's suggested order and top-two margin, where it scored the prompt's outputs (lib/suggestions).
+  const suggestions = await suggestionsFor(db, project.id, unsettled.map((p) => p.id));
   const rankings = await Promise.all(
     unsettled.map(async (p) => {
       const [rows, completions] = await Promise.all([qv.listPromptRankingsWithNames(db, p.id), qp.listCompletionsByPrompt(db, p.id)]);
       const human = rows.filter((r) => r.source === "human");
       // Consensus and agreement of the project's other questions (ratings, labels, strength, texts, spans) over the same rankings.
       const questions = promptQuestionConsensus(questionsOf(project.settings), human.map((r) => r.answers)).filter((c) => c.type !== "ranking");
-      return { ...p, rankings: human, questions, completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })) };
+      return { ...p, rankings: human, questions, completions: completions.filter(isRankable).map((c) => ({ id: c.id, text: c.text, generator: c.generator })), suggestion: suggestions.get(p.id) ?? null };
     }),
   );
   // A later turn of a conversation is reviewed with the turns before it (prompt id → messages; single-turn prompts absent).

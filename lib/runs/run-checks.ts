@@ -55,7 +55,7 @@ export function assertRunFits(base: { base: string; checkpoint: string | null },
   // The run's LoRA options ride on the config as the trainer's own plan has them (train.ts plans with cfg.lora set), so
   // this check and the trainer's agree: trainer/memory.ts counts a frozen base without gradients or AdamW state.
   const cfg = { ...shape, blockSize: Math.max(shape.blockSize, seqLen), ...(hp.lora ? { lora: hp.lora } : {}) };
-  const pairs = kind === "dpo" || kind === "sft+dpo";
+  const pairs = kind === "dpo" || kind === "sft+dpo" || kind === "rm";
   const plan = planMemory(cfg, { batch: hp.batch, seqLen, sequencesPerExample: pairs ? 2 : 1, backend: budgetBackend(trainerBackend()) });
   if (plan.ok) return;
   const message = `This run cannot fit in memory: ${plan.message}.`;
@@ -70,8 +70,8 @@ export function assertSnapshotHasData(snapshot: Export, kind: RunKind) {
   const missing =
     kind === "sft" && !sft
       ? "This snapshot has no SFT examples (approved demonstrations): choose DPO, or approve or import demonstrations and export again."
-      : kind === "dpo" && !pairs
-        ? "This snapshot has no preference pairs: choose SFT, or rank outputs or import preference data and export again."
+      : (kind === "dpo" || kind === "rm") && !pairs
+        ? `This snapshot has no preference pairs: ${kind === "rm" ? "a reward model trains on them" : "choose SFT"}, rank outputs or import preference data and export again.`
         : kind === "sft+dpo" && !sft && !pairs
           ? "This snapshot has neither SFT examples nor preference pairs: approve demonstrations or rank outputs (or import either), then export again."
           : null;

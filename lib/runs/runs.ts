@@ -209,6 +209,7 @@ export async function promoteModelVersion(actor: AnyActor, input: PromoteVersion
     const project = input.projectSlug ? await projectBySlugOr404(tx, input.projectSlug, "projectSlug") : null;
     const v = await q.getModelVersionById(tx, input.versionId);
     if (!v || (project && v.projectId !== project.id)) throw new AppError("not_found:version", "No such model version in this project.", { versionId: ["Unknown version for this project"] });
+    if (v.kind === "reward") throw new AppError("conflict:version", `${v.label} is a reward model: it scores outputs and is never the policy (the newest reward model is the active one).`, { versionId: [`${v.label} is a reward model`] });
     const gate = await releaseGate(tx, v.id);
     const before = await q.getActiveModelVersion(tx, v.projectId);
     // Nothing to compare with: no version was active (the first promotion), so no gate could have run.
@@ -258,6 +259,7 @@ export async function requestComparison(actor: AnyActor, input: RequestCompariso
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const v = await q.getModelVersionById(db, input.versionId);
   if (!v || v.projectId !== project.id) throw new AppError("not_found:version", `No model version ${input.versionId} in "${project.slug}".`, { versionId: ["Unknown version for this project"] });
+  if (v.kind === "reward") throw new AppError("conflict:compare", `${v.label} is a reward model: it writes no outputs to compare.`, { versionId: [`${v.label} is a reward model`] });
   const active = await q.getActiveModelVersion(db, project.id);
   if (!active) throw new AppError("conflict:compare", "No active model version to compare with: promote one first.");
   if (active.id === v.id) throw new AppError("conflict:compare", `${v.label} is the active version: there is nothing to compare it with.`);

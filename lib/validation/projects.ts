@@ -187,6 +187,9 @@ const settingsShape = {
   tooFastSeconds: numberField("Too-fast threshold (seconds)", z.number({ error: "Too-fast threshold must be a number" }).min(0, "Too-fast threshold is between 0 and 600 seconds").max(600, "Too-fast threshold is between 0 and 600 seconds")),
   queueOrder: queueOrderInput,
   generateOnPromote: flagInput("Generate on promote"),
+  /** routing on the reward model (lib/consensus/question-agreement.ts): |top-two margin| below this counts as low agreement */
+  rewardMarginThreshold: numberField("Reward margin threshold", z.number({ error: "Reward margin threshold must be a number" }).min(0, "Reward margin threshold is between 0 and 100").max(100, "Reward margin threshold is between 0 and 100")),
+  showSuggestionsAfterSubmit: flagInput("Show suggestions after submit"),
   /** a launcher (lib/validation/launchers.ts), or null for the built-in trainer; errors name `launcher.argv`, `launcher.template`, … */
   launcher: launcherInput,
   /** PII at export (lib/screening/export.ts): redact hits (the default) or leave the prompt or output out */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { RETRAIN_KINDS, hyperparametersSchema, type Hyperparameters } from "@/trainer/protocol";
 
 /** Stages, limits and defaults are trainer/protocol.ts's: one list and one set for the form, the API, the schedule and the trainer. */
-export const stageInput = z.enum(RETRAIN_KINDS, { message: "Stage must be sft+dpo, sft or dpo" });
+export const stageInput = z.enum(RETRAIN_KINDS, { message: "Stage must be sft+dpo, sft, dpo or rm" });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

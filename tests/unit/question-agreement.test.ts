@@ -35,3 +35,16 @@ describe("question agreement", () => {
     expect(routingAgreement(0.8, [{ id: "ranking", type: "ranking", title: "Rank", required: true }], answers)).toBe(0.8);
   });
 });
+
+describe("routing on the reward model's margin", () => {
+  it("an inseparable top two (|margin| below the threshold) is agreement 0; otherwise the figure is unchanged", () => {
+    expect(routingAgreement(0.9, [], [], { margin: 0.05, threshold: 0.1 })).toBe(0);
+    expect(routingAgreement(0.9, [], [], { margin: -0.05, threshold: 0.1 })).toBe(0);
+    expect(routingAgreement(0.9, [], [], { margin: 0.1, threshold: 0.1 })).toBe(0.9);
+    expect(routingAgreement(0.9, [], [], { margin: -0.3, threshold: 0.1 })).toBe(0.9);
+    // no threshold (the reward model does not route), no scores, or W undefined: as before
+    expect(routingAgreement(0.9, [], [], { margin: 0.05, threshold: undefined })).toBe(0.9);
+    expect(routingAgreement(0.9, [], [], { margin: null, threshold: 0.1 })).toBe(0.9);
+    expect(routingAgreement(null, [], [], { margin: 0.05, threshold: 0.1 })).toBeNull();
+  });
+});

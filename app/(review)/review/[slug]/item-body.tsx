@@ -90,6 +90,17 @@ function RankingBody({ item, raw }: { item: Extract<QueueItem, { kind: "ranking"
           </strong>
         </span>
         <span className="text-slate-500 dark:text-slate-400">{item.rankingCount} rankings</span>
+        {item.suggestion && (
+          <span data-testid="suggestion">
+            Reward model {item.suggestion.label} suggests:{" "}
+            <strong data-testid="suggestion-order" className="font-mono">
+              {orderLabel(item.suggestion.order.map((id) => [id]), labels)}
+            </strong>{" "}
+            <span data-testid="suggestion-margin" data-value={item.suggestion.margin ?? ""} className="tabular-nums text-slate-500 dark:text-slate-400">
+              (margin {item.suggestion.margin === null ? "—" : item.suggestion.margin.toFixed(2)})
+            </span>
+          </span>
+        )}
       </div>
       {item.questions && item.questions.length > 0 && <QuestionsSummary questions={item.questions} labels={labels} />}
       <ul className="space-y-1">

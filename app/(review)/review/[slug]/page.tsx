@@ -63,6 +63,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
         completions: r.completions.map((c) => ({ id: c.id, text: c.text })),
         rankings: r.rankings.map((x) => ({ id: x.id, annotatorName: x.annotatorName, order: x.order, noneAcceptable: x.noneAcceptable, rationale: x.rationale, flags: x.flags })),
         questions: r.questions,
+        suggestion: r.suggestion && { label: r.suggestion.label, order: r.suggestion.order, margin: r.suggestion.margin },
         history: queue.histories[r.id],
       })),
       ...queue.screenings.map((s): QueueItem => ({ kind: "screening", id: s.id, instruction: s.instruction, input: s.input, category: s.category, texts: s.texts, safety: s.safety })),
