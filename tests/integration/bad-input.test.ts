@@ -256,6 +256,7 @@ const routes: Record<string, RouteTarget> = {
       ...bodyCases(derivedCases({ options: { pairing: "all", licence: "cc-by", evalFraction: 0.1, formats: ["trl"] } }, { required: [], texts: ["options.licence", "options.pairing", "options.formats.0"] })),
       { name: "evalFraction out of range", body: JSON.stringify({ options: { evalFraction: 7 } }), field: "options.evalFraction" },
       { name: "unknown option", body: JSON.stringify({ options: { sneaky: true } }), field: "options" },
+      { name: "an unknown language", body: JSON.stringify({ options: { language: "klingon" } }), field: "options.language" },
     ],
   },
   "GET app/api/v1/projects/[slug]/exports/route.ts": { module: exportsRoute, params: () => ({ slug: "demo" }), cases: () => [] },
@@ -292,6 +293,8 @@ const routes: Record<string, RouteTarget> = {
       { name: "instruction of the wrong type", body: line({ ...importRows.good, instruction: 42 }), query: "format=alpaca", field: "instruction" },
       { name: "missing instruction", body: line({ output: "x" }), query: "format=alpaca", field: "instruction" },
       { name: "unknown format", body: line(importRows.good), query: "format=excel", field: "format" },
+      { name: "unknown language", body: line(importRows.good), query: "format=alpaca&language=xx", field: "language" },
+      { name: "a language name instead of a code", body: line(importRows.good), query: "language=Spanish", field: "language" },
       ...hostileStrings.filter(([what]) => what !== "1 MB string").flatMap(([what, s]) => [
         { name: `${what} in an instruction`, body: line(importRows.good) + line({ ...importRows.good, instruction: `Q ${s}` }), query: "format=alpaca", field: "instruction" },
         { name: `${what} in an output`, body: line({ ...importRows.good, output: s }), query: "format=alpaca", field: "output" },
@@ -862,6 +865,15 @@ const actions: Record<string, ActionTarget> = {
       ];
     },
   },
+  "app/(annotate)/annotate/actions.ts#setMyLanguages": {
+    cases: () => [
+      ...derivedCases({ languages: ["en", "es"] }, { required: ["languages"], texts: ["languages.0"] }),
+      { name: "an unknown code", input: { languages: ["en", "xx"] }, field: "languages.1" },
+      { name: "an unknown code in a list string", input: { languages: "en, klingon" }, field: "languages.1" },
+      { name: "undetermined is no language", input: { languages: ["und"] }, field: "languages.0" },
+      { name: "too many languages", input: { languages: Array.from({ length: 51 }, () => "en") }, field: "languages" },
+    ],
+  },
   "app/(annotate)/annotate/[slug]/playground/actions.ts#sendChat": {
     cases: (w) => {
       const base = { projectSlug: "demo", model: "source:alpha", messages: [{ role: "user", content: "Hi" }] };
@@ -940,6 +952,7 @@ const actions: Record<string, ActionTarget> = {
       { name: "a category weight over 10", input: { projectSlug: "demo", options: { categoryWeights: { coding: 11 } } }, field: "options.categoryWeights.coding" },
       { name: "a negative category cap", input: { projectSlug: "demo", options: { categoryCaps: { coding: -1 } } }, field: "options.categoryCaps.coding" },
       { name: "a template the project lacks", input: { projectSlug: "demo", options: { templates: ["nope"] } }, field: "options.templates" },
+      { name: "an unknown language", input: { projectSlug: "demo", options: { language: "xx" } }, field: "options.language" },
     ],
   },
   "app/(review)/review/actions.ts#decideReview": {
