@@ -17,7 +17,8 @@ export async function listServedModels(actor: Actor | null): Promise<ServedModel
   const db = getDb();
   const out: ServedModel[] = [];
   for (const p of await listProjects(db)) {
-    const versions = (await listModelVersions(db, p.id)).filter((v) => v.status === "ready");
+    // a reward model scores outputs and writes none: not served
+    const versions = (await listModelVersions(db, p.id)).filter((v) => v.status === "ready" && v.kind === "policy");
     for (const v of versions) {
       const created = Math.floor(v.createdAt.getTime() / 1000);
       out.push({ id: `${p.slug}/${v.label}`, object: "model", created, owned_by: "tuneloop" });
@@ -48,7 +49,7 @@ async function resolveVersion(model: string) {
   const db = getDb();
   const project = slash > 0 ? await getProjectBySlug(db, model.slice(0, slash)) : null;
   const label = model.slice(slash + 1);
-  const version = project ? (label === "active" ? await getActiveModelVersion(db, project.id) : (await listModelVersions(db, project.id)).find((v) => v.label === label && v.status === "ready")) : null;
+  const version = project ? (label === "active" ? await getActiveModelVersion(db, project.id) : (await listModelVersions(db, project.id)).find((v) => v.label === label && v.status === "ready" && v.kind === "policy")) : null;
   if (!project || !version) throw new AppError("not_found:model", `The model \`${model}\` does not exist. GET /api/openai/v1/models lists them (<project>/<version> or <project>/active).`, { model: ["Unknown model"] });
   return { project, version };
 }

@@ -13,7 +13,8 @@ import type { Contender } from "./generate";
 export type ContenderOption = { ref: string; label: string; kind: "version" | "source" };
 
 export async function listContenders(db: DbOrTx, projectId: string): Promise<Contender[]> {
-  const versions = (await listModelVersions(db, projectId)).filter((v) => v.status === "ready");
+  // a reward model scores outputs and writes none
+  const versions = (await listModelVersions(db, projectId)).filter((v) => v.status === "ready" && v.kind === "policy");
   const sources = await listSourcesByProject(db, projectId);
   return [
     ...versions.map((v) => ({ kind: "version" as const, id: v.id, name: v.label, version: v })),

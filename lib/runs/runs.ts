@@ -184,6 +184,8 @@ export async function listModelVersions(actor: AnyActor, projectSlug: string) {
     runId: v.runId,
     metrics: v.metrics,
     isActive: v.isActive,
+    /** policy, or reward (a reward model: scores outputs, never promoted) */
+    kind: v.kind,
     config: v.config,
     createdAt: v.createdAt.toISOString(),
   }));

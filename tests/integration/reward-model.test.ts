@@ -20,7 +20,9 @@ import { getRankingForRevision } from "@/lib/rankings/mine";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
 import { listReviewQueue } from "@/lib/reviews/review";
-import { createRun, getRun, promoteModelVersion } from "@/lib/runs/runs";
+import { listServedModels } from "@/lib/openai/serve";
+import { listContenders } from "@/lib/playground/contenders";
+import { createRun, getRun, listModelVersions, promoteModelVersion } from "@/lib/runs/runs";
 import { updateProjectInput } from "@/lib/validation/projects";
 import { nextTaskInput, submitRankingInput } from "@/lib/validation/rankings";
 import { reviewQueueInput } from "@/lib/validation/reviews";
@@ -82,6 +84,10 @@ describeEachDatabase("reward model and suggestions", () => {
     expect(isAppError(refused) && refused.status).toBe(409);
     expect(isAppError(refused) && refused.fieldErrors?.versionId?.[0]).toMatch(/is a reward model/);
     expect(await db.select().from(modelVersions).where(eq(modelVersions.isActive, true))).toHaveLength(0);
+    // Never generating: not served through the OpenAI endpoint, not a playground contender; the Models page says its kind.
+    expect((await listServedModels(reviewer)).map((m) => m.id)).not.toContain(`demo/${rm.label}`);
+    expect((await listContenders(db, project.id)).map((c) => c.id)).not.toContain(rm.id);
+    expect((await listModelVersions(admin, "demo")).find((v) => v.id === rm.id)?.kind).toBe("reward");
 
     // The score job the registration queued: every output of every open prompt (the seeded ones and the imported
     // ones, which no ranking settled), scored by this version.

@@ -74,7 +74,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
         ) : (
           <ol className="space-y-3" data-testid="version-tree" aria-label="Model lineage, each version below its parent">
             {tree.map(({ v, depth }) => {
-              const badge = gateBadge(v);
+              const badge = v.kind === "reward" ? { text: "", tone: "none" as const } : gateBadge(v);
               // per-category figures are the Evaluation page's
               const metrics = Object.entries(v.metrics).filter(([k]) => !isCategoryMetric(k));
               return (
@@ -100,6 +100,11 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         {v.isActive && (
                           <span data-testid="active-badge" className="rounded bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">
                             active
+                          </span>
+                        )}
+                        {v.kind === "reward" && (
+                          <span data-testid="reward-badge" className="rounded bg-teal-100 px-2 py-0.5 text-xs font-medium text-teal-800 dark:bg-teal-950 dark:text-teal-300">
+                            reward model
                           </span>
                         )}
                         {badge.text && (
@@ -128,7 +133,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         )}
                       </p>
                     </div>
-                    {isAdmin && !v.isActive && (
+                    {isAdmin && !v.isActive && v.kind === "policy" && (
                       <PromoteButton
                         projectSlug={project.slug}
                         versionId={v.id}
@@ -138,7 +143,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                       />
                     )}
                   </div>
-                  <GateLine v={v} canCompare={isAdmin && !v.isActive && hasActive} projectSlug={project.slug} />
+                  {v.kind === "policy" && <GateLine v={v} canCompare={isAdmin && !v.isActive && hasActive} projectSlug={project.slug} />}
                   <ProgressLine what="Release-gate comparison" p={v.comparison && (v.comparison.status !== "succeeded" || !v.gate) ? v.comparison : null} testId="comparison-progress" />
                   <ProgressLine what="Generation" p={v.generation} testId="generation-progress" />
                   {metrics.length > 0 && (

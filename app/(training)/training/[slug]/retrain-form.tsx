@@ -84,6 +84,7 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
             <option value="sft+dpo">SFT, then DPO (the stages the data has)</option>
             <option value="sft">SFT only</option>
             <option value="dpo">DPO only</option>
+            <option value="rm">Reward model (scores outputs; suggestions and routing)</option>
           </select>
         </Field>
         <Field label="Start from" name="base" error={fieldErrors.base}>
