@@ -1,5 +1,6 @@
 // Name and password for a new account from an invite; the new account is signed in straight away.
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Field, FormError, SubmitButton, formText, useActionForm, asyncHandler } from "@/app/_components/form";
 import { signIn } from "@/lib/auth/client";
@@ -8,6 +9,7 @@ import { acceptInvite } from "./actions";
 export function AcceptInviteForm({ token }: { token: string }) {
   // Between the account being made and the page changing: the form stays disabled (the link is already used).
   const [signingIn, setSigningIn] = useState(false);
+  const t = useTranslations("invite");
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     async (form) => {
       const res = await acceptInvite({ token, name: form.get("name"), password: form.get("password") });
@@ -23,9 +25,10 @@ export function AcceptInviteForm({ token }: { token: string }) {
   return (
     <form className="space-y-4" onSubmit={onSubmit}>
       <FormError message={error} />
-      <Field label="Your name" name="name" autoComplete="name" required error={fieldErrors.name} />
-      <Field label="Password (10 characters or more)" name="password" type="password" autoComplete="new-password" required error={fieldErrors.password} />
-      <SubmitButton pending={pending || signingIn}>Create account</SubmitButton>
+      <Field label={t("name")} name="name" autoComplete="name" required error={fieldErrors.name} />
+      <Field label={t("password")} name="password" type="password" autoComplete="new-password" required error={fieldErrors.password} />
+      <SubmitButton pending={pending || signingIn}>{t("submit")}</SubmitButton>
+
     </form>
   );
 }

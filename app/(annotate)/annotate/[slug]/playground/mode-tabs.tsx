@@ -1,8 +1,10 @@
 // Chat · Arena switch for the Playground (a link each, so the mode survives a reload).
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 
 export function ModeTabs({ projectSlug, mode }: { projectSlug: string; mode: "chat" | "arena" }) {
   const base = `/annotate/${projectSlug}/playground`;
+  const t = useTranslations("playground");
   const tab = (m: "chat" | "arena", label: string, href: string) => (
     <Link
       href={href}
@@ -14,9 +16,10 @@ export function ModeTabs({ projectSlug, mode }: { projectSlug: string; mode: "ch
     </Link>
   );
   return (
-    <div className="flex gap-2" role="group" aria-label="Playground mode">
-      {tab("chat", "Chat", base)}
-      {tab("arena", "Arena (blind side by side)", `${base}?mode=arena`)}
+    <div className="flex gap-2" role="group" aria-label={t("modeLabel")}>
+      {tab("chat", t("chatMode"), base)}
+      {tab("arena", t("arenaMode"), `${base}?mode=arena`)}
+
     </div>
   );
 }

@@ -1,4 +1,5 @@
 // Playground: chat with one of the project's versions or sources, or put two side by side, blind, and vote (Arena).
+import { getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
@@ -12,13 +13,14 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
   const project = await projectOrNotFound(actor, (await params).slug);
   const view = await getPlayground(actor, project.slug);
   const mode = (await searchParams).mode === "arena" ? "arena" : "chat";
+  const t = await getTranslations("playground");
   return (
     <div className="space-y-4" data-testid="playground-page">
       <ModeTabs projectSlug={project.slug} mode={mode} />
       {view.contenders.length === 0 ? (
         <Card>
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="no-models">
-            This project has no model versions or sources yet. An admin adds sources on the project page; training registers versions.
+            {t("noModels")}
           </p>
         </Card>
       ) : mode === "chat" ? (
@@ -27,7 +29,8 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
         <ArenaPanel projectSlug={project.slug} contenders={view.contenders} defaults={view.defaults} />
       )}
       {mode === "arena" && view.votes.length > 0 && (
-        <Card title="Your recent votes">
+        <Card title={t("recentVotes")}>
+
           <ul className="space-y-1 text-sm" data-testid="arena-votes">
             {view.votes.map((v) => (
               <li key={v.rankingId} data-testid="arena-vote" className="flex justify-between gap-3 border-b border-slate-100 pb-1 last:border-0 dark:border-slate-800">
