@@ -45,13 +45,18 @@ export type NoveltyInput = z.infer<typeof noveltyInput>;
 export const submitFromSeedInput = submitPromptInput.extend({ seedIds: z.array(z.uuid("Each seed id is a prompt id")).max(20, "At most 20 seeds").default([]) }).strict();
 export type SubmitFromSeedInput = z.infer<typeof submitFromSeedInput>;
 
-/** A model source drafts `n` tasks, each from `k` random seed tasks (Self-Instruct asks with 8). */
+/** A model source or one of the project's model versions (a label, or "active") drafts `n` tasks, each from `k` random seed tasks (Self-Instruct asks with 8). */
 export const draftFromSeedsInput = z
   .object({
     projectSlug: z.string().min(1).max(64),
-    source: z.string().min(1, "Name a model source").max(64),
+    source: z.string().min(1, "Name a model source").max(64).optional(),
+    version: z.string().min(1, "Name a model version").max(64).optional(),
     n: z.coerce.number().int("n is a whole number").min(1, "n is at least 1").max(50, "n is at most 50").default(10),
     k: z.coerce.number().int("k is a whole number").min(1, "k is at least 1").max(20, "k is at most 20").default(6),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.source === !v.version)
+      ctx.addIssue({ code: "custom", path: [v.source ? "version" : "source"], message: v.source ? "Name a model source or a model version, not both" : "Name a model source or a model version" });
+  });
 export type DraftFromSeedsInput = z.infer<typeof draftFromSeedsInput>;

@@ -1,4 +1,4 @@
-// `tuneloop seed-drafts --project S --source N [--n 10] [--k 6] [--json]`: a model source drafts new tasks from seed tasks, for review.
+// `tuneloop seed-drafts --project S (--source N | --version LABEL|active) [--n 10] [--k 6] [--json]`: a model source or version drafts new tasks from seed tasks, for review.
 import { z } from "zod";
 import { getConnection } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -11,11 +11,15 @@ import { parseFlags } from "../args";
 export async function seedDraftsCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { project: { type: "string" }, source: { type: "string" }, n: { type: "string" }, k: { type: "string" }, json: { type: "boolean" } },
-    z.object({ project: z.string({ message: "is required" }), source: z.string({ message: "is required" }), n: z.string().optional(), k: z.string().optional(), json: z.boolean().optional() }).strict(),
+    { project: { type: "string" }, source: { type: "string" }, version: { type: "string" }, n: { type: "string" }, k: { type: "string" }, json: { type: "boolean" } },
+    z.object({ project: z.string({ message: "is required" }), source: z.string().optional(), version: z.string().optional(), n: z.string().optional(), k: z.string().optional(), json: z.boolean().optional() }).strict(),
   );
   await migrateDatabase(getConnection());
-  const input = parseInput(draftFromSeedsInput, { projectSlug: values.project, source: values.source, ...(values.n ? { n: values.n } : {}), ...(values.k ? { k: values.k } : {}) }, "prompt");
+  const input = parseInput(
+    draftFromSeedsInput,
+    { projectSlug: values.project, ...(values.source ? { source: values.source } : {}), ...(values.version ? { version: values.version } : {}), ...(values.n ? { n: values.n } : {}), ...(values.k ? { k: values.k } : {}) },
+    "prompt",
+  );
   const out = await draftTasksFromSeeds(systemActor, input);
   console.log(
     values.json
