@@ -30,6 +30,9 @@ export type ProjectSettings = {
   queueOrder?: string[];
   /** promoting a version queues generation of outputs for it to rank (absent: on) */
   generateOnPromote?: boolean;
+  /** routing: what a prompt's stored agreement is before the form and reward rules lower it: Kendall's W ("agreement", the default) or the
+   *  mean pairwise confidence ("confidence", lib/consensus/pairwise-confidence.ts); compared with agreementThreshold either way */
+  routingSignal?: "agreement" | "confidence";
   /** routing: a prompt whose top two outputs the active reward model scores closer than this counts as low agreement (absent: the reward model does not route) */
   rewardMarginThreshold?: number;
   /** annotators see the reward model's suggested order after they submit a ranking (absent: never; reviewers always do) */

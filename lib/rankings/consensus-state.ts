@@ -5,6 +5,7 @@ import { getPromptById, updatePrompt } from "@/db/queries/prompts";
 import { listConsensusRankings } from "@/db/queries/rankings";
 import type { ProjectSettings } from "@/db/schema";
 import { consensusOrder } from "@/lib/consensus/consensus";
+import { pairwiseConfidence } from "@/lib/consensus/pairwise-confidence";
 import { routingAgreement } from "@/lib/consensus/question-agreement";
 import { questionsOf } from "@/lib/questions/check";
 import { rewardMarginOf } from "@/lib/suggestions/suggestions";
@@ -14,7 +15,9 @@ import { isSettled, overlapRange } from "./routing";
  * Settled = the overlap (routing: minOverlap) is reached and agreement passes the project's threshold. Agreement is
  * Kendall's W over the rankings, lowered to the form's agreement on its rating, label and strength answers when that is
  * lower, and to 0 when the project's reward model cannot separate the top two outputs (lib/consensus/question-agreement.ts
- * states the rule). A single wanted ranking (overlap 1) settles on that ranking alone.
+ * states the rule). With settings.routingSignal "confidence" the mean pairwise confidence (lib/consensus/pairwise-confidence.ts)
+ * takes W's place, from two rankings on, as W's does (tests/bench/routing.ts measures both). A single wanted ranking
+ * (overlap 1) settles on that ranking alone.
  * "None acceptable" rankings still count toward the overlap; their order is used as given.
  */
 export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, settings: ProjectSettings) {
@@ -26,7 +29,8 @@ export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, set
   }
   const result = consensusOrder(rows.map((r) => ({ order: r.order })));
   const reward = settings.rewardMarginThreshold === undefined ? undefined : { margin: await rewardMarginOf(tx, prompt.projectId, promptId), threshold: settings.rewardMarginThreshold };
-  const agreement = routingAgreement(result.agreement.kendallW, questionsOf(settings), rows.map((r) => r.answers ?? {}), reward);
+  const signal = settings.routingSignal === "confidence" ? (rows.length >= 2 ? pairwiseConfidence(rows.map((r) => r.order)) : null) : result.agreement.kendallW;
+  const agreement = routingAgreement(signal, questionsOf(settings), rows.map((r) => r.answers ?? {}), reward);
   const settled = isSettled({ rankingCount: rows.length, agreement }, overlapRange(settings), settings.agreementThreshold);
   return updatePrompt(tx, promptId, {
     rankingCount: rows.length,

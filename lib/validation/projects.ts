@@ -187,6 +187,8 @@ const settingsShape = {
   tooFastSeconds: numberField("Too-fast threshold (seconds)", z.number({ error: "Too-fast threshold must be a number" }).min(0, "Too-fast threshold is between 0 and 600 seconds").max(600, "Too-fast threshold is between 0 and 600 seconds")),
   queueOrder: queueOrderInput,
   generateOnPromote: flagInput("Generate on promote"),
+  /** what routing compares with the agreement threshold (lib/rankings/consensus-state.ts): Kendall's W, or the mean pairwise confidence; "" or absent: W */
+  routingSignal: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["agreement", "confidence"], { error: "Routing signal must be agreement or confidence" }).optional()),
   /** routing on the reward model (lib/consensus/question-agreement.ts): |top-two margin| below this counts as low agreement */
   rewardMarginThreshold: numberField("Reward margin threshold", z.number({ error: "Reward margin threshold must be a number" }).min(0, "Reward margin threshold is between 0 and 100").max(100, "Reward margin threshold is between 0 and 100")),
   showSuggestionsAfterSubmit: flagInput("Show suggestions after submit"),

@@ -181,10 +181,10 @@ const tuning = pool(TUNING_SEEDS.map(simulate));
 const evaluation = pool(EVAL_SEEDS.map(simulate));
 const tuneCurve = fixedCurve(tuning);
 const evalCurve = fixedCurve(evaluation);
-/** The tuning grid per signal: W's as before (min 2-3, thresholds 0.30-0.95 by 0.05); confidence's min 1-3 (one ranking gives a confidence, unlike W), thresholds 0.60-0.97 by 0.01. */
+/** The tuning grid per signal: min 2-3 (the app's minOverlap is at least 2) and max up to 9; W's thresholds 0.30-0.95 by 0.05 (as before), confidence's 0.60-0.97 by 0.01. */
 function gridFor(signal: Signal): Policy[] {
   const grid: Policy[] = [];
-  const mins = signal === "w" ? [2, 3] : [1, 2, 3];
+  const mins = [2, 3];
   const [from, to, step] = signal === "w" ? [30, 95, 5] : [60, 97, 1];
   for (const min of mins) for (let max = min + 1; max <= MAX_N; max++) for (let t = from; t <= to; t += step) grid.push({ signal, min, max, threshold: t / 100 });
   return grid;

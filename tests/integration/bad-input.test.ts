@@ -699,6 +699,7 @@ const actions: Record<string, ActionTarget> = {
       { name: "questions and a reset to ranking only together", input: { slug: "demo", questionsReset: "true", questions: [{ id: "q", type: "text", title: "A" }] }, field: "questionsReset" },
       { name: "an unknown PII policy", input: { slug: "demo", pii: "drop" }, field: "pii" },
       { name: "an unknown screening hold", input: { slug: "demo", screeningHold: "maybe" }, field: "screeningHold" },
+      { name: "an unknown routing signal", input: { slug: "demo", routingSignal: "votes" }, field: "routingSignal" },
       { name: "a moderation source that is no id", input: { slug: "demo", moderationSourceId: "openai" }, field: "moderationSourceId" },
     ],
   },

@@ -10,6 +10,7 @@ import { getDb } from "@/db/client";
 import type { Answers, Question } from "@/db/schema";
 import type { Actor, AnyActor } from "@/lib/auth/roles";
 import { updateProject } from "@/lib/projects/projects";
+import { pairConfidence } from "@/lib/consensus/pairwise-confidence";
 import { getQueueMakeup } from "@/lib/rankings/queue-makeup";
 import { submitRanking } from "@/lib/rankings/submit";
 import { nextTask } from "@/lib/rankings/tasks";
@@ -72,6 +73,26 @@ describeEachDatabase("routing", () => {
     // Nothing is left to hand out, and the queue's make-up counts no open task (the agreeing prompt, 2 of the fixed 3, is closed).
     expect(await nextTaskVia(people[6], { projectSlug: "demo" })).toBeNull();
     expect((await getQueueMakeup(admin, "demo")).total).toBe(0);
+  });
+
+  it("routes on pairwise confidence when the project says so: two identical rankings settle, split ones run to the maximum", async () => {
+    const admin = await makeActor("admin");
+    const project = await seedProject({ settings: { k: 3, overlap: 3, agreementThreshold: 0.81, minOverlap: 2, maxOverlap: 5 } });
+    const [agreeing, split] = await seedPrompts(project.id, 2, 3);
+    await expect(updateProjectVia(admin, "demo", { routingSignal: "maybe" })).rejects.toMatchObject({ status: 400, fieldErrors: { routingSignal: [expect.stringContaining("agreement or confidence")] } });
+    await updateProjectVia(admin, "demo", { routingSignal: "confidence" });
+    const people = await Promise.all(Array.from({ length: 7 }, (_, i) => makeActor("annotator", `annotator ${i}`)));
+
+    await workTheQueue(people, split);
+    const [a, s] = await promptStates([agreeing, split]);
+    // Agreeing: every pair 2-0, confidence c(2, 0) = 0.868 under the Beta(1.09, 1.09) prior (0.875 under a uniform one) >= 0.81.
+    expect(a).toMatchObject({ rankingCount: 2, settled: true });
+    expect(a.agreement!).toBeCloseTo(pairConfidence(2, 0), 6);
+    expect(a.agreement!).toBeCloseTo(0.868, 3);
+    // Split (the order, then its reverse, …): after 5 rankings every pair is 3-2, confidence c(3, 2) = 0.654 < 0.81, so it ran to the maximum.
+    expect(s).toMatchObject({ rankingCount: 5, settled: false });
+    expect(s.agreement!).toBeCloseTo(pairConfidence(3, 2), 6);
+    expect(await nextTaskVia(people[6], { projectSlug: "demo" })).toBeNull();
   });
 
   it("routes on rating agreement too: annotators who agree on the order but not on the ratings take the prompt to maxOverlap", async () => {

@@ -13,10 +13,10 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
+  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; routingSignal?: "agreement" | "confidence"; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
 };
 
-const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher" | "questions">; label: string; step: string }> = [
+const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher" | "questions" | "routingSignal">; label: string; step: string }> = [
   { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
   { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
   { name: "minOverlap", label: "Routing: rankings an agreeing prompt stops at (2–20; blank: fixed overlap)", step: "1" },
@@ -38,7 +38,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
     (form) => {
       setSaved(false);
       const values: Record<string, unknown> = Object.fromEntries(
-        ["name", "guidelines", "categories", "queueOrder", ...settingFields.map((f) => f.name)].map((k) => [k, formText(form, k)]),
+        ["name", "guidelines", "categories", "queueOrder", "routingSignal", ...settingFields.map((f) => f.name)].map((k) => [k, formText(form, k)]),
       );
       values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
       values.launcher = launcherFromForm(form);
@@ -73,6 +73,12 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
         {settingFields.map((f) => (
           <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} defaultValue={String(initial.settings[f.name] ?? "")} error={fieldErrors[f.name]} />
         ))}
+        <Field label="Routing: what the agreement threshold is compared with" name="routingSignal" error={fieldErrors.routingSignal}>
+          <select name="routingSignal" data-testid="field-routingSignal" defaultValue={initial.settings.routingSignal ?? "agreement"} className={inputClass}>
+            <option value="agreement">Agreement (Kendall&apos;s W)</option>
+            <option value="confidence">Pairwise confidence (fewer rankings in the routing bench; threshold about 0.8)</option>
+          </select>
+        </Field>
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Next-task order, most urgent first (gate, active, routing, backlog; version:<label> or import:<id> pins a batch)" name="queueOrder" error={fieldErrors.queueOrder}>
