@@ -9,7 +9,9 @@
 // The reward model's margin between the top outputs, the issue's second signal, enters through the same figure: a
 // prompt whose top two outputs the active reward model cannot separate (|margin| < rewardMarginThreshold) has agreement
 // 0 (lib/consensus/question-agreement.ts routingAgreement).
-// Benchmark: `npm run bench -- routing` (tests/bench/routing.ts) simulates it on AlpacaEval's judgments.
+// With settings.routingSignal "confidence", the mean pairwise confidence (lib/consensus/pairwise-confidence.ts) takes
+// W's place in that figure (lib/rankings/consensus-state.ts); the rule here is unchanged.
+// Benchmark: `npm run bench -- routing` (tests/bench/routing.ts) simulates both signals on AlpacaEval's judgments.
 
 import type { ProjectSettings } from "@/db/schema";
 import { AppError } from "@/lib/errors";
