@@ -13,10 +13,10 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; routingSignal?: "agreement" | "confidence"; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
+  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; routingSignal?: "agreement" | "confidence"; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; rewardMarginThreshold?: number; showSuggestionsAfterSubmit?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
 };
 
-const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "launcher" | "questions" | "routingSignal">; label: string; step: string }> = [
+const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "showSuggestionsAfterSubmit" | "launcher" | "questions" | "routingSignal">; label: string; step: string }> = [
   { name: "k", label: "Outputs per ranking (k, 2–9)", step: "1" },
   { name: "overlap", label: "Rankings per prompt (1–20)", step: "1" },
   { name: "minOverlap", label: "Routing: rankings an agreeing prompt stops at (2–20; blank: fixed overlap)", step: "1" },
@@ -29,6 +29,7 @@ const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], 
   { name: "topP", label: "Sampling top-p (0–1)", step: "0.01" },
   { name: "maxNewTokens", label: "Max new tokens per output", step: "1" },
   { name: "tooFastSeconds", label: "Flag annotators faster than (median seconds per ranking)", step: "0.5" },
+  { name: "rewardMarginThreshold", label: "Routing: reward-model margin below which the top two count as tied (blank: off)", step: "0.05" },
 ];
 
 export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initial: ProjectFormValues }) {
@@ -41,6 +42,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
         ["name", "guidelines", "categories", "queueOrder", "routingSignal", ...settingFields.map((f) => f.name)].map((k) => [k, formText(form, k)]),
       );
       values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
+      values.showSuggestionsAfterSubmit = form.get("showSuggestionsAfterSubmit") ? "true" : "false";
       values.launcher = launcherFromForm(form);
       values.questions = formText(form, "questions");
       return mode === "create" ? createProject({ slug: formText(form, "slug"), ...values }) : updateProject({ slug: initial.slug, ...values });
@@ -94,6 +96,10 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
         <label className="flex items-center gap-2 self-end text-sm">
           <input type="checkbox" name="generateOnPromote" data-testid="field-generateOnPromote" defaultChecked={initial.settings.generateOnPromote !== false} />
           Promoting a version queues outputs from it to rank
+        </label>
+        <label className="flex items-center gap-2 self-end text-sm">
+          <input type="checkbox" name="showSuggestionsAfterSubmit" data-testid="field-showSuggestionsAfterSubmit" defaultChecked={initial.settings.showSuggestionsAfterSubmit === true} />
+          Annotators see the reward model&apos;s suggested order after they submit
         </label>
       </div>
       <QuestionsFields initial={initial.settings.questions} fieldErrors={fieldErrors} />
