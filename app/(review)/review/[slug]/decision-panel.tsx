@@ -1,5 +1,6 @@
 // The selected item's controls: approve, reject with a reason, edit with a live diff, or set a ranking's consensus as gold.
 "use client";
+import { useTranslations } from "next-intl";
 import { Diff } from "@/app/_components/diff";
 import { FormError, inputClass } from "@/app/_components/form";
 import { canEdit, type EditDraft, type QueueItem } from "@/lib/reviews/queue-items";
@@ -9,22 +10,23 @@ const btn = "rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50";
 
 export function DecisionPanel({ item, q }: { item: QueueItem; q: ReviewQueueState }) {
   const { panel, pending } = q;
+  const t = useTranslations("review.decide");
   return (
     <div className="mt-4 space-y-3 border-t border-slate-100 pt-3 dark:border-slate-800">
       <div className="flex flex-wrap gap-2">
         <button type="button" data-testid="approve" disabled={pending} onClick={() => void q.decide("approve")} className={`${btn} bg-green-600 text-white hover:bg-green-500`}>
-          {item.kind === "ranking" ? "Accept consensus" : item.kind === "screening" ? "Clear (keep as is)" : "Approve"} <kbd className="ml-1 opacity-70">a</kbd>
+          {item.kind === "ranking" ? t("acceptConsensus") : item.kind === "screening" ? t("clear") : t("approve")} <kbd className="ms-1 opacity-70">a</kbd>
         </button>
         <button type="button" data-testid="reject" disabled={pending} onClick={() => q.openPanel("reject")} className={`${btn} border border-red-300 text-red-700 dark:border-red-800 dark:text-red-400`}>
-          Reject… <kbd className="ml-1 opacity-70">r</kbd>
+          {t("rejectOpen")} <kbd className="ms-1 opacity-70">r</kbd>
         </button>
         {canEdit(item) ? (
           <button type="button" data-testid="edit" disabled={pending} onClick={() => q.openPanel("edit")} className={`${btn} border border-slate-300 dark:border-slate-700`}>
-            Edit… <kbd className="ml-1 opacity-70">e</kbd>
+            {t("editOpen")} <kbd className="ms-1 opacity-70">e</kbd>
           </button>
         ) : (
           <button type="button" data-testid="set-gold" disabled={pending || item.kind !== "ranking" || !item.consensus} onClick={() => void q.setGold()} className={`${btn} border border-amber-300 text-amber-800 dark:border-amber-800 dark:text-amber-300`}>
-            Set consensus as gold
+            {t("setGold")}
           </button>
         )}
       </div>
@@ -39,6 +41,7 @@ function RejectForm({ q }: { q: ReviewQueueState }) {
   // Taken apart here: the compiler's refs rule reads every field of an object that carries a ref as a ref read.
   const { reasonRef, reason, setReason, decide, pending } = q;
   const error = q.fieldErrors.reason;
+  const t = useTranslations("review.decide");
   return (
     <form
       className="space-y-2"
@@ -48,7 +51,7 @@ function RejectForm({ q }: { q: ReviewQueueState }) {
       }}
     >
       <label className="block space-y-1">
-        <span className="text-sm font-medium">Reason (the author sees it)</span>
+        <span className="text-sm font-medium">{t("reason")}</span>
         <textarea
           ref={reasonRef}
           data-testid="reject-reason"
@@ -69,13 +72,14 @@ function RejectForm({ q }: { q: ReviewQueueState }) {
         )}
       </label>
       <button type="submit" data-testid="reject-confirm" disabled={pending} className={`${btn} bg-red-600 text-white hover:bg-red-500`}>
-        Reject
+        {t("reject")}
       </button>
     </form>
   );
 }
 
 function EditForm({ item, q }: { item: QueueItem; q: ReviewQueueState }) {
+  const t = useTranslations("review.decide");
   const field = (name: keyof EditDraft, label: string, before: string, rows: number, first: boolean) => (
     <div className="space-y-1">
       <label className="block text-xs font-medium" htmlFor={`edit-${name}`}>
@@ -109,17 +113,18 @@ function EditForm({ item, q }: { item: QueueItem; q: ReviewQueueState }) {
         void q.decide("edit");
       }}
     >
-      {item.kind === "prompt" && field("instruction", "Instruction", item.instruction, 3, true)}
-      {item.kind === "prompt" && field("input", "Input", item.input ?? "", 2, false)}
-      {item.kind === "prompt" && item.demonstration !== null && field("text", "Demonstration", item.demonstration, 8, false)}
-      {item.kind === "demonstration" && field("text", "Rewrite", item.text, 8, true)}
+      {item.kind === "prompt" && field("instruction", t("instruction"), item.instruction, 3, true)}
+      {item.kind === "prompt" && field("input", t("input"), item.input ?? "", 2, false)}
+      {item.kind === "prompt" && item.demonstration !== null && field("text", t("demonstration"), item.demonstration, 8, false)}
+      {item.kind === "demonstration" && field("text", t("rewrite"), item.text, 8, true)}
       {q.fieldErrors.edit && (
         <p role="alert" data-testid="error-edit" className="text-sm text-red-600 dark:text-red-400">
           {q.fieldErrors.edit.join(" ")}
         </p>
       )}
       <button type="submit" data-testid="edit-save" disabled={q.pending} className={`${btn} bg-indigo-600 text-white hover:bg-indigo-500`}>
-        Save edit and approve
+        {t("saveEdit")}
+
       </button>
     </form>
   );
