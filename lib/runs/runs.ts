@@ -54,6 +54,10 @@ export async function createRun(actor: AnyActor, input: CreateRunInput, opts: { 
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
   const base = await resolveBase(db, project, input.base);
+  // A reward model's backbone may start another reward model; a policy starts from a policy.
+  if (base.baseModelVersionId && input.stage !== "rm" && (await q.getModelVersionById(db, base.baseModelVersionId))?.kind === "reward") {
+    throw new AppError("unprocessable:run", `${base.base} is a reward model: a ${input.stage} run starts from a policy version.`, { base: ["A reward model is no base for a policy"] });
+  }
   if (input.snapshotId) {
     const snap = await getExportById(db, input.snapshotId);
     if (!snap || snap.projectId !== project.id) throw new AppError("bad_request:snapshot", "Unknown snapshot for this project.", { snapshotId: ["Unknown snapshot"] });

@@ -84,6 +84,9 @@ describeEachDatabase("reward model and suggestions", () => {
     expect(isAppError(refused) && refused.status).toBe(409);
     expect(isAppError(refused) && refused.fieldErrors?.versionId?.[0]).toMatch(/is a reward model/);
     expect(await db.select().from(modelVersions).where(eq(modelVersions.isActive, true))).toHaveLength(0);
+    // Nor the base of a policy run (a 422 naming base).
+    const asBase = await createRunVia(admin, { projectSlug: "demo", stage: "sft", base: rm.id }).catch((e: unknown) => e);
+    expect(isAppError(asBase) && [asBase.status, asBase.fieldErrors?.base?.[0]]).toEqual([422, "A reward model is no base for a policy"]);
     // Never generating: not served through the OpenAI endpoint, not a playground contender; the Models page says its kind.
     expect((await listServedModels(reviewer)).map((m) => m.id)).not.toContain(`demo/${rm.label}`);
     expect((await listContenders(db, project.id)).map((c) => c.id)).not.toContain(rm.id);
