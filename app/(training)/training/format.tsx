@@ -18,7 +18,7 @@ export const phaseWords: Record<RunPhase, string> = {
   done: "done",
 };
 
-export const stageWords: Record<string, string> = { pretrain: "pretraining", sft: "SFT", dpo: "DPO" };
+export const stageWords: Record<string, string> = { pretrain: "pretraining", sft: "SFT", dpo: "DPO", rm: "reward model" };
 
 export function formatBytes(b: number): string {
   return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${Math.round(b / 2 ** 20)} MiB`;
