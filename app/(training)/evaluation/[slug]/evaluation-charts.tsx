@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 
 const COLOURS = ["#6366f1", "#f59e0b", "#10b981", "#ef4444", "#0ea5e9", "#a855f7", "#64748b", "#84cc16"];
 
-/** rows: one per version (oldest first), a value per category or null where there is none. */
+/** rows: one per version (oldest first), a value per category or null where there is none; read by a function, as a dotted category name would be a path. */
 export function CategoryLines({ rows, categories, testId, percent }: { rows: Array<Record<string, string | number | null>>; categories: string[]; testId: string; percent?: boolean }) {
   return (
     <div style={{ height: 260 }} data-testid={testId}>
@@ -17,7 +17,7 @@ export function CategoryLines({ rows, categories, testId, percent }: { rows: Arr
           <Legend />
           {percent && <ReferenceLine y={50} stroke="#94a3b8" strokeDasharray="4 4" />}
           {categories.map((c, i) => (
-            <Line key={c} type="monotone" dataKey={c} stroke={COLOURS[i % COLOURS.length]} connectNulls isAnimationActive={false} dot />
+            <Line key={c} name={c} type="monotone" dataKey={(r: Record<string, string | number | null>) => r[c]} stroke={COLOURS[i % COLOURS.length]} connectNulls isAnimationActive={false} dot />
           ))}
         </LineChart>
       </ResponsiveContainer>

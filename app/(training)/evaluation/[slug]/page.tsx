@@ -16,7 +16,8 @@ function Win({ w, what }: { w: WinCell | null; what: string }) {
   if (!w || w.winRate === null) return null;
   return (
     <div className={markClass(w.mark)} data-testid={`win-${what}`} data-mark={w.mark ?? "none"} title={`${w.wins} won, ${w.losses} lost, ${w.ties} tied against ${w.against}`}>
-      vs {w.against} {w.winRate.toFixed(0)}% <span className="text-xs">[{w.ci![0].toFixed(0)}, {w.ci![1].toFixed(0)}] n={w.n}</span>
+      vs {what === "active" ? "active " : ""}
+      {w.against} {w.winRate.toFixed(0)}% <span className="text-xs">[{w.ci![0].toFixed(0)}, {w.ci![1].toFixed(0)}] n={w.n}</span>
       {markSign(w.mark)}
     </div>
   );
@@ -85,8 +86,12 @@ export default async function EvaluationPage({ params }: { params: Promise<{ slu
                     <th className="py-1 pr-4">Category</th>
                     {ev.versions.map((v) => (
                       <th key={v.id} className="pr-4" data-testid={`version-head-${v.label}`}>
-                        {v.label}
-                        {v.isActive && <span className="ml-1 rounded bg-indigo-600 px-1.5 text-xs text-white">active</span>}
+                        <span data-testid="version-label">{v.label}</span>
+                        {v.isActive && (
+                          <span data-testid="active-badge" className="ml-1 rounded bg-indigo-600 px-1.5 text-xs text-white">
+                            active
+                          </span>
+                        )}
                         <div className="text-xs font-normal">
                           loss {v.loss?.toFixed(3) ?? "—"} · ppl {v.perplexity?.toFixed(1) ?? "—"}
                         </div>
@@ -112,7 +117,7 @@ export default async function EvaluationPage({ params }: { params: Promise<{ slu
               </table>
             </div>
             <p className="mt-3 text-xs text-slate-500">
-              Win rate: share of judgments between the two versions&apos; outputs the version won (release-gate comparisons and any other human rankings), with a {ev.method.interval}. ▲ improved / ▼ regressed where the
+              Each cell: the win rate against the previous version, then against the active one; the held-out loss; the output length. Win rate: share of judgments between the two versions&apos; outputs the version won (release-gate comparisons and any other human rankings), with a {ev.method.interval}. ▲ improved / ▼ regressed where the
               interval excludes 50% and there are at least {ev.method.minJudgments} judgments, or where the held-out loss moved by more than {ev.method.lossNoiseZ} standard errors of the difference from the previous
               version&apos;s. Length: {ev.method.length}, mean / median (count).
             </p>
