@@ -1,5 +1,6 @@
 // The review queue: submitted prompts, rewrites of model outputs and unsettled rankings, filtered by URL search params.
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { FormError } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
@@ -18,6 +19,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
   const actor = await requirePageRole("reviewer");
   const project = await projectOrNotFound(actor, (await params).slug);
   const sp = await searchParams;
+  const t = await getTranslations("review.filters");
   const filters: Search = { kind: one(sp.kind), category: one(sp.category), author: one(sp.author), maxAgreement: one(sp.maxAgreement) };
 
   let problem: string | null = null;
@@ -70,7 +72,7 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
     ];
   } catch (e) {
     if (!isAppError(e) || e.kind !== "bad_request") throw e;
-    problem = `These filters do not work: ${e.message.replace(/^Invalid input: /, "")}`;
+    problem = t("problem", { error: e.message.replace(/^Invalid input: /, "") });
   }
   for (const a of await listAnnotatorQuality(actor, project.slug)) authors.set(a.annotatorId, a.name);
 
@@ -79,28 +81,28 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
     <div className="space-y-4" data-testid="review-queue-page">
       <form method="get" className="flex flex-wrap items-end gap-3 text-sm" data-testid="queue-filters">
         <label className="space-y-1">
-          <span className="block text-xs text-slate-500 dark:text-slate-400">Kind</span>
+          <span className="block text-xs text-slate-500 dark:text-slate-400">{t("kind")}</span>
           <select name="kind" defaultValue={filters.kind ?? ""} data-testid="filter-kind" className={select}>
-            <option value="">All</option>
-            <option value="prompt">Prompts</option>
-            <option value="demonstration">Rewrites</option>
-            <option value="ranking">Rankings</option>
-            <option value="screening">Screening (PII, safety)</option>
+            <option value="">{t("all")}</option>
+            <option value="prompt">{t("prompts")}</option>
+            <option value="demonstration">{t("rewrites")}</option>
+            <option value="ranking">{t("rankings")}</option>
+            <option value="screening">{t("screening")}</option>
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-slate-500 dark:text-slate-400">Category</span>
+          <span className="block text-xs text-slate-500 dark:text-slate-400">{t("category")}</span>
           <select name="category" defaultValue={filters.category ?? ""} data-testid="filter-category" className={select}>
-            <option value="">All</option>
+            <option value="">{t("all")}</option>
             {project.categories.map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-slate-500 dark:text-slate-400">Author / annotator</span>
+          <span className="block text-xs text-slate-500 dark:text-slate-400">{t("author")}</span>
           <select name="author" defaultValue={filters.author ?? ""} data-testid="filter-author" className={select}>
-            <option value="">Anyone</option>
+            <option value="">{t("anyone")}</option>
             {[...authors].map(([id, name]) => (
               <option key={id} value={id}>
                 {name}
@@ -109,14 +111,15 @@ export default async function ReviewQueuePage({ params, searchParams }: { params
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-slate-500 dark:text-slate-400">Max agreement (rankings only)</span>
+          <span className="block text-xs text-slate-500 dark:text-slate-400">{t("maxAgreement")}</span>
           <input name="maxAgreement" type="number" min={0} max={1} step={0.05} defaultValue={filters.maxAgreement ?? ""} data-testid="filter-max-agreement" className={`${select} w-28`} />
         </label>
         <button type="submit" data-testid="filter-apply" className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
-          Filter
+          {t("apply")}
         </button>
         <Link href={`/review/${project.slug}`} className="py-1.5 text-indigo-600 underline dark:text-indigo-400">
-          Clear
+          {t("clear")}
+
         </Link>
       </form>
       <FormError message={problem} />
