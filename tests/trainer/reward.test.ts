@@ -5,9 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it, vi } from "vitest";
 import { chooseBackend } from "@/trainer/backend";
 import { loadCheckpoint } from "@/trainer/checkpoint";
+import { runTrainerCli } from "@/trainer/cli";
 import type { ModelConfig } from "@/trainer/config";
 import { toVariables } from "@/trainer/model";
 import { importHf } from "@/trainer/import-hf";
@@ -101,6 +102,28 @@ it("trains stage rm: held-out pairwise accuracy above 0.8, reported as eval metr
   });
   const r = scoreSequences(params, cfg, seqs, 4, tok.pad);
   for (let i = 0; i < 3; i++) expect(r[2 * i]).toBeGreaterThan(r[2 * i + 1]);
+
+  // `tuneloop score`: one score event a row, the same figures (prompt rendered as a chat, the reply as a response).
+  const input = path.join(path.dirname(out), "rows.jsonl");
+  fs.writeFileSync(input, [0, 1].map((i) => JSON.stringify({ id: `r${i}`, messages: [{ role: "user", content: "ask for the cup 200" }], response: i ? "give me the cup now!" : "please pass the cup, thank you" })).join("\n"));
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((x) => (lines.push(String(x)), true));
+  const errs = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    expect(await runTrainerCli(["score", "--model", out, "--input", input, "--json"])).toBe(0);
+    // a checkpoint without a head is refused, naming the flag (exit 2)
+    const policy = path.join(path.dirname(out), "policy");
+    await train({ ...opts, out: policy, stage: "dpo", steps: 1 }, () => {});
+    expect(await runTrainerCli(["score", "--model", policy, "--input", input, "--json"])).toBe(2);
+  } finally {
+    spy.mockRestore();
+    errs.mockRestore();
+  }
+  const scored = lines.map((l) => JSON.parse(l) as { type: string; id?: string; score?: number; message?: string });
+  expect(scored.slice(0, 2).map((e) => e.id)).toEqual(["r0", "r1"]);
+  expect(scored[0].score).toBeCloseTo(r[0], 4);
+  expect(scored[1].score).toBeCloseTo(r[1], 4);
+  expect(scored.at(-1)).toMatchObject({ type: "error", code: "usage", message: expect.stringMatching(/^--model .*: not a reward model/) });
   tf.dispose(Object.values(params));
 }, 300_000);
 
