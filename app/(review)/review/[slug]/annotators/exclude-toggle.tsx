@@ -1,12 +1,14 @@
 // Leaves an annotator's rankings out of (or back in) the project's consensus.
 "use client";
 import { asyncHandler } from "@/app/_components/form";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { setAnnotatorExcluded } from "../../actions";
 
 export function ExcludeToggle({ projectSlug, userId, excluded }: { projectSlug: string; userId: string; excluded: boolean }) {
   const router = useRouter();
+  const t = useTranslations("review.annotators");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -25,7 +27,8 @@ export function ExcludeToggle({ projectSlug, userId, excluded }: { projectSlug: 
         })}
         className={`rounded border px-2 py-1 text-xs disabled:opacity-50 ${excluded ? "border-red-300 text-red-700 dark:border-red-800 dark:text-red-400" : "border-slate-300 dark:border-slate-700"}`}
       >
-        {excluded ? "Excluded · include" : "Included · exclude"}
+        {excluded ? t("excluded") : t("included")}
+
       </button>
       {error && <span role="alert" className="text-xs text-red-600 dark:text-red-400">{error}</span>}
     </span>
