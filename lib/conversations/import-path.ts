@@ -5,6 +5,7 @@ import type { DbOrTx } from "@/db/client";
 import * as q from "@/db/queries/conversations";
 import type { NewPrompt } from "@/db/schema";
 import type { ImportConversation } from "@/lib/formats/import";
+import { detectLanguage } from "@/lib/languages/detect";
 
 /** Content hash of turn `i` of a conversation: its system message and every message up to that user turn. */
 export function turnHash(conv: ImportConversation, i: number): string {
@@ -32,6 +33,8 @@ export async function importConversationPaths(
   projectId: string,
   convs: ImportConversation[],
   cache: PathCache,
+  /** the file's declared language (lib/languages); absent: each earlier turn's is detected */
+  language?: string,
 ): Promise<{ parents: Array<string | null>; prompts: number; completions: number }> {
   const parents: Array<string | null> = convs.map(() => null);
   let promptsMade = 0;
@@ -48,6 +51,7 @@ export async function importConversationPaths(
         instruction: c.turns[i].user,
         input: null,
         category: null,
+        language: language ?? detectLanguage(c.turns[i].user),
         authorId: null,
         source: "import",
         status: "approved",

@@ -14,6 +14,7 @@ import * as qc from "@/db/queries/conversations";
 import * as qi from "@/db/queries/imports";
 import type { OasstNode } from "@/lib/formats/import";
 import type { PathCache } from "./import-path";
+import { detectLanguage } from "@/lib/languages/detect";
 
 type TurnPath = { system: string | null; turns: Array<[string, string]> };
 
@@ -30,7 +31,7 @@ function nodeHash(at: TurnPath, user: string): string {
  * (generator model_name). Ranked assistant siblings become one imported ranking, best rank
  * first, written when the prompt is new. Costs a few queries per message.
  */
-export async function importOasstTree(tx: DbOrTx, projectId: string, root: OasstNode, cache: PathCache) {
+export async function importOasstTree(tx: DbOrTx, projectId: string, root: OasstNode, cache: PathCache, language?: string) {
   const counts = { prompts: 0, completions: 0, rankings: 0 };
   const visit = async (msg: OasstNode, parentCompletionId: string | null, at: TurnPath) => {
     const hash = nodeHash(at, msg.text);
@@ -42,6 +43,8 @@ export async function importOasstTree(tx: DbOrTx, projectId: string, root: Oasst
         instruction: msg.text,
         input: null,
         category: null,
+        // the file's declared language, else detected per message (oasst's own `lang` is not read yet)
+        language: language ?? detectLanguage(msg.text),
         authorId: null,
         source: "import",
         status: msg.reviewResult === false ? "rejected" : "approved",

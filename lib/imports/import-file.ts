@@ -187,7 +187,7 @@ async function writeBatch(
   const trees = batch.filter(({ record }) => record.tree);
   const tally = { prompts: 0, completions: 0, rankings: 0, unchanged: 0 };
   for (const { record } of trees) {
-    const c = await importOasstTree(tx, project.id, record.tree!, paths);
+    const c = await importOasstTree(tx, project.id, record.tree!, paths, language);
     // A tree that added nothing (all of it already in the project) is an unchanged row.
     if (!c.prompts && !c.completions) tally.unchanged++;
     tally.prompts += c.prompts;
@@ -196,7 +196,7 @@ async function writeBatch(
   }
   if (trees.length) batch = batch.filter(({ record }) => !record.tree);
   // The earlier turns of conversations first, for the whole batch: each row's last turn then names its parent reply.
-  const placed = await importConversationPaths(tx, project.id, batch.map(({ record }) => record.conversation ?? { system: null, turns: [] }), paths);
+  const placed = await importConversationPaths(tx, project.id, batch.map(({ record }) => record.conversation ?? { system: null, turns: [] }), paths, language);
   counts.earlierTurns += placed.prompts;
   counts.earlierReplies += placed.completions;
   const promptRows: NewPrompt[] = batch.map(({ record, hash }, k) => promptRow(project, record, hash, placed.parents[k], language));

@@ -69,6 +69,30 @@ describeEachDatabase("prompt languages", () => {
     expect(declared.map((p) => p.language)).toEqual(["es", "es", "es", "es"]);
   });
 
+  it("Open-Assistant trees and earlier conversation turns are detected too, or take the declared language", async () => {
+    const admin = await makeActor("admin");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-lang-"));
+    const file = path.join(dir, "tree.jsonl");
+    const tree = { prompt: { message_id: "a", role: "prompter", text: texts.es, replies: [{ message_id: "b", parent_id: "a", role: "assistant", text: "París.", replies: [{ message_id: "c", parent_id: "b", role: "prompter", text: texts.short }] }] } };
+    fs.writeFileSync(file, JSON.stringify(tree) + "\n");
+    const detected = await seedProject({ slug: "tree" });
+    await importFile(admin, { projectSlug: "tree", path: file, format: "oasst" });
+    const rows = await getDb().select({ instruction: prompts.instruction, language: prompts.language }).from(prompts).where(eq(prompts.projectId, detected.id));
+    expect(Object.fromEntries(rows.map((p) => [p.instruction, p.language]))).toEqual({ [texts.es]: "es", [texts.short]: null });
+    // A TRL conversation's earlier user turn is a prompt of its own, detected the same way.
+    const trl = path.join(dir, "trl.jsonl");
+    fs.writeFileSync(trl, JSON.stringify({ prompt: [{ role: "user", content: texts.ar }, { role: "assistant", content: "حسناً" }, { role: "user", content: texts.en }], chosen: [{ role: "assistant", content: "Yes." }], rejected: [{ role: "assistant", content: "No." }] }) + "\n");
+    const conv = await seedProject({ slug: "conv" });
+    await importFile(admin, { projectSlug: "conv", path: trl, format: "trl" });
+    const turns = await getDb().select({ instruction: prompts.instruction, language: prompts.language }).from(prompts).where(eq(prompts.projectId, conv.id));
+    expect(Object.fromEntries(turns.map((p) => [p.instruction, p.language]))).toEqual({ [texts.ar]: "ar", [texts.en]: "en" });
+
+    const declared = await seedProject({ slug: "tree-ar" });
+    await importFile(admin, { projectSlug: "tree-ar", path: file, format: "oasst", language: "ar" });
+    const rowsAr = await getDb().select({ language: prompts.language }).from(prompts).where(eq(prompts.projectId, declared.id));
+    expect(rowsAr.map((p) => p.language)).toEqual(["ar", "ar"]);
+  });
+
   it("next-task hands out only the annotator's languages and undetermined prompts; none set means all; a bad code is a 400 naming the entry", async () => {
     const project = await seedProject({ settings: { overlap: 1, k: 2 } });
     // Oldest first: en, en, es, undetermined, ar.
