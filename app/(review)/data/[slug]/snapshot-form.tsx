@@ -1,5 +1,6 @@
 // The new-snapshot form: pairing policy, eval share, formats, imported rankings, category caps and weights, instruction templates.
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, inputClass, asyncHandler } from "@/app/_components/form";
@@ -8,6 +9,7 @@ import { createSnapshot } from "../actions";
 
 export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
   const router = useRouter();
+  const t = useTranslations("data.form");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -43,26 +45,27 @@ export function SnapshotForm({ projectSlug }: { projectSlug: string }) {
         }
       })}
     >
-      <Field label="Pairing" name="pairing" error={fieldErrors.pairing}>
+      <Field label={t("pairing")} name="pairing" error={fieldErrors.pairing}>
         <select name="pairing" data-testid="field-pairing" className={inputClass} defaultValue="all">
-          <option value="all">all pairs</option>
-          <option value="best-vs-rest">best vs rest</option>
-          <option value="adjacent">adjacent ranks</option>
+          <option value="all">{t("all")}</option>
+          <option value="best-vs-rest">{t("bestVsRest")}</option>
+          <option value="adjacent">{t("adjacent")}</option>
         </select>
       </Field>
-      <Field label="Eval share (0–0.5)" name="evalFraction" type="number" step="0.01" defaultValue="0.05" error={fieldErrors.evalFraction} />
-      <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="includeImported" defaultChecked /> include imported rankings</label>
+      <Field label={t("evalShare")} name="evalFraction" type="number" step="0.01" defaultValue="0.05" error={fieldErrors.evalFraction} />
+      <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="includeImported" defaultChecked /> {t("includeImported")}</label>
       <div className="flex gap-4 text-sm">
-        <label className="flex items-center gap-2"><input type="checkbox" name="openai" /> OpenAI chat</label>
-        <label className="flex items-center gap-2"><input type="checkbox" name="alpaca" /> Alpaca</label>
+        <label className="flex items-center gap-2"><input type="checkbox" name="openai" /> {t("openai")}</label>
+        <label className="flex items-center gap-2"><input type="checkbox" name="alpaca" /> {t("alpaca")}</label>
       </div>
-      <Field label="Category caps (at most N prompts: coding=100, chat=50)" name="categoryCaps" placeholder="none" error={fieldErrors.categoryCaps} />
-      <Field label="Category weights (train copies, 0–10: chat=2, math and reasoning=0.5)" name="categoryWeights" placeholder="none" error={fieldErrors.categoryWeights} />
-      <Field label="Instruction templates to render each example under (names, comma-separated)" name="templates" placeholder="none" error={fieldErrors.templates} />
+      <Field label={t("caps")} name="categoryCaps" placeholder={t("none")} error={fieldErrors.categoryCaps} />
+      <Field label={t("weights")} name="categoryWeights" placeholder={t("none")} error={fieldErrors.categoryWeights} />
+      <Field label={t("templates")} name="templates" placeholder={t("none")} error={fieldErrors.templates} />
       <div className="sm:col-span-2 space-y-2">
         <FormError message={error} />
-        {done && <p data-testid="snapshot-created" className="text-sm text-green-700 dark:text-green-400">Snapshot {done} written.</p>}
-        <SubmitButton pending={pending} testId="snapshot-submit">Make snapshot</SubmitButton>
+        {done && <p data-testid="snapshot-created" className="text-sm text-green-700 dark:text-green-400">{t("written", { id: done })}</p>}
+        <SubmitButton pending={pending} testId="snapshot-submit">{t("submit")}</SubmitButton>
+
       </div>
     </form>
   );
