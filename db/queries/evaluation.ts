@@ -54,3 +54,8 @@ export async function listPromptCategories(db: DbOrTx, opts: { projectId: string
   const res = await db.execute(sql`select id, category from prompts where project_id = ${opts.projectId} and id = any(${`{${ids.join(",")}}`}::uuid[])`);
   return res.rows as Array<{ id: string; category: string | null }>;
 }
+
+/** Adds entries to a version's metrics in one statement (jsonb ||: a key present is replaced, the others kept). */
+export async function mergeVersionMetrics(db: DbOrTx, id: string, metrics: Record<string, number>) {
+  await db.execute(sql`update model_versions set metrics = metrics || ${JSON.stringify(metrics)}::jsonb where id = ${id}`);
+}

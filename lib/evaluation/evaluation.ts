@@ -18,6 +18,8 @@ export type VersionEvaluation = {
   isActive: boolean;
   createdAt: string;
   previous: string | null;
+  /** whether it has a snapshot and a checkpoint to compute per-category loss from (a policy trained here) */
+  canEvaluate: boolean;
   /** held-out loss and perplexity over the whole eval split (the version's eval/loss, eval/perplexity) */
   loss: number | null;
   perplexity: number | null;
@@ -68,6 +70,7 @@ export async function projectEvaluation(actor: AnyActor, input: { projectSlug: s
       isActive: v.isActive,
       createdAt: v.createdAt.toISOString(),
       previous: prev?.label ?? null,
+      canEvaluate: v.exportId !== null && v.runId !== null,
       loss: num("eval/loss"),
       perplexity: num("eval/perplexity"),
       all: { vsPrevious: vsPrev && vsPrev.all.n > 0 ? vsPrev.all : null, vsActive: vsActive && vsActive.all.n > 0 ? vsActive.all : null, length: lengthOf(len.find((l) => l.all)) },

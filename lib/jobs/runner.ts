@@ -13,7 +13,7 @@ import { MODERATION_POLICY, runModerationJob } from "@/lib/screening/moderate";
 
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
-/** `evaluate` has no handler yet: that queue has no worker. */
+/** Handlers of the queues besides `train`; `evaluate` computes a version's held-out loss per category (lib/evaluation/evaluate-job.ts). */
 type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect" | "import-model" | "score", (data: Record<string, unknown>) => Promise<unknown>>>;
 
 /** Run ids this process is executing: its own reconciler must not treat them as orphans. */
@@ -137,5 +137,6 @@ async function defaultHandlers(): Promise<Handlers> {
   handlers.collect = async (data) => (await import("./collect-job")).runCollectJob(data);
   handlers["import-model"] = async (data) => (await import("./import-job")).runImportJob(data);
   handlers.score = async (data) => (await import("./score-job")).runScoreJob(data);
+  handlers.evaluate = async (data) => (await import("@/lib/evaluation/evaluate-job")).runEvaluateJob(data);
   return handlers;
 }

@@ -23,6 +23,7 @@ import * as exportFileRoute from "@/app/api/v1/projects/[slug]/exports/[id]/file
 import * as exportArchiveRoute from "@/app/api/v1/projects/[slug]/exports/[id]/archive/route";
 import * as importsRoute from "@/app/api/v1/projects/[slug]/imports/route";
 import * as leaderboardRoute from "@/app/api/v1/projects/[slug]/leaderboard/route";
+import * as evaluationRoute from "@/app/api/v1/projects/[slug]/evaluation/route";
 import * as projectRunsRoute from "@/app/api/v1/projects/[slug]/runs/route";
 import * as runRoute from "@/app/api/v1/runs/[id]/route";
 import * as nextTaskRoute from "@/app/api/v1/projects/[slug]/tasks/next/route";
@@ -326,6 +327,11 @@ const routes: Record<string, RouteTarget> = {
     module: leaderboardRoute,
     params: () => ({ slug: "demo" }),
     cases: () => [{ name: "unknown baseline", query: "baseline=nobody", field: "baseline" }, ...queryCases("baseline")],
+  },
+  "GET app/api/v1/projects/[slug]/evaluation/route.ts": {
+    module: evaluationRoute,
+    params: () => ({ slug: "demo" }),
+    cases: () => [{ name: "an unknown project", params: { slug: "no-such-project" }, field: "projectSlug", kinds: ["not_found"] }],
   },
   "POST app/api/v1/projects/[slug]/runs/route.ts": {
     module: projectRunsRoute,
@@ -1014,6 +1020,15 @@ const actions: Record<string, ActionTarget> = {
       { name: "an unknown version", input: { projectSlug: "demo", versionId: NO_SUCH_ID }, field: "versionId" },
       { name: "a limit of zero", input: { projectSlug: "demo", versionId: w.demoVersion.id, limit: 0 }, field: "limit" },
       { name: "a project without an active version", input: { projectSlug: "demo", versionId: w.demoVersion.id }, kinds: ["conflict"] },
+    ],
+  },
+  "app/(training)/models/actions.ts#evaluateVersionByCategory": {
+    cases: (w) => [
+      ...derivedCases({ projectSlug: "demo", versionId: w.demoVersion.id }, { required: ["projectSlug", "versionId"], texts: ["projectSlug", "versionId"], idents: ["versionId"] }),
+      { name: "another project's version", input: { projectSlug: "demo", versionId: w.otherVersion.id }, field: "versionId", kinds: ["not_found"] },
+      { name: "an unknown version", input: { projectSlug: "demo", versionId: NO_SUCH_ID }, field: "versionId", kinds: ["not_found"] },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", versionId: w.demoVersion.id }, field: "projectSlug", kinds: ["not_found"] },
+      { name: "a version without a snapshot", input: { projectSlug: "demo", versionId: w.demoVersion.id }, field: "versionId", kinds: ["conflict"] },
     ],
   },
   "app/(training)/models/actions.ts#importModel": {

@@ -1,12 +1,14 @@
 "use server";
 // Model actions (admin only): import a base model, pick a project's base, promote a version to active (audited, with a
-// reason when the gate did not recommend it), queue generation or a comparison.
+// reason when the gate did not recommend it), queue generation, a comparison or a per-category evaluation.
 import { revalidatePath } from "next/cache";
 import { defineAction } from "@/lib/actions";
 import { importBaseModel, setProjectBase } from "@/lib/runs/base-models";
 import { promoteModelVersion, requestComparison, requestGeneration } from "@/lib/runs/runs";
 import { promoteVersionInput, requestComparisonInput, requestGenerationInput } from "@/lib/validation/runs";
 import { importBaseModelInput, setProjectBaseInput } from "@/lib/validation/runs-base-models";
+import { requestCategoryEvaluation } from "@/lib/evaluation/evaluate-job";
+import { requestCategoryEvaluationInput } from "@/lib/validation/evaluation";
 
 export const promoteVersion = defineAction(
   { input: promoteVersionInput.required({ projectSlug: true }), role: "admin" },
@@ -27,6 +29,9 @@ export const compareVersion = defineAction(
     return queued;
   },
 );
+
+/** Held-out loss per category for a version without it (the Evaluation page's button). */
+export const evaluateVersionByCategory = defineAction({ input: requestCategoryEvaluationInput, role: "admin" }, (input, actor) => requestCategoryEvaluation(actor, input));
 
 export const importModel = defineAction({ input: importBaseModelInput, role: "admin" }, async (input, actor) => {
   const model = await importBaseModel(actor, input);

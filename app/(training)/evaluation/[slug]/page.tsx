@@ -6,7 +6,9 @@ import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
 import type { Mark, WinCell } from "@/lib/evaluation/compare";
 import { projectEvaluation, type EvaluationCell } from "@/lib/evaluation/evaluation";
+import { hasRole } from "@/lib/auth/roles";
 import { CategoryLines } from "./evaluation-charts";
+import { EvaluateButton } from "./evaluate-button";
 
 const ALL = "(all)";
 const markClass = (m: Mark) => (m === "improved" ? "text-green-700 dark:text-green-400" : m === "regressed" ? "text-red-700 dark:text-red-400" : "");
@@ -48,6 +50,7 @@ export default async function EvaluationPage({ params }: { params: Promise<{ slu
   const actor = await requirePageRole("reviewer");
   const project = await projectOrNotFound(actor, (await params).slug);
   const ev = await projectEvaluation(actor, { projectSlug: project.slug });
+  const isAdmin = hasRole(actor, "admin");
   const lossRows = ev.versions.map((v) => ({ version: v.label, ...Object.fromEntries(ev.categories.map((c) => [c, v.byCategory[c]?.loss?.loss ?? null])) }));
   const winRows = ev.versions.map((v) => ({ version: v.label, ...Object.fromEntries(ev.categories.map((c) => [c, v.byCategory[c]?.vsPrevious?.winRate ?? null])) }));
   const hasLoss = lossRows.some((r) => ev.categories.some((c) => r[c as keyof typeof r] !== null));
@@ -95,6 +98,7 @@ export default async function EvaluationPage({ params }: { params: Promise<{ slu
                         <div className="text-xs font-normal">
                           loss {v.loss?.toFixed(3) ?? "—"} · ppl {v.perplexity?.toFixed(1) ?? "—"}
                         </div>
+                        {isAdmin && v.canEvaluate && !Object.values(v.byCategory).some((c) => c.loss) && <EvaluateButton projectSlug={project.slug} versionId={v.id} />}
                       </th>
                     ))}
                   </tr>
