@@ -3,13 +3,18 @@
 // undetermined (null); the candidates are franc's languages that have an ISO 639-1 code (without this, plain English
 // such as "Give three tips for staying healthy." comes back as Scots, "sco"); and a runner-up scoring within
 // MARGIN of the winner (franc's scores are relative, the winner 1) leaves it undetermined too.
+// Measured on 775 English instructions (AlpacaEval's 600 and the 175 Alpaca seeds) and 14 short ones in 10 other
+// languages: at 30 letters and 0.1, 1.3% of the English ones get a wrong language and 40% stay undetermined, and 11 of
+// the 14 others are right, none wrong; at 20 and 0.02 (the first choice) 10.8% of the English ones were wrong
+// ("How did US states get their names?" → Catalan). An undetermined prompt goes to every annotator; a wrong language
+// hides it from the right ones, so this errs toward undetermined. Declaring a file's language avoids both.
 import { francAll } from "franc";
 import { data } from "franc/data.js";
 import { expressions } from "franc/expressions.js";
 import { canonicalLanguage } from "./codes";
 
-export const MIN_LETTERS = 20;
-const MARGIN = 0.02;
+export const MIN_LETTERS = 30;
+const MARGIN = 0.1;
 
 /** franc's languages (ISO 639-3) that map to a two-letter code, and the code each maps to. */
 const twoLetter = new Map<string, string>();

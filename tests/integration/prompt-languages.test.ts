@@ -29,7 +29,7 @@ const skipVia = (actor: Actor, assignmentId: string) => withInput(skipTaskInput,
 const createExportVia = (actor: AnyActor, raw: unknown) => withInput(createExportInput, raw, (input) => createExport(actor, input));
 
 const texts = {
-  en: "Give three tips for staying healthy and explain why each one matters for long-term wellbeing.",
+  en: "Explain the difference between weather and climate in a few sentences for a child.",
   es: "¿Cuál es la capital de Francia? Explica brevemente su historia.",
   ar: "اكتب قصيدة قصيرة عن البحر والرياح في المساء",
   short: "Hola",
