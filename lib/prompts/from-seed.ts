@@ -2,6 +2,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { listInstructionsForNovelty, listSeedSample } from "@/db/queries/diversity";
+import { hasOpenScreening } from "@/db/queries/screenings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { closestByRougeL, NOVELTY_MAX_ROUGE_L, rougeTokens } from "@/lib/diversity/rouge";
 import { AppError } from "@/lib/errors";
@@ -21,7 +22,12 @@ export async function getSeedTasks(actor: Actor, input: SeedTasksInput) {
   return listSeedSample(db, { projectId: project.id, auditIds: project.settings.seedImports ?? [], k: input.k, hold: holdsScreened(project.settings) });
 }
 
-export type Novelty = { novel: boolean; rougeL: number; closest: { id: string; instruction: string } | null; limit: number };
+/**
+ * closest: the nearest existing task, or null when there is none. Its text is left out (`held`) while that task awaits a
+ * screening reviewer in a project that holds screened texts: it may carry the very PII or unsafe text the hold keeps from
+ * annotators, so the writer learns only that a close match exists.
+ */
+export type Novelty = { novel: boolean; rougeL: number; closest: { id: string; instruction: string; held: false } | { held: true } | null; limit: number };
 
 /** ROUGE-L F of the instruction against every existing one (drafts and rejected prompts aside); novel below 0.7. */
 export async function checkNovelty(actor: Actor, input: NoveltyInput): Promise<Novelty> {
@@ -31,7 +37,9 @@ export async function checkNovelty(actor: Actor, input: NoveltyInput): Promise<N
   const pool = await listInstructionsForNovelty(db, { projectId: project.id, limit: NOVELTY_POOL, exceptId: input.id });
   const best = closestByRougeL(input.instruction, pool.map((p) => ({ ...p, tokens: rougeTokens(p.instruction) })));
   const rougeL = best?.fmeasure ?? 0;
-  return { novel: rougeL <= NOVELTY_MAX_ROUGE_L, rougeL, closest: best ? { id: best.item.id, instruction: best.item.instruction } : null, limit: NOVELTY_MAX_ROUGE_L };
+  const held = best !== null && holdsScreened(project.settings) && (await hasOpenScreening(db, best.item.id));
+  const closest = !best ? null : held ? ({ held: true } as const) : { id: best.item.id, instruction: best.item.instruction, held: false as const };
+  return { novel: rougeL <= NOVELTY_MAX_ROUGE_L, rougeL, closest, limit: NOVELTY_MAX_ROUGE_L };
 }
 
 /** Submits the new task when it is novel; otherwise a 409 whose message beside the instruction shows the closest match. */
@@ -39,7 +47,8 @@ export async function submitFromSeed(actor: Actor, input: SubmitFromSeedInput) {
   const { seedIds, ...prompt } = input;
   const novelty = await checkNovelty(actor, { projectSlug: prompt.projectSlug, instruction: prompt.instruction, id: prompt.id });
   if (!novelty.novel && novelty.closest) {
-    const message = `Too close to an existing task (ROUGE-L ${novelty.rougeL.toFixed(2)} > ${NOVELTY_MAX_ROUGE_L}): “${novelty.closest.instruction.slice(0, 300)}”`;
+    const head = `Too close to an existing task (ROUGE-L ${novelty.rougeL.toFixed(2)} > ${NOVELTY_MAX_ROUGE_L})`;
+    const message = novelty.closest.held ? `${head}; that task awaits screening review, so its text is not shown.` : `${head}: “${novelty.closest.instruction.slice(0, 300)}”`;
     throw new AppError("conflict:prompt", "This task is too close to one the project already has.", { instruction: [message] });
   }
   const submitted = await submitPrompt(actor, prompt);

@@ -16,6 +16,8 @@ import { answerErrors, canonicalAnswers, questionsOf, stableJson } from "@/lib/q
 import type { ReviseRankingInput, RewriteCompletionInput, SkipTaskInput, SubmitRankingInput } from "@/lib/validation/rankings";
 import { announceRanking } from "@/lib/webhooks/emit";
 import { screenStored } from "@/lib/screening/screen";
+import { hasOpenScreening } from "@/db/queries/screenings";
+import { holdsScreened } from "@/lib/screening/hold";
 import { recomputePromptConsensus } from "./consensus-state";
 import { overlapRange } from "./routing";
 import { sameOrder } from "./order";
@@ -113,6 +115,12 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
     const prompt = await getPromptById(tx, a.promptId, { lock: true });
     const project = await getProjectById(tx, a.projectId);
     await assertLeaseStillValid(tx, a, { ...overlapRange(project.settings), agreementThreshold: project.settings.agreementThreshold });
+    // A moderation verdict or PII hit that came after the lease was taken holds the prompt: its ranking would count texts
+    // a reviewer has not cleared, so nothing is written (the next call to next-task lets the lease go).
+    if (holdsScreened(project.settings) && (await hasOpenScreening(tx, a.promptId)))
+      throw new AppError("conflict:task", "This task was held for screening review after you took it; your ranking was not saved. Take the next task.", {
+        assignmentId: ["Held for screening review"],
+      });
     checkOrderCoversShown(input.order, a.displayOrder, input.flags);
     const answers = await checkedAnswers(tx, project, a.displayOrder, input.answers);
 
