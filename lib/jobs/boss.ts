@@ -4,7 +4,7 @@ import { PgBoss, fromPglite, type ConstructorOptions, type Db } from "pg-boss";
 import type { Connection } from "@/db/client";
 import { withMigrationLock } from "@/db/migrate";
 
-export const queues = ["export", "train", "generate", "evaluate", "collect", "import-model", "webhook", "moderate", "score"] as const;
+export const queues = ["export", "train", "generate", "evaluate", "collect", "import-model", "webhook", "moderate", "score", "seed-drafts"] as const;
 export type QueueName = (typeof queues)[number];
 export type Boss = PgBoss;
 
@@ -56,8 +56,12 @@ export async function startBoss(conn: Connection, role: BossRole = {}): Promise<
       // half an hour, far more than converting a 1B model takes.
       // Webhook deliveries retry on their own schedule (lib/webhooks/deliver.ts), so pg-boss does not retry them.
       // So do safety screenings (lib/screening/moderate.ts): a text that failed waits its backoff in the screenings table.
+      // A seed-drafts job is not retried either: a second attempt would ask the model again and could store a second batch.
       if (!(await boss.getQueue(name)))
-        await boss.createQueue(name, name === "webhook" || name === "moderate" ? { retryLimit: 0, expireInSeconds: 300 } : { retryLimit: 3, retryDelay: 5, expireInSeconds: name === "import-model" ? 1800 : 4 * 3600 });
+        await boss.createQueue(
+          name,
+          name === "webhook" || name === "moderate" ? { retryLimit: 0, expireInSeconds: 300 } : name === "seed-drafts" ? { retryLimit: 0, expireInSeconds: 3600 } : { retryLimit: 3, retryDelay: 5, expireInSeconds: name === "import-model" ? 1800 : 4 * 3600 },
+        );
     }
   });
   return boss;

@@ -14,7 +14,7 @@ import { MODERATION_POLICY, runModerationJob } from "@/lib/screening/moderate";
 export type JobRunner = { boss: PgBoss; stop: () => Promise<void> };
 
 /** Handlers of the queues besides `train`; `evaluate` computes a version's held-out loss per category (lib/evaluation/evaluate-job.ts). */
-type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect" | "import-model" | "score", (data: Record<string, unknown>) => Promise<unknown>>>;
+type Handlers = Partial<Record<"export" | "generate" | "evaluate" | "collect" | "import-model" | "score" | "seed-drafts", (data: Record<string, unknown>) => Promise<unknown>>>;
 
 /** Run ids this process is executing: its own reconciler must not treat them as orphans. */
 const active = new Set<string>();
@@ -74,7 +74,7 @@ export async function startJobRunner(
     }
   });
   const handlers: Handlers = { ...(await defaultHandlers()), ...opts.handlers };
-  for (const name of ["export", "generate", "evaluate", "collect", "import-model", "score"] as const) {
+  for (const name of ["export", "generate", "evaluate", "collect", "import-model", "score", "seed-drafts"] as const) {
     const handler = handlers[name];
     if (!handler) continue;
     await boss.work<Record<string, unknown>>(name, poll, async ([job]) => {
@@ -137,6 +137,7 @@ async function defaultHandlers(): Promise<Handlers> {
   handlers.collect = async (data) => (await import("./collect-job")).runCollectJob(data);
   handlers["import-model"] = async (data) => (await import("./import-job")).runImportJob(data);
   handlers.score = async (data) => (await import("./score-job")).runScoreJob(data);
+  handlers["seed-drafts"] = async (data) => (await import("@/lib/prompts/seed-drafts-job")).runSeedDraftsJob(data);
   handlers.evaluate = async (data) => (await import("@/lib/evaluation/evaluate-job")).runEvaluateJob(data);
   return handlers;
 }

@@ -99,10 +99,21 @@ async function drafterOf(db: DbOrTx, project: Project, input: DraftFromSeedsInpu
  * a 500. Seed tasks awaiting a screening reviewer are not sent (lib/screening/hold.ts).
  */
 export async function draftTasksFromSeeds(actor: AnyActor, input: DraftFromSeedsInput): Promise<DraftOutcome> {
-  const who = assertRole(actor, "admin");
+  const who = assertRole(actor, "reviewer");
+  return draftAs(who.id, input);
+}
+
+/** The project and its drafter, or the 404 naming projectSlug, source or version; nothing is asked yet. */
+export async function resolveDrafter(input: DraftFromSeedsInput): Promise<{ project: Project; drafter: Drafter }> {
   const db = getDb();
   const project = await projectBySlugOr404(db, input.projectSlug, "projectSlug");
-  const drafter = await drafterOf(db, project, input);
+  return { project, drafter: await drafterOf(db, project, input) };
+}
+
+/** draftTasksFromSeeds for an actor already checked (the seed-drafts job runs for the reviewer who queued it; null: the operator). */
+export async function draftAs(actorId: string | null, input: DraftFromSeedsInput): Promise<DraftOutcome> {
+  const db = getDb();
+  const { project, drafter } = await resolveDrafter(input);
   const pool = (await listInstructionsForNovelty(db, { projectId: project.id, limit: NOVELTY_POOL })).map((p) => ({ instruction: p.instruction, tokens: rougeTokens(p.instruction) }));
   const prompts: string[] = [];
   for (let i = 0; i < input.n; i++) {
@@ -139,7 +150,7 @@ export async function draftTasksFromSeeds(actor: AnyActor, input: DraftFromSeeds
       rows.push({ id: p.id, instruction: k.instruction, rougeL: k.rougeL });
     }
     await screenStored(tx, { promptIds: rows.map((r) => r.id) });
-    await recordAudit(tx, { actorId: who.id, action: "prompt.draft_from_seeds", targetType: "project", targetId: project.id, data: { [drafter.kind]: drafter.name, asked: out.asked, kept: rows.length, tooSimilar: out.tooSimilar } });
+    await recordAudit(tx, { actorId, action: "prompt.draft_from_seeds", targetType: "project", targetId: project.id, data: { [drafter.kind]: drafter.name, asked: out.asked, kept: rows.length, tooSimilar: out.tooSimilar } });
     return rows;
   });
   return out;

@@ -60,3 +60,7 @@ export const draftFromSeedsInput = z
       ctx.addIssue({ code: "custom", path: [v.source ? "version" : "source"], message: v.source ? "Name a model source or a model version, not both" : "Name a model source or a model version" });
   });
 export type DraftFromSeedsInput = z.infer<typeof draftFromSeedsInput>;
+
+/** A queued drafting job (the Diversity page's form reads its state back). */
+export const seedDraftsJobRef = z.object({ projectSlug: z.string().min(1).max(64), jobId: z.uuid("jobId is a job id") }).strict();
+export type SeedDraftsJobRef = z.infer<typeof seedDraftsJobRef>;

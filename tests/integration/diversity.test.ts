@@ -168,8 +168,9 @@ describeEachDatabase("diversity", () => {
       const [row] = (await getDb().execute(sql`select status, source, author_id from prompts where id = ${out.kept[0].id}`)).rows as Array<{ status: string; source: string; author_id: string | null }>;
       expect(row).toEqual({ status: "submitted", source: "model", author_id: null });
       await expect(withInput(draftFromSeedsInput, { projectSlug: "demo", source: "nope" }, (input) => draftTasksFromSeeds(admin, input))).rejects.toMatchObject({ status: 404, fieldErrors: { source: ["Unknown source"] } });
-      const reviewer = await makeActor("reviewer");
-      await expect(withInput(draftFromSeedsInput, { projectSlug: "demo", source: "drafter" }, (input) => draftTasksFromSeeds(reviewer, input))).rejects.toMatchObject({ status: 403 });
+      // Reviewers draft too (the Diversity page's form); annotators do not.
+      const annotator = await makeActor("annotator");
+      await expect(withInput(draftFromSeedsInput, { projectSlug: "demo", source: "drafter" }, (input) => draftTasksFromSeeds(annotator, input))).rejects.toMatchObject({ status: 403 });
     } finally {
       await server.close();
     }
