@@ -1,31 +1,32 @@
 // Small formatters for runs: durations, times left, metric values and names, phases, run status colours.
-import type { RunPhase } from "@/lib/validation/run-progress";
+import { useTranslations, type useFormatter } from "next-intl";
+
+/** next-intl's formatter (useFormatter on the client, getFormatter on the server): numbers and dates in the UI's locale. */
+export type Formatter = ReturnType<typeof useFormatter>;
 
 export { metricLabel } from "@/lib/validation/run-progress";
 
-/** What a live run is doing, in words. */
-export const phaseWords: Record<RunPhase, string> = {
-  waiting: "waiting for a worker",
-  resuming: "resuming after its worker stopped",
-  exporting: "exporting a snapshot of the project's data",
-  starting: "starting the trainer (loading the snapshot, planning memory)",
-  pilot: "pilot run: training on a small share first, going on only if held-out loss falls",
-  reference: "scoring the pairs with the reference model before DPO",
-  training: "training",
-  evaluating: "evaluating on held-out data",
-  saving: "saving the checkpoint",
-  registering: "registering the model version",
-  done: "done",
-};
+/** A stage's name in the UI's language (an unknown stage as it is). */
+export function stageName(t: (key: "pretrain" | "sft" | "dpo" | "rm") => string, stage: string): string {
+  return ["pretrain", "sft", "dpo", "rm"].includes(stage) ? t(stage as "sft") : stage;
+}
 
-export const stageWords: Record<string, string> = { pretrain: "pretraining", sft: "SFT", dpo: "DPO", rm: "reward model" };
-
-export function formatBytes(b: number): string {
+export function formatBytes(b: number, format?: Formatter): string {
+  if (format) return b >= 2 ** 30 ? `${format.number(b / 2 ** 30, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} GiB` : `${format.number(Math.round(b / 2 ** 20), { useGrouping: false })} MiB`;
   return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${Math.round(b / 2 ** 20)} MiB`;
 }
 
-export function formatDuration(ms: number | null | undefined): string {
+export function formatDuration(ms: number | null | undefined, format?: Formatter): string {
   if (ms == null || !Number.isFinite(ms) || ms < 0) return "—";
+  if (format) {
+    // Intl's narrow units: "5m 03s" in English, "5 min 03 s" in Spanish, Arabic's own unit letters and digits.
+    const unit = (n: number, u: "hour" | "minute" | "second", pad = false) => format.number(n, { style: "unit", unit: u, unitDisplay: "narrow", minimumIntegerDigits: pad ? 2 : 1 });
+    const s = Math.round(ms / 1000);
+    if (s < 60) return unit(s, "second");
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${unit(m, "minute")} ${unit(s % 60, "second", true)}`;
+    return `${unit(Math.floor(m / 60), "hour")} ${unit(m % 60, "minute", true)}`;
+  }
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
@@ -40,14 +41,19 @@ export function runDuration(run: { startedAt: string | null; finishedAt: string 
   return end == null ? null : end - Date.parse(run.startedAt);
 }
 
-export function formatMetric(v: unknown): string {
+export function formatMetric(v: unknown, format?: Formatter): string {
   if (typeof v !== "number" || !Number.isFinite(v)) return v == null ? "—" : typeof v === "string" ? v : JSON.stringify(v);
+  if (format) {
+    if (Number.isInteger(v) && Math.abs(v) >= 1000) return format.number(v);
+    return Math.abs(v) >= 100 ? format.number(v, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false }) : format.number(v, { maximumSignificantDigits: 4, useGrouping: false });
+  }
   if (Number.isInteger(v) && Math.abs(v) >= 1000) return v.toLocaleString("en-US");
   return Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4).replace(/\.?0+$/, "");
 }
 
-export function formatTime(iso: string | null | undefined): string {
+export function formatTime(iso: string | null | undefined, format?: Formatter): string {
   if (!iso) return "—";
+  if (format) return format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "long" });
   return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
 
@@ -60,9 +66,10 @@ export const statusClass: Record<string, string> = {
 };
 
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+  const t = useTranslations("training.status");
   return (
     <span data-testid={testId ?? "run-status"} className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${statusClass[status] ?? statusClass.queued}`}>
-      {status}
+      {status in statusClass ? t(status as "queued") : status}
     </span>
   );
 }

@@ -2,6 +2,7 @@
 // only) or full fine-tuning, and an optional pilot run on a share of the snapshot. Defaults are the run contract's.
 "use client";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { Field, formText } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { LORA_DEFAULTS, LORA_TARGETS, PILOT_DEFAULT_SHARE, type LoraOptions } from "@/lib/validation/runs-finetune";
@@ -20,6 +21,7 @@ export function finetuneFromForm(form: FormData): { lora?: Record<string, unknow
 }
 
 export function FinetuneFields({ loraAllowed, fieldErrors, defaults = {} }: { loraAllowed: boolean; fieldErrors: FieldErrors; defaults?: FinetuneDefaults }) {
+  const t = useTranslations("training.finetune");
   const [lora, setLora] = useState(!!defaults.lora);
   const [pilot, setPilot] = useState(defaults.pilot !== undefined);
   const l = defaults.lora ?? LORA_DEFAULTS;
@@ -28,20 +30,20 @@ export function FinetuneFields({ loraAllowed, fieldErrors, defaults = {} }: { lo
     <div className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="finetune-fields">
       <label className="flex items-center gap-2 text-sm font-medium">
         <input type="checkbox" name="lora" data-testid="field-lora" checked={lora} onChange={(e) => setLora(e.target.checked)} />
-        LoRA (adapters on a frozen base; otherwise the whole model is fine-tuned)
+        {t("lora")}
       </label>
-      {!loraAllowed && !lora && <p className="text-xs text-slate-500" data-testid="lora-note">LoRA needs a Llama-family base (Llama, Qwen2, Mistral): pick an imported one to use it.</p>}
+      {!loraAllowed && !lora && <p className="text-xs text-slate-500" data-testid="lora-note">{t("loraNote")}</p>}
       {lora && (
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field label="LoRA rank" name="loraRank" type="number" step="1" defaultValue={String(l.rank)} error={fieldErrors["hyperparameters.lora.rank"]} />
-          <Field label="LoRA alpha" name="loraAlpha" type="number" step="any" defaultValue={String(l.alpha)} error={fieldErrors["hyperparameters.lora.alpha"]} />
+          <Field label={t("rank")} name="loraRank" type="number" step="1" defaultValue={String(l.rank)} error={fieldErrors["hyperparameters.lora.rank"]} />
+          <Field label={t("alpha")} name="loraAlpha" type="number" step="any" defaultValue={String(l.alpha)} error={fieldErrors["hyperparameters.lora.alpha"]} />
           <fieldset className="space-y-1">
-            <legend className="text-sm font-medium">Targets</legend>
+            <legend className="text-sm font-medium">{t("targets")}</legend>
             <div className="flex flex-wrap gap-2 text-sm">
-              {LORA_TARGETS.map((t) => (
-                <label key={t} className="flex items-center gap-1">
-                  <input type="checkbox" name="loraTargets" value={t} data-testid={`field-loraTargets-${t}`} defaultChecked={(l.targets as readonly string[]).includes(t)} />
-                  {t}
+              {LORA_TARGETS.map((target) => (
+                <label key={target} className="flex items-center gap-1">
+                  <input type="checkbox" name="loraTargets" value={target} data-testid={`field-loraTargets-${target}`} defaultChecked={(l.targets as readonly string[]).includes(target)} />
+                  {target}
                 </label>
               ))}
             </div>
@@ -55,11 +57,11 @@ export function FinetuneFields({ loraAllowed, fieldErrors, defaults = {} }: { lo
       ))}
       <label className="flex items-center gap-2 text-sm font-medium">
         <input type="checkbox" name="pilot" data-testid="field-pilot" checked={pilot} onChange={(e) => setPilot(e.target.checked)} />
-        Pilot run first: train on a share of the snapshot and go on only if held-out loss falls
+        {t("pilot")}
       </label>
       {pilot && (
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field label="Pilot share (% of the snapshot)" name="pilotPercent" type="number" step="any" defaultValue={String(Math.round((defaults.pilot ?? PILOT_DEFAULT_SHARE) * 1000) / 10)} error={fieldErrors["hyperparameters.pilot"]} />
+          <Field label={t("pilotShare")} name="pilotPercent" type="number" step="any" defaultValue={String(Math.round((defaults.pilot ?? PILOT_DEFAULT_SHARE) * 1000) / 10)} error={fieldErrors["hyperparameters.pilot"]} />
         </div>
       )}
     </div>

@@ -1,5 +1,6 @@
 // Training for one project: its runs, "Retrain now" and the retrain schedule (actions for admins).
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { hasRole } from "@/lib/auth/roles";
@@ -8,7 +9,7 @@ import { listModelVersions, listRuns } from "@/lib/runs/runs";
 import { listRunOptions } from "@/lib/runs/run-options";
 import { getProjectBase, isLlamaFamily, listBaseModels } from "@/lib/runs/base-models";
 import { getScheduleStatus } from "@/lib/runs/schedule";
-import { StatusBadge, formatDuration, formatMetric, formatTime, runDuration } from "../format";
+import { StatusBadge, formatDuration, formatMetric, formatTime, runDuration, stageName } from "../format";
 import { BaseModelForm } from "./base-model-form";
 import { RetrainForm } from "./retrain-form";
 import { ScheduleForm, ScheduleSummary } from "./schedule-form";
@@ -34,6 +35,8 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
   const { slug } = await params;
   const project = await projectOrNotFound(actor, slug);
   const isAdmin = hasRole(actor, "admin");
+  const t = await getTranslations("training");
+  const format = await getFormatter();
   const [runs, versions, schedule, runOptions, baseModels, projectBase] = await Promise.all([
     listRuns(actor, project.slug),
     listModelVersions(actor, project.slug),
@@ -56,35 +59,35 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
   return (
     <div className="space-y-6" data-testid="project-training-page">
       <div className="flex items-baseline justify-between">
-        <h1 className="text-2xl font-semibold">Training · {project.name}</h1>
-        <div className="space-x-4 text-sm">
+        <h1 className="text-2xl font-semibold">{t("projectTitle", { name: project.name })}</h1>
+        <div className="flex gap-4 text-sm">
           <Link href={`/models/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
-            Model versions
+            {t("modelVersions")}
           </Link>
           <Link href="/training" className="text-indigo-600 underline dark:text-indigo-400">
-            All projects
+            {t("allProjects")}
           </Link>
         </div>
       </div>
 
-      <Card title="Runs">
+      <Card title={t("runs")}>
         {runs.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="no-runs">
-            No runs yet.
+            {t("noRuns")}
           </p>
         ) : (
           <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="runs-table">
+            <table className="w-full text-start text-sm" data-testid="runs-table">
               <thead className="text-slate-500">
                 <tr>
-                  <th className="py-2 pr-4 font-medium">Started</th>
-                  <th className="py-2 pr-4 font-medium">Status</th>
-                  <th className="py-2 pr-4 font-medium">Stage</th>
-                  <th className="py-2 pr-4 font-medium">Base</th>
-                  <th className="py-2 pr-4 font-medium">Snapshot</th>
-                  <th className="py-2 pr-4 font-medium">Duration</th>
-                  <th className="py-2 pr-4 font-medium">Final metrics</th>
-                  <th className="py-2 font-medium">Result</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.started")}</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.status")}</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.stage")}</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.base")}</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.snapshot")}</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.duration")}</th>
+                  <th className="py-2 pe-4 font-medium">{t("col.metrics")}</th>
+                  <th className="py-2 font-medium">{t("col.result")}</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -94,23 +97,23 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
                   const total = typeof r.progress.totalSteps === "number" ? r.progress.totalSteps : null;
                   return (
                     <tr key={r.id} data-testid={`run-row-${r.id}`}>
-                      <td className="py-2 pr-4 whitespace-nowrap">
+                      <td className="py-2 pe-4 whitespace-nowrap">
                         <Link href={`/training/runs/${r.id}`} className="text-indigo-600 underline dark:text-indigo-400">
-                          {formatTime(r.createdAt)}
+                          {formatTime(r.createdAt, format)}
                         </Link>
-                        {r.trigger !== "manual" && <span className="ml-1 text-xs text-slate-500">({r.trigger})</span>}
+                        {r.trigger !== "manual" && <span className="ms-1 text-xs text-slate-500">({r.trigger})</span>}
                       </td>
-                      <td className="py-2 pr-4">
+                      <td className="py-2 pe-4">
                         <StatusBadge status={r.status} />
-                        {r.status === "running" && step != null && total ? <span className="ml-1 text-xs tabular-nums text-slate-500">{Math.round((100 * step) / total)}%</span> : null}
+                        {r.status === "running" && step != null && total ? <span className="ms-1 text-xs tabular-nums text-slate-500">{format.number(Math.round((100 * step) / total) / 100, { style: "percent" })}</span> : null}
                       </td>
-                      <td className="py-2 pr-4">{r.stage}</td>
-                      <td className="py-2 pr-4 font-mono text-xs">{r.base}</td>
-                      <td className="py-2 pr-4 font-mono text-xs">{r.exportId ? r.exportId.slice(0, 8) : "fresh"}</td>
-                      <td className="py-2 pr-4 tabular-nums">{formatDuration(runDuration(r))}</td>
-                      <td className="py-2 pr-4 tabular-nums">
+                      <td className="py-2 pe-4">{stageName((k) => t(`stage.${k}`), r.stage)}</td>
+                      <td className="py-2 pe-4 font-mono text-xs">{r.base}</td>
+                      <td className="py-2 pe-4 font-mono text-xs">{r.exportId ? r.exportId.slice(0, 8) : t("fresh")}</td>
+                      <td className="py-2 pe-4 tabular-nums">{formatDuration(runDuration(r), format)}</td>
+                      <td className="py-2 pe-4 tabular-nums">
                         {finalMetrics(r, version)
-                          .map(([k, v]) => `${k} ${formatMetric(v)}`)
+                          .map(([k, v]) => `${k} ${formatMetric(v, format)}`)
                           .join(" · ") || "—"}
                       </td>
                       <td className="py-2">
@@ -135,16 +138,17 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
         )}
       </Card>
 
-      <Card title="Base model">
+      <Card title={t("baseModel")}>
         <div className="space-y-3">
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="project-base">
             {projectBase ? (
-              <>
-                The first run starts from <span className="font-medium">{projectBase.name}</span>
-                {projectBase.family ? ` (${projectBase.family})` : ""}; later runs start from the active version.
-              </>
+              t.rich("baseFrom", {
+                name: projectBase.name,
+                family: projectBase.family ? ` (${projectBase.family})` : "",
+                b: (chunks) => <span className="font-medium">{chunks}</span>,
+              })
             ) : (
-              "No imported base: the first run trains the tiny preset from scratch. Import a pretrained model on the Models page."
+              t("noBase")
             )}
           </p>
           {isAdmin && <BaseModelForm projectSlug={project.slug} models={ready} current={projectBase?.id ?? null} />}
@@ -152,18 +156,18 @@ export default async function ProjectTrainingPage({ params }: { params: Promise<
       </Card>
 
       {isAdmin && (
-        <Card title="Retrain now">
+        <Card title={t("retrainNow")}>
           <RetrainForm projectSlug={project.slug} options={options} busy={busy} />
         </Card>
       )}
 
-      <Card title="Retrain schedule">
+      <Card title={t("schedule")}>
         <div className="space-y-5">
           <ScheduleSummary status={schedule} />
           {isAdmin ? (
             <ScheduleForm projectSlug={project.slug} initial={schedule.schedule} loraAllowed={loraBases.includes("active")} />
           ) : (
-            <p className="text-sm text-slate-500">An admin sets the schedule.</p>
+            <p className="text-sm text-slate-500">{t("adminSetsSchedule")}</p>
           )}
         </div>
       </Card>

@@ -2,6 +2,7 @@
 // their fields; opens the new run.
 "use client";
 import { useState } from "react";
+import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, formText, inputClass, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
@@ -19,22 +20,24 @@ type Options = {
   loraBases: string[];
 };
 
+// Each field's label is the catalog's training.retrain.<name>.
 const hyperFields = [
-  { name: "steps", label: "Steps", step: "1", value: "200" },
-  { name: "lr", label: "Learning rate", step: "any", value: "0.0003" },
-  { name: "batch", label: "Batch size", step: "1", value: "8" },
-  { name: "beta", label: "DPO beta", step: "any", value: "0.1" },
-  { name: "seed", label: "Seed", step: "1", value: "1" },
+  { name: "steps", step: "1", value: "200" },
+  { name: "lr", step: "any", value: "0.0003" },
+  { name: "batch", step: "1", value: "8" },
+  { name: "beta", step: "any", value: "0.1" },
+  { name: "seed", step: "1", value: "1" },
 ] as const;
 
-function snapshotLabel(s: Options["snapshots"][number]) {
+/** A snapshot's option: when it was made, its pairs and SFT examples, its id. */
+function snapshotCounts(s: Options["snapshots"][number]) {
   const pairs = Object.entries(s.counts)
     .filter(([f]) => f.startsWith("preference."))
     .reduce((n, [, c]) => n + c, 0);
   const sft = Object.entries(s.counts)
     .filter(([f]) => f.startsWith("sft."))
     .reduce((n, [, c]) => n + c, 0);
-  return `${s.createdAt.slice(0, 16).replace("T", " ")} · ${pairs} pairs, ${sft} SFT · ${s.id.slice(0, 8)}`;
+  return { pairs, sft };
 }
 
 export function RetrainForm({ projectSlug, options, busy }: { projectSlug: string; options: Options; busy: boolean }) {
@@ -43,6 +46,10 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [base, setBase] = useState("active");
+  const t = useTranslations("training.retrain");
+  const format = useFormatter();
+  const snapshotLabel = (s: Options["snapshots"][number]) =>
+    t("snapshotLabel", { ...snapshotCounts(s), when: format.dateTime(new Date(s.createdAt), { dateStyle: "medium", timeStyle: "short" }), id: s.id.slice(0, 8) });
   return (
     <form
       className="space-y-4"
@@ -75,39 +82,38 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
     >
       {busy && (
         <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="run-busy">
-          A run is queued or running for this project; a new one can start when it ends or is cancelled.
+          {t("busy")}
         </p>
       )}
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field label="Stage" name="stage" error={fieldErrors.stage}>
+        <Field label={t("stage")} name="stage" error={fieldErrors.stage}>
           <select name="stage" data-testid="field-stage" defaultValue="sft+dpo" className={inputClass}>
-            <option value="sft+dpo">SFT, then DPO (the stages the data has)</option>
-            <option value="sft">SFT only</option>
-            <option value="dpo">DPO only</option>
-            <option value="rm">Reward model (scores outputs; suggestions and routing)</option>
+            <option value="sft+dpo">{t("stageSftDpo")}</option>
+            <option value="sft">{t("stageSft")}</option>
+            <option value="dpo">{t("stageDpo")}</option>
+            <option value="rm">{t("stageRm")}</option>
           </select>
         </Field>
-        <Field label="Start from" name="base" error={fieldErrors.base}>
+        <Field label={t("startFrom")} name="base" error={fieldErrors.base}>
           <select name="base" data-testid="field-base" value={base} onChange={(e) => setBase(e.target.value)} className={inputClass}>
-            <option value="active">The active version{options.versions.some((v) => v.isActive) ? "" : ` (none yet: ${options.projectBase ?? "tiny"})`}</option>
-            <option value="tiny">tiny preset (fresh weights)</option>
-            <option value="small">small preset (fresh weights)</option>
+            <option value="active">{options.versions.some((v) => v.isActive) ? t("active") : t("activeNone", { base: options.projectBase ?? "tiny" })}</option>
+            <option value="tiny">{t("tiny")}</option>
+            <option value="small">{t("small")}</option>
             {options.baseModels.map((m) => (
               <option key={m.id} value={`model:${m.id}`}>
-                {m.name} (imported{m.family ? `, ${m.family}` : ""})
+                {m.family ? t("importedFamily", { name: m.name, family: m.family }) : t("imported", { name: m.name })}
               </option>
             ))}
             {options.versions.map((v) => (
               <option key={v.id} value={v.id}>
-                {v.label}
-                {v.isActive ? " (active)" : ""}
+                {v.isActive ? t("versionActive", { label: v.label }) : v.label}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Training data" name="snapshotId" error={fieldErrors.snapshotId}>
+        <Field label={t("data")} name="snapshotId" error={fieldErrors.snapshotId}>
           <select name="snapshotId" data-testid="field-snapshotId" defaultValue="fresh" className={inputClass}>
-            <option value="fresh">A fresh export when the run starts</option>
+            <option value="fresh">{t("freshExport")}</option>
             {options.snapshots.map((s) => (
               <option key={s.id} value={s.id}>
                 {snapshotLabel(s)}
@@ -120,7 +126,7 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
         {hyperFields.map((f) => (
           <Field
             key={f.name}
-            label={f.label}
+            label={t(f.name)}
             name={f.name}
             type="number"
             step={f.step}
@@ -131,13 +137,13 @@ export function RetrainForm({ projectSlug, options, busy }: { projectSlug: strin
         ))}
       </div>
       <div className="grid gap-4 sm:grid-cols-5">
-        <Field label="Context length (optional)" name="blockSize" type="number" step="1" placeholder="the model's" error={fieldErrors["hyperparameters.blockSize"]} />
+        <Field label={t("blockSize")} name="blockSize" type="number" step="1" placeholder={t("blockSizePlaceholder")} error={fieldErrors["hyperparameters.blockSize"]} />
       </div>
       <FinetuneFields loraAllowed={options.loraBases.includes(base)} fieldErrors={fieldErrors} />
       {fieldErrors.hyperparameters && <FormError message={fieldErrors.hyperparameters.join(" ")} />}
       <FormError message={error} />
       <SubmitButton pending={pending} testId="retrain-submit">
-        Retrain now
+        {t("submit")}
       </SubmitButton>
     </form>
   );

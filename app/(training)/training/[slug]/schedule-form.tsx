@@ -1,6 +1,7 @@
 // The retrain schedule: cron, minimum new pairs, enabled; the next fire time and why the last check did or did not fire.
 "use client";
 import { useState } from "react";
+import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, formText, useActionForm } from "@/app/_components/form";
 import { formatTime } from "../format";
@@ -18,55 +19,54 @@ export type ScheduleStatus = {
 
 export function ScheduleSummary({ status }: { status: ScheduleStatus }) {
   const s = status.schedule;
+  const t = useTranslations("training.scheduleForm");
+  const format = useFormatter();
   return (
     <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2" data-testid="schedule-status">
       <div>
-        <dt className="text-slate-500">Schedule</dt>
+        <dt className="text-slate-500">{t("schedule")}</dt>
         <dd data-testid="schedule-summary">
           {s ? (
-            <>
-              <code>{s.cron}</code> when at least {s.minNewPairs} new pairs · {s.enabled ? "enabled" : "disabled"}
-            </>
+            t.rich("summary", { cron: s.cron, pairs: s.minNewPairs, enabled: s.enabled ? "yes" : "no", code: (chunks) => <code>{chunks}</code> })
           ) : (
-            "Not set"
+            t("notSet")
           )}
         </dd>
       </div>
       <div>
-        <dt className="text-slate-500">Next cron time (cron runs in the server time zone; shown in UTC)</dt>
-        <dd data-testid="schedule-next">{s?.enabled && status.nextFireAt ? formatTime(status.nextFireAt) : "—"}</dd>
+        <dt className="text-slate-500">{t("next")}</dt>
+        <dd data-testid="schedule-next">{s?.enabled && status.nextFireAt ? formatTime(status.nextFireAt, format) : "—"}</dd>
       </div>
       <div>
-        <dt className="text-slate-500">New pairs since the last run</dt>
+        <dt className="text-slate-500">{t("newPairs")}</dt>
         <dd data-testid="schedule-new-pairs">
-          {status.newPairsSinceLastRun}
-          {status.lastRunAt ? ` (since ${formatTime(status.lastRunAt)})` : " (no run yet)"}
+          {format.number(status.newPairsSinceLastRun)} {status.lastRunAt ? t("since", { when: formatTime(status.lastRunAt, format) }) : t("noRun")}
         </dd>
       </div>
       <div>
-        <dt className="text-slate-500">Last checked</dt>
-        <dd>{formatTime(status.lastCheckAt)}</dd>
+        <dt className="text-slate-500">{t("lastChecked")}</dt>
+        <dd>{formatTime(status.lastCheckAt, format)}</dd>
       </div>
       <div className="sm:col-span-2">
-        <dt className="text-slate-500">At the last cron time</dt>
+        <dt className="text-slate-500">{t("lastDecision")}</dt>
         <dd data-testid="schedule-last-decision">
           {status.lastDecision ? (
             <>
               <span className={status.lastDecision.fired ? "font-medium text-green-700 dark:text-green-400" : "font-medium text-slate-700 dark:text-slate-300"}>
-                {status.lastDecision.fired ? "Fired" : "Did not fire"}
+                {status.lastDecision.fired ? t("fired") : t("notFired")}
               </span>{" "}
-              ({formatTime(status.lastDecision.at)}): {status.lastDecision.reason}
+              ({formatTime(status.lastDecision.at, format)}): {status.lastDecision.reason}
               {status.lastDecision.runId && (
                 <>
                   {" "}
                   <a className="text-indigo-600 underline dark:text-indigo-400" href={`/training/runs/${status.lastDecision.runId}`}>
-                    Open the run
+                    {t("openRun")}
                   </a>
                 </>
               )}
             </>
           ) : (
-            "No cron time has come due yet."
+            t("noneDue")
           )}
         </dd>
       </div>
@@ -76,6 +76,7 @@ export function ScheduleSummary({ status }: { status: ScheduleStatus }) {
 
 export function ScheduleForm({ projectSlug, initial, loraAllowed }: { projectSlug: string; initial: ScheduleStatus["schedule"]; loraAllowed: boolean }) {
   const router = useRouter();
+  const t = useTranslations("training.scheduleForm");
   const [saved, setSaved] = useState(false);
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => {
@@ -90,22 +91,22 @@ export function ScheduleForm({ projectSlug, initial, loraAllowed }: { projectSlu
   return (
     <form className="space-y-4" data-testid="schedule-form" onSubmit={onSubmit}>
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field label="Cron (minute hour day month weekday)" name="cron" defaultValue={initial?.cron ?? "0 3 * * *"} error={fieldErrors.cron} required />
-        <Field label="Minimum new pairs" name="minNewPairs" type="number" min={0} step="1" defaultValue={String(initial?.minNewPairs ?? 100)} error={fieldErrors.minNewPairs} required />
+        <Field label={t("cron")} name="cron" defaultValue={initial?.cron ?? "0 3 * * *"} error={fieldErrors.cron} required />
+        <Field label={t("minNewPairs")} name="minNewPairs" type="number" min={0} step="1" defaultValue={String(initial?.minNewPairs ?? 100)} error={fieldErrors.minNewPairs} required />
         <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
           <input type="checkbox" name="enabled" data-testid="field-enabled" defaultChecked={initial?.enabled ?? true} className="h-4 w-4" />
-          Enabled
+          {t("enabled")}
         </label>
       </div>
       <FinetuneFields loraAllowed={loraAllowed} fieldErrors={fieldErrors} defaults={initial?.finetune ?? {}} />
       <FormError message={error} />
       {saved && (
         <p role="status" data-testid="schedule-saved" className="text-sm text-green-700 dark:text-green-400">
-          Saved.
+          {t("saved")}
         </p>
       )}
       <SubmitButton pending={pending} testId="schedule-save">
-        Save schedule
+        {t("submit")}
       </SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 // One training run: live progress, loss and DPO charts, the log tail, and Cancel for admins.
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
@@ -16,18 +17,19 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     throw e;
   });
   const [{ run, metrics }, project] = found;
+  const t = await getTranslations("training");
   return (
     <div className="space-y-6" data-testid="run-page">
       <div className="flex items-baseline justify-between">
         <h1 className="text-2xl font-semibold">
-          Run <span className="font-mono text-lg">{run.id.slice(0, 8)}</span> · {project.name}
+          {t.rich("run.title", { name: project.name, id: () => <span className="font-mono text-lg">{run.id.slice(0, 8)}</span> })}
         </h1>
-        <div className="space-x-4 text-sm">
+        <div className="flex gap-4 text-sm">
           <Link href={`/training/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
-            All runs
+            {t("run.allRuns")}
           </Link>
           <Link href={`/models/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
-            Model versions
+            {t("modelVersions")}
           </Link>
         </div>
       </div>

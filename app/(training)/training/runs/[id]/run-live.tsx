@@ -3,10 +3,11 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { Card, asyncHandler } from "@/app/_components/form";
 import type { RunView } from "@/lib/runs/runs";
 import { readRunProgress } from "@/lib/validation/run-progress";
-import { StatusBadge, formatBytes, formatDuration, formatMetric, formatTime, phaseWords, runDuration, stageWords } from "../../format";
+import { StatusBadge, formatBytes, formatDuration, formatMetric, formatTime, runDuration, stageName } from "../../format";
 import { cancelRun } from "../../actions";
 import { RunCharts, type Metric } from "./run-charts";
 
@@ -14,6 +15,8 @@ const POLL_MS = 1500;
 const isLive = (status: string) => status === "queued" || status === "running";
 
 function ProgressBar({ run }: { run: RunView }) {
+  const t = useTranslations("training");
+  const format = useFormatter();
   const p = readRunProgress(run.progress);
   const total = p.totalSteps ?? run.hyperparameters.steps;
   const step = run.status === "succeeded" && total ? total : (p.step ?? 0);
@@ -22,20 +25,21 @@ function ProgressBar({ run }: { run: RunView }) {
   // The time left is a training figure: between stages (reference scoring, saving, evaluation) it would stand still.
   const eta = p.phase === "training" ? (p.etaMs ?? null) : null;
   // The phase says what a live run is doing; once the run ends its status says it all.
-  const phase = !isLive(run.status) ? null : p.phase ? phaseWords[p.phase] : run.status === "queued" ? phaseWords.waiting : null;
+  const phase = !isLive(run.status) ? null : p.phase ? t(`phase.${p.phase}`) : run.status === "queued" ? t("phase.waiting") : null;
   const spans = p.stages ?? [];
   const at = p.stage ? spans.findIndex((s) => s.stage === p.stage) : -1;
-  const stage = p.stage ? `stage ${stageWords[p.stage] ?? p.stage}${spans.length > 1 && at >= 0 ? ` (${at + 1} of ${spans.length})` : ""}` : null;
+  const stageWord = p.stage ? stageName((k) => t(`stage.${k}`), p.stage) : null;
+  const stage = stageWord ? (spans.length > 1 && at >= 0 ? t("run.stageOf", { stage: stageWord, at: at + 1, count: spans.length }) : t("run.stageLine", { stage: stageWord })) : null;
   const bar = run.status === "failed" ? "bg-red-500" : run.status === "cancelled" ? "bg-amber-500" : run.status === "succeeded" ? "bg-green-500" : "bg-indigo-600";
   return (
     <div className="space-y-2">
       <div
         role="progressbar"
-        aria-label="Training progress"
+        aria-label={t("run.progress")}
         aria-valuemin={0}
         aria-valuemax={total ?? 0}
         aria-valuenow={step}
-        aria-valuetext={total ? `step ${step} of ${total}` : "not started"}
+        aria-valuetext={total ? t("run.stepOf", { step, total }) : t("run.notStarted")}
         data-testid="run-progress"
         className="h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
@@ -43,24 +47,30 @@ function ProgressBar({ run }: { run: RunView }) {
       </div>
       <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm tabular-nums text-slate-600 dark:text-slate-400">
         <span data-testid="run-steps">
-          step {step}
-          {total ? ` / ${total}` : ""} ({pct.toFixed(0)}%)
+          {total ? t("run.stepsTotal", { step, total }) : t("run.steps", { step })} {t("run.percent", { pct: Math.round(pct) / 100 })}
         </span>
         {stage && <span data-testid="run-stage">{stage}</span>}
         {phase && <span data-testid="run-phase">{phase}</span>}
-        {p.loss != null && <span>loss {formatMetric(p.loss)}</span>}
-        {tps != null && tps > 0 && <span data-testid="run-tokens-per-sec">{Math.round(tps).toLocaleString("en-US")} tokens/s</span>}
-        {isLive(run.status) && eta != null && eta > 0 && <span data-testid="run-eta">about {formatDuration(eta)} left</span>}
+        {p.loss != null && <span>{t("run.loss", { value: formatMetric(p.loss, format) })}</span>}
+        {tps != null && tps > 0 && <span data-testid="run-tokens-per-sec">{t("run.tokensPerSec", { n: Math.round(tps) })}</span>}
+        {isLive(run.status) && eta != null && eta > 0 && <span data-testid="run-eta">{t("run.eta", { duration: formatDuration(eta, format) })}</span>}
       </div>
       {p.plan && (
         <p className="text-xs text-slate-500" data-testid="run-memory-plan">
-          memory: {p.plan.microBatch} sequence{p.plan.microBatch === 1 ? "" : "s"} a pass × {p.plan.gradAccum} pass{p.plan.gradAccum === 1 ? "" : "es"} an update{p.plan.recompute ? ", blocks recomputed in backward" : p.plan.recompute === false ? ", no recomputation" : ""}, about {formatBytes(p.plan.peakBytes)} of the {formatBytes(p.plan.budgetBytes)} the {p.plan.backend} backend may use
+          {t("run.memory", {
+            micro: p.plan.microBatch,
+            accum: p.plan.gradAccum,
+            recompute: p.plan.recompute ? "yes" : p.plan.recompute === false ? "no" : "unknown",
+            peak: formatBytes(p.plan.peakBytes, format),
+            budget: formatBytes(p.plan.budgetBytes, format),
+            backend: p.plan.backend,
+          })}
         </p>
       )}
       {p.pilot && <PilotLine pilot={p.pilot} />}
       {p.skipped && p.skipped.length > 0 && (
         <p className="text-xs text-amber-700 dark:text-amber-400" data-testid="run-skipped">
-          Skipped: {p.skipped.join("; ")}
+          {t("run.skipped", { list: p.skipped.join("; ") })}
         </p>
       )}
     </div>
@@ -69,26 +79,30 @@ function ProgressBar({ run }: { run: RunView }) {
 
 /** The pilot's verdict: held-out loss before and after training on its share; the full run went on only if it fell. */
 function PilotLine({ pilot }: { pilot: NonNullable<ReturnType<typeof readRunProgress>["pilot"]> }) {
-  const loss = (x: number | null) => (x == null ? "—" : formatMetric(x));
+  const t = useTranslations("training.run");
+  const format = useFormatter();
+  const loss = (x: number | null) => (x == null ? "—" : formatMetric(x, format));
   return (
     <p className={`text-sm ${pilot.passed ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`} data-testid="run-pilot" data-passed={pilot.passed}>
-      Pilot on {Math.round(pilot.share * 1000) / 10}% of the snapshot ({pilot.examples} examples): held-out loss {loss(pilot.lossBefore)} → {loss(pilot.lossAfter)},{" "}
-      {pilot.passed ? "it fell: the full run went on" : "it did not fall: the full run was not started"}
+      {t("pilot", { share: pilot.share, examples: pilot.examples, before: loss(pilot.lossBefore), after: loss(pilot.lossAfter), passed: pilot.passed ? "yes" : "no" })}
     </p>
   );
 }
 
 /** A hyperparameter as the run page shows it: LoRA as its settings, the pilot as a share. */
-function hyperWords(k: string, v: unknown): string {
+function hyperWords(t: ReturnType<typeof useTranslations<"training.run">>, k: string, v: unknown): string {
   if (k === "lora" && v && typeof v === "object") {
     const l = v as { rank?: number; alpha?: number; targets?: string[] };
-    return `LoRA rank ${l.rank} alpha ${l.alpha} on ${(l.targets ?? []).join(",")}`;
+    return t("hyperLora", { rank: String(l.rank), alpha: String(l.alpha), targets: (l.targets ?? []).join(",") });
   }
-  if (k === "pilot" && typeof v === "number") return `pilot ${Math.round(v * 1000) / 10}%`;
+  if (k === "pilot" && typeof v === "number") return t("hyperPilot", { share: v });
   return `${k} ${String(v)}`;
 }
 
 export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: { initialRun: RunView; initialMetrics: Metric[]; projectSlug: string; canCancel: boolean }) {
+  const t = useTranslations("training.run");
+  const tt = useTranslations("training");
+  const format = useFormatter();
   const [run, setRun] = useState(initialRun);
   const [metrics, setMetrics] = useState(initialMetrics);
   const [pollError, setPollError] = useState<string | null>(null);
@@ -115,7 +129,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
         setRun(data.run);
         setPollError(null);
       } catch (e) {
-        if (!stopped) setPollError(`Live updates paused (${(e as Error).message}); retrying.`);
+        if (!stopped) setPollError(t("pollPaused", { error: (e as Error).message }));
       }
       if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
     };
@@ -124,7 +138,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
       stopped = true;
       clearTimeout(timer);
     };
-  }, [live, run.id]);
+  }, [live, run.id, t]);
 
   const hp = run.hyperparameters;
   return (
@@ -135,15 +149,15 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
             <div className="flex flex-wrap items-center gap-3 text-sm">
               <StatusBadge status={run.status} />
               <span>
-                {run.stage} from <code>{run.base}</code>
+                {t.rich("from", { stage: stageName((k) => tt(`stage.${k}`), run.stage), base: run.base, code: (chunks) => <code>{chunks}</code> })}
               </span>
               <span className="text-slate-500">
-                data: <span className="font-mono">{run.exportId ? run.exportId.slice(0, 8) : "fresh export"}</span>
+                {t.rich("data", { id: run.exportId ? run.exportId.slice(0, 8) : t("freshExport"), mono: (chunks) => <span className="font-mono">{chunks}</span> })}
               </span>
-              <span className="text-slate-500">trigger: {run.trigger}</span>
+              <span className="text-slate-500">{t("trigger", { trigger: run.trigger })}</span>
               {live && (
                 <span className="text-xs text-slate-500" data-testid="run-live-indicator">
-                  live
+                  {t("live")}
                 </span>
               )}
             </div>
@@ -151,7 +165,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
               <div className="flex items-center gap-3">
                 {run.cancelRequested ? (
                   <span className="text-sm text-amber-700 dark:text-amber-400" data-testid="run-cancel-requested">
-                    Stopping at the next step…
+                    {t("stopping")}
                   </span>
                 ) : (
                   <button
@@ -160,7 +174,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
                     disabled={cancelling}
                     className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950"
                     onClick={asyncHandler(async () => {
-                      if (!window.confirm("Cancel this run? A running run stops at its next step; nothing is registered.")) return;
+                      if (!window.confirm(t("cancelConfirm"))) return;
                       setCancelling(true);
                       const res = await cancelRun({ id: run.id });
                       setCancelling(false);
@@ -170,7 +184,7 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
                       } else setCancelError(res.error);
                     })}
                   >
-                    {cancelling ? "Cancelling…" : "Cancel run"}
+                    {cancelling ? t("cancelling") : t("cancel")}
                   </button>
                 )}
               </div>
@@ -184,27 +198,27 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
           <ProgressBar run={run} />
           <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
             <div>
-              <dt className="text-slate-500">Queued</dt>
-              <dd>{formatTime(run.createdAt)}</dd>
+              <dt className="text-slate-500">{t("queued")}</dt>
+              <dd>{formatTime(run.createdAt, format)}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Started</dt>
-              <dd>{formatTime(run.startedAt)}</dd>
+              <dt className="text-slate-500">{t("started")}</dt>
+              <dd>{formatTime(run.startedAt, format)}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Finished</dt>
-              <dd>{formatTime(run.finishedAt)}</dd>
+              <dt className="text-slate-500">{t("finished")}</dt>
+              <dd>{formatTime(run.finishedAt, format)}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Duration</dt>
-              <dd suppressHydrationWarning>{formatDuration(runDuration(run))}</dd>
+              <dt className="text-slate-500">{t("duration")}</dt>
+              <dd suppressHydrationWarning>{formatDuration(runDuration(run), format)}</dd>
             </div>
           </dl>
           <p className="text-xs text-slate-500" data-testid="run-hyperparameters">
             {Object.entries(hp)
-              .map(([k, v]) => hyperWords(k, v))
+              .map(([k, v]) => hyperWords(t, k, v))
               .join(" · ")}
-            {!hp.lora && " · full fine-tuning"}
+            {!hp.lora && ` · ${t("fullFinetune")}`}
           </p>
           {run.error && (
             <p role="alert" data-testid="run-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
@@ -213,9 +227,9 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
           )}
           {run.resultModelVersionId && (
             <p className="text-sm" data-testid="run-result">
-              Registered a model version:{" "}
+              {t("registered")}{" "}
               <Link href={`/models/${projectSlug}#v-${run.resultModelVersionId}`} className="text-indigo-600 underline dark:text-indigo-400">
-                see it under Models
+                {t("seeIt")}
               </Link>
             </p>
           )}
@@ -223,18 +237,18 @@ export function RunLive({ initialRun, initialMetrics, projectSlug, canCancel }: 
         </div>
       </Card>
 
-      <Card title="Metrics">
+      <Card title={t("metrics")}>
         <RunCharts metrics={metrics} stages={readRunProgress(run.progress).stages ?? []} />
       </Card>
 
-      <Card title="Log">
+      <Card title={t("log")}>
         {run.logTail ? (
           <pre data-testid="run-log" className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-950 p-3 font-mono text-xs text-slate-100">
             {run.logTail}
           </pre>
         ) : (
           <p data-testid="run-log" className="text-sm text-slate-500">
-            {live ? "Nothing logged yet; the trainer's lines appear here as it writes them." : "No log."}
+            {live ? t("nothingLogged") : t("noLog")}
           </p>
         )}
       </Card>
