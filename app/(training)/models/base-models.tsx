@@ -1,4 +1,5 @@
 // The imported base models: status while the import job runs, the trainer's reason when it failed, the shape once ready.
+import { useFormatter, useTranslations } from "next-intl";
 import type { BaseModelView } from "@/lib/runs/base-models";
 import { formatTime } from "../training/format";
 
@@ -9,10 +10,12 @@ const badge: Record<BaseModelView["status"], string> = {
 };
 
 export function BaseModelList({ models }: { models: BaseModelView[] }) {
+  const t = useTranslations("models.base");
+  const format = useFormatter();
   if (!models.length)
     return (
       <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="no-base-models">
-        No imported models yet.
+        {t("none")}
       </p>
     );
   return (
@@ -22,15 +25,15 @@ export function BaseModelList({ models }: { models: BaseModelView[] }) {
           <div className="flex flex-wrap items-baseline gap-2">
             <span className="font-medium">{m.name}</span>
             <span className={`rounded px-1.5 py-0.5 text-xs ${badge[m.status]}`} data-testid="base-model-status">
-              {m.status === "importing" ? "importing…" : m.status}
+              {t(m.status)}
             </span>
             {m.family && <span className="text-xs text-slate-500">{m.family}{m.lora ? " · LoRA" : ""}</span>}
             {m.shape && (
               <span className="text-xs tabular-nums text-slate-500">
-                {m.shape.layers} layers · width {m.shape.width} · context {m.shape.context} · vocabulary {m.shape.vocabulary}
+                {t("shape", { layers: m.shape.layers ?? 0, width: m.shape.width ?? 0, context: m.shape.context ?? 0, vocabulary: m.shape.vocabulary ?? 0 })}
               </span>
             )}
-            <span className="ml-auto text-xs text-slate-500">{formatTime(m.finishedAt ?? m.createdAt)}</span>
+            <span className="ms-auto text-xs text-slate-500">{formatTime(m.finishedAt ?? m.createdAt, format)}</span>
           </div>
           <div className="font-mono text-xs text-slate-500">{m.sourcePath}</div>
           {m.error && (

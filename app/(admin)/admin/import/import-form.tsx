@@ -1,6 +1,7 @@
 // The upload form: project, format (or auto-detect), file; posts the raw file to /api/v1/projects/:slug/imports.
 "use client";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { Field, FormError, SubmitButton, formText, inputClass, asyncHandler } from "@/app/_components/form";
 
@@ -13,6 +14,7 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
+  const t = useTranslations("importForm");
   return (
     <form
       className="grid gap-4 sm:grid-cols-3 sm:items-end"
@@ -65,7 +67,7 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
           ))}
         </select>
       </Field>
-      <Field label="Language (ISO 639-1, e.g. es; blank: detect per prompt)" name="language" placeholder="detect" />
+      <Field label={t("language")} name="language" placeholder={t("languagePlaceholder")} />
       <Field label="File (.jsonl, .json, .gz)" name="file" type="file" accept=".jsonl,.json,.gz" />
       <div className="sm:col-span-3 space-y-3">
         <SubmitButton pending={pending} testId="import-submit">

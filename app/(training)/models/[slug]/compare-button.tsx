@@ -2,9 +2,11 @@
 "use client";
 import { asyncHandler } from "@/app/_components/form";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { compareVersion } from "../actions";
 
 export function CompareButton({ projectSlug, versionId }: { projectSlug: string; versionId: string }) {
+  const t = useTranslations("models.compare");
   const [message, setMessage] = useState<string | null>(null);
   return (
     <span className="inline-flex items-center gap-3">
@@ -14,10 +16,10 @@ export function CompareButton({ projectSlug, versionId }: { projectSlug: string;
         className="rounded-md border border-indigo-600 px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
         onClick={asyncHandler(async () => {
           const res = await compareVersion({ projectSlug, versionId });
-          setMessage(res.ok ? "Comparison queued: blind pairwise tasks will appear in the ranking queue." : res.error);
+          setMessage(res.ok ? t("queued") : res.error);
         })}
       >
-        Compare with active
+        {t("button")}
       </button>
       {message && (
         <span role="status" className="text-xs">

@@ -2,9 +2,11 @@
 "use client";
 import { asyncHandler } from "@/app/_components/form";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { generateOutputs } from "../actions";
 
 export function GenerateButton({ projectSlug }: { projectSlug: string }) {
+  const t = useTranslations("models.generate");
   const [message, setMessage] = useState<string | null>(null);
   return (
     <span className="inline-flex items-center gap-3">
@@ -14,10 +16,10 @@ export function GenerateButton({ projectSlug }: { projectSlug: string }) {
         className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
         onClick={asyncHandler(async () => {
           const res = await generateOutputs({ projectSlug, limit: 100 });
-          setMessage(res.ok ? "Generation queued: new outputs will appear in the ranking queue." : res.error);
+          setMessage(res.ok ? t("queued") : res.error);
         })}
       >
-        Generate outputs to rank
+        {t("button")}
       </button>
       {message && <span role="status" data-testid="generate-status" className="text-sm">{message}</span>}
     </span>

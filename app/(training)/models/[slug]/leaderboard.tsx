@@ -1,4 +1,5 @@
 // The leaderboard: win rate against a baseline and Bradley–Terry ratings with bootstrap intervals, as a table and a chart.
+import { useFormatter, useTranslations } from "next-intl";
 import { Card } from "@/app/_components/form";
 import type { ProjectLeaderboard } from "@/lib/leaderboard/project-leaderboard";
 import { RatingChart } from "./rating-chart";
@@ -9,35 +10,38 @@ function shiftLabel(shift: number) {
 }
 
 export function LeaderboardCard({ board }: { board: ProjectLeaderboard | null }) {
+  const t = useTranslations("models.leaderboard");
+  const format = useFormatter();
+  const fixed = (x: number, digits: number) => format.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
   const style = new Map((board?.style?.rows ?? []).map((r) => [r.model, r]));
   return (
-    <Card title="Leaderboard">
+    <Card title={t("title")}>
       {!board || board.outcomes === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No rankings between different generators yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("none")}</p>
       ) : (
         <div className="space-y-4" data-testid="leaderboard">
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            {board.outcomes} pairwise outcomes. Win rate against <strong>{board.baseline}</strong> (ties count half); ratings on an Elo-like scale with {Math.round(board.confidence * 100)}% bootstrap intervals ({board.rounds} resamples).
+            {t.rich("intro", { outcomes: board.outcomes, baseline: board.baseline, confidence: board.confidence, rounds: board.rounds, b: (chunks) => <strong>{chunks}</strong> })}
             {board.style && (
               <>
                 {" "}
-                Style-controlled: the same Bradley–Terry fit with answer length and markdown headers, list items and bold as covariates (as Chatbot Arena), so a model is not rated up for writing longer or more formatted answers; the move is how many places its rank changes.
+                {t("style")}
               </>
             )}
           </p>
-          <table className="w-full text-left text-sm">
+          <table className="w-full text-start text-sm">
             <thead className="text-slate-500">
               <tr>
-                <th className="py-1">model</th>
-                <th className="text-right">win rate %</th>
-                <th className="text-right">± se</th>
-                <th className="text-right">n</th>
-                <th className="text-right">rating</th>
-                <th className="text-right">interval</th>
+                <th className="py-1 text-start">{t("model")}</th>
+                <th className="text-end">{t("winRate")}</th>
+                <th className="text-end">{t("se")}</th>
+                <th className="text-end">{t("n")}</th>
+                <th className="text-end">{t("rating")}</th>
+                <th className="text-end">{t("interval")}</th>
                 {board.style && (
                   <>
-                    <th className="text-right">style-controlled</th>
-                    <th className="text-right">move</th>
+                    <th className="text-end">{t("styleRating")}</th>
+                    <th className="text-end">{t("move")}</th>
                   </>
                 )}
               </tr>
@@ -46,19 +50,19 @@ export function LeaderboardCard({ board }: { board: ProjectLeaderboard | null })
               {board.models.map((m) => (
                 <tr key={m.model} className="border-t border-slate-100 dark:border-slate-800" data-testid="leaderboard-row">
                   <td className="py-1 font-mono">{m.model}</td>
-                  <td className="text-right tabular-nums">{m.vsBaseline?.winRate?.toFixed(2) ?? "baseline"}</td>
-                  <td className="text-right tabular-nums">{m.vsBaseline?.standardError?.toFixed(2) ?? ""}</td>
-                  <td className="text-right tabular-nums">{m.vsBaseline?.n ?? ""}</td>
-                  <td className="text-right tabular-nums">{m.rating.toFixed(0)}</td>
-                  <td className="text-right tabular-nums">
-                    [{m.ratingCi[0].toFixed(0)}, {m.ratingCi[1].toFixed(0)}]
+                  <td className="text-end tabular-nums">{m.vsBaseline?.winRate != null ? fixed(m.vsBaseline.winRate, 2) : t("baseline")}</td>
+                  <td className="text-end tabular-nums">{m.vsBaseline?.standardError != null ? fixed(m.vsBaseline.standardError, 2) : ""}</td>
+                  <td className="text-end tabular-nums">{m.vsBaseline?.n != null ? format.number(m.vsBaseline.n) : ""}</td>
+                  <td className="text-end tabular-nums">{fixed(m.rating, 0)}</td>
+                  <td className="text-end tabular-nums">
+                    [{fixed(m.ratingCi[0], 0)}, {fixed(m.ratingCi[1], 0)}]
                   </td>
                   {board.style && (
                     <>
-                      <td className="text-right tabular-nums" data-testid="style-rating">
-                        {style.get(m.model)?.styleRating.toFixed(0) ?? ""}
+                      <td className="text-end tabular-nums" data-testid="style-rating">
+                        {style.has(m.model) ? fixed(style.get(m.model)!.styleRating, 0) : ""}
                       </td>
-                      <td className="text-right tabular-nums" data-testid="style-shift">
+                      <td className="text-end tabular-nums" data-testid="style-shift">
                         {style.has(m.model) ? shiftLabel(style.get(m.model)!.rankShift) : ""}
                       </td>
                     </>
@@ -69,8 +73,7 @@ export function LeaderboardCard({ board }: { board: ProjectLeaderboard | null })
           </table>
           {board.style && (
             <p className="text-xs text-slate-500" data-testid="style-coefficients">
-              Judges&apos; pull per feature (log-odds per typical difference):{" "}
-              {board.style.covariates.map((c) => `${c} ${(board.style!.coefficients[c] ?? 0).toFixed(2)}`).join(", ")}
+              {t("coefficients", { list: board.style.covariates.map((c) => `${c} ${fixed(board.style!.coefficients[c] ?? 0, 2)}`).join(", ") })}
             </p>
           )}
           <RatingChart rows={board.models.map((m) => ({ model: m.model, rating: m.rating, low: m.ratingCi[0], high: m.ratingCi[1] }))} />

@@ -1,5 +1,6 @@
 // Model versions of one project: lineage (parent → child), metrics, snapshot, release gate, the active one, Promote for admins.
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { hasRole } from "@/lib/auth/roles";
@@ -40,6 +41,8 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
   const { slug } = await params;
   const project = await projectOrNotFound(actor, slug);
   const isAdmin = hasRole(actor, "admin");
+  const t = await getTranslations("models");
+  const format = await getFormatter();
   const versions = await listModelVersions(actor, project.slug);
   const tree = lineage(versions);
   const labelById = new Map(versions.map((v) => [v.id, v.label]));
@@ -51,30 +54,31 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
     <div className="space-y-6" data-testid="project-models-page">
       <AutoRefresh active={busy} />
       <div className="flex items-baseline justify-between">
-        <h1 className="text-2xl font-semibold">Models · {project.name}</h1>
-        <div className="space-x-4 text-sm">
+        <h1 className="text-2xl font-semibold">{t("projectTitle", { name: project.name })}</h1>
+        <div className="flex flex-wrap items-baseline gap-4 text-sm">
           {isAdmin && versions.some((v) => v.isActive) && <GenerateButton projectSlug={project.slug} />}
           <Link href={`/evaluation/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400" data-testid="evaluation-link">
-            Evaluation
+            {t("evaluation")}
           </Link>
           <Link href={`/training/${project.slug}`} className="text-indigo-600 underline dark:text-indigo-400">
-            Training runs
+            {t("trainingRuns")}
           </Link>
           <Link href="/models" className="text-indigo-600 underline dark:text-indigo-400">
-            All projects
+            {t("allProjects")}
           </Link>
         </div>
       </div>
 
-      <Card title="Versions">
+      <Card title={t("versions")}>
         {tree.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="no-versions">
-            No model versions yet. A finished training run registers one.
+            {t("noVersions")}
           </p>
         ) : (
-          <ol className="space-y-3" data-testid="version-tree" aria-label="Model lineage, each version below its parent">
+          <ol className="space-y-3" data-testid="version-tree" aria-label={t("lineage")}>
             {tree.map(({ v, depth }) => {
-              const badge = v.kind === "reward" ? { text: "", tone: "none" as const } : gateBadge(v);
+              const gb = v.kind === "reward" ? null : gateBadge(v);
+              const badge = { text: gb?.key ? t(`gate.${gb.key}`, { judged: v.gate?.judgedPrompts ?? 0, prompts: v.gate?.prompts ?? 0 }) : "", tone: gb?.tone ?? ("none" as const) };
               // per-category figures are the Evaluation page's
               const metrics = Object.entries(v.metrics).filter(([k]) => !isCategoryMetric(k));
               return (
@@ -83,7 +87,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                   id={`v-${v.id}`}
                   data-testid={`version-${v.id}`}
                   data-depth={depth}
-                  style={{ marginLeft: `${depth * 1.75}rem` }}
+                  style={{ marginInlineStart: `${depth * 1.75}rem` }}
                   className={`rounded-lg border p-4 ${v.isActive ? "border-indigo-400 bg-indigo-50/50 dark:border-indigo-600 dark:bg-indigo-950/30" : "border-slate-200 dark:border-slate-800"}`}
                 >
                   <div className="flex flex-wrap items-start justify-between gap-3">
@@ -99,12 +103,12 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         </span>
                         {v.isActive && (
                           <span data-testid="active-badge" className="rounded bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">
-                            active
+                            {t("active")}
                           </span>
                         )}
                         {v.kind === "reward" && (
                           <span data-testid="reward-badge" className="rounded bg-teal-100 px-2 py-0.5 text-xs font-medium text-teal-800 dark:bg-teal-950 dark:text-teal-300">
-                            reward model
+                            {t("reward")}
                           </span>
                         )}
                         {badge.text && (
@@ -117,17 +121,17 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         )}
                       </div>
                       <p className="text-xs text-slate-500">
-                        {v.parentId ? `from ${labelById.get(v.parentId) ?? v.parentId.slice(0, 8)}` : `from ${v.base}`} · {formatTime(v.createdAt)} ·{" "}
+                        {t("from", { parent: v.parentId ? (labelById.get(v.parentId) ?? v.parentId.slice(0, 8)) : v.base })} · {formatTime(v.createdAt, format)} ·{" "}
                         <span data-testid="version-outputs">
-                          wrote {v.outputs} output{v.outputs === 1 ? "" : "s"}
+                          {t("outputs", { n: v.outputs })}
                         </span>{" "}
-                        · snapshot{" "}
+                        · {t("snapshot")}{" "}
                         <span className="font-mono">{v.exportId ? v.exportId.slice(0, 8) : "—"}</span>
                         {v.runId && (
                           <>
                             {" · "}
                             <Link href={`/training/runs/${v.runId}`} className="text-indigo-600 underline dark:text-indigo-400">
-                              run
+                              {t("run")}
                             </Link>
                           </>
                         )}
@@ -139,13 +143,13 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                         versionId={v.id}
                         label={v.label}
                         gate={v.gateState}
-                        judged={v.gate ? `${v.gate.judgedPrompts} of ${v.gate.prompts} judged` : null}
+                        judged={v.gate ? t("judged", { judged: v.gate.judgedPrompts, prompts: v.gate.prompts }) : null}
                       />
                     )}
                   </div>
                   {v.kind === "policy" && <GateLine v={v} canCompare={isAdmin && !v.isActive && hasActive} projectSlug={project.slug} />}
-                  <ProgressLine what="Release-gate comparison" p={v.comparison && (v.comparison.status !== "succeeded" || !v.gate) ? v.comparison : null} testId="comparison-progress" />
-                  <ProgressLine what="Generation" p={v.generation} testId="generation-progress" />
+                  <ProgressLine what={t("progress.comparison")} p={v.comparison && (v.comparison.status !== "succeeded" || !v.gate) ? v.comparison : null} testId="comparison-progress" />
+                  <ProgressLine what={t("progress.generation")} p={v.generation} testId="generation-progress" />
                   {metrics.length > 0 && (
                     <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="version-metrics">
                       {metrics.map(([k, val]) => (
@@ -153,7 +157,7 @@ export default async function ProjectModelsPage({ params, searchParams }: { para
                           <dt className="text-xs text-slate-500" title={k}>
                             {metricLabel(k)}
                           </dt>
-                          <dd className="tabular-nums">{formatMetric(val)}</dd>
+                          <dd className="tabular-nums">{formatMetric(val, format)}</dd>
                         </div>
                       ))}
                     </dl>

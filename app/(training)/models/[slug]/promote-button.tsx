@@ -3,23 +3,24 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { inputClass } from "@/app/_components/form";
 import type { GateState } from "@/lib/runs/gate";
 import { promoteVersion } from "../actions";
 
-
 /** What the form says when the gate did not recommend the version; `optional`: no gate could have run, so no reason is owed. */
-function whyAsk(gate: GateState, label: string, judged: string | null): { text: string; optional: boolean } {
-  if (gate === "first") return { text: `${label} is the first version: there is nothing to compare it with. Promote it?`, optional: true };
-  if (gate === "nothing_to_compare") return { text: `No version is active to compare ${label} with. Promote it?`, optional: true };
-  if (gate === "pending") return { text: `The release gate has no verdict on ${label} yet (pending, ${judged ?? "not judged"}). Why promote it now?`, optional: false };
-  if (gate === "not_compared") return { text: `${label} was not compared with the active version. Why promote it without a release gate?`, optional: false };
-  return { text: `The release gate did not recommend ${label}. Why promote it anyway?`, optional: false };
+function whyAsk(t: ReturnType<typeof useTranslations<"models.promote">>, gate: GateState, label: string, judged: string | null): { text: string; optional: boolean } {
+  if (gate === "first") return { text: t("askFirst", { label }), optional: true };
+  if (gate === "nothing_to_compare") return { text: t("askNothing", { label }), optional: true };
+  if (gate === "pending") return { text: t("askPending", { label, judged: judged ?? t("notJudged") }), optional: false };
+  if (gate === "not_compared") return { text: t("askNotCompared", { label }), optional: false };
+  return { text: t("askNotRecommended", { label }), optional: false };
 }
 
 export function PromoteButton({ projectSlug, versionId, label, gate, judged }: { projectSlug: string; versionId: string; label: string; gate: GateState; judged: string | null }) {
   const recommended = gate === "recommended";
-  const ask = whyAsk(gate, label, judged);
+  const t = useTranslations("models.promote");
+  const ask = whyAsk(t, gate, label, judged);
   const router = useRouter();
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState("");
@@ -46,11 +47,11 @@ export function PromoteButton({ projectSlug, versionId, label, gate, judged }: {
           data-testid={`promote-${versionId}`}
           onClick={() => {
             if (recommended) {
-              if (window.confirm(`Make ${label} the active model? It will write new candidate outputs from now on.`)) void promote();
+              if (window.confirm(t("confirm", { label }))) void promote();
             } else setAsking(true);
           }}
         >
-          {pending ? "Promoting…" : "Promote"}
+          {pending ? t("promoting") : t("promote")}
         </button>
       ) : (
         <form
@@ -59,7 +60,7 @@ export function PromoteButton({ projectSlug, versionId, label, gate, judged }: {
           onSubmit={(e) => {
             e.preventDefault();
             if (!reason.trim() && !ask.optional) {
-              setError("Give a reason: the release gate did not recommend this version.");
+              setError(t("needReason"));
               return;
             }
             void promote(reason.trim() || undefined);
@@ -69,7 +70,7 @@ export function PromoteButton({ projectSlug, versionId, label, gate, judged }: {
             <span className="text-sm font-medium" data-testid="promote-question">
               {ask.text}
             </span>
-            {ask.optional && <span className="block text-xs text-slate-500">A note for the audit log (optional):</span>}
+            {ask.optional && <span className="block text-xs text-slate-500">{t("note")}</span>}
             <textarea
               name="reason"
               data-testid="field-reason"
@@ -83,10 +84,10 @@ export function PromoteButton({ projectSlug, versionId, label, gate, judged }: {
           </label>
           <div className="flex gap-2">
             <button type="submit" className={button} disabled={pending} data-testid={`promote-confirm-${versionId}`}>
-              {pending ? "Promoting…" : ask.optional ? "Promote" : "Promote anyway"}
+              {pending ? t("promoting") : ask.optional ? t("promote") : t("promoteAnyway")}
             </button>
             <button type="button" className="rounded-md px-3 py-1.5 text-sm" onClick={() => setAsking(false)}>
-              Back
+              {t("back")}
             </button>
           </div>
         </form>
