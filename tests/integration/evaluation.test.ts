@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { completions, modelVersions, prompts } from "@/db/schema";
+import { completions, modelVersions, prompts, rankings } from "@/db/schema";
 import type { Actor, AnyActor } from "@/lib/auth/roles";
 import { createApiToken } from "@/lib/auth/tokens";
 import { projectEvaluation } from "@/lib/evaluation/evaluation";
@@ -90,6 +90,46 @@ describeEachDatabase("evaluation per category", () => {
     expect(len(v2.byCategory.coding.length)).toEqual({ outputs: 9 + 2, meanChars: Number(((120 + 2) / 11).toFixed(6)), medianChars: 10 });
     expect(len(v2.byCategory["open QA"].length)).toEqual({ outputs: 10, meanChars: 30.6, medianChars: 30 });
     expect(len(v3.all.length)).toEqual({ outputs: 9, meanChars: Number(((500 + 36 + 12) / 9).toFixed(6)), medianChars: 100 });
+  });
+
+  it("leaves out reward models: no row, never a version's previous, no win rate against one; the evaluate job refuses one (400 naming versionId)", async () => {
+    const { project, v2, v3 } = await seedVersions();
+    const reviewer = await makeActor("reviewer");
+    const before = await projectEvaluation(reviewer, { projectSlug: "evalp" });
+    const db = getDb();
+    // A reward model registered between v2 and v3 (the "one registered just before" v3), trained from v2, with figures of its own.
+    const [rm] = await db
+      .insert(modelVersions)
+      .values({ projectId: project.id, label: "rm1", kind: "reward", base: "tiny", config: {}, checkpointPath: "/nowhere/rm1", parentId: v2.id, metrics: { "eval/loss": 0.5, "eval/accuracy": 0.8, "eval/loss@coding": 0.4, "eval/loss_se@coding": 0.01, "eval/tokens@coding": 100, "eval/examples@coding": 4 }, createdAt: new Date(Date.now() - 15 * 60_000) })
+      .returning();
+    // v3 with parentId rm1 (as if its lineage named the reward model): its previous is still a policy, v2.
+    await db.update(modelVersions).set({ parentId: rm.id }).where(eq(modelVersions.id, v3.id));
+    // A reward model writes no outputs; should a completion name one, a ranking placing it counts for nobody.
+    const [p] = await db.insert(prompts).values({ projectId: project.id, instruction: "A coding task for the reward model", category: "coding", source: "human", status: "approved" }).returning();
+    const cs = await db
+      .insert(completions)
+      .values([
+        { promptId: p.id, text: "r".repeat(50), source: "model" as const, modelVersionId: rm.id },
+        { promptId: p.id, text: "s".repeat(50), source: "model" as const, modelVersionId: v3.id },
+      ])
+      .returning({ id: completions.id });
+    await db.insert(rankings).values({ promptId: p.id, annotatorId: (await makeActor("annotator")).id, source: "human", order: [[cs[0].id], [cs[1].id]], noneAcceptable: false });
+
+    const ev = await projectEvaluation(reviewer, { projectSlug: "evalp" });
+    expect(ev.versions.map((v) => [v.label, v.previous])).toEqual([["v1", null], ["v2", "v1"], ["v3", "v2"]]);
+    expect(JSON.stringify(ev)).not.toContain(rm.id);
+    expect(JSON.stringify(ev)).not.toContain("rm1");
+    // Win rates and losses as without it; v3's coding outputs gain the one above (length only).
+    const v3Now = ev.versions[2];
+    const v3Before = before.versions[2];
+    expect(v3Now.byCategory.coding.vsPrevious).toEqual(v3Before.byCategory.coding.vsPrevious);
+    expect(v3Now.byCategory["open QA"]).toEqual(v3Before.byCategory["open QA"]);
+    expect(v3Now.all.vsPrevious).toEqual(v3Before.all.vsPrevious);
+    expect(v3Now.byCategory.coding.loss).toEqual(v3Before.byCategory.coding.loss);
+    expect(ev.versions.slice(0, 2)).toEqual(before.versions.slice(0, 2));
+    expect(ev.categories).toEqual(before.categories);
+
+    await expect(requestEvaluationVia(await makeActor("admin"), { projectSlug: "evalp", versionId: rm.id })).rejects.toMatchObject({ status: 400, fieldErrors: { versionId: [expect.stringMatching(/reward model/)] } });
   });
 
   it("the CLI prints the same figures as JSON and as a table; the API answers reviewers; an unknown project is a 404 naming it", async () => {
