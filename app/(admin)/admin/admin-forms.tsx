@@ -2,16 +2,17 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field, SubmitButton, asyncHandler } from "@/app/_components/form";
 import type { FieldErrors } from "@/lib/errors";
 import { changeRole, createApiToken, revokeApiToken, setUserDisabled } from "./actions";
 import { roleOptions } from "./invite-forms";
 
-const article = (role: string) => (/^[aeiou]/.test(role) ? "an" : "a");
-
 export function UserRow({ user, self }: { user: { id: string; name: string; email: string; role: string; disabled: boolean }; self: boolean }) {
   const router = useRouter();
+  const t = useTranslations("admin.users");
+  const roleName = useTranslations("nav.roles");
   const [error, setError] = useState<string | null>(null);
   // A role picked in the menu waits here until the admin confirms it.
   const [proposed, setProposed] = useState<string | null>(null);
@@ -28,13 +29,12 @@ export function UserRow({ user, self }: { user: { id: string; name: string; emai
   return (
     <tr className="border-t border-slate-100 align-top dark:border-slate-800" data-testid={`user-row-${user.email}`}>
       <td className="py-2">
-        {user.name}
-        {self && " (you)"}
+        {self ? t("self", { name: user.name }) : user.name}
       </td>
       <td className="py-2">{user.email}</td>
       <td className="py-2">
         <select
-          aria-label={`Role of ${user.email}`}
+          aria-label={t("roleOf", { email: user.email })}
           data-testid="user-role"
           value={proposed ?? user.role}
           disabled={pending}
@@ -42,26 +42,28 @@ export function UserRow({ user, self }: { user: { id: string; name: string; emai
           onChange={(e) => setProposed(e.target.value === user.role ? null : e.target.value)}
         >
           {roleOptions.map((r) => (
-            <option key={r}>{r}</option>
+            <option key={r} value={r}>
+              {roleName(r)}
+            </option>
           ))}
         </select>
         {proposed && (
-          <div role="alertdialog" aria-label="Confirm role change" data-testid="role-confirm" className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-2 text-xs dark:border-amber-800 dark:bg-amber-950">
+          <div role="alertdialog" aria-label={t("confirmLabel")} data-testid="role-confirm" className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-2 text-xs dark:border-amber-800 dark:bg-amber-950">
             <p>
-              Make {user.name} {article(proposed)} {proposed} instead of {article(user.role)} {user.role}?
+              {t("confirm", { name: user.name, to: proposed, from: user.role })}
             </p>
             <div className="flex gap-2">
               <button type="button" data-testid="role-confirm-yes" disabled={pending} onClick={asyncHandler(confirm)} className="rounded bg-amber-600 px-2 py-1 font-medium text-white disabled:opacity-50">
-                Change role
+                {t("change")}
               </button>
               <button type="button" data-testid="role-confirm-no" disabled={pending} onClick={() => setProposed(null)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
-                Cancel
+                {t("cancel")}
               </button>
             </div>
           </div>
         )}
         {error && (
-          <span role="alert" data-testid="user-error" className="ml-2 text-red-600 dark:text-red-400">
+          <span role="alert" data-testid="user-error" className="ms-2 text-red-600 dark:text-red-400">
             {error}
           </span>
         )}
@@ -77,7 +79,7 @@ export function UserRow({ user, self }: { user: { id: string; name: string; emai
             router.refresh();
           })}
         >
-          {user.disabled ? "Disabled · enable" : "Active · disable"}
+          {user.disabled ? t("disabled") : t("active")}
         </button>
       </td>
     </tr>
@@ -86,6 +88,7 @@ export function UserRow({ user, self }: { user: { id: string; name: string; emai
 
 export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: string; prefix: string; revoked: boolean; lastUsedAt: string | null }> }) {
   const router = useRouter();
+  const t = useTranslations("admin.tokens");
   const [secret, setSecret] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   return (
@@ -104,33 +107,33 @@ export function TokenPanel({ tokens }: { tokens: Array<{ id: string; name: strin
         })}
       >
         <div className="flex-1">
-          <Field label="Token name" name="tokenName" error={fieldErrors.tokenName} />
+          <Field label={t("name")} name="tokenName" error={fieldErrors.tokenName} />
         </div>
-        <SubmitButton testId="token-create">Create token</SubmitButton>
+        <SubmitButton testId="token-create">{t("create")}</SubmitButton>
       </form>
       {secret && (
         <p className="flex flex-wrap items-center gap-2 text-sm">
-          <span>Copy it now, it is not shown again:</span>
+          <span>{t("copyNow")}</span>
           <code data-testid="token-secret" className="break-all rounded bg-slate-100 px-1 dark:bg-slate-800">
             {secret}
           </code>
-          <CopyButton value={secret} label="Copy token" testId="token-copy" />
+          <CopyButton value={secret} label={t("copy")} testId="token-copy" />
         </p>
       )}
       <ul className="space-y-1 text-sm">
-        {tokens.map((t) => (
-          <li key={t.id} className="flex items-center gap-3">
-            <span className="font-mono">{t.prefix}…</span> {t.name} {t.revoked ? "· revoked" : ""}
-            {!t.revoked && (
+        {tokens.map((token) => (
+          <li key={token.id} className="flex items-center gap-3">
+            <span className="font-mono">{token.prefix}…</span> {token.name} {token.revoked ? t("revoked") : ""}
+            {!token.revoked && (
               <button
                 type="button"
                 className="text-red-600 underline"
                 onClick={asyncHandler(async () => {
-                  await revokeApiToken({ id: t.id });
+                  await revokeApiToken({ id: token.id });
                   router.refresh();
                 })}
               >
-                Revoke
+                {t("revoke")}
               </button>
             )}
           </li>

@@ -1,7 +1,7 @@
 // The upload form: project, format (or auto-detect), file; posts the raw file to /api/v1/projects/:slug/imports.
 "use client";
 import { useState } from "react";
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { z } from "zod";
 import { Field, FormError, SubmitButton, formText, inputClass, asyncHandler } from "@/app/_components/form";
 
@@ -15,6 +15,7 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
   const t = useTranslations("importForm");
+  const format = useFormatter();
   return (
     <form
       className="grid gap-4 sm:grid-cols-3 sm:items-end"
@@ -23,15 +24,15 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
         const form = new FormData(e.currentTarget);
         const file = form.get("file");
         if (!(file instanceof File) || file.size === 0) {
-          setError("Choose a file to import.");
+          setError(t("chooseFile"));
           return;
         }
         setPending(true);
         setError(null);
         setSummary(null);
         const params = new URLSearchParams({ filename: file.name });
-        const format = formText(form, "format");
-        if (format) params.set("format", format);
+        const fileFormat = formText(form, "format");
+        if (fileFormat) params.set("format", fileFormat);
         const language = formText(form, "language");
         if (language) params.set("language", language);
         try {
@@ -42,15 +43,15 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
           });
           const body: unknown = await res.json().catch(() => null);
           if (res.ok) setSummary(body as Summary);
-          else setError(errorBody.safeParse(body).data?.error.message ?? `Import failed (HTTP ${res.status}).`);
+          else setError(errorBody.safeParse(body).data?.error.message ?? t("failed", { status: String(res.status) }));
         } catch {
-          setError("The upload did not reach the server. Nothing was imported.");
+          setError(t("unreachable"));
         } finally {
           setPending(false);
         }
       })}
     >
-      <Field label="Project" name="project">
+      <Field label={t("project")} name="project">
         <select name="project" data-testid="field-project" className={inputClass} defaultValue={initialProject && projects.some((p) => p.slug === initialProject) ? initialProject : projects[0].slug}>
           {projects.map((p) => (
             <option key={p.slug} value={p.slug}>
@@ -59,38 +60,39 @@ export function ImportForm({ projects, formats, initialProject }: { projects: Ar
           ))}
         </select>
       </Field>
-      <Field label="Format" name="format">
+      <Field label={t("format")} name="format">
         <select name="format" data-testid="field-format" className={inputClass} defaultValue="">
-          <option value="">Detect from the first row</option>
+          <option value="">{t("detect")}</option>
           {formats.map((f) => (
             <option key={f}>{f}</option>
           ))}
         </select>
       </Field>
       <Field label={t("language")} name="language" placeholder={t("languagePlaceholder")} />
-      <Field label="File (.jsonl, .json, .gz)" name="file" type="file" accept=".jsonl,.json,.gz" />
+      <Field label={t("file")} name="file" type="file" accept=".jsonl,.json,.gz" />
       <div className="sm:col-span-3 space-y-3">
         <SubmitButton pending={pending} testId="import-submit">
-          Import
+          {t("submit")}
         </SubmitButton>
         <FormError message={error} />
         {summary && (
           <dl data-testid="import-summary" className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
             {(
               [
-                ["Format", summary.format ?? "empty file"],
-                ["Rows read", summary.rowsRead],
-                ["Prompts", summary.prompts],
-                ["Joined existing prompts", summary.joined],
-                ["Completions", summary.completions],
-                ["Rankings", summary.rankings],
-                ["Duplicates skipped", summary.duplicatesSkipped],
+                // [testid, label key, value]: the testids keep the English labels' names
+                ["format", "format", summary.format ?? t("summary.emptyFile")],
+                ["rows-read", "rowsRead", summary.rowsRead],
+                ["prompts", "prompts", summary.prompts],
+                ["joined-existing-prompts", "joined", summary.joined],
+                ["completions", "completions", summary.completions],
+                ["rankings", "rankings", summary.rankings],
+                ["duplicates-skipped", "duplicates", summary.duplicatesSkipped],
               ] as const
-            ).map(([label, v]) => (
-              <div key={label}>
-                <dt className="text-slate-500">{label}</dt>
-                <dd className="font-semibold tabular-nums" data-testid={`import-${label.toLowerCase().replace(/ /g, "-")}`}>
-                  {typeof v === "number" ? v.toLocaleString("en-US") : v}
+            ).map(([id, label, v]) => (
+              <div key={id}>
+                <dt className="text-slate-500">{t(`summary.${label}`)}</dt>
+                <dd className="font-semibold tabular-nums" data-testid={`import-${id}`}>
+                  {typeof v === "number" ? format.number(v) : v}
                 </dd>
               </div>
             ))}

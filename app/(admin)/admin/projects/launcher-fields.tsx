@@ -2,6 +2,7 @@
 // instead of the built-in trainer; picking a recipe fills in its command.
 "use client";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { Field, inputClass } from "@/app/_components/form";
 import type { LauncherSettings } from "@/db/schema";
 import { RECIPES } from "@/lib/launchers/recipes";
@@ -29,16 +30,17 @@ export function launcherFromForm(form: FormData): "" | Record<string, string> {
 }
 
 export function LauncherFields({ initial, fieldErrors }: { initial: LauncherSettings | null | undefined; fieldErrors: Record<string, string[] | undefined> }) {
+  const t = useTranslations("admin.launcher");
   const [on, setOn] = useState(Boolean(initial));
   const [argv, setArgv] = useState((initial?.argv ?? []).join("\n"));
   const [template, setTemplate] = useState(initial?.template ?? "");
   const picked = RECIPES.find((r) => r.name === template);
   return (
     <fieldset className="space-y-3 rounded-md border border-gray-200 p-3 dark:border-gray-700" data-testid="launcher-fields">
-      <legend className="px-1 text-sm font-medium">Training engine</legend>
+      <legend className="px-1 text-sm font-medium">{t("legend")}</legend>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="launcherOn" data-testid="field-launcherOn" checked={on} onChange={(e) => setOn(e.target.checked)} />
-        Train through a launcher (a command on the worker: TRL, Ray, Kubernetes, Slurm…) instead of the built-in trainer
+        {t("on")}
       </label>
       {errorsAt(fieldErrors, "launcher") && !on && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
@@ -47,7 +49,7 @@ export function LauncherFields({ initial, fieldErrors }: { initial: LauncherSett
       )}
       {on && (
         <>
-          <Field label="Recipe" name="launcherTemplate" error={fieldErrors["launcher.template"]}>
+          <Field label={t("recipe")} name="launcherTemplate" error={fieldErrors["launcher.template"]}>
             <select
               name="launcherTemplate"
               data-testid="field-launcherTemplate"
@@ -59,7 +61,7 @@ export function LauncherFields({ initial, fieldErrors }: { initial: LauncherSett
               }}
               className={inputClass}
             >
-              <option value="">Your own command</option>
+              <option value="">{t("own")}</option>
               {RECIPES.map((r) => (
                 <option key={r.name} value={r.name}>
                   {r.title}
@@ -67,8 +69,8 @@ export function LauncherFields({ initial, fieldErrors }: { initial: LauncherSett
               ))}
             </select>
           </Field>
-          {picked && <p className="text-sm text-gray-600 dark:text-gray-400">Needs: {picked.needs}. See README, “Train on a cluster”.</p>}
-          <Field label="Command: one argument per line (no shell, no quoting; relative paths start in the app's folder)" name="launcherArgv" error={errorsAt(fieldErrors, "launcher.argv") ?? fieldErrors.launcher}>
+          {picked && <p className="text-sm text-gray-600 dark:text-gray-400">{t("needs", { needs: picked.needs })}</p>}
+          <Field label={t("argv")} name="launcherArgv" error={errorsAt(fieldErrors, "launcher.argv") ?? fieldErrors.launcher}>
             <textarea
               name="launcherArgv"
               data-testid="field-launcherArgv"
@@ -81,13 +83,13 @@ export function LauncherFields({ initial, fieldErrors }: { initial: LauncherSett
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field
-              label="Endpoint serving the result when the trainer cannot import it (OpenAI-compatible base URL, optional)"
+              label={t("endpoint")}
               name="launcherEndpoint"
               defaultValue={initial?.endpoint ?? ""}
               placeholder="http://vllm:8000/v1"
               error={fieldErrors["launcher.endpoint"]}
             />
-            <Field label="Cancel: seconds from SIGTERM to SIGKILL" name="launcherGraceSeconds" type="number" step="1" defaultValue={String(initial?.graceSeconds ?? 30)} error={fieldErrors["launcher.graceSeconds"]} />
+            <Field label={t("grace")} name="launcherGraceSeconds" type="number" step="1" defaultValue={String(initial?.graceSeconds ?? 30)} error={fieldErrors["launcher.graceSeconds"]} />
           </div>
         </>
       )}

@@ -2,21 +2,24 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
 import { Field, FormError, SubmitButton, formText, useActionForm, asyncHandler } from "@/app/_components/form";
 import type { SourceView } from "@/lib/sources/sources";
 import { addSourceAction, removeSourceAction, testSourceAction } from "./actions";
 
+/** A source's numeric settings; each label is the catalog's admin.sources.<name>. */
 const settingFields = [
-  { name: "temperature", label: "Temperature (0–2)", step: "0.05", placeholder: "0.8" },
-  { name: "topP", label: "Top-p (0–1)", step: "0.01", placeholder: "0.95" },
-  { name: "maxTokens", label: "Max tokens", step: "1", placeholder: "256" },
-  { name: "concurrency", label: "Concurrent requests", step: "1", placeholder: "4" },
-  { name: "timeoutS", label: "Timeout (seconds)", step: "1", placeholder: "60" },
-  { name: "maxRetries", label: "Retries", step: "1", placeholder: "3" },
+  { name: "temperature", step: "0.05", placeholder: "0.8" },
+  { name: "topP", step: "0.01", placeholder: "0.95" },
+  { name: "maxTokens", step: "1", placeholder: "256" },
+  { name: "concurrency", step: "1", placeholder: "4" },
+  { name: "timeoutS", step: "1", placeholder: "60" },
+  { name: "maxRetries", step: "1", placeholder: "3" },
 ] as const;
 
 function AddSourceForm({ projectSlug }: { projectSlug: string }) {
   const router = useRouter();
+  const t = useTranslations("admin.sources");
   const [added, setAdded] = useState<string | null>(null);
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
     (form) => {
@@ -32,24 +35,24 @@ function AddSourceForm({ projectSlug }: { projectSlug: string }) {
   return (
     <form className="space-y-3" data-testid="add-source-form" onSubmit={onSubmit} autoComplete="off">
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Name (shown on the leaderboard)" name="name" error={fieldErrors.name} placeholder="llama-3.1-8b" required />
-        <Field label="Model" name="model" error={fieldErrors.model} placeholder="meta-llama/Llama-3.1-8B-Instruct" required />
-        <Field label="Base URL" name="baseUrl" error={fieldErrors.baseUrl} placeholder="http://127.0.0.1:8000/v1" required />
-        <Field label="API key (stored encrypted, never shown again)" name="apiKey" type="password" error={fieldErrors.apiKey} />
+        <Field label={t("name")} name="name" error={fieldErrors.name} placeholder="llama-3.1-8b" required />
+        <Field label={t("model")} name="model" error={fieldErrors.model} placeholder="meta-llama/Llama-3.1-8B-Instruct" required />
+        <Field label={t("baseUrl")} name="baseUrl" error={fieldErrors.baseUrl} placeholder="http://127.0.0.1:8000/v1" required />
+        <Field label={t("apiKey")} name="apiKey" type="password" error={fieldErrors.apiKey} />
       </div>
       <div className="grid gap-3 sm:grid-cols-3">
         {settingFields.map((f) => (
-          <Field key={f.name} label={f.label} name={f.name} type="number" step={f.step} placeholder={f.placeholder} error={fieldErrors[f.name]} />
+          <Field key={f.name} label={t(f.name)} name={f.name} type="number" step={f.step} placeholder={f.placeholder} error={fieldErrors[f.name]} />
         ))}
       </div>
       <FormError message={error} />
       <div className="flex items-center gap-3">
         <SubmitButton pending={pending} testId="add-source">
-          Add source
+          {t("add")}
         </SubmitButton>
         {added && (
           <span role="status" data-testid="source-added" className="text-sm text-green-700 dark:text-green-400">
-            Added {added}.
+            {t("added", { name: added })}
           </span>
         )}
       </div>
@@ -59,48 +62,51 @@ function AddSourceForm({ projectSlug }: { projectSlug: string }) {
 
 function SourceRow({ projectSlug, source }: { projectSlug: string; source: SourceView }) {
   const router = useRouter();
+  const t = useTranslations("admin.sources");
+  const format = useFormatter();
   const [status, setStatus] = useState<string | null>(null);
   const ref = { projectSlug, name: source.name };
+  const plain = (x: number) => format.number(x, { useGrouping: false });
   const s = source.settings;
   return (
     <tr data-testid={`source-${source.name}`} className="border-t border-slate-200 align-top dark:border-slate-800">
-      <td className="py-2 pr-3 font-medium">{source.name}</td>
-      <td className="py-2 pr-3">
+      <td className="py-2 pe-3 font-medium">{source.name}</td>
+      <td className="py-2 pe-3">
         <code>{source.model}</code>
         <div className="text-xs text-slate-500">{source.baseUrl}</div>
       </td>
-      <td className="py-2 pr-3 text-xs text-slate-500">
-        {source.hasApiKey ? "key stored" : "no key"}; T={s.temperature} top-p={s.topP} max={s.maxTokens}; {s.concurrency} at once, {s.timeoutS} s, {s.maxRetries} retries
+      <td className="py-2 pe-3 text-xs text-slate-500">
+        {t("settings", { key: source.hasApiKey ? "yes" : "no", temperature: plain(s.temperature), topP: plain(s.topP), maxTokens: s.maxTokens, concurrency: s.concurrency, timeout: s.timeoutS, retries: s.maxRetries })}
       </td>
-      <td className="space-x-2 py-2 text-right whitespace-nowrap">
+      <td className="space-x-2 py-2 text-end whitespace-nowrap rtl:space-x-reverse">
         <button
           type="button"
           data-testid={`test-source-${source.name}`}
           className="rounded-md border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
           onClick={asyncHandler(async () => {
-            setStatus("Testing…");
+            setStatus(t("testing"));
             const res = await testSourceAction(ref);
             if (!res.ok) setStatus(res.error);
-            else setStatus(res.data.ok ? `OK in ${res.data.ms} ms: “${res.data.reply}”` : `Failed (${res.data.failure}): ${res.data.error}`);
+            else setStatus(res.data.ok ? t("ok", { ms: plain(res.data.ms), reply: res.data.reply }) : t("failed", { failure: res.data.failure, error: res.data.error }));
           })}
         >
-          Test
+          {t("test")}
         </button>
         <button
           type="button"
           data-testid={`remove-source-${source.name}`}
           className="rounded-md border border-red-300 px-2 py-1 text-xs text-red-700 dark:border-red-800 dark:text-red-400"
           onClick={asyncHandler(async () => {
-            if (!window.confirm(`Remove source ${source.name}? The outputs it wrote stay.`)) return;
+            if (!window.confirm(t("removeConfirm", { name: source.name }))) return;
             const res = await removeSourceAction(ref);
             if (res.ok) router.refresh();
             else setStatus(res.error);
           })}
         >
-          Remove
+          {t("remove")}
         </button>
         {status && (
-          <div role="status" data-testid={`source-status-${source.name}`} className="mt-1 max-w-xs text-left text-xs whitespace-normal">
+          <div role="status" data-testid={`source-status-${source.name}`} className="mt-1 max-w-xs text-start text-xs whitespace-normal">
             {status}
           </div>
         )}
@@ -110,10 +116,11 @@ function SourceRow({ projectSlug, source }: { projectSlug: string; source: Sourc
 }
 
 export function SourcesPanel({ projectSlug, sources }: { projectSlug: string; sources: SourceView[] }) {
+  const t = useTranslations("admin.sources");
   return (
     <div className="space-y-4" data-testid="sources-panel">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        OpenAI-compatible chat endpoints (vLLM, TGI, llama.cpp, Ollama, a hosted API) that write outputs for people to rank, blind, beside the project&apos;s own versions.
+        {t("intro")}
       </p>
       {sources.length ? (
         <table className="w-full text-sm">
@@ -125,7 +132,7 @@ export function SourcesPanel({ projectSlug, sources }: { projectSlug: string; so
         </table>
       ) : (
         <p className="text-sm" data-testid="no-sources">
-          No sources yet.
+          {t("none")}
         </p>
       )}
       <AddSourceForm projectSlug={projectSlug} />
