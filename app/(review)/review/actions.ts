@@ -3,6 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { defineAction } from "@/lib/actions";
 import { decideReview as decide, setAnnotatorExcluded as setExcluded, setGoldAnswer as setGold } from "@/lib/reviews/review";
+import { getSeedDraftsStatus, queueSeedDrafts } from "@/lib/prompts/seed-drafts-job";
+import { draftFromSeedsInput, seedDraftsJobRef } from "@/lib/validation/prompts";
 import { setGoldInput } from "@/lib/validation/rankings";
 import { excludeAnnotatorInput, reviewDecisionInput } from "@/lib/validation/reviews";
 
@@ -15,3 +17,8 @@ export const setAnnotatorExcluded = defineAction({ input: excludeAnnotatorInput,
   revalidatePath(`/review/${input.projectSlug}/annotators`);
   return res;
 });
+
+/** A model source or version drafts tasks from seeds in a `seed-drafts` job; the form polls seedDraftsStatus for the outcome. */
+export const startSeedDrafts = defineAction({ input: draftFromSeedsInput, role: "reviewer" }, (input, actor) => queueSeedDrafts(actor, input));
+
+export const seedDraftsStatus = defineAction({ input: seedDraftsJobRef, role: "reviewer" }, (input, actor) => getSeedDraftsStatus(actor, input));

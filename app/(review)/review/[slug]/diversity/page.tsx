@@ -5,6 +5,8 @@ import { requirePageRole } from "@/lib/auth/session";
 import { getDiversity } from "@/lib/diversity/diversity";
 import { CategoryChart, LengthChart, VerbChart } from "./diversity-charts";
 import { DiversitySettings } from "./diversity-settings";
+import { listDrafters } from "@/lib/prompts/seed-drafts-job";
+import { SeedDraftsForm } from "./seed-drafts-form";
 
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 
@@ -110,6 +112,7 @@ export default async function DiversityPage({ params }: { params: Promise<{ slug
           </ul>
         )}
       </Card>
+      <SeedDraftsForm slug={project.slug} {...await listDrafters(actor, project.slug)} />
       {actor.role === "admin" && (
         <Card title="Diversity settings">
           <DiversitySettings slug={project.slug} categoryTargets={project.settings.categoryTargets} seedImports={project.settings.seedImports} instructionTemplates={project.settings.instructionTemplates} />
