@@ -695,6 +695,22 @@ const actions: Record<string, ActionTarget> = {
       { name: "a target for a category the project lacks", input: { slug: "demo", categoryTargets: { "open QA": 0.5, poetry: 0.5 } }, field: "categoryTargets" },
       { name: "a template with an unknown placeholder", input: { slug: "demo", instructionTemplates: { plain: "{instruction} {output}" } }, field: "instructionTemplates" },
       { name: "templates that are not JSON", input: { slug: "demo", instructionTemplates: "{plain" }, field: "instructionTemplates" },
+      // #18's bad input: templates with unknown placeholders, targets that do not sum or are negative, huge texts.
+      { name: "a template with an unknown placeholder in the form's JSON", input: { slug: "demo", instructionTemplates: '{"task": "Here is a task: {instruction}\\n{context}"}' }, field: "instructionTemplates" },
+      { name: "a template with a placeholder of another case", input: { slug: "demo", instructionTemplates: { plain: "{Instruction}" } }, field: "instructionTemplates" },
+      { name: "a template without {instruction}", input: { slug: "demo", instructionTemplates: { plain: "Answer this: {input}" } }, field: "instructionTemplates" },
+      { name: "a template over 2,000 characters", input: { slug: "demo", instructionTemplates: { long: `{instruction} ${"x".repeat(2000)}` } }, field: "instructionTemplates" },
+      { name: "a 1 MB template", input: { slug: "demo", instructionTemplates: { big: `{instruction}${MB_STRING}` } }, field: "instructionTemplates" },
+      { name: "1 MB of template text in the form's field", input: { slug: "demo", instructionTemplates: MB_STRING }, field: "instructionTemplates" },
+      { name: "a template name with spaces", input: { slug: "demo", instructionTemplates: { "my template": "{instruction}" } }, field: "instructionTemplates" },
+      { name: "21 templates", input: { slug: "demo", instructionTemplates: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, "{instruction}"])) }, field: "instructionTemplates" },
+      { name: "category targets in percent that sum to 120%", input: { slug: "demo", categoryTargets: "open QA = 60%\ncoding = 60%" }, field: "categoryTargets" },
+      { name: "category targets that sum to less than 1", input: { slug: "demo", categoryTargets: { "open QA": 0.2, coding: 0.2 } }, field: "categoryTargets" },
+      { name: "a negative category target in percent that still sums to 100%", input: { slug: "demo", categoryTargets: "open QA = -50%\ncoding = 150%" }, field: "categoryTargets" },
+      { name: "a category target that is no number", input: { slug: "demo", categoryTargets: "open QA = half\ncoding = 50%" }, field: "categoryTargets" },
+      { name: "a category target line without =", input: { slug: "demo", categoryTargets: "open QA 50%\ncoding = 50%" }, field: "categoryTargets" },
+      { name: "a category target of Infinity", input: { slug: "demo", categoryTargets: { "open QA": "Infinity", coding: 0 } }, field: "categoryTargets" },
+      { name: "1 MB of category target text", input: { slug: "demo", categoryTargets: MB_STRING }, field: "categoryTargets" },
       { name: "seed imports that are not ids", input: { slug: "demo", seedImports: "first, second" }, field: "seedImports" },
       { name: "questions that are not JSON", input: { slug: "demo", questions: "[{" }, field: "questions" },
       { name: "a question of an unknown type", input: { slug: "demo", questions: [{ id: "x", type: "essay", title: "X" }] }, field: "questions.0.type" },
@@ -768,6 +784,10 @@ const actions: Record<string, ActionTarget> = {
       { name: "my draft from another project", input: { projectSlug: "demo", id: w.adminOtherDraft.id, instruction: "A long enough question?", category: "coding" }, field: "id" },
       { name: "someone else's draft", input: { projectSlug: "demo", id: w.annDraft.id, instruction: "A long enough question?", category: "coding" }, field: "id" },
       { name: "a short instruction", input: { projectSlug: "demo", instruction: "Short", category: "coding" }, field: "instruction" },
+      // Just over each limit (promptLimits), not only far over it.
+      { name: "an instruction of 20,001 characters", input: { projectSlug: "demo", instruction: "Why? ".repeat(4000) + "x", category: "coding" }, field: "instruction" },
+      { name: "an input of 50,001 characters", input: { projectSlug: "demo", instruction: "A long enough question?", input: "i".repeat(50_001), category: "coding" }, field: "input" },
+      { name: "a demonstration of 50,001 characters", input: { projectSlug: "demo", instruction: "A long enough question?", demonstration: "d".repeat(50_001), category: "coding" }, field: "demonstration" },
     ],
   },
   "app/(annotate)/annotate/actions.ts#submitFromSeed": {
@@ -779,6 +799,7 @@ const actions: Record<string, ActionTarget> = {
       // seedProject's prompts read "Question number 0?" …: ROUGE-L 1.0 with one of them.
       { name: "an instruction too close to an existing one", input: { projectSlug: "demo", instruction: "Question number 1?", category: "coding" }, field: "instruction", kinds: ["conflict"] },
       { name: "a seed id that is no id", input: { projectSlug: "demo", instruction: "Compose a limerick about a lighthouse keeper.", category: "coding", seedIds: ["seed_task_0"] }, field: "seedIds.0" },
+      { name: "an instruction of 20,001 characters", input: { projectSlug: "demo", instruction: "Why? ".repeat(4000) + "x", category: "coding" }, field: "instruction" },
     ],
   },
   "app/(annotate)/annotate/actions.ts#checkNovelty": {
@@ -850,6 +871,7 @@ const actions: Record<string, ActionTarget> = {
         { name: "another project's output", input: { ...base, completionId: w.otherCompletionIds[0] }, field: "completionId" },
         { name: "an output not in my task", input: { ...base, completionId: w.demoPromptCompletionIds.find((id) => !w.task.outputs.some((o) => o.id === id))! }, field: "completionId" },
         { name: "another annotator's task", input: { ...base, assignmentId: w.annTask.assignmentId, completionId: w.annTask.outputs[0].id }, field: "assignmentId" },
+        { name: "a rewritten output of 50,001 characters", input: { ...base, text: "o".repeat(50_001) }, field: "text" },
       ];
     },
   },
@@ -977,6 +999,8 @@ const actions: Record<string, ActionTarget> = {
       { name: "a ranking id given as a ranking", input: { kind: "ranking", id: w.annRanking.rankingId, decision: "approve" }, kinds: ["not_found"] },
       { name: "an edit of a screening", input: { kind: "screening", id: w.annSubmitted.id, decision: "edit", edit: { text: "x" } }, field: "decision" },
       { name: "an unknown prompt's screening", input: { kind: "screening", id: NO_SUCH_ID, decision: "approve" }, kinds: ["not_found"] },
+      { name: "an edited instruction of 20,001 characters", input: { kind: "prompt", id: w.annSubmitted.id, decision: "edit", edit: { instruction: "q".repeat(20_001) } }, field: "edit.instruction" },
+      { name: "an edited output of 50,001 characters", input: { kind: "prompt", id: w.annSubmitted.id, decision: "edit", edit: { text: "o".repeat(50_001) } }, field: "edit.text" },
     ],
   },
   "app/(review)/review/actions.ts#setGoldAnswer": {
@@ -996,6 +1020,31 @@ const actions: Record<string, ActionTarget> = {
       ...derivedCases({ projectSlug: "demo", userId: w.ann.id, excluded: true }, { required: ["projectSlug", "userId", "excluded"], texts: ["projectSlug", "userId"], idents: ["projectSlug", "userId"] }),
       { name: "an unknown user", input: { projectSlug: "demo", userId: NO_SUCH_ID, excluded: true }, field: "userId" },
       { name: "an unknown project", input: { projectSlug: "no-such-project", userId: w.ann.id, excluded: true }, field: "projectSlug" },
+    ],
+  },
+  "app/(review)/review/actions.ts#startSeedDrafts": {
+    cases: (w) => [
+      ...derivedCases({ projectSlug: "demo", source: w.demoSource.name, n: 2, k: 2 }, { required: ["projectSlug"], texts: ["projectSlug", "source"], idents: ["projectSlug", "source"] }),
+      { name: "neither a source nor a version", input: { projectSlug: "demo", n: 2 }, field: "source" },
+      { name: "both a source and a version", input: { projectSlug: "demo", source: w.demoSource.name, version: "active" }, field: "version" },
+      { name: "an unknown source", input: { projectSlug: "demo", source: "nope" }, field: "source", kinds: ["not_found"] },
+      { name: "a removed source", input: { projectSlug: "demo", source: w.removedSource.name }, field: "source", kinds: ["not_found"] },
+      { name: "another project's source", input: { projectSlug: "demo", source: w.otherSource.name }, field: "source", kinds: ["not_found"] },
+      { name: "an unknown version", input: { projectSlug: "demo", version: "v999" }, field: "version", kinds: ["not_found"] },
+      { name: "n of zero", input: { projectSlug: "demo", source: w.demoSource.name, n: 0 }, field: "n" },
+      { name: "n over 50", input: { projectSlug: "demo", source: w.demoSource.name, n: 51 }, field: "n" },
+      { name: "a fractional n", input: { projectSlug: "demo", source: w.demoSource.name, n: 2.5 }, field: "n" },
+      { name: "n that is no number", input: { projectSlug: "demo", source: w.demoSource.name, n: "many" }, field: "n" },
+      { name: "k over 20", input: { projectSlug: "demo", source: w.demoSource.name, k: 21 }, field: "k" },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", source: w.demoSource.name }, field: "projectSlug", kinds: ["not_found"] },
+    ],
+  },
+  "app/(review)/review/actions.ts#seedDraftsStatus": {
+    cases: () => [
+      ...derivedCases({ projectSlug: "demo", jobId: NO_SUCH_ID }, { required: ["projectSlug", "jobId"], texts: ["projectSlug", "jobId"], idents: ["projectSlug", "jobId"] }),
+      { name: "a job id that is no id", input: { projectSlug: "demo", jobId: "job-1" }, field: "jobId" },
+      { name: "an unknown job", input: { projectSlug: "demo", jobId: NO_SUCH_ID }, field: "jobId", kinds: ["not_found"] },
+      { name: "an unknown project", input: { projectSlug: "no-such-project", jobId: NO_SUCH_ID }, field: "projectSlug", kinds: ["not_found"] },
     ],
   },
   "app/(training)/models/actions.ts#promoteVersion": {
