@@ -13,6 +13,7 @@ import { RankList } from "./rank-list";
 import { ShortcutLegend } from "./shortcut-legend";
 import { SkipPanel } from "./skip-panel";
 import { StoredRankingNotice } from "./stored-ranking";
+import { SuggestionLine, shownSuggestion, type ShownSuggestion } from "./suggestion-line";
 import { QuestionsPanel } from "./questions-panel";
 import { useRankTask, type Finish } from "./use-rank-task";
 import { fromRevision, fromTask, type Questions, type Work } from "./work";
@@ -22,6 +23,8 @@ export function Ranker({ projectSlug, revision, questions }: { projectSlug: stri
   const [work, setWork] = useState<Work | null>(revision ? fromRevision(revision) : null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ message: string; tone: "ok" | "warn" } | null>(null);
+  // The reward model's order for the task just submitted (kept in its letters: the next task has other outputs).
+  const [submitted, setSubmitted] = useState<ShownSuggestion | null>(null);
   const t = useTranslations("rank");
 
   const load = useCallback(async () => {
@@ -45,8 +48,9 @@ export function Ranker({ projectSlug, revision, questions }: { projectSlug: stri
     if (!revision) void load();
   }, [load, revision]);
 
-  const done: Finish = (message, tone = "ok") => {
+  const done: Finish = (message, tone = "ok", suggestion = null) => {
     setNotice(message ? { message, tone } : null);
+    setSubmitted(suggestion);
     if (revision) setState("revised");
     else void load();
   };
@@ -63,6 +67,7 @@ export function Ranker({ projectSlug, revision, questions }: { projectSlug: stri
           {notice.message}
         </p>
       )}
+      {submitted && <SuggestionLine suggestion={submitted} context="saved" />}
       {state === "loading" && (
         <p data-testid="task-loading" className="text-slate-500 dark:text-slate-400">
           {t("loading")}
@@ -100,10 +105,13 @@ function TaskView({ work, onDone, questions }: { work: Work; onDone: Finish; que
   const textOf = (id: string) => work.outputs.find((o) => o.id === id)?.text ?? "";
   const rw = useRewrites(work.id, textOf);
   const t = useTranslations("rank");
+  // On the revise screen the ranking is already in: its suggestion (if the project shows them) is shown from the start.
+  const revised = work.mode === "revise" ? shownSuggestion(work.suggestion, work.outputs) : null;
 
   return (
     <div className="space-y-5" data-testid="rank-task" data-mode={work.mode}>
       <PromptPanel work={work} />
+      {revised && <SuggestionLine suggestion={revised} context="revise" />}
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_15rem]">
         <div className="space-y-3">
           <p className="text-sm text-slate-600 dark:text-slate-400">{t("howTo")}</p>

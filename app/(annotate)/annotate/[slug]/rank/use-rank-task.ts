@@ -8,6 +8,7 @@ import { moveTo, ranksOf, restorePlacement, toGroups, toggleTie, type Placement 
 import type { StoredRanking } from "@/lib/rankings/submit";
 import { reviseRanking, saveRankingDraft, submitRanking } from "../../actions";
 import { useAnswers } from "./questions-panel";
+import { shownSuggestion, type ShownSuggestion } from "./suggestion-line";
 import { newKey, type Output, type Work } from "./work";
 
 // The draft is saved this long after the last change (ms): a reload loses only changes made within this delay plus
@@ -15,7 +16,8 @@ import { newKey, type Output, type Work } from "./work";
 const DRAFT_DELAY_MS = 600;
 const DAY_MS = 24 * 3600_000;
 
-export type Finish = (message: string, tone?: "ok" | "warn") => void;
+/** `suggestion`: the reward model's order for the task just submitted, where the submit result carries one. */
+export type Finish = (message: string, tone?: "ok" | "warn", suggestion?: ShownSuggestion | null) => void;
 
 export function useRankTask(work: Work, onDone: Finish) {
   const t = useTranslations("rank.announce");
@@ -146,9 +148,11 @@ export function useRankTask(work: Work, onDone: Finish) {
       return;
     }
     if (res.ok) {
-      if (work.mode === "revise") onDone(t("revisedSaved"));
-      else if (res.data.revisedFrom) onDone(t("replaced"));
-      else onDone(t("saved"));
+      // A revision's result has none: the screen keeps the one the revise payload carried.
+      const suggestion = shownSuggestion(res.data.suggestion ?? (work.mode === "revise" ? work.suggestion : null), work.outputs);
+      if (work.mode === "revise") onDone(t("revisedSaved"), "ok", suggestion);
+      else if (res.data.revisedFrom) onDone(t("replaced"), "ok", suggestion);
+      else onDone(t("saved"), "ok", suggestion);
 
       return;
     }

@@ -2,6 +2,7 @@
 import type { RankingTaskWithDraft } from "@/lib/rankings/drafts";
 import type { RankingRevision } from "@/lib/rankings/mine";
 import type { Answers, Question } from "@/db/schema/questions";
+import type { AnnotatorSuggestion } from "@/lib/suggestions/suggestions";
 
 export type Output = { id: string; text: string; label: string };
 
@@ -20,6 +21,8 @@ export type Work = {
   /** in the order shown when the task was leased (A, B, C…) */
   outputs: Output[];
   initial?: Initial;
+  /** a revision's reward-model suggestion (the ranking is submitted; present only where the project shows them) */
+  suggestion?: AnnotatorSuggestion | null;
 };
 
 const letters = (outputs: Array<{ id: string; text: string }>): Output[] => outputs.map((o, i) => ({ ...o, label: String.fromCharCode(65 + i) }));
@@ -36,6 +39,7 @@ export function fromRevision(r: RankingRevision): Work {
     prompt: r.prompt,
     outputs: letters(r.outputs),
     initial: { order: r.order, flags: r.flags, noneAcceptable: r.noneAcceptable, rationale: r.rationale ?? "", touched: false, elapsedMs: 0, answers: r.answers },
+    suggestion: r.suggestion,
   };
 }
 
