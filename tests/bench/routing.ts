@@ -20,11 +20,27 @@
 // its cost for a given accuracy is interpolated on the curve. Routing's (min, max, threshold) is chosen on one
 // set of annotator draws (tuning) and reported on four fresh ones (evaluation), so the figure is not fitted to noise.
 // ROUTING_DELTA=1|4 reruns it with less or more per-instruction spread in the ground truth (a sensitivity check).
+//
+// Other stopping rules, measured beside those two under the same tuning/evaluation split (none is used by the app):
+// - confSlope: pairwise confidence against a threshold that falls by `slope` per ranking past min (an n-dependent,
+//   SPRT-like boundary: a prompt still unsure after many rankings is let go).
+// - voiBeta, voiLogitNormal, voiTruePrior: value of information (tests/bench/routing-value.ts). For each pair, the expected
+//   rise in the chance its majority order is right from m more votes under a prior on the pair's vote share; a prompt
+//   stops when the best gain per ranking over the horizons left falls below a price. It stops on clear prompts and,
+//   to the extent the prior can tell, on near-ties more votes would not settle. Priors: Beta (pairwise-confidence's),
+//   logit-normal with the same 65.7% calibration, and the simulation's own true distribution of pair probabilities
+//   (not available to the app: it shows whether a better prior could help).
+// - plConf, plValue: the Plackett–Luce posterior of the outputs' strengths (tests/bench/routing-pl.ts; a Gaussian prior
+//   with the same calibration, Laplace approximation), which uses the whole rankings (transitivity) rather than pair
+//   by pair: plConf stops when its expected share of rightly ordered pairs reaches a threshold, plValue when one more
+//   ranking is expected to raise that share by less than a price.
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { consensusOrder } from "@/lib/consensus/consensus";
 import { pairwiseConfidence } from "@/lib/consensus/pairwise-confidence";
+import { expectedAccuracy, plPosterior, valueOfNext, type Posterior } from "./routing-pl";
+import { expectedGain, gridPrior, pairCounts } from "./routing-value";
 import { computeLeaderboard, type PairwiseOutcome } from "@/lib/leaderboard/leaderboard";
 import { createRng } from "@/trainer/rng";
 import { report, wantJson } from "./common";
@@ -108,25 +124,48 @@ for (let it = 0; it < 100; it++) {
 }
 const tau = Math.sqrt(lo * hi);
 
+/**
+ * The true prior: the distribution of σ(Δu / τ) over every task's pairs. The app cannot know it; the voiTruePrior rule
+ * uses it to show whether a better calibrated prior would gain (a reference, not a rule to ship).
+ */
+const truePrior = gridPrior(
+  `true-${DELTA}`,
+  tasks.flatMap((u) => u.flatMap((x, i) => u.slice(i + 1).map((y) => 1 / (1 + Math.exp(-(x - y) / tau))))),
+);
+type Prior = "beta" | "logitNormal" | "truth";
+const PRIORS: Prior[] = ["beta", "logitNormal", "truth"];
+
 /** One annotator's ranking of a task: Plackett–Luce, best first (Gumbel-max: sort by score + Gumbel noise). */
 function drawRanking(u: number[], rng: () => number): number[] {
   const keyed = u.map((x, i) => ({ i, key: x / tau - Math.log(-Math.log(rng())) }));
   return keyed.sort((a, b) => b.key - a.key).map((k) => k.i);
 }
 
-/** Per prompt and n = 1..MAX_N: the consensus's pairwise accuracy, Kendall's W and the pairwise confidence after the first n rankings. */
+/** Per prompt and n = 1..MAX_N: the consensus's pairwise accuracy, Kendall's W, the pairwise confidence and the other rules' figures after the first n rankings. */
 function simulate(seed: number) {
   const rng = createRng(seed);
   const acc: number[][] = [];
   const w: Array<Array<number | null>> = [];
   const conf: Array<Array<number | null>> = [];
+  /** gains[kind][prompt][n − 1][m − 1]: expected accuracy gain from m more rankings after n (tests/bench/routing-value.ts). */
+  const gains: Record<Prior, number[][][]> = { beta: [], logitNormal: [], truth: [] };
+  /** Plackett–Luce posterior's expected accuracy A and the value of the next ranking (tests/bench/routing-pl.ts). */
+  const plA: number[][] = [];
+  const plV: number[][] = [];
   for (const u of tasks) {
+    const pa: number[] = [];
+    const pv: number[] = [];
+    const orders: number[][] = [];
+    let post: Posterior | undefined;
+    const g: Record<Prior, number[][]> = { beta: [], logitNormal: [], truth: [] };
     const rankings: string[][][] = [];
     const a: number[] = [];
     const ws: Array<number | null> = [];
     const cs: Array<number | null> = [];
     for (let n = 1; n <= MAX_N; n++) {
-      rankings.push(drawRanking(u, rng).map((i) => [String(i)]));
+      const drawn = drawRanking(u, rng);
+      orders.push(drawn);
+      rankings.push(drawn.map((i) => [String(i)]));
       const c = consensusOrder(rankings.map((order) => ({ order })));
       const pos = new Map(c.order.map((id, r) => [Number(id), r]));
       let right = 0;
@@ -141,26 +180,60 @@ function simulate(seed: number) {
       a.push(right / pairs);
       ws.push(c.agreement.kendallW);
       cs.push(pairwiseConfidence(rankings.map((order) => order)));
+      const counts = pairCounts(rankings)!;
+      post = plPosterior(orders, K, post?.mu);
+      pa.push(expectedAccuracy(post));
+      pv.push(n < MAX_N ? valueOfNext(post) : 0);
+      for (const prior of PRIORS) g[prior].push(Array.from({ length: MAX_N - n }, (_, m) => expectedGain(counts, m + 1, prior === "truth" ? truePrior : prior)));
     }
+    for (const prior of PRIORS) gains[prior].push(g[prior]);
+    plA.push(pa);
+    plV.push(pv);
     acc.push(a);
     w.push(ws);
     conf.push(cs);
   }
-  return { acc, w, conf };
+  return { acc, w, conf, gains, plA, plV };
 }
 
 type Sim = ReturnType<typeof simulate>;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const fixedCurve = (sim: Sim) => Array.from({ length: MAX_N }, (_, k) => mean(sim.acc.map((a) => a[k])));
 
-type Signal = "w" | "conf";
-type Policy = { signal: Signal; min: number; max: number; threshold: number };
+type Signal = "w" | "conf" | "confSlope" | "voiBeta" | "voiLogitNormal" | "voiTruePrior" | "plConf" | "plValue";
+/** threshold: the stop figure to reach (W, confidence) or the price per ranking the value must fall below (voi*); slope: confSlope's fall in the confidence threshold per ranking past min. */
+type Policy = { signal: Signal; min: number; max: number; threshold: number; slope?: number };
+/** v = max over m ≤ remaining of G(m) / m (tests/bench/routing-value.ts rankingValue), from the stored gains. */
+function valueOf(g: number[], remaining: number): number {
+  let best = 0;
+  for (let m = 1; m <= remaining && m <= g.length; m++) best = Math.max(best, g[m - 1] / m);
+  return best;
+}
+function stops(sim: Sim, i: number, n: number, p: Policy): boolean {
+  switch (p.signal) {
+    case "w":
+    case "conf":
+      return (sim[p.signal][i][n - 1] ?? -1) >= p.threshold;
+    case "confSlope":
+      return (sim.conf[i][n - 1] ?? -1) >= p.threshold - (p.slope ?? 0) * (n - p.min);
+    case "voiBeta":
+      return valueOf(sim.gains.beta[i][n - 1], p.max - n) < p.threshold;
+    case "voiLogitNormal":
+      return valueOf(sim.gains.logitNormal[i][n - 1], p.max - n) < p.threshold;
+    case "voiTruePrior":
+      return valueOf(sim.gains.truth[i][n - 1], p.max - n) < p.threshold;
+    case "plConf":
+      return sim.plA[i][n - 1] >= p.threshold;
+    case "plValue":
+      return sim.plV[i][n - 1] < p.threshold;
+  }
+}
 function routed(sim: Sim, p: Policy) {
   let cost = 0;
   const accs: number[] = [];
   sim.acc.forEach((a, i) => {
     let n = p.min;
-    while (n < p.max && !((sim[p.signal][i][n - 1] ?? -1) >= p.threshold)) n++;
+    while (n < p.max && !stops(sim, i, n, p)) n++;
     cost += n;
     accs.push(a[n - 1]);
   });
@@ -176,18 +249,35 @@ function fixedCostFor(curve: number[], accuracy: number): number | null {
   return null;
 }
 
-const pool = (sims: Sim[]) => sims.reduce((x, y) => ({ acc: [...x.acc, ...y.acc], w: [...x.w, ...y.w], conf: [...x.conf, ...y.conf] }));
-const tuning = pool(TUNING_SEEDS.map(simulate));
-const evaluation = pool(EVAL_SEEDS.map(simulate));
+const pool = (sims: Sim[]) =>
+  sims.reduce((x, y) => ({ acc: [...x.acc, ...y.acc], w: [...x.w, ...y.w], conf: [...x.conf, ...y.conf], gains: { beta: [...x.gains.beta, ...y.gains.beta], logitNormal: [...x.gains.logitNormal, ...y.gains.logitNormal], truth: [...x.gains.truth, ...y.gains.truth] }, plA: [...x.plA, ...y.plA], plV: [...x.plV, ...y.plV] }));
+const tuning = pool(TUNING_SEEDS.map((seed) => simulate(seed)));
+const evaluation = pool(EVAL_SEEDS.map((seed) => simulate(seed)));
 const tuneCurve = fixedCurve(tuning);
 const evalCurve = fixedCurve(evaluation);
-/** The tuning grid per signal: min 2-3 (the app's minOverlap is at least 2) and max up to 9; W's thresholds 0.30-0.95 by 0.05 (as before), confidence's 0.60-0.97 by 0.01. */
+/**
+ * The tuning grid per signal: min 2-3 (the app's minOverlap is at least 2) and max up to 9; W's thresholds 0.30-0.95 by 0.05 (as
+ * before), confidence's 0.60-0.97 by 0.01 (confSlope's also with a fall of 0-0.05 per ranking past min), the value rules' price
+ * per ranking 0.001-0.05 on a log scale (40 steps).
+ */
 function gridFor(signal: Signal): Policy[] {
   const grid: Policy[] = [];
-  const mins = [2, 3];
-  const [from, to, step] = signal === "w" ? [30, 95, 5] : [60, 97, 1];
-  for (const min of mins) for (let max = min + 1; max <= MAX_N; max++) for (let t = from; t <= to; t += step) grid.push({ signal, min, max, threshold: t / 100 });
+  const thresholds =
+    signal === "w"
+      ? range(30, 95, 5).map((t) => t / 100)
+      : signal === "conf" || signal === "confSlope"
+        ? range(60, 97, 1).map((t) => t / 100)
+        : signal === "plConf"
+          ? range(600, 995, 5).map((t) => t / 1000)
+          : range(0, 39, 1).map((k) => 0.0005 * Math.pow(100, k / 39));
+  const slopes = signal === "confSlope" ? [0.01, 0.02, 0.03, 0.04, 0.05] : [undefined];
+  for (const min of [2, 3]) for (let max = min + 1; max <= MAX_N; max++) for (const threshold of thresholds) for (const slope of slopes) grid.push({ signal, min, max, threshold, ...(slope === undefined ? {} : { slope }) });
   return grid;
+}
+function range(from: number, to: number, step: number): number[] {
+  const xs: number[] = [];
+  for (let t = from; t <= to; t += step) xs.push(t);
+  return xs;
 }
 
 const resultsFor = (signal: Signal) => FIXED_TARGETS.map((n) => {
@@ -213,20 +303,36 @@ const resultsFor = (signal: Signal) => FIXED_TARGETS.map((n) => {
 });
 const byW = resultsFor("w");
 const results = resultsFor("conf");
+const bySlope = resultsFor("confSlope");
+const byValueBeta = resultsFor("voiBeta");
+const byValueLogitNormal = resultsFor("voiLogitNormal");
+const byValueTruePrior = resultsFor("voiTruePrior");
+const byPlConf = resultsFor("plConf");
+const byPlValue = resultsFor("plValue");
 
 if (!wantJson) {
   console.log(`${tasks.length} tasks of ${K} outputs; τ = ${tau.toFixed(3)} gives ${(100 * agreementAt(tau)).toFixed(1)}% pairwise agreement between two annotators`);
   console.log(`fixed overlap accuracy (evaluation draws): ${evalCurve.map((a, k) => `${k + 1}: ${(100 * a).toFixed(1)}%`).join(", ")}`);
-  console.log("routing on Kendall's W (the rule before):");
-  for (const r of byW) console.log(JSON.stringify(r));
-  console.log("routing on pairwise confidence:");
-  for (const r of results) console.log(JSON.stringify(r));
+  const sections: Array<[string, typeof results]> = [
+    ["routing on Kendall's W (the rule before):", byW],
+    ["routing on pairwise confidence:", results],
+    ["routing on pairwise confidence, threshold falling with n (confSlope):", bySlope],
+    ["routing on the value of one more ranking, Beta prior (voiBeta):", byValueBeta],
+    ["routing on the value of one more ranking, logit-normal prior (voiLogitNormal):", byValueLogitNormal],
+    ["routing on the value of one more ranking, the simulation's true distribution of pair probabilities as prior (voiTruePrior; the app cannot know it):", byValueTruePrior],
+    ["routing on the Plackett–Luce posterior's expected accuracy (plConf):", byPlConf],
+    ["routing on the value of one more ranking under the Plackett–Luce posterior (plValue):", byPlValue],
+  ];
+  for (const [title, rs] of sections) {
+    console.log(title);
+    for (const r of rs) console.log(JSON.stringify(r));
+  }
 }
 const at5 = results.find((r) => r.fixedOverlap === 5)!;
 const at5W = byW.find((r) => r.fixedOverlap === 5)!;
 report({
   bench: "routing",
-  figures: { tasks: tasks.length, k: K, delta: DELTA, tau, annotatorAgreement: agreementAt(tau), fixedAccuracy: evalCurve, results, byKendallW: byW, savingByKendallWAt5: at5W.saving ?? null },
+  figures: { tasks: tasks.length, k: K, delta: DELTA, tau, annotatorAgreement: agreementAt(tau), fixedAccuracy: evalCurve, results, byKendallW: byW, savingByKendallWAt5: at5W.saving ?? null, otherRules: { confSlope: bySlope, voiBeta: byValueBeta, voiLogitNormal: byValueLogitNormal, voiTruePrior: byValueTruePrior, plConf: byPlConf, plValue: byPlValue } },
   baseline: { fixedOverlap: 5, rankingsPerPrompt: at5.fixedRankingsForSameAccuracy ?? null },
   ratio: at5.saving ?? null,
   targets: { saving: ">= 0.25 fewer rankings than a fixed overlap of 5 for the same consensus accuracy" },
