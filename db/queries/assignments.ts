@@ -1,17 +1,98 @@
 // Data access for task leases: the next-task candidate scan and lease bookkeeping.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { assignments, type Assignment, type NewAssignment } from "../schema";
+import { assignments, projects, prompts, type Assignment, type NewAssignment } from "../schema";
+import { conversationColumn, parseConversation, type Conversation } from "./conversations";
 
-/** The user's open, unexpired lease in a project, if any (a reload resumes it). */
-export async function getOpenAssignmentForUser(db: DbOrTx, opts: { projectId: string; userId: string }) {
+/** Reads json handed over as text (PGlite may) or parsed (node-postgres). */
+const json = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+
+/** The user's open lease as next-task needs it; `held`: the prompt has an open screening (lib/screening/hold.ts). */
+export type OpenLease = { id: string; promptId: string; displayOrder: string[]; expiresAt: Date; held: boolean };
+
+/**
+ * What a next-task starts from, in one statement: the project by slug, the user's open unexpired lease in it (a reload
+ * resumes it) with whether its prompt awaits a screening reviewer, and the project's model versions by label (what the
+ * queue policy's steps name).
+ */
+export async function getNextTaskStart(db: DbOrTx, opts: { slug: string; userId: string }) {
   const [row] = await db
-    .select()
-    .from(assignments)
-    .where(and(eq(assignments.projectId, opts.projectId), eq(assignments.userId, opts.userId), eq(assignments.status, "open"), sql`${assignments.expiresAt} > now()`))
-    .limit(1);
-  return row ?? null;
+    .select({
+      project: projects,
+      openLease: sql<unknown>`(select json_build_object('id', a.id, 'promptId', a.prompt_id, 'displayOrder', a.display_order, 'expiresAt', a.expires_at,
+          'held', exists (select 1 from screenings s where s.prompt_id = a.prompt_id and s.review = 'open'))
+        from assignments a
+        where a.project_id = projects.id and a.user_id = ${opts.userId} and a.status = 'open' and a.expires_at > now() limit 1)`,
+      versions: sql<unknown>`(select coalesce(json_agg(json_build_object('id', v.id, 'label', v.label, 'isActive', v.is_active)), '[]')
+        from model_versions v where v.project_id = projects.id)`,
+    })
+    .from(projects)
+    .where(eq(projects.slug, opts.slug));
+  if (!row) return null;
+  const lease = json<(Omit<OpenLease, "expiresAt"> & { expiresAt: string }) | null>(row.openLease);
+  return {
+    project: row.project,
+    openLease: lease ? { ...lease, expiresAt: new Date(lease.expiresAt) } : null,
+    versions: json<Array<{ id: string; label: string; isActive: boolean }>>(row.versions),
+  };
+}
+
+/**
+ * A submit's reads of the task's prompt in one statement: the prompt row-locked (FOR UPDATE of the prompt only), its
+ * project, and whether the prompt awaits a screening reviewer (lib/screening/hold.ts).
+ */
+export async function lockPromptForRanking(tx: DbOrTx, promptId: string) {
+  const [row] = await tx
+    .select({ prompt: prompts, project: projects, held: sql<boolean>`exists (select 1 from screenings s where s.prompt_id = prompts.id and s.review = 'open')` })
+    .from(prompts)
+    .innerJoin(projects, eq(projects.id, prompts.projectId))
+    .where(eq(prompts.id, promptId))
+    .for("update", { of: prompts });
+  return row ? { ...row, held: row.held === true || String(row.held) === "true" || String(row.held) === "t" } : null;
+}
+
+/** A prompt as a task shows it: its text, its outputs (creation order) and its conversation before it. */
+export type TaskContent = {
+  id: string;
+  instruction: string;
+  input: string | null;
+  category: string | null;
+  system: string | null;
+  conversation: Conversation | null;
+  outputs: Array<{ id: string; text: string; status: string; isDemonstration: boolean }>;
+  /** want given: human rankings plus live leases on the prompt, and how many it wants (as countTakenSlots) */
+  slots: { taken: number; wanted: number } | null;
+};
+
+/**
+ * One prompt's task content in one statement (what getPromptById, listCompletionsByPrompt, getPromptHistory and, with
+ * `want`, countTakenSlots read apart). A release-gate copy (compare_of) takes the held-out prompt's history (none when
+ * that prompt is gone, as getPromptHistory). Run after the candidate's row lock, the slot count is a fresh statement's,
+ * as countTakenSlots's.
+ */
+export async function getTaskContent(db: DbOrTx, promptId: string, want: OverlapWant | null = null): Promise<TaskContent | null> {
+  const slots = want
+    ? sql`p.ranking_count + (select count(*) from assignments a where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now())`
+    : sql`null::bigint`;
+  const res = await db.execute(sql`
+    select p.id, p.instruction, p.input, p.category, h.system, ${conversationColumn("h")} as conversation,
+      coalesce((select json_agg(json_build_object('id', c.id, 'text', c.text, 'status', c.status, 'isDemonstration', c.is_demonstration) order by c.created_at, c.id)
+        from completions c where c.prompt_id = p.id), '[]') as outputs,
+      ${slots} as taken, ${want ? wantedRankingsSql(want) : sql`null::int`} as wanted
+    from prompts p left join prompts h on h.id = coalesce(p.compare_of, p.id) where p.id = ${promptId}`);
+  const row = (res.rows as Array<Omit<TaskContent, "slots" | "conversation" | "outputs"> & { conversation: unknown; outputs: unknown; taken: unknown; wanted: unknown }>)[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    instruction: row.instruction,
+    input: row.input,
+    category: row.category,
+    system: row.system,
+    conversation: parseConversation(row.conversation),
+    outputs: json<TaskContent["outputs"]>(row.outputs),
+    slots: want ? { taken: Number(row.taken), wanted: Number(row.wanted) } : null,
+  };
 }
 
 export async function getAssignmentById(db: DbOrTx, id: string, opts: { lock?: boolean } = {}) {
@@ -35,8 +116,9 @@ export type CandidateFilter =
   | { kind: "backlog"; activeVersionId: string | null }
   | { kind: "import"; auditId: number };
 
-function candidateFilter(f: CandidateFilter, projectId: string) {
-  const none = { batch: sql``, join: sql``, where: sql`` };
+function candidateFilter(f: CandidateFilter, projectId: string, name: string): { batch: SQL | null; join: SQL; where: SQL } {
+  const none = { batch: null, join: sql``, where: sql`` };
+  const batch = sql.raw(name);
   switch (f.kind) {
     case "any":
       return none;
@@ -53,20 +135,20 @@ function candidateFilter(f: CandidateFilter, projectId: string) {
     case "versions":
       return {
         ...none,
-        batch: sql`with batch as materialized (
+        batch: sql`${batch} as materialized (
           select distinct c.prompt_id as id from completions c
           where c.model_version_id in (${sql.join(f.versionIds.map((id) => sql`${id}::uuid`), sql`, `)}) and c.status <> 'rejected')`,
-        join: sql`join batch b on b.id = p.id`,
+        join: sql`join ${batch} b on b.id = p.id`,
       };
     case "import":
       // One import is one transaction: its prompts and its audit row share the transaction's now().
       return {
         ...none,
-        batch: sql`with batch as materialized (
+        batch: sql`${batch} as materialized (
           select ip.id from audit_log l
           join prompts ip on ip.project_id = ${projectId} and ip.source = 'import' and ip.created_at = l.created_at
           where l.id = ${f.auditId} and l.action = 'import.file' and l.target_id = ${projectId}::text)`,
-        join: sql`join batch b on b.id = p.id`,
+        join: sql`join ${batch} b on b.id = p.id`,
       };
   }
 }
@@ -81,55 +163,71 @@ export function wantedRankingsSql(w: OverlapWant) {
                    else ${w.max} end)`;
 }
 
+/** One step of a next-task call: the filter of a queue-policy step, for gold tasks or regular ones. */
+export type CandidatePass = { gold: boolean; filter: CandidateFilter };
+
 /**
- * One candidate prompt for the user among those `filter` admits (and in a language the user works in), row-locked with SKIP LOCKED so concurrent
- * callers fan out. Within a filter: prompts closest to their overlap first (they settle soonest), then oldest. A prompt has
- * room while its rankings plus live leases are below what it wants (routing: min, then max unless they agree).
- * The open-lease count here can be stale by the time the lock is granted; callers recheck it.
+ * One candidate prompt for the user, from the first of `passes` that has one (each pass: the prompts its filter
+ * admits, in a language the user works in), row-locked with SKIP LOCKED so concurrent callers fan out. All passes go
+ * in one statement: a UNION ALL of one LIMIT 1 … FOR UPDATE SKIP LOCKED subquery per pass under an outer LIMIT 1.
+ * PostgreSQL's Append runs its branches in order and the limit stops it at the first row, so a later pass is neither
+ * scanned nor locked once an earlier one answers (row locks rule out a parallel append); each branch keeps its own
+ * plan and index (see CandidateFilter). Within a pass: prompts closest to their overlap first (they settle soonest),
+ * then oldest. A prompt has room while its rankings plus live leases are below what it wants (routing: min, then max
+ * unless they agree). The open-lease count here can be stale by the time the lock is granted; callers recheck it.
+ * Returns the prompt and the index of the pass it came from.
  */
 export async function lockCandidatePrompt(
   tx: DbOrTx,
-  opts: { projectId: string; userId: string; want: OverlapWant; gold: boolean; exclude: string[]; filter?: CandidateFilter; preferCategories?: string[]; holdScreened?: boolean },
-): Promise<{ id: string; instruction: string; input: string | null; category: string | null } | null> {
+  opts: { projectId: string; userId: string; want: OverlapWant; passes: CandidatePass[]; exclude: string[]; preferCategories?: string[]; holdScreened?: boolean },
+): Promise<{ id: string; instruction: string; input: string | null; category: string | null; pass: number } | null> {
+  if (!opts.passes.length) return null;
   const exclude = opts.exclude.length ? sql`and p.id not in (${sql.join(opts.exclude.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
-  const capacity = opts.gold
-    ? sql``
-    : sql`and p.ranking_count < ${opts.want.max}
-          and p.ranking_count < ${wantedRankingsSql(opts.want)}
-          and p.ranking_count + (select count(*) from assignments a
-                                 where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${wantedRankingsSql(opts.want)}`;
-  const f = candidateFilter(opts.filter ?? { kind: "any" }, opts.projectId);
   // Steering (lib/diversity/steering.ts): with category targets, under-target categories (largest gap first) break
   // ties inside a step's order, after the ranking count and before age. Without targets the order is the index's.
   const prefer = opts.preferCategories?.length
     ? sql`coalesce(array_position(array[${sql.join(opts.preferCategories.map((c) => sql`${c}`), sql`, `)}]::text[], p.category), ${opts.preferCategories.length + 1}), `
     : sql``;
+  const ctes: SQL[] = [];
+  const branches = opts.passes.map(({ gold, filter }, i) => {
+    const capacity = gold
+      ? sql``
+      : sql`and p.ranking_count < ${opts.want.max}
+            and p.ranking_count < ${wantedRankingsSql(opts.want)}
+            and p.ranking_count + (select count(*) from assignments a
+                                   where a.prompt_id = p.id and a.status = 'open' and a.expires_at > now()) < ${wantedRankingsSql(opts.want)}`;
+    const f = candidateFilter(filter, opts.projectId, `batch${i}`);
+    if (f.batch) ctes.push(f.batch);
+    return sql`select * from (
+      select p.id, p.instruction, p.input, p.category, ${i}::int as pass from prompts p ${f.join}
+      where p.project_id = ${opts.projectId}
+        and p.status = 'approved'
+        and p.is_gold = ${gold}
+        and (p.author_id is null or p.author_id <> ${opts.userId})
+        -- the person's languages (users.languages, read once as an InitPlan; empty = all): undetermined prompts go to everyone
+        and (p.language is null or p.language = any(coalesce((select u.languages from users u where u.id = ${opts.userId}), '{}'))
+             or cardinality(coalesce((select u.languages from users u where u.id = ${opts.userId}), '{}')) = 0)
+        ${f.where}
+        ${capacity}
+        -- a hashed set of this user's prompts, built once: checked before the per-row counts below (as a join it
+        -- came after them, so a person with a long history paid both counts on every prompt they had done)
+        and p.id not in (select a.prompt_id from assignments a where a.user_id = ${opts.userId} and a.status <> 'expired')
+        -- screening hold (lib/screening/hold.ts): a prompt whose texts (its own or an output's) have PII hits or a safety flag
+        -- awaiting a reviewer waits until it is cleared; a hashed set too, read through screenings_project_review_idx
+        ${opts.holdScreened ? sql`and p.id not in (select s.prompt_id from screenings s where s.project_id = ${opts.projectId} and s.review = 'open')` : sql``}
+        and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected'
+                   and (not c.is_demonstration or c.status = 'approved')) >= 2
+        ${exclude}
+      order by p.ranking_count desc, ${prefer}p.created_at asc, p.id asc
+      limit 1
+      for update of p skip locked) ${sql.raw(`pass${i}`)}`;
+  });
   const res = await tx.execute(sql`
-    ${f.batch}
-    select p.id, p.instruction, p.input, p.category from prompts p ${f.join}
-    where p.project_id = ${opts.projectId}
-      and p.status = 'approved'
-      and p.is_gold = ${opts.gold}
-      and (p.author_id is null or p.author_id <> ${opts.userId})
-      -- the person's languages (users.languages, read once as an InitPlan; empty = all): undetermined prompts go to everyone
-      and (p.language is null or p.language = any(coalesce((select u.languages from users u where u.id = ${opts.userId}), '{}'))
-           or cardinality(coalesce((select u.languages from users u where u.id = ${opts.userId}), '{}')) = 0)
-      ${f.where}
-      ${capacity}
-      -- a hashed set of this user's prompts, built once: checked before the per-row counts below (as a join it
-      -- came after them, so a person with a long history paid both counts on every prompt they had done)
-      and p.id not in (select a.prompt_id from assignments a where a.user_id = ${opts.userId} and a.status <> 'expired')
-      -- screening hold (lib/screening/hold.ts): a prompt whose texts (its own or an output's) have PII hits or a safety flag
-      -- awaiting a reviewer waits until it is cleared; a hashed set too, read through screenings_project_review_idx
-      ${opts.holdScreened ? sql`and p.id not in (select s.prompt_id from screenings s where s.project_id = ${opts.projectId} and s.review = 'open')` : sql``}
-      and (select count(*) from completions c where c.prompt_id = p.id and c.status <> 'rejected'
-                 and (not c.is_demonstration or c.status = 'approved')) >= 2
-      ${exclude}
-    order by p.ranking_count desc, ${prefer}p.created_at asc, p.id asc
-    limit 1
-    for update of p skip locked`);
-  const row = (res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null }>)[0];
-  return row ?? null;
+    ${ctes.length ? sql`with ${sql.join(ctes, sql`, `)}` : sql``}
+    select * from (${sql.join(branches, sql` union all `)}) candidate
+    limit 1`);
+  const row = (res.rows as Array<{ id: string; instruction: string; input: string | null; category: string | null; pass: number | string }>)[0];
+  return row ? { ...row, pass: Number(row.pass) } : null;
 }
 
 /** Slots taken on a prompt (human rankings plus other people's live leases) and how many it wants. Fresh statement, fresh snapshot. */
@@ -157,7 +255,7 @@ export async function upsertAssignment(tx: DbOrTx, row: NewAssignment): Promise<
   return created;
 }
 
-export async function updateAssignment(tx: DbOrTx, id: string, patch: Partial<Pick<Assignment, "status" | "skipReason" | "submittedAt" | "idempotencyKey" | "expiresAt">>) {
+export async function updateAssignment(tx: DbOrTx, id: string, patch: Partial<Pick<Assignment, "status" | "skipReason" | "submittedAt" | "idempotencyKey" | "expiresAt" | "draft">>) {
   const [row] = await tx.update(assignments).set(patch).where(eq(assignments.id, id)).returning();
   return row ?? null;
 }

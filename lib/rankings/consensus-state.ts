@@ -20,8 +20,9 @@ import { isSettled, overlapRange } from "./routing";
  * (overlap 1) settles on that ranking alone.
  * "None acceptable" rankings still count toward the overlap; their order is used as given.
  */
-export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, settings: ProjectSettings) {
-  const prompt = await getPromptById(tx, promptId);
+export async function recomputePromptConsensus(tx: DbOrTx, promptId: string, settings: ProjectSettings, known?: { projectId: string }) {
+  // a caller that already read the prompt (submit, revise) passes it: one read fewer
+  const prompt = known ?? (await getPromptById(tx, promptId));
   if (!prompt) return null;
   const rows = await listConsensusRankings(tx, promptId);
   if (rows.length === 0) {

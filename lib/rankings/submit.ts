@@ -3,9 +3,7 @@
 import "server-only";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";
-import { getProjectById } from "@/db/queries/projects";
-import { getCompletionById, getPromptById, insertCompletion, listCompletionsByIds } from "@/db/queries/prompts";
-import { clearAssignmentDraft } from "@/db/queries/ranking-drafts";
+import { getCompletionById, insertCompletion, listCompletionsByIds } from "@/db/queries/prompts";
 import * as qr from "@/db/queries/rankings";
 import type { Answers, Assignment, CompletionFlag, Project, Prompt, Ranking } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -16,7 +14,6 @@ import { answerErrors, canonicalAnswers, questionsOf, stableJson } from "@/lib/q
 import type { ReviseRankingInput, RewriteCompletionInput, SkipTaskInput, SubmitRankingInput } from "@/lib/validation/rankings";
 import { announceRanking } from "@/lib/webhooks/emit";
 import { screenStored } from "@/lib/screening/screen";
-import { hasOpenScreening } from "@/db/queries/screenings";
 import { holdsScreened } from "@/lib/screening/hold";
 import { recomputePromptConsensus } from "./consensus-state";
 import { overlapRange } from "./routing";
@@ -44,7 +41,8 @@ type RankingInput = { order: string[][]; flags: Record<string, string[]>; noneAc
 /** The answers must fit the project's questions and the outputs shown; stored in the form's order. */
 async function checkedAnswers(tx: DbOrTx, project: Project, shown: string[], answers: Answers): Promise<Answers> {
   const questions = questionsOf(project.settings);
-  const byId = new Map((await listCompletionsByIds(tx, shown)).map((c) => [c.id, c.text]));
+  // the outputs' texts matter only to a given answer's check (a required one missing needs none): no answers, no read
+  const byId = new Map(Object.keys(answers).length ? (await listCompletionsByIds(tx, shown)).map((c) => [c.id, c.text]) : []);
   const errors = answerErrors(questions, answers, shown.map((id) => ({ id, text: byId.get(id) ?? "" })), { submit: true });
   if (Object.keys(errors).length) throw new AppError("bad_request:answers", "The answers do not fit this project's questions.", errors);
   return canonicalAnswers(questions, answers);
@@ -91,9 +89,9 @@ function sameFlags(a: Record<string, string[]>, b: Record<string, string[]>): bo
   return canon(a) === canon(b);
 }
 
-async function goldScore(tx: DbOrTx, promptId: string, order: string[][]): Promise<number | null> {
-  const prompt = await getPromptById(tx, promptId);
-  if (!prompt?.isGold || !prompt.goldOrder) return null;
+/** The ranking's agreement with the prompt's gold order (the prompt as the submit's transaction locked it). */
+function goldScore(prompt: Prompt, order: string[][]): number | null {
+  if (!prompt.isGold || !prompt.goldOrder) return null;
   return kendallTauB(order, prompt.goldOrder);
 }
 
@@ -112,12 +110,14 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
       if (current) return resubmission(tx, actor, current, input);
     }
     if (a.status === "skipped") throw new AppError("conflict:task", "You skipped this task.");
-    const prompt = await getPromptById(tx, a.promptId, { lock: true });
-    const project = await getProjectById(tx, a.projectId);
+    // the prompt (locked), its project and whether it awaits a screening reviewer, in one statement
+    const locked = await qa.lockPromptForRanking(tx, a.promptId);
+    if (!locked) throw new AppError("not_found:task", "No such task.", { assignmentId: ["Unknown task"] });
+    const { prompt, project } = locked;
     await assertLeaseStillValid(tx, a, { ...overlapRange(project.settings), agreementThreshold: project.settings.agreementThreshold });
     // A moderation verdict or PII hit that came after the lease was taken holds the prompt: its ranking would count texts
     // a reviewer has not cleared, so nothing is written (the next call to next-task lets the lease go).
-    if (holdsScreened(project.settings) && (await hasOpenScreening(tx, a.promptId)))
+    if (holdsScreened(project.settings) && locked.held)
       throw new AppError("conflict:task", "This task was held for screening review after you took it; your ranking was not saved. Take the next task.", {
         assignmentId: ["Held for screening review"],
       });
@@ -128,12 +128,12 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
       ...humanRanking(actor, input, answers),
       promptId: a.promptId,
       assignmentId: a.id,
-      goldScore: a.isGold ? await goldScore(tx, a.promptId, input.order) : null,
+      goldScore: a.isGold ? goldScore(prompt, input.order) : null,
     });
-    await qa.updateAssignment(tx, a.id, { status: "submitted", submittedAt: new Date(), idempotencyKey: input.idempotencyKey });
-    await clearAssignmentDraft(tx, a.id);
+    // submitted, and its draft (lib/rankings/drafts.ts) cleared, in one statement
+    await qa.updateAssignment(tx, a.id, { status: "submitted", submittedAt: new Date(), idempotencyKey: input.idempotencyKey, draft: null });
     // Gold tasks measure annotators; they never feed the prompt's consensus count.
-    const after = prompt.isGold ? null : await recomputePromptConsensus(tx, a.promptId, project.settings);
+    const after = prompt.isGold ? null : await recomputePromptConsensus(tx, a.promptId, project.settings, prompt);
     await announceRanking(tx, { projectId: a.projectId, rankingId: ranking.id, promptId: a.promptId, annotatorId: actor.id, wasSettled: prompt.settled, after });
     return { rankingId: ranking.id, promptId: a.promptId, duplicate: false, suggestion: prompt.isGold ? null : await suggestionAfterSubmit(tx, project, a.promptId) };
   });
@@ -164,8 +164,9 @@ export async function reviseRanking(actor: Actor, input: ReviseRankingInput): Pr
 }
 
 async function promptAndProject(tx: DbOrTx, promptId: string): Promise<{ prompt: Prompt; project: Project }> {
-  const prompt = await getPromptById(tx, promptId, { lock: true });
-  return { prompt, project: await getProjectById(tx, prompt.projectId) };
+  const locked = await qa.lockPromptForRanking(tx, promptId);
+  if (!locked) throw new AppError("not_found:ranking", "No such ranking.", { rankingId: ["Unknown ranking"] });
+  return { prompt: locked.prompt, project: locked.project };
 }
 
 async function withinReviseWindow(tx: DbOrTx, r: Ranking, project: Project): Promise<boolean> {
@@ -183,9 +184,9 @@ async function recordRevision(tx: DbOrTx, actor: Actor, old: Ranking, prompt: Pr
     promptId: old.promptId,
     assignmentId: old.assignmentId,
     previousId: old.id,
-    goldScore: prompt.isGold ? await goldScore(tx, old.promptId, input.order) : null,
+    goldScore: prompt.isGold ? goldScore(prompt, input.order) : null,
   });
-  const after = prompt.isGold ? null : await recomputePromptConsensus(tx, old.promptId, project.settings);
+  const after = prompt.isGold ? null : await recomputePromptConsensus(tx, old.promptId, project.settings, prompt);
   await announceRanking(tx, { projectId: project.id, rankingId: ranking.id, promptId: old.promptId, annotatorId: actor.id, revisedFrom: old.id, wasSettled: prompt.settled, after });
   await recordAudit(tx, { actorId: actor.id, action: "ranking.revise", targetType: "ranking", targetId: ranking.id, data: { previousId: old.id } });
   return { rankingId: ranking.id, promptId: old.promptId, duplicate: false, revisedFrom: old.id };

@@ -2,21 +2,18 @@
 // past what the prompt wants, lib/rankings/routing.ts).
 // "Most useful" is the project's queue policy (lib/rankings/queue-policy.ts): release-gate comparisons, then the
 // active version's outputs, then prompts closest to settling, then the backlog, unless the admin reordered them or
-// pinned a batch. Each step is one SKIP LOCKED query; a lease falls through to the next step only when a step has
-// nothing open for this person, so a call costs one query per empty step before the one that answers.
+// pinned a batch. Each step is one SKIP LOCKED branch of a single statement (db/queries/assignments.ts
+// lockCandidatePrompt); a lease falls through to the next step only when a step has nothing open for this person.
 import "server-only";
 import { randomInt } from "node:crypto";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qa from "@/db/queries/assignments";
-import { getProjectById, getProjectBySlug } from "@/db/queries/projects";
-import { getPromptById, listCompletionsByPrompt } from "@/db/queries/prompts";
+import { getProjectById } from "@/db/queries/projects";
 import { getCurrentRanking } from "@/db/queries/rankings";
 import { assertRole, type Actor } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
-import { historyBefore } from "@/lib/conversations/history";
 import { promptMessages, type ChatMessage } from "@/lib/conversations/messages";
-import { getPromptHistory } from "@/db/queries/conversations";
-import { hasOpenScreening, listOpenScreenedTargets } from "@/db/queries/screenings";
+import { listOpenScreenedTargets } from "@/db/queries/screenings";
 import { holdsScreened } from "@/lib/screening/hold";
 import type { NextTaskInput } from "@/lib/validation/rankings";
 import { listRankingsPerCategory } from "@/db/queries/diversity";
@@ -56,55 +53,64 @@ export async function nextTask(actor: Actor, input: NextTaskInput): Promise<Rank
   assertRole(actor, "annotator");
   const { projectSlug } = input;
   const db = getDb();
-  const project = await getProjectBySlug(db, projectSlug);
-  if (!project) throw new AppError("not_found:project", `No project "${projectSlug}".`, { projectSlug: ["Unknown project"] });
+  // The project, the person's open lease and the model versions in one statement (lib/rankings's round trips: tests/integration/round-trips.test.ts).
+  const start = await qa.getNextTaskStart(db, { slug: projectSlug, userId: actor.id });
+  if (!start) throw new AppError("not_found:project", `No project "${projectSlug}".`, { projectSlug: ["Unknown project"] });
+  const { project, openLease: open, versions } = start;
   const settings = project.settings;
   const want = { ...overlapRange(settings), agreementThreshold: settings.agreementThreshold };
+  const hold = holdsScreened(settings);
+  // A reload resumes the open lease, answered from its prompt's content in one more statement.
+  if (open && !(hold && open.held)) {
+    const content = await qa.getTaskContent(db, open.promptId);
+    if (content) return rankingTask(open, project, content, content.outputs, historyOf(content));
+  }
 
-  // A new lease is answered from what the transaction read (four fewer queries per task); a resumed one is read back.
-  const leased = await db.transaction(async (tx): Promise<RankingTask | string | null> => {
-    const hold = holdsScreened(settings);
-    const open = await qa.getOpenAssignmentForUser(tx, { projectId: project.id, userId: actor.id });
-    if (open) {
-      if (!hold || !(await hasOpenScreening(tx, open.promptId))) return open.id;
-      // flagged after it was leased (the moderation verdict comes after storing): the lease goes, the prompt waits for its reviewer
-      await qa.updateAssignment(tx, open.id, { status: "expired" });
-    }
+  // A new lease is answered from what the transaction read.
+  return db.transaction(async (tx): Promise<RankingTask | null> => {
+    // flagged after it was leased (the moderation verdict comes after storing): the lease goes, the prompt waits for its reviewer
+    if (open && hold && open.held) await qa.updateAssignment(tx, open.id, { status: "expired" });
     const wantGold = settings.goldRate > 0 && Math.random() < settings.goldRate;
-    const filters = await candidateFilters(tx, project.id, queueSteps(settings.queueOrder));
+    const filters = candidateFilters(versions, queueSteps(settings.queueOrder));
     const preferCategories = settings.categoryTargets ? underTargetCategories(await listRankingsPerCategory(tx, project.id), settings.categoryTargets) : undefined;
-    const passes = [...(wantGold ? [{ gold: true, filter: { kind: "any" } as qa.CandidateFilter }] : []), ...filters.map((filter) => ({ gold: false, filter }))];
-    for (const { gold, filter } of passes) {
-      const tried: string[] = [];
-      for (let attempt = 0; attempt < MAX_CANDIDATES; attempt++) {
-        const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, want, gold, exclude: tried, filter, preferCategories, holdScreened: hold });
-        if (!candidate) break;
-        const h = await getPromptHistory(tx, candidate.id);
-        if (hold && h.conversation && (await heldInHistory(tx, h.conversation))) {
-          tried.push(candidate.id);
-          continue;
-        }
-        const slots = gold ? null : await qa.countTakenSlots(tx, candidate.id, want);
-        if (slots && slots.taken >= slots.wanted) {
-          tried.push(candidate.id);
-          continue;
-        }
-        const completions = (await listCompletionsByPrompt(tx, candidate.id)).filter(isRankable);
-        const shown = shuffle(completions).slice(0, settings.k);
-        const lease = await qa.upsertAssignment(tx, {
-          promptId: candidate.id,
-          projectId: project.id,
-          userId: actor.id,
-          displayOrder: shown.map((c) => c.id),
-          expiresAt: new Date(Date.now() + settings.leaseMinutes * 60_000),
-          isGold: gold,
-        });
-        return rankingTask(lease, project, candidate, shown, promptMessages({ instruction: "", input: null, ...h }).slice(0, -1));
+    const passes: qa.CandidatePass[] = [...(wantGold ? [{ gold: true, filter: { kind: "any" } as qa.CandidateFilter }] : []), ...filters.map((filter) => ({ gold: false, filter }))];
+    // All the policy's steps in one statement (the first step with an open prompt answers); a candidate that cannot be
+    // leased after its lock (its slots filled meanwhile, or its history awaits a screening reviewer) is left out of the
+    // next try, and a step that gave MAX_CANDIDATES such candidates is passed over, as when each step was tried alone.
+    const tried: string[] = [];
+    const misses = passes.map(() => 0);
+    for (;;) {
+      const live = passes.flatMap((_, i) => (misses[i] < MAX_CANDIDATES ? [i] : []));
+      if (!live.length) break;
+      const candidate = await qa.lockCandidatePrompt(tx, { projectId: project.id, userId: actor.id, want, passes: live.map((i) => passes[i]), exclude: tried, preferCategories, holdScreened: hold });
+      if (!candidate) break;
+      const pass = live[candidate.pass];
+      const { gold } = passes[pass];
+      // its history, outputs and (not gold) a fresh count of its taken slots, in one statement after the lock
+      const content = await qa.getTaskContent(tx, candidate.id, gold ? null : want);
+      if (!content || (hold && content.conversation && (await heldInHistory(tx, content.conversation))) || (content.slots && content.slots.taken >= content.slots.wanted)) {
+        tried.push(candidate.id);
+        misses[pass]++;
+        continue;
       }
+      const shown = shuffle(content.outputs.filter(isRankable)).slice(0, settings.k);
+      const lease = await qa.upsertAssignment(tx, {
+        promptId: candidate.id,
+        projectId: project.id,
+        userId: actor.id,
+        displayOrder: shown.map((c) => c.id),
+        expiresAt: new Date(Date.now() + settings.leaseMinutes * 60_000),
+        isGold: gold,
+      });
+      return rankingTask(lease, project, candidate, shown, historyOf(content));
     }
     return null;
   });
-  return typeof leased === "string" ? getRankingTask(actor, leased) : leased;
+}
+
+/** The conversation before a prompt's user turn, as the task shows it ([] for a single-turn prompt). */
+function historyOf(h: { system: string | null; conversation: qa.TaskContent["conversation"] }): ChatMessage[] {
+  return promptMessages({ instruction: "", input: null, system: h.system, conversation: h.conversation }).slice(0, -1);
 }
 
 /** Whether an earlier turn of a conversation (a user turn or the reply it continues) awaits a screening reviewer: the task would show it. */
@@ -114,8 +120,7 @@ async function heldInHistory(tx: DbOrTx, conversation: { turns: Array<{ promptId
 }
 
 /** The policy's steps as candidate filters; steps that name no existing version (or no active one) are dropped. */
-async function candidateFilters(tx: DbOrTx, projectId: string, steps: QueueStep[]): Promise<qa.CandidateFilter[]> {
-  const versions = await qa.listQueueVersions(tx, projectId);
+function candidateFilters(versions: Array<{ id: string; label: string; isActive: boolean }>, steps: QueueStep[]): qa.CandidateFilter[] {
   const active = versions.find((v) => v.isActive) ?? null;
   const out: qa.CandidateFilter[] = [];
   for (const step of steps) {
@@ -140,8 +145,9 @@ export async function getRankingTask(actor: Actor, assignmentId: string): Promis
   const db = getDb();
   const a = await qa.getAssignmentById(db, assignmentId);
   if (!a || a.userId !== actor.id) throw new AppError("not_found:task", "No such task.");
-  const [prompt, project, completions] = await Promise.all([getPromptById(db, a.promptId), getProjectById(db, a.projectId), listCompletionsByPrompt(db, a.promptId)]);
-  return rankingTask(a, project, prompt, completions, await historyBefore(db, a.promptId));
+  const [project, content] = await Promise.all([getProjectById(db, a.projectId), qa.getTaskContent(db, a.promptId)]);
+  if (!content) throw new AppError("not_found:task", "No such task.");
+  return rankingTask(a, project, content, content.outputs, historyOf(content));
 }
 
 /** What an annotator is shown for a lease: its outputs in the lease's order. */
