@@ -2,10 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
+import { NextIntlClientProvider } from "next-intl";
 import { LeaderboardCard } from "@/app/(training)/models/[slug]/leaderboard";
+import en from "@/messages/en.json";
 import { computeLeaderboard } from "@/lib/leaderboard/leaderboard";
 import { createRng } from "@/trainer/rng";
 import { fitStyleControlled, styleCovariates, styleRows, type StyledOutcome } from "@/lib/leaderboard/style-control";
+
+/** The card under the English catalog, as the app renders it inside its NextIntlClientProvider. */
+const inEnglish = (children: ReturnType<typeof createElement>) => createElement(NextIntlClientProvider, { locale: "en", messages: en, timeZone: "UTC", children });
 
 describe("LeaderboardCard", () => {
   it("shows each model's style-controlled rating and its move, and hides the columns without a style fit", () => {
@@ -23,7 +28,7 @@ describe("LeaderboardCard", () => {
     const board = computeLeaderboard(outcomes, { baseline: "plain", rounds: 5 });
     const fit = fitStyleControlled(outcomes);
     const rows = styleRows(new Map(board.models.map((m) => [m.model, m.rating])), fit.ratings);
-    const html = renderToStaticMarkup(createElement(LeaderboardCard, { board: { ...board, outcomes: outcomes.length, style: { covariates: styleCovariates, coefficients: fit.coefficients, rows } } }));
+    const html = renderToStaticMarkup(inEnglish(createElement(LeaderboardCard, { board: { ...board, outcomes: outcomes.length, style: { covariates: styleCovariates, coefficients: fit.coefficients, rows } } })));
     expect(html).toContain("style-controlled");
     const cells = [...html.matchAll(/data-testid="style-shift">([^<]*)</g)].map((m) => m[1]);
     expect(cells).toHaveLength(4);
@@ -32,7 +37,7 @@ describe("LeaderboardCard", () => {
     expect(cells).toEqual(board.models.map((m) => label(rows.find((r) => r.model === m.model)!.rankShift)));
     expect(rows.find((r) => r.model === "verbose")!.styleRating).toBeLessThan(board.models.find((m) => m.model === "verbose")!.rating);
 
-    const plain = renderToStaticMarkup(createElement(LeaderboardCard, { board: { ...board, outcomes: outcomes.length, style: null } }));
+    const plain = renderToStaticMarkup(inEnglish(createElement(LeaderboardCard, { board: { ...board, outcomes: outcomes.length, style: null } })));
     expect(plain).not.toContain("style-shift");
   });
 });

@@ -1,4 +1,5 @@
 // Diversity: categories against targets, languages, the instructions' verbs and objects (Self-Instruct's figure), lengths, near-duplicates, context.
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { Card } from "@/app/_components/form";
 import { projectOrNotFound } from "@/app/_components/project-picker";
 import { requirePageRole } from "@/lib/auth/session";
@@ -10,11 +11,21 @@ import { SeedDraftsForm } from "./seed-drafts-form";
 
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 
+/** A language's name in the page's language (Spanish / español / الإسبانية), else its code. */
+function nameIn(locale: string, code: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 export default async function DiversityPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requirePageRole("reviewer");
   const project = await projectOrNotFound(actor, (await params).slug);
   const r = await getDiversity(actor, project.slug);
   const hasTargets = r.categories.some((c) => c.target !== null);
+  const [tl, locale, format] = [await getTranslations("diversity.languages"), await getLocale(), await getFormatter()];
   return (
     <div className="space-y-6" data-testid="diversity-page">
       <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="diversity-summary">
@@ -47,25 +58,25 @@ export default async function DiversityPage({ params }: { params: Promise<{ slug
           </tbody>
         </table>
       </Card>
-      <Card title="Languages">
-        <table className="w-full text-left text-sm" data-testid="language-table">
+      <Card title={tl("title")}>
+        <table className="w-full text-start text-sm" data-testid="language-table">
           <thead className="text-slate-500">
             <tr>
-              <th className="py-1">Language</th>
-              <th className="text-right">Tasks</th>
-              <th className="text-right">Share</th>
-              <th className="text-right">Rankings</th>
+              <th className="py-1 text-start">{tl("language")}</th>
+              <th className="text-end">{tl("tasks")}</th>
+              <th className="text-end">{tl("share")}</th>
+              <th className="text-end">{tl("rankings")}</th>
             </tr>
           </thead>
           <tbody>
             {r.languages.map((l) => (
               <tr key={l.code} data-testid={`language-row-${l.code}`} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1">
-                  {l.name} <span className="text-slate-500">({l.code})</span>
+                  {l.code === "und" ? tl("undetermined") : nameIn(locale, l.code)} <span className="text-slate-500">({l.code})</span>
                 </td>
-                <td className="text-right tabular-nums">{l.prompts}</td>
-                <td className="text-right tabular-nums">{pct(l.share)}</td>
-                <td className="text-right tabular-nums">{l.rankings}</td>
+                <td className="text-end tabular-nums">{format.number(l.prompts)}</td>
+                <td className="text-end tabular-nums">{format.number(l.share, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>
+                <td className="text-end tabular-nums">{format.number(l.rankings)}</td>
               </tr>
             ))}
           </tbody>
