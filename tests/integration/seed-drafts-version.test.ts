@@ -113,7 +113,8 @@ describeEachDatabase("seed drafts by a model version", () => {
       await expect(draftVia(admin, { projectSlug: "demo", version: "active" })).rejects.toMatchObject({ status: 404, fieldErrors: { version: ["This project has no active version"] } });
       await addVersion(project.id, { label: "rm1", kind: "reward" });
       await expect(draftVia(admin, { projectSlug: "demo", version: "rm1" })).rejects.toMatchObject({ status: 404, fieldErrors: { version: ["Unknown version"] } });
-      await expect(draftVia(reviewer, { projectSlug: "demo", version: "v2" })).rejects.toMatchObject({ status: 403 });
+      // drafting is reviewers' and up (864e372: the Diversity page's form is theirs); an annotator is refused before any request
+      await expect(draftVia(ann, { projectSlug: "demo", version: "v2" })).rejects.toMatchObject({ status: 403 });
       expect(server.log).toHaveLength(5);
     } finally {
       await server.close();
