@@ -135,7 +135,9 @@ export async function submitRanking(actor: Actor, input: SubmitRankingInput): Pr
     // Gold tasks measure annotators; they never feed the prompt's consensus count.
     const after = prompt.isGold ? null : await recomputePromptConsensus(tx, a.promptId, project.settings, prompt);
     await announceRanking(tx, { projectId: a.projectId, rankingId: ranking.id, promptId: a.promptId, annotatorId: actor.id, wasSettled: prompt.settled, after });
-    return { rankingId: ranking.id, promptId: a.promptId, duplicate: false, suggestion: prompt.isGold ? null : await suggestionAfterSubmit(tx, project, a.promptId) };
+    // a gold task's answer carries nothing beyond the receipt (no suggestion key either): it must not read as special
+    if (prompt.isGold) return { rankingId: ranking.id, promptId: a.promptId, duplicate: false };
+    return { rankingId: ranking.id, promptId: a.promptId, duplicate: false, suggestion: await suggestionAfterSubmit(tx, project, a.promptId) };
   });
 }
 
