@@ -83,7 +83,7 @@ it("the CLI takes --stage pretrain, --epochs, --grad-accum, --patience and size 
   const events = ok.stdout.trim().split("\n").map((l) => JSON.parse(l));
   expect(events.at(-1)).toMatchObject({ type: "done", checkpoint: out });
   expect(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8"))).toMatchObject({ nLayer: 1, nEmbd: 32, nHead: 4, stage: "pretrain" });
-  for (const [args, msg] of [[["--grad-accum", "0"], /--grad-accum/], [["--stage", "rlhf"], /--stage: must be one of pretrain, sft, dpo, sft\+dpo\n/], [["--n-embd", "30"], /divisible/]] as const) {
+  for (const [args, msg] of [[["--grad-accum", "0"], /--grad-accum/], [["--stage", "rlhf"], /--stage: must be one of pretrain, sft, dpo, rm, sft\+dpo\n/], [["--n-embd", "30"], /divisible/]] as const) {
     const bad = cli("--init", "tiny", "--stage", "pretrain", "--out", freshOut(), ...args);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
