@@ -1,10 +1,10 @@
 // The root layout: Tailwind, dark mode, and the navigation for whoever is signed in.
 import type { Metadata } from "next";
-import { NextIntlClientProvider } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import { localeDirection } from "@/lib/i18n/locales";
 import { requestLocale } from "@/lib/i18n/request-locale";
 import "./globals.css";
+import { IntlScope } from "./_components/intl-scope";
 import { Nav } from "./_components/nav";
 
 export const metadata: Metadata = { title: "Tuneloop", description: "Human feedback for instruction tuning" };
@@ -23,7 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
-        <NextIntlClientProvider>
+        <IntlScope>
           <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:start-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-1 dark:focus:bg-slate-800">
             {t("skipToContent")}
           </a>
@@ -31,8 +31,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}
           </main>
-        </NextIntlClientProvider>
-
+        </IntlScope>
       </body>
     </html>
   );
