@@ -12,7 +12,7 @@ export const commonNamespaces = ["nav", "form", "login", "invite", "setup"] as c
 export const areaNamespaces = {
   admin: ["admin", "importForm", "rank.questions", "training.status"],
   annotate: ["rank", "write", "conversations", "playground", "seed", "me.languagesLabel", "me.languagesSome", "me.languagesAll", "me.languagesSave"],
-  review: ["review", "seedDrafts", "data"],
+  review: ["review", "seedDrafts", "data", "diversity.charts", "diversity.settings"],
   training: ["training", "models", "evaluation"],
 } as const satisfies Record<string, readonly string[]>;
 

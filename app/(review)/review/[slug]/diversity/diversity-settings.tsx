@@ -1,11 +1,16 @@
 // An admin's diversity settings beside the report: category targets, seed imports and instruction templates (the project update action).
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Field, FormError, SubmitButton, formText, inputClass, useActionForm } from "@/app/_components/form";
 import { updateProject } from "@/app/(admin)/admin/projects/actions";
 
+/** The template syntax in the label, as typed (not translated): the placeholders a template names and an example. */
+const templatePlaceholders = { instruction: "{instruction}", input: "{input}", example: String.raw`{"task": "Here is a task: {instruction}\n{input}"}` };
+
 export function DiversitySettings(props: { slug: string; categoryTargets?: Record<string, number>; seedImports?: number[]; instructionTemplates?: Record<string, string> }) {
+  const t = useTranslations("diversity.settings");
   const router = useRouter();
   const [saved, setSaved] = useState(false);
   const { pending, error, fieldErrors, onSubmit } = useActionForm(
@@ -23,11 +28,11 @@ export function DiversitySettings(props: { slug: string; categoryTargets?: Recor
     .join("\n");
   return (
     <form className="space-y-4" data-testid="diversity-settings" onSubmit={onSubmit}>
-      <Field label="Category targets, one per line: category = share (0.3 or 30%); they sum to 100%. Empty: no targets." name="categoryTargets" error={fieldErrors.categoryTargets}>
+      <Field label={t("targets")} name="categoryTargets" error={fieldErrors.categoryTargets}>
         <textarea name="categoryTargets" data-testid="field-categoryTargets" rows={5} defaultValue={targets} aria-invalid={fieldErrors.categoryTargets ? true : undefined} className={`${inputClass} font-mono`} />
       </Field>
-      <Field label="Seed imports for Write from a seed (import ids from the queue card; empty: the approved prompts)" name="seedImports" error={fieldErrors.seedImports} defaultValue={(props.seedImports ?? []).join(", ")} />
-      <Field label='Instruction templates (JSON: name → template with {instruction} and {input}), e.g. {"task": "Here is a task: {instruction}\n{input}"}' name="instructionTemplates" error={fieldErrors.instructionTemplates}>
+      <Field label={t("seedImports")} name="seedImports" error={fieldErrors.seedImports} defaultValue={(props.seedImports ?? []).join(", ")} />
+      <Field label={t("templates", templatePlaceholders)} name="instructionTemplates" error={fieldErrors.instructionTemplates}>
         <textarea
           name="instructionTemplates"
           data-testid="field-instructionTemplates"
@@ -40,11 +45,11 @@ export function DiversitySettings(props: { slug: string; categoryTargets?: Recor
       <FormError message={error} />
       {saved && (
         <p role="status" data-testid="diversity-saved" className="text-sm text-green-700 dark:text-green-400">
-          Saved.
+          {t("saved")}
         </p>
       )}
       <SubmitButton pending={pending} testId="diversity-save">
-        Save diversity settings
+        {t("save")}
       </SubmitButton>
     </form>
   );

@@ -9,8 +9,6 @@ import { DiversitySettings } from "./diversity-settings";
 import { listDrafters } from "@/lib/prompts/seed-drafts-job";
 import { SeedDraftsForm } from "./seed-drafts-form";
 
-const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
-
 /** A language's name in the page's language (Spanish / español / الإسبانية), else its code. */
 function nameIn(locale: string, code: string): string {
   try {
@@ -25,34 +23,37 @@ export default async function DiversityPage({ params }: { params: Promise<{ slug
   const project = await projectOrNotFound(actor, (await params).slug);
   const r = await getDiversity(actor, project.slug);
   const hasTargets = r.categories.some((c) => c.target !== null);
-  const [tl, locale, format] = [await getTranslations("diversity.languages"), await getLocale(), await getFormatter()];
+  const [t, tl, locale, format] = [await getTranslations("diversity"), await getTranslations("diversity.languages"), await getLocale(), await getFormatter()];
+  const pct = (x: number | null) => (x === null ? "—" : format.number(x, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+  /** A category's gap to its target in percentage points, signed: "+2.5", "-1.0". */
+  const gap = (x: number | null) => (x === null ? "—" : format.number(x * 100, { signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+  const summary = { tasks: r.prompts, limit: r.readLimit, instructionOnly: r.context.instructionOnly, withInput: r.context.withInput };
   return (
     <div className="space-y-6" data-testid="diversity-page">
       <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="diversity-summary">
-        {r.prompts.toLocaleString("en-US")} tasks{r.prompts >= r.readLimit ? ` (the newest ${r.readLimit.toLocaleString("en-US")})` : ""}: {r.context.instructionOnly} instruction only,{" "}
-        {r.context.withInput} with an input or context.
+        {r.prompts >= r.readLimit ? t("summaryNewest", summary) : t("summary", summary)}
       </p>
-      <Card title="Categories">
-        {!hasTargets && <p className="mb-2 text-sm text-slate-500">No targets set: an admin sets each category&apos;s share in the project settings, and the next-task order then prefers categories under target.</p>}
+      <Card title={t("categories.title")}>
+        {!hasTargets && <p className="mb-2 text-sm text-slate-500">{t("categories.noTargets")}</p>}
         <CategoryChart rows={r.categories.map((c) => ({ category: c.category, share: c.share, target: c.target }))} />
-        <table className="mt-3 w-full text-left text-sm" data-testid="category-table">
+        <table className="mt-3 w-full text-start text-sm" data-testid="category-table">
           <thead className="text-slate-500">
             <tr>
-              <th className="py-1">Category</th>
-              <th className="text-right">Tasks</th>
-              <th className="text-right">Share</th>
-              <th className="text-right">Target</th>
-              <th className="text-right">Gap</th>
+              <th className="py-1 text-start">{t("categories.category")}</th>
+              <th className="text-end">{t("categories.tasks")}</th>
+              <th className="text-end">{t("categories.share")}</th>
+              <th className="text-end">{t("categories.target")}</th>
+              <th className="text-end">{t("categories.gap")}</th>
             </tr>
           </thead>
           <tbody>
             {r.categories.map((c) => (
               <tr key={c.category} data-testid={`category-row-${c.category}`} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1">{c.category}</td>
-                <td className="text-right tabular-nums">{c.count}</td>
-                <td className="text-right tabular-nums">{pct(c.share)}</td>
-                <td className="text-right tabular-nums">{pct(c.target)}</td>
-                <td className={`text-right tabular-nums ${c.gap !== null && c.gap > 0.01 ? "text-amber-700 dark:text-amber-400" : ""}`}>{c.gap === null ? "—" : `${c.gap > 0 ? "+" : ""}${(c.gap * 100).toFixed(1)}`}</td>
+                <td className="text-end tabular-nums">{format.number(c.count)}</td>
+                <td className="text-end tabular-nums">{pct(c.share)}</td>
+                <td className="text-end tabular-nums">{pct(c.target)}</td>
+                <td className={`text-end tabular-nums ${c.gap !== null && c.gap > 0.01 ? "text-amber-700 dark:text-amber-400" : ""}`}>{gap(c.gap)}</td>
               </tr>
             ))}
           </tbody>
@@ -82,42 +83,39 @@ export default async function DiversityPage({ params }: { params: Promise<{ slug
           </tbody>
         </table>
       </Card>
-      <Card title="Verbs and their objects">
-        <p className="mb-2 text-sm text-slate-500">
-          The root verb of each instruction and its direct object, as in Self-Instruct&apos;s analysis ({r.verbSample.withVerb} of {r.verbSample.read} instructions read open with a verb;{" "}
-          {r.verbSample.withObject} name an object).
-        </p>
+      <Card title={t("verbs.title")}>
+        <p className="mb-2 text-sm text-slate-500">{t("verbs.intro", r.verbSample)}</p>
         <VerbChart verbs={r.verbs} />
-        <table className="mt-3 w-full text-left text-sm" data-testid="verb-table">
+        <table className="mt-3 w-full text-start text-sm" data-testid="verb-table">
           <tbody>
             {r.verbs.map((v) => (
               <tr key={v.verb} data-testid={`verb-row-${v.verb}`} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-1 font-medium">{v.verb}</td>
-                <td className="text-right tabular-nums">{v.count}</td>
-                <td className="pl-4 text-slate-600 dark:text-slate-400">{v.objects.map((o) => `${o.object} (${o.count})`).join(", ") || "—"}</td>
+                <td className="text-end tabular-nums">{format.number(v.count)}</td>
+                <td className="ps-4 text-slate-600 dark:text-slate-400">{v.objects.length ? format.list(v.objects.map((o) => `${o.object} (${format.number(o.count)})`), { type: "unit", style: "short" }) : "—"}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title={`Instruction length (words; median ${r.instructionWords.median})`}>
+        <Card title={t("lengths.instruction", { median: r.instructionWords.median })}>
           <LengthChart bins={r.instructionWords.bins} testId="instruction-lengths" />
         </Card>
-        <Card title={`Response length (words; median ${r.responseWords.median}, ${r.responseWords.n} demonstrations)`}>
+        <Card title={t("lengths.response", { median: r.responseWords.median, n: r.responseWords.n })}>
           <LengthChart bins={r.responseWords.bins} testId="response-lengths" />
         </Card>
       </div>
-      <Card title={`Near-duplicate clusters (Jaccard ≥ ${r.nearDuplicates.threshold})`}>
+      <Card title={t("nearDuplicates.title", { threshold: r.nearDuplicates.threshold })}>
         {r.nearDuplicates.clusters.length === 0 ? (
           <p className="text-sm text-slate-500" data-testid="no-clusters">
-            None: no two tasks are near-duplicates.
+            {t("nearDuplicates.none")}
           </p>
         ) : (
           <ul className="space-y-2 text-sm" data-testid="clusters">
             {r.nearDuplicates.clusters.map((c, i) => (
               <li key={i} data-testid="cluster">
-                <span className="font-medium">{c.size} tasks:</span> {c.instructions.map((t) => `“${t.slice(0, 120)}”`).join(" · ")}
+                <span className="font-medium">{t("nearDuplicates.cluster", { size: c.size })}</span> {c.instructions.map((text) => t("nearDuplicates.quoted", { text: text.slice(0, 120) })).join(" · ")}
               </li>
             ))}
           </ul>
@@ -125,7 +123,7 @@ export default async function DiversityPage({ params }: { params: Promise<{ slug
       </Card>
       <SeedDraftsForm slug={project.slug} {...await listDrafters(actor, project.slug)} />
       {actor.role === "admin" && (
-        <Card title="Diversity settings">
+        <Card title={t("settingsTitle")}>
           <DiversitySettings slug={project.slug} categoryTargets={project.settings.categoryTargets} seedImports={project.settings.seedImports} instructionTemplates={project.settings.instructionTemplates} />
         </Card>
       )}
