@@ -1,5 +1,6 @@
 // A queue text as rendered markdown or as raw source (bidi controls shown as markers), and the warning for bidi controls.
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { Markdown } from "@/app/_components/markdown";
 import { findBidiControls, splitAtBidiControls } from "@/lib/reviews/bidi";
 
@@ -26,20 +27,43 @@ export function TextView({ text, raw, testId, className }: { text: string; raw: 
   );
 }
 
+/** Each bidi control's key in review.bidi.controls, by code point (lib/reviews/bidi lists the twelve). */
+const controlKeys = {
+  "U+061C": "alm",
+  "U+200E": "lrm",
+  "U+200F": "rlm",
+  "U+202A": "lre",
+  "U+202B": "rle",
+  "U+202C": "pdf",
+  "U+202D": "lro",
+  "U+202E": "rlo",
+  "U+2066": "lri",
+  "U+2067": "rli",
+  "U+2068": "fsi",
+  "U+2069": "pdi",
+} as const;
+
 /** Names the texts of an item that hold bidirectional control characters, and which ones; nothing when none do. */
 export function BidiWarning({ texts }: { texts: Array<[string, string]> }) {
+  const t = useTranslations("review");
+  const format = useFormatter();
   const found = texts.map(([label, text]) => ({ label, controls: findBidiControls(text) })).filter((f) => f.controls.length > 0);
   if (found.length === 0) return null;
+  /** itemTexts' labels ("instruction", "output A", a screened "output 2 (model)"); one it does not know is shown as it is. */
+  const textName = (label: string) => {
+    const fixed = { instruction: "instruction", input: "input", demonstration: "demonstration", rewrite: "rewrite", "original output": "original" } as const;
+    if (label in fixed) return t(`bidi.texts.${fixed[label as keyof typeof fixed]}`);
+    const output = /^output (.+)$/.exec(label);
+    return output ? t("bidi.texts.output", { name: output[1] }) : label;
+  };
+  const controlName = (c: { codePoint: string; name: string }) => (c.codePoint in controlKeys ? t(`bidi.controls.${controlKeys[c.codePoint as keyof typeof controlKeys]}`) : c.name.toLowerCase());
+  const places = found.map((f) => {
+    const controls = f.controls.map((c) => `${c.codePoint} ${controlName(c)}${c.count > 1 ? ` ×${format.number(c.count)}` : ""}`);
+    return `${textName(f.label)} (${format.list(controls, { type: "unit", style: "short" })})`;
+  });
   return (
     <p role="alert" data-testid="bidi-warning" className="mt-2 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
-      <strong>Hidden direction controls</strong> in{" "}
-      {found.map((f, i) => (
-        <span key={f.label}>
-          {i > 0 && "; "}
-          the {f.label} ({f.controls.map((c) => `${c.codePoint} ${c.name.toLowerCase()}${c.count > 1 ? ` ×${c.count}` : ""}`).join(", ")})
-        </span>
-      ))}
-      . The text may read differently from the characters stored: check it in the raw view.
+      {t.rich("bidi.warning", { places: places.join(t("listSeparator")), strong: (chunks) => <strong>{chunks}</strong> })}
     </p>
   );
 }
