@@ -10,12 +10,14 @@
 //
 // The reward model is not an oracle. Two kinds are measured:
 // - synthetic: score = true utility + N(0, σ²), σ set so that the reward model orders a random pair of a task's outputs
-//   as the ground truth does with a stated accuracy (0.65, 0.70, 0.75: what reward models reach held out on preference
-//   data; 0.85 and 1.0, no noise, as references). Its noise is drawn afresh for every set of annotator draws, so tuning
-//   cannot fit one reward model's errors on particular prompts.
+//   as the ground truth does with a stated accuracy (0.65, 0.70, 0.75; 0.85 and 1.0, no noise, as references), or so that
+//   it agrees with one simulated annotator's label with a stated accuracy (0.65, 0.70: what held-out accuracies of reward
+//   models on preference data measure; here annotators agree with each other 65.7% of the time and a noise-free model
+//   agrees with one 74.3%, so 0.75 is out of reach). Its noise is drawn afresh for every set of annotator draws, so
+//   tuning cannot fit one reward model's errors on particular prompts.
 // - length: score = log of the output's length in characters, from the output texts in AlpacaEval's file. Length is
 //   what GPT-4 judges reward most (AlpacaEval's length control exists for it) and it is computed from the outputs
-//   alone, not from any judgment, so it is a real reward signal independent of the ground truth's labels.
+//   alone: a real signal that no judgment enters (what it agrees with in the ground truth, it earns).
 // Each setting's policy is tuned on the tuning draws (the cheapest whose accuracy reaches fixed overlap n's there) and
 // reported on the evaluation draws against the fixed overlap's cost for the accuracy it reached, as routing.ts does.
 
@@ -32,11 +34,21 @@ function phi(x: number): number {
   return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
 }
 
-/** σ of the reward model's Gaussian noise for a pairwise accuracy against the ground truth: mean over pairs of Φ(|Δu| / (σ√2)) = accuracy (bisection). */
-export function noiseForAccuracy(tasks: number[][], accuracy: number): number {
+/**
+ * σ of the reward model's Gaussian noise for a pairwise accuracy (bisection). Against the ground truth: mean over pairs of
+ * Φ(|Δu| / (σ√2)) = accuracy. Against one annotator's label (pass τ; what held-out accuracies on preference data measure):
+ * mean of Φ·q + (1 − Φ)(1 − q) with q = σ(|Δu| / τ); annotators' own noise caps it at the noise-free model's figure.
+ */
+export function noiseForAccuracy(tasks: number[][], accuracy: number, labelTau?: number): number {
   if (accuracy >= 1) return 0;
   const gaps = tasks.flatMap((u) => u.flatMap((x, i) => u.slice(i + 1).map((y) => Math.abs(x - y)))).filter((g) => g > 0);
-  const accAt = (s: number) => gaps.reduce((a, g) => a + phi(g / (s * Math.SQRT2)), 0) / gaps.length;
+  const right = (g: number, s: number) => {
+    const f = phi(g / (s * Math.SQRT2));
+    if (labelTau === undefined) return f;
+    const q = 1 / (1 + Math.exp(-g / labelTau));
+    return f * q + (1 - f) * (1 - q);
+  };
+  const accAt = (s: number) => gaps.reduce((a, g) => a + right(g, s), 0) / gaps.length;
   let [lo, hi] = [1e-4, 1e3];
   for (let it = 0; it < 100; it++) {
     const mid = Math.sqrt(lo * hi);
@@ -66,6 +78,28 @@ export function pairwiseAccuracy(tasks: number[][], scores: number[][]): number 
     }
   });
   return right / n;
+}
+
+/**
+ * The reward model's agreement with one simulated annotator's label on a random pair: where it orders the pair as the
+ * ground truth does, the chance q = σ(|Δu| / τ) that the annotator does too, else 1 − q. This is the figure held-out
+ * reward-model accuracies on preference data are (labels, not the truth), so it says what the stated accuracies mean.
+ */
+export function labelAgreement(tasks: number[][], scores: number[][], tau: number): number {
+  let s = 0;
+  let n = 0;
+  tasks.forEach((u, t) => {
+    for (let i = 0; i < u.length; i++) {
+      for (let j = i + 1; j < u.length; j++) {
+        if (u[i] === u[j]) continue;
+        n++;
+        const q = 1 / (1 + Math.exp(-Math.abs(u[i] - u[j]) / tau));
+        const ds = scores[t][i] - scores[t][j];
+        s += ds === 0 ? 0.5 : (u[i] - u[j] > 0) === ds > 0 ? q : 1 - q;
+      }
+    }
+  });
+  return s / n;
 }
 
 /** The app's margin: the top score minus the second (lib/suggestions/suggestions.ts orderByScore). */

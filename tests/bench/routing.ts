@@ -38,7 +38,8 @@
 //   top two are closer than the threshold takes maxOverlap; the rest route on pairwise confidence), and bench-only policies
 //   where the margin (top two, or the smallest gap between any two outputs) splits prompts into two groups with a (min,
 //   max, threshold) each, on confidence or plValue. Reward models: the ground truth plus Gaussian noise at a stated pairwise
-//   accuracy (0.65, 0.70, 0.75; 0.85 and 1 as references), and the outputs' log length. Beside it, not routing: the
+//   accuracy against the truth (0.65, 0.70, 0.75; 0.85 and 1 as references) or against one annotator's label (0.65, 0.70),
+//   and the outputs' log length. Beside it, not routing: the
 //   reward model's order counted as one more ranking in the consensus, at fixed overlap.
 import fs from "node:fs";
 import path from "node:path";
@@ -47,7 +48,7 @@ import { consensusOrder } from "@/lib/consensus/consensus";
 import { pairwiseConfidence } from "@/lib/consensus/pairwise-confidence";
 import { expectedAccuracy, plPosterior, valueOfNext, type Posterior } from "./routing-pl";
 import { expectedGain, gridPrior, pairCounts } from "./routing-value";
-import { noiseForAccuracy, noisyScores, pairwiseAccuracy, routeWithReward, smallestGap, topTwoMargin, tuneRewardPolicies, type RewardPolicy, type Stream } from "./routing-reward";
+import { labelAgreement, noiseForAccuracy, noisyScores, pairwiseAccuracy, routeWithReward, smallestGap, topTwoMargin, tuneRewardPolicies, type RewardPolicy, type Stream } from "./routing-reward";
 import { computeLeaderboard, type PairwiseOutcome } from "@/lib/leaderboard/leaderboard";
 import { createRng } from "@/trainer/rng";
 import { report, wantJson } from "./common";
@@ -335,11 +336,12 @@ const byPlValue = resultsFor("plValue");
 
 // The reward model's top-two margin as a routing signal (tests/bench/routing-reward.ts): synthetic reward models at a
 // stated pairwise accuracy against the ground truth (noise drawn afresh per set of annotator draws), and output length.
-const REWARD_ACCURACIES = [0.65, 0.7, 0.75, 0.85, 1];
+/** Pairwise accuracies against the ground truth ("truth") and against one annotator's label ("label", what held-out reward-model accuracies measure). */
+const REWARD_ACCURACIES: Array<[number, "truth" | "label"]> = [[0.65, "truth"], [0.7, "truth"], [0.75, "truth"], [0.85, "truth"], [1, "truth"], [0.65, "label"], [0.7, "label"]];
 const rewardModels: Array<{ name: string; sigma?: number; scoresFor: (seed: number) => number[][] }> = [
-  ...REWARD_ACCURACIES.map((a) => {
-    const sigma = noiseForAccuracy(tasks, a);
-    return { name: `synthetic ${a}`, sigma, scoresFor: (seed: number) => noisyScores(tasks, sigma, createRng(1000 + seed)) };
+  ...REWARD_ACCURACIES.map(([a, against]) => {
+    const sigma = noiseForAccuracy(tasks, a, against === "label" ? tau : undefined);
+    return { name: against === "truth" ? `synthetic ${a}` : `synthetic label ${a}`, sigma, scoresFor: (seed: number) => noisyScores(tasks, sigma, createRng(1000 + seed)) };
   }),
   { name: "length", scoresFor: () => taskLogLengths },
 ];
@@ -355,29 +357,34 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 /** A policy for the JSON: an infinite threshold (a fixed overlap, or no margin threshold) as null. */
 const shown = (p: RewardPolicy) => JSON.parse(JSON.stringify(p, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "number" ? round(v, 4) : v))) as unknown;
 /**
- * Not routing (bench only; the app's consensus does not do it): the consensus of n rankings plus the reward model's order
- * as one more ranking, at the cost of the n. Mean accuracy per n over the evaluation draws (the same annotator draws as
- * simulate's: one rng per seed, K-output rankings drawn task by task, MAX_N each).
+ * Not routing alone (bench only; the app's consensus does not do it): the consensus of n rankings plus the reward model's
+ * order as one more ranking, at the cost of the n, with the pairwise confidence of the same n + 1 orders. Per prompt and
+ * n over the given draws (the same annotator draws as simulate's: one rng per seed, MAX_N rankings task by task).
  */
-function rewardAsRankingCurve(rm: (typeof rewardModels)[number]): number[] {
-  const sums = new Array<number>(MAX_N).fill(0);
-  for (const seed of EVAL_SEEDS) {
+function rewardAsRanking(rm: (typeof rewardModels)[number], seeds: number[]): Stream {
+  const acc: number[][] = [];
+  const conf: Array<Array<number | null>> = [];
+  for (const seed of seeds) {
     const rng = createRng(seed);
     const scores = rm.scoresFor(seed);
     tasks.forEach((u, t) => {
-      const rmOrder = u.map((_, i) => i).sort((x, y) => scores[t][y] - scores[t][x]).map((i) => [String(i)]);
-      const rankings: string[][][] = [rmOrder];
+      const rankings: string[][][] = [u.map((_, i) => i).sort((x, y) => scores[t][y] - scores[t][x]).map((i) => [String(i)])];
+      const [a, c]: [number[], Array<number | null>] = [[], []];
       for (let n = 1; n <= MAX_N; n++) {
         rankings.push(drawRanking(u, rng).map((i) => [String(i)]));
-        sums[n - 1] += orderAccuracy(u, consensusOrder(rankings.map((order) => ({ order }))).order);
+        a.push(orderAccuracy(u, consensusOrder(rankings.map((order) => ({ order }))).order));
+        c.push(pairwiseConfidence(rankings));
       }
+      acc.push(a);
+      conf.push(c);
     });
   }
-  return sums.map((x) => x / (EVAL_SEEDS.length * tasks.length));
+  return { acc, stop: conf, margin: acc.map(() => 0) };
 }
 
 const byReward = rewardModels.map((rm) => {
   const accuracy = mean(EVAL_SEEDS.map((seed) => pairwiseAccuracy(tasks, rm.scoresFor(seed))));
+  const agreement = mean(EVAL_SEEDS.map((seed) => labelAgreement(tasks, rm.scoresFor(seed), tau)));
   const combos = [["conf", "topTwo"], ["plValue", "topTwo"], ["conf", "smallestGap"], ["plValue", "smallestGap"]] as const;
   const rows = combos.flatMap(([signal, margin]) => {
     const tune = streamOf(tuning, TUNING_SEEDS, rm, signal, margin);
@@ -410,13 +417,29 @@ const byReward = rewardModels.map((rm) => {
         }),
       }));
   });
-  const curve = rewardAsRankingCurve(rm);
+  const evalWith = rewardAsRanking(rm, EVAL_SEEDS);
+  const curve = Array.from({ length: MAX_N }, (_, k) => mean(evalWith.acc.map((a) => a[k])));
   const asRanking = FIXED_TARGETS.map((n) => {
     // rankings a prompt needs, with the reward model's order counted free, for fixed overlap n's accuracy (interpolated)
     const need = fixedCostFor(curve, evalCurve[n - 1]);
     return { fixedOverlap: n, rankingsPerPrompt: need === null ? null : round(need, 3), saving: need === null ? null : round(1 - need / n, 3) };
   });
-  return { rewardModel: rm.name, ...(rm.sigma === undefined ? {} : { sigma: round(rm.sigma, 4) }), pairwiseAccuracy: round(accuracy, 4), rows, asRanking: { accuracy: curve.map((x) => round(x, 4)), results: asRanking } };
+  // With confidence routing on top (min, max, threshold tuned on the tuning draws, as for the other rules), for the reward
+  // models a team could have (the noise-free and 0.85 ones would need no annotators to speak of).
+  const routedToo = rm.name === "length" || rm.name.startsWith("synthetic label") || accuracy <= 0.76
+    ? (() => {
+        const tuneWith = rewardAsRanking(rm, TUNING_SEEDS);
+        const chosen = tuneRewardPolicies(tuneWith, FIXED_TARGETS.map((n) => tuneCurve[n - 1]), { mins: [2, 3], maxN: MAX_N, thresholds: stopSignals.conf.thresholds });
+        return FIXED_TARGETS.map((n, t) => {
+          const p = chosen[t].app;
+          if (!p) return { fixedOverlap: n, policy: null, saving: null };
+          const r = routeWithReward(evalWith, p);
+          const fixedCost = fixedCostFor(evalCurve, r.accuracy);
+          return { fixedOverlap: n, policy: shown(p), routedRankingsPerPrompt: round(r.perPrompt, 3), routedAccuracy: round(r.accuracy, 4), fixedRankingsForSameAccuracy: fixedCost === null ? null : round(fixedCost, 3), saving: fixedCost === null ? null : round(1 - r.perPrompt / fixedCost, 3) };
+        });
+      })()
+    : null;
+  return { rewardModel: rm.name, ...(rm.sigma === undefined ? {} : { sigma: round(rm.sigma, 4) }), pairwiseAccuracy: round(accuracy, 4), agreementWithOneAnnotator: round(agreement, 4), rows, asRanking: { accuracy: curve.map((x) => round(x, 4)), results: asRanking, withConfidenceRouting: routedToo } };
 });
 
 if (!wantJson) {
@@ -438,16 +461,17 @@ if (!wantJson) {
   }
   console.log("routing with the reward model's margin (app: top-two margin below a threshold → maxOverlap, else confidence routing; byMargin, bench only: each margin group its own min, max and threshold; in brackets the same policy on its tuning draws):");
   for (const r of byReward) {
-    console.log(`  reward model ${r.rewardModel}: pairwise accuracy against the ground truth ${(100 * r.pairwiseAccuracy).toFixed(1)}%`);
+    console.log(`  reward model ${r.rewardModel}: pairwise accuracy against the ground truth ${(100 * r.pairwiseAccuracy).toFixed(1)}%, agreement with one annotator's label ${(100 * r.agreementWithOneAnnotator).toFixed(1)}%`);
     console.log(`    its order as one more ranking in the consensus (not routing): ${r.asRanking.results.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}`).join(", ")}`);
+    if (r.asRanking.withConfidenceRouting) console.log(`    the same, with confidence routing: ${r.asRanking.withConfidenceRouting.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}`).join(", ")}`);
     for (const row of r.rows) console.log(`    ${row.kind} on ${row.signal}, ${row.margin} margin: ${row.results.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}${x.tuningSaving !== null ? ` (tuning draws ${(100 * x.tuningSaving).toFixed(1)}%)` : ""}`).join(", ")}`);
   }
 }
 const at5 = results.find((r) => r.fixedOverlap === 5)!;
 const at5W = byW.find((r) => r.fixedOverlap === 5)!;
-/** What the app can run with a reward model it could have (held-out accuracy at most 0.75, or length): the app policy's saving at overlap 5. */
+/** What the app can run with a reward model it could have (accuracy at most 0.75 against the truth, 0.65-0.70 against labels, or length): the app policy's saving at overlap 5. */
 const realisticRewardAt5 = byReward
-  .filter((r) => r.rewardModel === "length" || r.pairwiseAccuracy <= 0.76)
+  .filter((r) => r.rewardModel === "length" || r.rewardModel.startsWith("synthetic label") || r.pairwiseAccuracy <= 0.76)
   .map((r) => ({ rewardModel: r.rewardModel, saving: r.rows.find((row) => row.kind === "app")!.results.find((x) => x.fixedOverlap === 5)!.saving }));
 report({
   bench: "routing",
