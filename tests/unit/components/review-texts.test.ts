@@ -98,6 +98,14 @@ describe("BidiWarning", () => {
     expect(arText).not.toMatch(/[a-z]{3,}/);
   });
 
+  it("names a screened output with its model, and shows a label it does not know as it is", () => {
+    const texts: Array<[string, string]> = [
+      ["output 2 (gpt-x)", "a\u2066b\u2069"],
+      ["toString", "\u200e"],
+    ];
+    expect(text(render("en", createElement(BidiWarning, { texts })))).toMatch(/^Hidden direction controls in the output 2 \(gpt-x\) \(U\+2066 left-to-right isolate, U\+2069 pop directional isolate\); toString \(U\+200E left-to-right mark\)\./);
+  });
+
   it("is nothing when no text holds a control", () => {
     expect(render("en", createElement(BidiWarning, { texts: [["instruction", "plain"]] }))).toBe("");
   });

@@ -43,20 +43,22 @@ const controlKeys = {
   "U+2069": "pdi",
 } as const;
 
+/** itemTexts' fixed labels and their keys in review.bidi.texts ("output A", a screened "output 2 (model)" is bidi.texts.output). */
+const textKeys = { instruction: "instruction", input: "input", demonstration: "demonstration", rewrite: "rewrite", "original output": "original" } as const;
+
 /** Names the texts of an item that hold bidirectional control characters, and which ones; nothing when none do. */
 export function BidiWarning({ texts }: { texts: Array<[string, string]> }) {
   const t = useTranslations("review");
   const format = useFormatter();
   const found = texts.map(([label, text]) => ({ label, controls: findBidiControls(text) })).filter((f) => f.controls.length > 0);
   if (found.length === 0) return null;
-  /** itemTexts' labels ("instruction", "output A", a screened "output 2 (model)"); one it does not know is shown as it is. */
+  /** A label or code point this does not know is shown as it is (the control's Unicode name in lower case). */
   const textName = (label: string) => {
-    const fixed = { instruction: "instruction", input: "input", demonstration: "demonstration", rewrite: "rewrite", "original output": "original" } as const;
-    if (label in fixed) return t(`bidi.texts.${fixed[label as keyof typeof fixed]}`);
+    if (Object.hasOwn(textKeys, label)) return t(`bidi.texts.${textKeys[label as keyof typeof textKeys]}`);
     const output = /^output (.+)$/.exec(label);
     return output ? t("bidi.texts.output", { name: output[1] }) : label;
   };
-  const controlName = (c: { codePoint: string; name: string }) => (c.codePoint in controlKeys ? t(`bidi.controls.${controlKeys[c.codePoint as keyof typeof controlKeys]}`) : c.name.toLowerCase());
+  const controlName = (c: { codePoint: string; name: string }) => (Object.hasOwn(controlKeys, c.codePoint) ? t(`bidi.controls.${controlKeys[c.codePoint as keyof typeof controlKeys]}`) : c.name.toLowerCase());
   const places = found.map((f) => {
     const controls = f.controls.map((c) => `${c.codePoint} ${controlName(c)}${c.count > 1 ? ` ×${format.number(c.count)}` : ""}`);
     return `${textName(f.label)} (${format.list(controls, { type: "unit", style: "short" })})`;
