@@ -119,10 +119,10 @@ describe.skipIf(!linux)("yieldToRequests", () => {
       const answer = server.get();
       await until(() => stateOf(child.pid!) === "T");
       const stoppedAt = Date.now();
-      await until(() => stateOf(child.pid!) !== "T", 1000); // the slice, with the request still in flight
+      await until(() => stateOf(child.pid!) !== "T", 3000); // the slice, with the request still in flight
       expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(250);
       expect(yieldState().inFlight).toBe(1);
-      await until(() => stateOf(child.pid!) === "T", 1000); // the slice is over: stopped again
+      await until(() => stateOf(child.pid!) === "T", 3000); // the slice is over: stopped again
       server.release();
       expect(await answer).toBe("ok");
       await until(() => stateOf(child.pid!) !== "T");
