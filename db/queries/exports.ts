@@ -20,14 +20,16 @@ export type CursorPrompt = {
   conversation?: Conversation | null;
   completions: Array<{ id: string; text: string; source: "human" | "model" | "import"; generator: string | null; isDemonstration: boolean; status: string; parentId: string | null; continued?: boolean }>;
   rankings: Array<{ annotatorId: string | null; source: "human" | "import"; order: string[][]; noneAcceptable: boolean; excluded: boolean; flags: Record<string, string[]>; goldScore: number | null; answers?: Answers }>;
+  /** the reward model's order of the outputs it scored, best first, where the export counts it as a ranking (settings.rewardAsRanking); else absent or null */
+  rewardOrder?: string[] | null;
 };
 
 /** The prompts an export reads: the project's as of `cutoff`, without gold tasks and release-gate copies (evaluation, never training data). */
 const exportablePrompts = (projectId: string, cutoff: Date, language?: string) =>
   sql`p.project_id = ${projectId} and p.created_at <= ${cutoff} and not p.is_gold and p.compare_version_id is null${language ? sql` and p.language = ${language}` : sql``}`;
 
-/** Each prompt with its completions and current rankings as of `cutoff`, as JSON columns. */
-const curationSelect = (cutoff: Date) => sql`
+/** Each prompt with its completions and current rankings as of `cutoff`, as JSON columns; with a reward model, its order of the outputs (ties by id). */
+const curationSelect = (cutoff: Date, rewardModelId?: string) => sql`
     select p.id, p.instruction, p.input, p.category, p.language, p.status, p.settled, p.system, ${conversationColumn("p")} as conversation,
       coalesce((select json_agg(json_build_object(
           'id', c.id, 'text', c.text, 'source', c.source, 'generator', c.generator, 'modelVersionId', c.model_version_id,
@@ -42,10 +44,14 @@ const curationSelect = (cutoff: Date) => sql`
           'annotatorId', r.annotator_id, 'source', r.source, 'order', r."order", 'noneAcceptable', r.none_acceptable,
           'excluded', r.excluded,
           'flags', r.flags, 'goldScore', r.gold_score, 'answers', r.answers) order by r.id)
-        from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${cutoff}), '[]'::json) as rankings
+        from rankings r where r.prompt_id = p.id and r.is_current and r.created_at <= ${cutoff}), '[]'::json) as rankings,
+      ${rewardModelId
+        ? sql`(select json_agg(rs.completion_id order by rs.score desc, rs.completion_id) from reward_scores rs join completions c on c.id = rs.completion_id
+            where c.prompt_id = p.id and rs.model_version_id = ${rewardModelId} and rs.created_at <= ${cutoff})`
+        : sql`null::json`} as "rewardOrder"
     from prompts p`;
 
-type CurationRow = Omit<CursorPrompt, "completions" | "conversation"> & { conversation: unknown; completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> | string; rankings: CursorPrompt["rankings"] | string };
+type CurationRow = Omit<CursorPrompt, "completions" | "conversation" | "rewardOrder"> & { conversation: unknown; completions: Array<CursorPrompt["completions"][number] & { modelVersionId: string | null }> | string; rankings: CursorPrompt["rankings"] | string; rewardOrder: string[] | string | null };
 
 /** Version labels and excluded annotators are few: read once per export and joined in JavaScript rather than per row in SQL. */
 async function curationContext(tx: DbOrTx, projectId: string) {
@@ -59,6 +65,7 @@ async function curationContext(tx: DbOrTx, projectId: string) {
     // A version's outputs are known by its label; others by their generator.
     completions: json(row.completions).map(({ modelVersionId, ...c }) => ({ ...c, generator: (modelVersionId && labels.get(modelVersionId)) || c.generator })),
     rankings: json(row.rankings).map((r) => (r.annotatorId && excluded.has(r.annotatorId) ? { ...r, excluded: true } : r)),
+    rewardOrder: row.rewardOrder === null ? null : json(row.rewardOrder),
   });
 }
 
@@ -69,19 +76,19 @@ async function curationContext(tx: DbOrTx, projectId: string) {
  * duplicates merged into a kept one) the same way, also in id order, between the cursor's
  * fetches. Must run inside a transaction (cursors live in one).
  */
-export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; cutoff: Date; language?: string }) {
+export async function openCurationReader(tx: DbOrTx, opts: { projectId: string; cutoff: Date; language?: string; rewardModelId?: string }) {
   const toPrompt = await curationContext(tx, opts.projectId);
   const where = exportablePrompts(opts.projectId, opts.cutoff, opts.language);
   return {
     async *stream(batch = 500): AsyncGenerator<CursorPrompt> {
       const name = `export_${Math.random().toString(36).slice(2, 10)}`;
-      await tx.execute(sql`declare ${sql.raw(name)} no scroll cursor for ${curationSelect(opts.cutoff)} where ${where} order by p.id`);
+      await tx.execute(sql`declare ${sql.raw(name)} no scroll cursor for ${curationSelect(opts.cutoff, opts.rewardModelId)} where ${where} order by p.id`);
       yield* fetchAll(tx, name, batch, toPrompt);
     },
     async byIds(ids: string[]): Promise<CursorPrompt[]> {
       if (!ids.length) return [];
       const list = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
-      const res = await tx.execute(sql`${curationSelect(opts.cutoff)} where ${where} and p.id in (${list}) order by p.id`);
+      const res = await tx.execute(sql`${curationSelect(opts.cutoff, opts.rewardModelId)} where ${where} and p.id in (${list}) order by p.id`);
       return (res.rows as CurationRow[]).map(toPrompt);
     },
   };

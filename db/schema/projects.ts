@@ -35,6 +35,9 @@ export type ProjectSettings = {
   routingSignal?: "agreement" | "confidence";
   /** routing: a prompt whose top two outputs the active reward model scores closer than this counts as low agreement (absent: the reward model does not route) */
   rewardMarginThreshold?: number;
+  /** the active reward model's order of a prompt's outputs counts as one more ranking in its consensus and routing signal, not in its
+   *  ranking count (lib/rankings/consensus-state.ts; absent: off). With it, minOverlap may be 1: one person and the reward model */
+  rewardAsRanking?: boolean;
   /** annotators see the reward model's suggested order after they submit a ranking (absent: never; reviewers always do) */
   showSuggestionsAfterSubmit?: boolean;
   /** train through this command instead of the built-in trainer (lib/launchers; absent or null: the built-in trainer) */

@@ -243,11 +243,17 @@ export function curateGroup(members: CursorPrompt[], opts: ExportOptions, reliab
     }
   }
   if (!ranked.length) return out;
-
   const noneAcceptable = ranked.filter((r) => r.noneAcceptable).length * 2 > ranked.length;
   if (noneAcceptable) {
     for (const id of [...keep].sort()) out.unpaired.push({ id: rowId(kept.id, id, "kto"), promptId: kept.id, history, prompt: user, completion: text.get(id)!, label: false, meta: { promptId: kept.id, completionId: id, generator: generator.get(id) ?? null, source: "none_acceptable" } });
     return out;
+  }
+  // The reward model as one more ranking (settings.rewardAsRanking), as routing counted it (lib/rankings/consensus-state.ts):
+  // on a settled prompt that is not "none acceptable", where it scored every output the kept prompt's people ranked.
+  const people = kept.rankings.filter((r) => !r.excluded && r.source === "human");
+  if (kept.rewardOrder?.length && kept.settled && people.length) {
+    const scored = new Set(kept.rewardOrder);
+    if (people.every((r) => r.order.flat().every((id) => scored.has(id)))) ranked.push({ order: mapOrder(kept.rewardOrder.map((id) => [id]), idOf), weight: 1, noneAcceptable: false, merged: false });
   }
   const agreement = kendallW(ranked.map((r) => r.order));
   const { rows, consensus, merged } = pairsFor({ id: kept.id, user, history }, ranked, keep, opts, text, generator, unsafe, agreement);

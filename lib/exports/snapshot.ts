@@ -8,6 +8,7 @@ import vm from "node:vm";
 import { once } from "node:events";
 import { getDb, type DbOrTx } from "@/db/client";
 import * as qe from "@/db/queries/exports";
+import { getActiveRewardModel } from "@/db/queries/reward-scores";
 import { projectBySlugOr404 } from "@/lib/projects/projects";
 import type { Export, Project } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -150,7 +151,9 @@ async function writeSnapshotFiles(tmp: string, project: Project, id: string, cut
       const plan = await planDuplicateMerges(texts(), { threshold: options.nearDuplicateThreshold });
       duplicates.exact = plan.exact;
       duplicates.near = plan.near;
-      const reader = await qe.openCurationReader(tx, { projectId: project.id, cutoff, language: options.language });
+      // With settings.rewardAsRanking the active reward model's order is one more ranking in each settled prompt's consensus, as in routing.
+      const rewardModel = project.settings.rewardAsRanking ? await getActiveRewardModel(tx, project.id) : null;
+      const reader = await qe.openCurationReader(tx, { projectId: project.id, cutoff, language: options.language, rewardModelId: rewardModel?.id });
       const pii = await openExportScreening(tx, project, cutoff);
       screening = pii.summary;
       for await (const p of reader.stream()) {

@@ -46,8 +46,8 @@ export async function runScoreJob(data: unknown) {
   const rows = todo.filter((c) => scores.has(c.completionId)).map((c) => ({ completionId: c.completionId, modelVersionId: rm.id, score: scores.get(c.completionId)! }));
   await db.transaction(async (tx) => {
     await insertRewardScores(tx, rows);
-    // The margins route (rewardMarginThreshold): each scored prompt's agreement is recomputed with them.
-    if (project.settings.rewardMarginThreshold !== undefined) for (const id of promptIds) await recomputePromptConsensus(tx, id, project.settings);
+    // The margins route (rewardMarginThreshold) and the order counts as a ranking (rewardAsRanking): each scored prompt's consensus and agreement are recomputed with them.
+    if (project.settings.rewardMarginThreshold !== undefined || project.settings.rewardAsRanking) for (const id of promptIds) await recomputePromptConsensus(tx, id, project.settings);
     await recordAudit(tx, { actorId: null, action: "model.score", targetType: "model_version", targetId: rm.id, data: { outputs: rows.length, prompts: promptIds.length } });
   });
   return { scored: rows.length, prompts: promptIds.length };

@@ -174,8 +174,9 @@ const instructionTemplatesInput = z.preprocess(
 const settingsShape = {
   k: intRange("k (outputs per ranking)", 2, 9),
   overlap: intRange("Overlap (rankings per prompt)", 1, 20),
-  /** routing (lib/rankings/routing.ts): agreement needs two rankings, so the minimum is 2; the pair is checked in lib/projects */
-  minOverlap: intRange("Minimum rankings per prompt", 2, 20),
+  /** routing (lib/rankings/routing.ts): agreement needs two rankings, so the minimum is 2, or 1 where the reward model counts as
+   *  the second (rewardAsRanking); the pair and that rule are checked in lib/rankings/routing.ts checkOverlapRange */
+  minOverlap: intRange("Minimum rankings per prompt", 1, 20),
   maxOverlap: intRange("Maximum rankings per prompt", 2, 50),
   agreementThreshold: fraction("Agreement threshold"),
   goldRate: fraction("Gold rate"),
@@ -192,6 +193,8 @@ const settingsShape = {
   /** routing on the reward model (lib/consensus/question-agreement.ts): |top-two margin| below this counts as low agreement */
   rewardMarginThreshold: numberField("Reward margin threshold", z.number({ error: "Reward margin threshold must be a number" }).min(0, "Reward margin threshold is between 0 and 100").max(100, "Reward margin threshold is between 0 and 100")),
   showSuggestionsAfterSubmit: flagInput("Show suggestions after submit"),
+  /** the reward model's order as one more ranking in the consensus and routing (lib/rankings/consensus-state.ts) */
+  rewardAsRanking: flagInput("Reward model counts as a ranking"),
   /** a launcher (lib/validation/launchers.ts), or null for the built-in trainer; errors name `launcher.argv`, `launcher.template`, … */
   launcher: launcherInput,
   /** PII at export (lib/screening/export.ts): redact hits (the default) or leave the prompt or output out */

@@ -11,7 +11,7 @@ import { createProjectInput, samplingOf, updateProjectInput } from "@/lib/valida
 import { parseFlags, UsageError } from "../args";
 
 const USAGE =
-  "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --min-overlap 2 --max-overlap 7 --routing-signal agreement|confidence --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
+  "expected: project create --slug S --name N [--k 4 --overlap 3 --agreement 0.5 --min-overlap 2 --max-overlap 7 --routing-signal agreement|confidence --reward-as-ranking on|off --gold-rate 0.1 --revise-hours 24 --lease-minutes 30 " +
   "--temperature 0.8 --top-p 0.95 --max-new-tokens 128 --queue-order 'gate,active,routing,backlog' --generate-on-promote true|false " +
   "--launcher '[\"bash\",\"train.sh\"]'|none --launcher-template NAME --launcher-endpoint URL --launcher-grace-s 30 --categories 'a,b' --guidelines-file F --questions FILE.json|none --pii redact|exclude --screening-hold hold|show --moderation-source SOURCE_ID|none --moderation-mode moderations|llama-guard --category-targets 'open QA=30%,coding=70%' --seed-imports 12,15 --templates '{\"task\":\"Task: {instruction}\"}'] | project update --slug S [same flags] | project list [--json]";
 
@@ -23,6 +23,7 @@ const settingFlags = {
   "min-overlap": { type: "string" },
   "max-overlap": { type: "string" },
   "routing-signal": { type: "string" },
+  "reward-as-ranking": { type: "string" },
   "gold-rate": { type: "string" },
   "revise-hours": { type: "string" },
   "lease-minutes": { type: "string" },
@@ -56,6 +57,7 @@ const settingValues = z.object({
   "min-overlap": z.string().optional(),
   "max-overlap": z.string().optional(),
   "routing-signal": z.string().optional(),
+  "reward-as-ranking": z.string().optional(),
   "gold-rate": z.string().optional(),
   "revise-hours": z.string().optional(),
   "lease-minutes": z.string().optional(),
@@ -112,6 +114,7 @@ async function toInput(v: z.infer<typeof settingValues>) {
     minOverlap: v["min-overlap"],
     maxOverlap: v["max-overlap"],
     routingSignal: v["routing-signal"],
+    rewardAsRanking: v["reward-as-ranking"],
     goldRate: v["gold-rate"],
     reviseHours: v["revise-hours"],
     leaseMinutes: v["lease-minutes"],
@@ -154,7 +157,7 @@ function launcherFromFlags(v: z.infer<typeof settingValues>): unknown {
 function describe(p: Project): string {
   const s = p.settings;
   const sampling = samplingOf(s);
-  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold}${s.minOverlap !== undefined ? ` routing=${s.minOverlap}..${s.maxOverlap ?? s.minOverlap} on ${s.routingSignal ?? "agreement"}` : ""} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens} queue-order=${normalizeQueueOrder(s.queueOrder).join(",")} generate-on-promote=${s.generateOnPromote !== false} launcher=${s.launcher ? JSON.stringify(s.launcher.argv) : "built-in"}; ${p.categories.length} categories`;
+  return `${p.slug} "${p.name}": k=${s.k} overlap=${s.overlap} agreement=${s.agreementThreshold}${s.minOverlap !== undefined ? ` routing=${s.minOverlap}..${s.maxOverlap ?? s.minOverlap} on ${s.routingSignal ?? "agreement"}${s.rewardAsRanking ? " with the reward model as a ranking" : ""}` : ""} gold-rate=${s.goldRate} revise-hours=${s.reviseHours} lease-minutes=${s.leaseMinutes} temperature=${sampling.temperature} top-p=${sampling.topP} max-new-tokens=${sampling.maxTokens} queue-order=${normalizeQueueOrder(s.queueOrder).join(",")} generate-on-promote=${s.generateOnPromote !== false} launcher=${s.launcher ? JSON.stringify(s.launcher.argv) : "built-in"}; ${p.categories.length} categories`;
 }
 
 function print(p: Project, json: boolean | undefined, verb: string) {

@@ -53,4 +53,18 @@ describe("curateGroup", () => {
     // Once the kept prompt settles, its human ranking counts too.
     expect(curateGroup([{ ...kept, settled: true }, dup], opts, new Map()).pairs.map(pairText).sort()).toEqual(["p > q", "y > x"]);
   });
+
+  it("counts the reward model's order as one more ranking where the export carries it (settings.rewardAsRanking), as routing did", () => {
+    const person = { ...imported([["x"], ["y"], ["z"]]), annotatorId: "u1", source: "human" as const };
+    const outs = [out("x", "ex", "m1"), out("y", "why", "m2"), out("z", "zed", "m3")];
+    // One person put x > y > z; the reward model z > x > y. Alone: the person's three pairs. With it: x over y in both
+    // orders stays (confidence 1); the pairs with z, which the two orders split, have confidence ½ and are not written.
+    const alone = curateGroup([prompt("p", outs, [person], { settled: true })], opts, new Map());
+    expect(alone.pairs.map(pairText).sort()).toEqual(["ex > why", "ex > zed", "why > zed"]);
+    const withRm = curateGroup([prompt("p", outs, [person], { settled: true, rewardOrder: ["z", "x", "y"] })], opts, new Map());
+    expect(withRm.pairs.map((r) => [pairText(r), r.meta.confidence, r.meta.rankings])).toEqual([["ex > why", 1, 2]]);
+    // Unsettled, or an order that misses an output the person ranked: not counted.
+    expect(curateGroup([prompt("p", outs, [person], { settled: true, rewardOrder: ["z", "x"] })], opts, new Map()).pairs.map((r) => r.meta.confidence)).toEqual([1, 1, 1]);
+    expect(curateGroup([prompt("p", outs, [person], { settled: false, rewardOrder: ["z", "x", "y"] })], opts, new Map()).pairs).toEqual([]);
+  });
 });

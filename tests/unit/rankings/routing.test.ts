@@ -1,6 +1,7 @@
 // Routing's rule: rankings wanted and settled, for a fixed overlap (the old rule) and for a min–max range.
 import { describe, expect, it } from "vitest";
-import { isSettled, overlapRange, wantedRankings } from "@/lib/rankings/routing";
+import { checkOverlapRange, isSettled, overlapRange, wantedRankings } from "@/lib/rankings/routing";
+import { rewardRanking } from "@/lib/rankings/consensus-state";
 
 describe("routing", () => {
   it("reduces to the fixed overlap without a range: open below it, closed at it, settled only if they agree", () => {
@@ -26,5 +27,25 @@ describe("routing", () => {
     expect(isSettled({ rankingCount: 6, agreement: 0.2 }, r, 0.5)).toBe(false);
     // A maximum below the minimum is refused by the settings check; here it is read as the minimum.
     expect(overlapRange({ overlap: 3, minOverlap: 4, maxOverlap: 2 })).toEqual({ min: 4, max: 4 });
+  });
+
+  it("from a minimum of 1 (the reward model counted as a ranking): one ranking settles only with a figure that passes", () => {
+    const r = overlapRange({ overlap: 2, minOverlap: 1, maxOverlap: 4 });
+    expect(wantedRankings({ rankingCount: 0, agreement: null }, r, 0.8)).toBe(1);
+    expect(wantedRankings({ rankingCount: 1, agreement: 0.87 }, r, 0.8)).toBe(1);
+    expect(isSettled({ rankingCount: 1, agreement: 0.87 }, r, 0.8)).toBe(true);
+    expect(isSettled({ rankingCount: 1, agreement: 0.5 }, r, 0.8)).toBe(false);
+    // no figure (the reward model has not scored the outputs): not settled, unlike a fixed overlap of 1
+    expect(isSettled({ rankingCount: 1, agreement: null }, r, 0.8)).toBe(false);
+    expect(wantedRankings({ rankingCount: 1, agreement: null }, r, 0.8)).toBe(4);
+    expect(() => checkOverlapRange({ overlap: 2, minOverlap: 1, maxOverlap: 4 })).toThrow(/needs the reward model counted as a ranking/);
+    expect(() => checkOverlapRange({ overlap: 2, minOverlap: 1, maxOverlap: 4, rewardAsRanking: true })).not.toThrow();
+  });
+
+  it("takes the reward model's order as a ranking only where it scored every output the people ranked", () => {
+    expect(rewardRanking(["b", "a", "c"], [[["a"], ["b", "c"]]])).toEqual([["b"], ["a"], ["c"]]);
+    expect(rewardRanking(["b", "a"], [[["a"], ["b"], ["c"]]])).toBeNull();
+    expect(rewardRanking(undefined, [[["a"]]])).toBeNull();
+    expect(rewardRanking([], [])).toBeNull();
   });
 });

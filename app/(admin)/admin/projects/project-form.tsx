@@ -14,11 +14,11 @@ export type ProjectFormValues = {
   name: string;
   guidelines: string;
   categories: string[];
-  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; routingSignal?: "agreement" | "confidence"; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; rewardMarginThreshold?: number; showSuggestionsAfterSubmit?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
+  settings: { k: number; overlap: number; minOverlap?: number; maxOverlap?: number; agreementThreshold: number; routingSignal?: "agreement" | "confidence"; goldRate: number; reviseHours: number; leaseMinutes: number; temperature?: number; topP?: number; maxNewTokens?: number; tooFastSeconds?: number; queueOrder?: string[]; generateOnPromote?: boolean; rewardMarginThreshold?: number; showSuggestionsAfterSubmit?: boolean; rewardAsRanking?: boolean; launcher?: LauncherSettings | null; questions?: Question[] };
 };
 
 /** The numeric settings; each label is the catalog's admin.projectForm.settings.<name>. */
-const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "showSuggestionsAfterSubmit" | "launcher" | "questions" | "routingSignal">; step: string }> = [
+const settingFields: Array<{ name: Exclude<keyof ProjectFormValues["settings"], "queueOrder" | "generateOnPromote" | "showSuggestionsAfterSubmit" | "rewardAsRanking" | "launcher" | "questions" | "routingSignal">; step: string }> = [
   { name: "k", step: "1" },
   { name: "overlap", step: "1" },
   { name: "minOverlap", step: "1" },
@@ -46,6 +46,7 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
       );
       values.generateOnPromote = form.get("generateOnPromote") ? "true" : "false";
       values.showSuggestionsAfterSubmit = form.get("showSuggestionsAfterSubmit") ? "true" : "false";
+      values.rewardAsRanking = form.get("rewardAsRanking") ? "true" : "false";
       values.launcher = launcherFromForm(form);
       values.questions = formText(form, "questions");
       return mode === "create" ? createProject({ slug: formText(form, "slug"), ...values }) : updateProject({ slug: initial.slug, ...values });
@@ -103,6 +104,10 @@ export function ProjectForm({ mode, initial }: { mode: "create" | "edit"; initia
         <label className="flex items-center gap-2 self-end text-sm">
           <input type="checkbox" name="showSuggestionsAfterSubmit" data-testid="field-showSuggestionsAfterSubmit" defaultChecked={initial.settings.showSuggestionsAfterSubmit === true} />
           {t("showSuggestions")}
+        </label>
+        <label className="flex items-center gap-2 self-end text-sm">
+          <input type="checkbox" name="rewardAsRanking" data-testid="field-rewardAsRanking" defaultChecked={initial.settings.rewardAsRanking === true} />
+          {t("rewardAsRanking")}
         </label>
       </div>
       <QuestionsFields initial={initial.settings.questions} fieldErrors={fieldErrors} />
