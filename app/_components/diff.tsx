@@ -1,5 +1,6 @@
 // Before/after word diff for review edits and rewrites: inline, or side by side (the default for a full rewrite).
 "use client";
+import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { isFullRewrite, sideBySide, wordDiff, type DiffPart } from "@/lib/reviews/text-diff";
 
@@ -24,6 +25,7 @@ function Parts({ parts }: { parts: DiffPart[] }) {
 const box = "whitespace-pre-wrap break-words rounded border border-slate-200 p-2 text-sm dark:border-slate-700";
 
 export function Diff({ before, after, testId = "diff" }: { before: string; after: string; testId?: string }) {
+  const t = useTranslations("diff");
   // null: more edits than the diff follows (see MAX_EDIT_TOKENS); both texts are then shown whole, side by side.
   const parts = useMemo(() => wordDiff(before, after), [before, after]);
   const full = isFullRewrite(parts);
@@ -45,9 +47,9 @@ export function Diff({ before, after, testId = "diff" }: { before: string; after
   return (
     <div data-testid={testId} data-view={view} data-full-rewrite={full ? "true" : "false"} className="space-y-1">
       <div className="flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
-        {full && <span className="mr-2">{parts === null ? "Too different to mark word by word." : "Mostly rewritten."}</span>}
-        {toggle("inline", "Inline")}
-        {toggle("side", "Side by side")}
+        {full && <span className="mr-2">{parts === null ? t("tooDifferent") : t("mostlyRewritten")}</span>}
+        {toggle("inline", t("inline"))}
+        {toggle("side", t("side"))}
       </div>
       {view === "inline" && parts ? (
         <p className={box}>
@@ -56,13 +58,13 @@ export function Diff({ before, after, testId = "diff" }: { before: string; after
       ) : (
         <div className="grid gap-2 sm:grid-cols-2">
           <div>
-            <div className="mb-0.5 text-xs uppercase tracking-wide text-slate-500">Before</div>
+            <div className="mb-0.5 text-xs uppercase tracking-wide text-slate-500">{t("before")}</div>
             <p data-testid={`${testId}-before`} className={box}>
               <Parts parts={columns.before} />
             </p>
           </div>
           <div>
-            <div className="mb-0.5 text-xs uppercase tracking-wide text-slate-500">After</div>
+            <div className="mb-0.5 text-xs uppercase tracking-wide text-slate-500">{t("after")}</div>
             <p data-testid={`${testId}-after`} className={box}>
               <Parts parts={columns.after} />
             </p>

@@ -24,7 +24,7 @@ export async function Nav() {
   const t = await getTranslations("nav");
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-1 px-4 py-3">
+      <nav aria-label={t("main")} className="mx-auto flex max-w-6xl items-center gap-1 px-4 py-3">
         <Link href="/" className="me-4 font-semibold tracking-tight text-indigo-600 dark:text-indigo-400">
           Tuneloop
         </Link>

@@ -6,7 +6,7 @@
 type Messages = Record<string, unknown>;
 
 /** Handed to every page's client components by the root layout. */
-export const commonNamespaces = ["nav", "form", "login", "invite", "setup"] as const;
+export const commonNamespaces = ["nav", "form", "diff", "login", "invite", "setup"] as const;
 
 /** Each route group's own namespaces (app/(group)/layout.tsx); "me.languagesLabel" sends one key of a namespace. */
 export const areaNamespaces = {

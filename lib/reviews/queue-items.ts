@@ -55,10 +55,11 @@ export function step(selected: number, delta: number, length: number): number | 
 }
 
 /** The message after a decision, with the instruction's first 80 characters. */
-export function decidedMessage(decision: Decision | "gold", instruction: string): string {
-  const verb = { approve: "Approved", reject: "Rejected", edit: "Edited and approved", gold: "Set as gold" }[decision];
-  return `${verb}: ${instruction.slice(0, 80)}`;
+export function decidedMessage(decision: Decision | "gold", instruction: string, verbs: (decision: Decision | "gold") => string = (d) => englishVerbs[d]): string {
+  return `${verbs(decision)}: ${instruction.slice(0, 80)}`;
 }
+/** The notice's verbs in English (messages/*.json review.decided has them in each language). */
+const englishVerbs = { approve: "Approved", reject: "Rejected", edit: "Edited and approved", gold: "Set as gold" } as const;
 
 /** A text cut at its hits, for highlighting: plain pieces and hit pieces in order (hits sorted, overlapping ones skipped). */
 export function splitAtHits(text: string, hits: ScreenedText["hits"]): Array<{ text: string; kind?: string }> {

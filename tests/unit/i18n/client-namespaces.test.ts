@@ -79,7 +79,7 @@ describe("the messages sent to the browser", () => {
   it("an annotator's pages carry none of the reviewers' or admins' words", () => {
     const sentToAnnotators = JSON.stringify(pickMessages(en, [...commonNamespaces, ...areaNamespaces.annotate]));
     expect(sentToAnnotators).not.toMatch(/consensus/i);
-    expect(Object.keys(pickMessages(en, [...commonNamespaces, ...areaNamespaces.annotate])).sort()).toEqual(["conversations", "form", "invite", "login", "me", "nav", "playground", "rank", "seed", "setup", "write"]);
+    expect(Object.keys(pickMessages(en, [...commonNamespaces, ...areaNamespaces.annotate])).sort()).toEqual(["conversations", "diff", "form", "invite", "login", "me", "nav", "playground", "rank", "seed", "setup", "write"]);
   });
 
   it("pickMessages keeps the nesting, takes one key of a namespace, and skips what the catalog lacks", () => {

@@ -1,5 +1,6 @@
 // The review queue's state and actions: selection, the open panel, decisions sent to the server, raw views, and j/k/a/r/e/v keys.
 "use client";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { FieldErrors } from "@/lib/errors";
 import { canEdit, decidedMessage, editPayload, initialEdit, step, withoutItem, type Decision, type EditDraft, type QueueItem } from "@/lib/reviews/queue-items";
@@ -15,6 +16,7 @@ function isTyping(el: EventTarget | null) {
 }
 
 export function useReviewQueue(initial: QueueItem[]) {
+  const tDecided = useTranslations("review.decided");
   const [queue, setQueue] = useState({ items: initial, selected: 0 });
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState("");
@@ -76,10 +78,10 @@ export function useReviewQueue(initial: QueueItem[]) {
       setPending(true);
       const res = await decideReview({ kind: item.kind, id: item.id, decision, ...(decision === "reject" ? { reason } : {}), ...(decision === "edit" ? { edit: editPayload(item, edit) } : {}) });
       setPending(false);
-      if (res.ok) finish(item, decidedMessage(decision, item.instruction));
+      if (res.ok) finish(item, decidedMessage(decision, item.instruction, (d) => tDecided(d)));
       else setProblem({ error: res.error, fieldErrors: res.fieldErrors ?? {} });
     },
-    [current, pending, edit, reason, finish],
+    [current, pending, edit, reason, finish, tDecided],
   );
 
   const setGold = useCallback(async () => {
@@ -88,9 +90,9 @@ export function useReviewQueue(initial: QueueItem[]) {
     setPending(true);
     const res = await setGoldAnswer({ promptId: item.id, order: current.consensus.map((id) => [id]) });
     setPending(false);
-    if (res.ok) finish(item, decidedMessage("gold", item.instruction));
+    if (res.ok) finish(item, decidedMessage("gold", item.instruction, (d) => tDecided(d)));
     else setProblem({ error: res.error, fieldErrors: {} });
-  }, [current, pending, finish]);
+  }, [current, pending, finish, tDecided]);
 
   const toggleRaw = useCallback((item: QueueItem) => {
     setRaw((r) => {
