@@ -424,12 +424,13 @@ const byReward = rewardModels.map((rm) => {
     const need = fixedCostFor(curve, evalCurve[n - 1]);
     return { fixedOverlap: n, rankingsPerPrompt: need === null ? null : round(need, 3), saving: need === null ? null : round(1 - need / n, 3) };
   });
-  // With confidence routing on top (min, max, threshold tuned on the tuning draws, as for the other rules), for the reward
-  // models a team could have (the noise-free and 0.85 ones would need no annotators to speak of).
+  // With confidence routing on top: the app's rule with settings.rewardAsRanking (lib/rankings/consensus-state.ts), where
+  // minOverlap may be 1 (one person and the reward model). (min 1-3, max, threshold) tuned on the tuning draws, as for the
+  // other rules, for the reward models a team could have (the noise-free and 0.85 ones would need no annotators to speak of).
   const routedToo = rm.name === "length" || rm.name.startsWith("synthetic label") || accuracy <= 0.76
     ? (() => {
         const tuneWith = rewardAsRanking(rm, TUNING_SEEDS);
-        const chosen = tuneRewardPolicies(tuneWith, FIXED_TARGETS.map((n) => tuneCurve[n - 1]), { mins: [2, 3], maxN: MAX_N, thresholds: stopSignals.conf.thresholds });
+        const chosen = tuneRewardPolicies(tuneWith, FIXED_TARGETS.map((n) => tuneCurve[n - 1]), { mins: [1, 2, 3], maxN: MAX_N, thresholds: stopSignals.conf.thresholds });
         return FIXED_TARGETS.map((n, t) => {
           const p = chosen[t].app;
           if (!p) return { fixedOverlap: n, policy: null, saving: null };
@@ -463,7 +464,7 @@ if (!wantJson) {
   for (const r of byReward) {
     console.log(`  reward model ${r.rewardModel}: pairwise accuracy against the ground truth ${(100 * r.pairwiseAccuracy).toFixed(1)}%, agreement with one annotator's label ${(100 * r.agreementWithOneAnnotator).toFixed(1)}%`);
     console.log(`    its order as one more ranking in the consensus (not routing): ${r.asRanking.results.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}`).join(", ")}`);
-    if (r.asRanking.withConfidenceRouting) console.log(`    the same, with confidence routing: ${r.asRanking.withConfidenceRouting.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}`).join(", ")}`);
+    if (r.asRanking.withConfidenceRouting) console.log(`    the same, with confidence routing from one person (the app's rewardAsRanking): ${r.asRanking.withConfidenceRouting.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}`).join(", ")}`);
     for (const row of r.rows) console.log(`    ${row.kind} on ${row.signal}, ${row.margin} margin: ${row.results.map((x) => `overlap ${x.fixedOverlap}: ${x.saving === null ? "n/a" : `${(100 * x.saving).toFixed(1)}%`}${x.tuningSaving !== null ? ` (tuning draws ${(100 * x.tuningSaving).toFixed(1)}%)` : ""}`).join(", ")}`);
   }
 }
@@ -473,12 +474,19 @@ const at5W = byW.find((r) => r.fixedOverlap === 5)!;
 const realisticRewardAt5 = byReward
   .filter((r) => r.rewardModel === "length" || r.rewardModel.startsWith("synthetic label") || r.pairwiseAccuracy <= 0.76)
   .map((r) => ({ rewardModel: r.rewardModel, saving: r.rows.find((row) => row.kind === "app")!.results.find((x) => x.fixedOverlap === 5)!.saving }));
+/** The app's rewardAsRanking rule (its order as one more ranking, confidence routing from minOverlap 1) with the same realistic reward models, at overlap 5. */
+const realisticAsRankingAt5 = byReward
+  .filter((r) => r.asRanking.withConfidenceRouting !== null)
+  .map((r) => ({ rewardModel: r.rewardModel, saving: r.asRanking.withConfidenceRouting!.find((x) => x.fixedOverlap === 5)!.saving, policy: r.asRanking.withConfidenceRouting!.find((x) => x.fixedOverlap === 5)!.policy ?? null }));
+if (!wantJson) console.log(`at overlap 5, the app's rewardAsRanking rule saves: ${realisticAsRankingAt5.map((r) => `${r.rewardModel} ${r.saving === null ? "n/a" : `${(100 * r.saving).toFixed(1)}%`}`).join(", ")}`);
 report({
   bench: "routing",
-  figures: { tasks: tasks.length, k: K, delta: DELTA, tau, annotatorAgreement: agreementAt(tau), fixedAccuracy: evalCurve, results, byKendallW: byW, savingByKendallWAt5: at5W.saving ?? null, otherRules: { confSlope: bySlope, voiBeta: byValueBeta, voiLogitNormal: byValueLogitNormal, voiTruePrior: byValueTruePrior, plConf: byPlConf, plValue: byPlValue }, rewardMargin: byReward, savingByRewardMarginAt5: realisticRewardAt5 },
-  baseline: { fixedOverlap: 5, rankingsPerPrompt: at5.fixedRankingsForSameAccuracy ?? null },
-  ratio: at5.saving ?? null,
+  figures: { tasks: tasks.length, k: K, delta: DELTA, tau, annotatorAgreement: agreementAt(tau), fixedAccuracy: evalCurve, results, byKendallW: byW, savingByKendallWAt5: at5W.saving ?? null, otherRules: { confSlope: bySlope, voiBeta: byValueBeta, voiLogitNormal: byValueLogitNormal, voiTruePrior: byValueTruePrior, plConf: byPlConf, plValue: byPlValue }, rewardMargin: byReward, savingByRewardMarginAt5: realisticRewardAt5, savingByRewardAsRankingAt5: realisticAsRankingAt5 },
+  // the ratio: the app's best rule with a reward model at the rm stage's held-out accuracy (label 0.65), its order counted as a ranking; confidence alone is figures.results
+  baseline: { fixedOverlap: 5, rankingsPerPrompt: byReward.find((r) => r.rewardModel === "synthetic label 0.65")?.asRanking.withConfidenceRouting?.find((x) => x.fixedOverlap === 5)?.fixedRankingsForSameAccuracy ?? null, rule: "rewardAsRanking with confidence routing, reward model agreeing with one annotator's label 65% of the time" },
+  ratio: realisticAsRankingAt5.find((r) => r.rewardModel === "synthetic label 0.65")?.saving ?? null,
   targets: { saving: ">= 0.25 fewer rankings than a fixed overlap of 5 for the same consensus accuracy" },
-  // met if the app's confidence routing, or the app's rule with a realistic reward model's margin, saves 25% at overlap 5
-  met: (at5.saving ?? 0) >= 0.25 || realisticRewardAt5.some((r) => (r.saving ?? 0) >= 0.25),
+  // met if the app's confidence routing, or one of the app's reward rules (the margin, or the order counted as a ranking) with a
+  // reward model at the held-out accuracy the rm stage reports (0.65 against annotators' labels), saves 25% at overlap 5
+  met: (at5.saving ?? 0) >= 0.25 || [...realisticRewardAt5, ...realisticAsRankingAt5].some((r) => r.rewardModel === "synthetic label 0.65" && (r.saving ?? 0) >= 0.25),
 });
