@@ -81,5 +81,17 @@ describe.skipIf(!hasChromium)("style control and routing in Chromium", () => {
     await page.reload();
     expect(await page.getByTestId("field-minOverlap").inputValue()).toBe("2");
     expect(await page.getByTestId("field-maxOverlap").inputValue()).toBe("5");
+
+    // One ranking a prompt needs the reward model counted as a ranking: refused beside the field without the box, saved with it.
+    await page.getByTestId("field-minOverlap").fill("1");
+    await page.getByTestId("project-save").click();
+    await expect.poll(() => page.getByTestId("error-minOverlap").isVisible()).toBe(true);
+    expect(await page.getByTestId("error-minOverlap").textContent()).toContain("1 when the reward model counts as a ranking");
+    await page.getByTestId("field-rewardAsRanking").setChecked(true);
+    await page.getByTestId("project-save").click();
+    await expect.poll(() => page.getByTestId("project-saved").isVisible()).toBe(true);
+    await page.reload();
+    expect(await page.getByTestId("field-minOverlap").inputValue()).toBe("1");
+    expect(await page.getByTestId("field-rewardAsRanking").isChecked()).toBe(true);
   }, 120_000);
 });
