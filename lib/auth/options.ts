@@ -2,6 +2,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authSecret } from "./secret";
+import { decodeSessionToken } from "./session-token";
 import { signInWithPassword } from "./sign-in";
 
 function clientIp(headers: Record<string, unknown> | undefined): string | null {
@@ -14,6 +15,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    jwt: { decode: decodeSessionToken },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({

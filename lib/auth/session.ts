@@ -3,15 +3,25 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
 import { loadActiveActor } from "./accounts";
 import { loginUrl, PATH_HEADER } from "./callback";
 import { authOptions } from "./options";
 import { assertRole, hasRole, type Actor, type Role } from "./roles";
 import { actorFromApiToken } from "./tokens";
 
-export async function getSessionActor(): Promise<Actor | null> {
+/**
+ * The session cookie's user id, read once per page render (the root layout, the nav and the page each ask; React's
+ * cache is per request). Outside a render (route handlers, actions) each call reads the cookie again.
+ */
+const sessionUserId = cache(async (): Promise<string | null> => {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
+  return (session?.user as { id?: string } | undefined)?.id ?? null;
+});
+
+/** The account is looked up on every call: a disable or role change counts within the account-state bound. */
+export async function getSessionActor(): Promise<Actor | null> {
+  const id = await sessionUserId();
   if (!id) return null;
   return loadActiveActor(id, "session");
 }
