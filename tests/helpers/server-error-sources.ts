@@ -12,11 +12,19 @@ export const HOLE = "\u{E000}";
 /** zod checks whose last argument is the message when it is a string. */
 const checkMethods = new Set(["min", "max", "gt", "gte", "lt", "lte", "int", "positive", "nonnegative", "negative", "regex", "refine", "length", "uuid", "email", "url", "nonempty"]);
 /** Helpers in the covered files whose first argument is a field label that appears inside a message. */
-const labelHelpers = new Set(["intRange", "fraction", "numberField", "flagInput", "name", "choices", "turnText", "tooLongMessage"]);
+const labelHelpers = new Set(["intRange", "fraction", "numberField", "flagInput", "name", "choices", "turnText", "tooLongMessage", "num", "int", "bad", "n"]);
+
+function spanTexts(node: ts.Expression): string[] {
+  if (ts.isParenthesizedExpression(node)) return spanTexts(node.expression);
+  if (ts.isConditionalExpression(node)) return [...spanTexts(node.whenTrue), ...spanTexts(node.whenFalse)];
+  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node) ? literalTexts(node)! : [HOLE];
+}
 
 function literalTexts(node: ts.Node): string[] | null {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return [node.text];
-  if (ts.isTemplateExpression(node)) return [node.head.text + node.templateSpans.map((s) => HOLE + s.literal.text).join("")];
+  // A span that picks between literals (`${ready ? "x" : "y"}`) gives one message each; any other span is a hole.
+  if (ts.isTemplateExpression(node))
+    return node.templateSpans.reduce((heads, s) => heads.flatMap((h) => spanTexts(s.expression).map((t) => h + t + s.literal.text)), [node.head.text]);
   if (ts.isConditionalExpression(node)) {
     const a = literalTexts(node.whenTrue);
     const b = literalTexts(node.whenFalse);
@@ -26,8 +34,11 @@ function literalTexts(node: ts.Node): string[] | null {
   return null;
 }
 
-/** `returns`: also literals a function returns (a checker that answers with its problem, as lib/questions/check.ts does). */
-export function sourceMessages(file: string, opts: { returns?: boolean } = {}): SourceMessage[] {
+/**
+ * `returns`: also literals a function returns (a checker that answers with its problem, as lib/questions/check.ts does).
+ * `variables`: also literals assigned to these names (a message built first and thrown after, as lib/runs/run-checks.ts does).
+ */
+export function sourceMessages(file: string, opts: { returns?: boolean; variables?: string[] } = {}): SourceMessage[] {
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const out: SourceMessage[] = [];
   const add = (node: ts.Node | undefined) => {
@@ -45,6 +56,7 @@ export function sourceMessages(file: string, opts: { returns?: boolean } = {}): 
     }
     if (ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && ["message", "error"].includes(node.name.text)) add(node.initializer);
     if (opts.returns && ts.isReturnStatement(node) && node.expression) add(node.expression);
+    if (opts.variables && ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && opts.variables.includes(node.name.text)) add(node.initializer);
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
       if (ts.isPropertyAccessExpression(callee) && checkMethods.has(callee.name.text) && node.arguments.length) add(node.arguments[node.arguments.length - 1]);
