@@ -8,7 +8,7 @@ import { hasChromium, runCli } from "./fixtures";
 
 import { password, useAppWithPeople } from "./people";
 import { LoginPage } from "./pages/auth";
-import { MyWorkPage, RankPage } from "./pages/annotate";
+import { MyWorkPage, RankPage, WritePage } from "./pages/annotate";
 import ar from "../../messages/ar.json";
 import es from "../../messages/es.json";
 
@@ -90,6 +90,14 @@ describe.skipIf(!hasChromium)("the UI in several languages in Chromium", () => {
     expect(await me.figure("today")).toBe("١");
     expect(await page.getByTestId("tab-me").textContent()).toBe(ar.annotate.tabs.me);
     expect(await htmlAttrs(page)).toEqual({ lang: "ar", dir: "rtl" });
+
+    // The server's answer to bad input comes back in Arabic too: beside the field and above the button.
+    const write = new WritePage(page);
+    await write.open("demo");
+    await write.fill({ instruction: "قصير" });
+    await page.getByTestId("submit-prompt").click();
+    await expect.poll(() => page.getByTestId("error-instruction").textContent()).toBe(ar.serverErrors.prompts.instructionShort);
+    expect(await page.getByTestId("form-error").textContent()).toBe(ar.serverErrors.actions.fixFields);
   });
 
   it("Spanish picked is kept on the account: a new browser signing in gets it", async () => {
