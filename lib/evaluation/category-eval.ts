@@ -39,19 +39,48 @@ export async function categoryEvalMetrics(opts: { projectId: string; snapshotDir
   const rows = await listPromptCategories(getDb(), { projectId: opts.projectId, ids });
   const groupsFile = path.join(opts.workDir, "eval-groups.json");
   fs.writeFileSync(groupsFile, JSON.stringify(Object.fromEntries(rows.map((r) => [r.id, r.category]))));
-  const lines: string[] = [];
-  const child = startTrainerProcess(["evaluate", "--model", opts.checkpoint, "--snapshot", opts.snapshotDir, "--eval-groups", groupsFile], () => {}, (line) => lines.push(line));
-  const exit = await child.done;
-  if (exit.code !== 0) throw new Error(`evaluate exited with ${exit.code ?? exit.signal}: ${exit.logTail.trim().split("\n").at(-1) ?? ""}`);
-  for (const line of lines.reverse()) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const parsed = evaluateOutput.safeParse(raw);
-    if (parsed.success) return categoryMetricEntries(parsed.data.categories);
+  const watch = figuresOnce<z.infer<typeof evaluateOutput>>(parseFigures);
+  const child = startTrainerProcess(["evaluate", "--model", opts.checkpoint, "--snapshot", opts.snapshotDir, "--eval-groups", groupsFile], () => {}, watch.onLine);
+  const figures = await watch.awaitFigures(child);
+  return categoryMetricEntries(figures.categories);
+}
+
+function parseFigures(line: string): z.infer<typeof evaluateOutput> | null {
+  try {
+    const parsed = evaluateOutput.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
-  throw new Error("evaluate printed no figures");
+}
+
+/** How long a child that printed its figures may take to exit before it is killed. */
+export const EXIT_GRACE_MS = 10_000;
+
+/**
+ * A child's one-line result, watched from its log lines. Once the figures are printed the child has ten seconds to exit;
+ * one that hangs on its way out (seen in CI: `evaluate` printed its figures, then waited on a lock for ten minutes at
+ * exit) is killed and the figures stand. Without figures, a failed exit throws with its last log line.
+ */
+export function figuresOnce<T>(parse: (line: string) => T | null, graceMs = EXIT_GRACE_MS) {
+  let figures: T | null = null;
+  let onFigures: (() => void) | null = null;
+  return {
+    onLine: (line: string) => {
+      if (figures !== null) return;
+      figures = parse(line);
+      if (figures !== null) onFigures?.();
+    },
+    awaitFigures: async (child: { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; logTail: string }>; stop: (signal?: NodeJS.Signals) => void }): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => (timer = setTimeout(() => child.stop("SIGKILL"), graceMs));
+      if (figures !== null) arm();
+      else onFigures = arm;
+      const exit = await child.done;
+      clearTimeout(timer);
+      if (figures !== null) return figures;
+      if (exit.code !== 0) throw new Error(`evaluate exited with ${exit.code ?? exit.signal}: ${exit.logTail.trim().split("\n").at(-1) ?? ""}`);
+      throw new Error("evaluate printed no figures");
+    },
+  };
 }
